@@ -1,0 +1,2 @@
+// Placeholder host; the agent issue builds the real one.
+return 0;

@@ -1,0 +1,3 @@
+// Placeholder; the foundation issue builds the command tree.
+Console.WriteLine("zkmitosis");
+return 0;

@@ -1,0 +1,68 @@
+using ZkMitosis.Lab.Servers;
+
+namespace ZkMitosis.Testing;
+
+/// <summary>
+/// Real ZooKeeper servers on 127.0.0.1 for tests: one standalone server or an ensemble. Every process it
+/// starts is killed on dispose, even when the test failed.
+/// </summary>
+public sealed class ZooKeeperEnsemble : IAsyncDisposable
+{
+    /// <summary>Six JVMs on two cores start slowly; this bounds a whole ensemble's start.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly TestDirectory _directory;
+
+    private ZooKeeperEnsemble(TestDirectory directory, IReadOnlyList<ZooKeeperServerProcess> servers)
+    {
+        _directory = directory;
+        Servers = servers;
+    }
+
+    public IReadOnlyList<ZooKeeperServerProcess> Servers { get; }
+
+    /// <summary><c>127.0.0.1:p1,127.0.0.1:p2,…</c></summary>
+    public string ConnectString => string.Join(',', Servers.Select(s => $"{s.Config.ClientAddress}:{s.Config.ClientPort}"));
+
+    public static Task<ZooKeeperEnsemble> StartStandaloneAsync(IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default) =>
+        StartAsync(1, extraOptions, cancellationToken);
+
+    public static async Task<ZooKeeperEnsemble> StartAsync(int size, IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperInstallation.EnsureInstalled();
+        var directory = new TestDirectory("zk");
+        var members = Enumerable.Range(1, size)
+            .Select(id => new QuorumMember(id, "127.0.0.1", FreePorts.Next(), FreePorts.Next()))
+            .ToList();
+        var servers = members.Select(m => new ZooKeeperServerProcess(new ZooKeeperServerConfig
+        {
+            Directory = Path.Combine(directory.Path, $"server{m.ServerId}"),
+            ServerId = m.ServerId,
+            ClientPort = FreePorts.Next(),
+            Members = size == 1 ? [] : members,
+            ExtraOptions = extraOptions ?? new Dictionary<string, string>(),
+        })).ToList();
+        var ensemble = new ZooKeeperEnsemble(directory, servers);
+        try
+        {
+            foreach (var server in servers)
+            {
+                server.Start();
+            }
+
+            await Task.WhenAll(servers.Select(s => s.WaitUntilServingAsync(StartTimeout, cancellationToken))).ConfigureAwait(false);
+            return ensemble;
+        }
+        catch
+        {
+            await ensemble.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(Servers.Select(s => s.KillAsync())).ConfigureAwait(false);
+        _directory.Dispose();
+    }
+}
