@@ -80,7 +80,7 @@ internal static class ClientBenchmark
 
     private static void Print(IReadOnlyDictionary<string, double> results)
     {
-        foreach (var (name, value) in results.Where(r => !r.Key.EndsWith(".cpu", StringComparison.Ordinal)))
+        foreach (var (name, value) in results.Where(r => !r.Key.Contains('.', StringComparison.Ordinal)))
         {
             var cpu = results.TryGetValue(name + ".cpu", out var c) ? $"{c,8:0.00} µs client CPU per op" : "";
             Console.WriteLine($"  {Descriptions[name],-62} {value,12:N0} {cpu}");
@@ -92,12 +92,17 @@ internal static class ClientBenchmark
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Each client on a fresh local standalone ZooKeeper 3.8 (Debian package, 1 GiB heap), {seconds:0.#} s per measurement after a 1 s warm-up; the Java client is Debian's `zookeeper.jar` driven by `bench/java/ClientBaseline.java`, measured in the same run. Load average at the start: {LoadAverage()} (the machine's 2 cores are shared; throughput is bounded by the server JVM on the same cores, so the client CPU per operation is the steadier comparison).\n\n");
         text.Append("| measurement | ZkMitosis.ZooKeeper | Java client | ratio | target | client CPU µs/op (ours / Java) |\n|---|---:|---:|---:|---:|---:|\n");
-        foreach (var (name, value) in ours.Where(r => !r.Key.EndsWith(".cpu", StringComparison.Ordinal)))
+        foreach (var (name, value) in ours.Where(r => !r.Key.Contains('.', StringComparison.Ordinal)))
         {
             var javaValue = java is not null && java.TryGetValue(name, out var j) ? j : (double?)null;
             var ourCpu = ours.TryGetValue(name + ".cpu", out var oc) ? oc.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
             var javaCpu = java is not null && java.TryGetValue(name + ".cpu", out var jc) ? jc.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
             text.Append(CultureInfo.InvariantCulture, $"| {Descriptions[name]} | {value:N0} | {(javaValue is null ? "n/a" : javaValue.Value.ToString("N0", CultureInfo.InvariantCulture))} | {(javaValue is null ? "n/a" : (value / javaValue.Value).ToString("0.00", CultureInfo.InvariantCulture) + "×")} | ≥ {Targets[name]:N0} {(value >= Targets[name] ? "✅" : "❌")} | {ourCpu} / {javaCpu} |\n");
+        }
+
+        if (ours.TryGetValue("getData.perSend", out var perSend) && ours.TryGetValue("getData.perReceive", out var perReceive))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nOur getData batching: {perSend:0.0} requests per socket send, {perReceive:0.0} replies per receive.\n");
         }
 
         if (javaProblem is not null)
@@ -152,7 +157,11 @@ internal static class ClientBenchmark
         await GetDataAsync(client, root + "/get", 1.0);
         var results = new Dictionary<string, double>(StringComparer.Ordinal);
         var cpu = CpuTime();
+        var (sends, receives, requests) = (ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Sends, ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Receives, ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Requests);
         results["getData"] = await GetDataAsync(client, root + "/get", seconds);
+        results["getData.perSend"] = (ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Requests - requests) / (double)(ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Sends - sends);
+        results["getData.perReceive"] = (ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Requests - requests) / (double)(ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Receives - receives);
+        Console.WriteLine($"  getData batching: {results["getData.perSend"]:0.0} requests per send, {results["getData.perReceive"]:0.0} replies per receive");
         results["getData.cpu"] = (CpuTime() - cpu).TotalMicroseconds / (results["getData"] * seconds);
         cpu = CpuTime();
         var (createRate, created) = await MultiCreateAsync(client, root + "/c", seconds);
