@@ -1,2 +1,2 @@
-// Placeholder host; the agent issue builds the real one.
+// Placeholder host; replaced by the real one right after the proto milestone.
 return 0;
