@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.KafkaStandIn;
 

@@ -41,7 +41,7 @@ public static class LabCluster
             await StartSourceAsync(lab, spec, cancellationToken).ConfigureAwait(false);
             LabLog.SourceServing(logger, manifest.Name, string.Join(",", manifest.HostsWithRole(LabHostRole.Source).Select(h => h.Name)), stopwatch.ElapsedMilliseconds);
 
-            lab = await LabServices.StartRestAsync(lab, spec, stopwatch, cancellationToken).ConfigureAwait(false);
+            lab = await LabServices.StartRestAsync(lab, spec, logger, stopwatch, cancellationToken).ConfigureAwait(false);
             lab.Manifest = lab.Manifest with { State = "up" };
             lab.Manifest.Save();
             LabLog.Up(logger, manifest.Name, stopwatch.ElapsedMilliseconds, manifest.FilePath);
