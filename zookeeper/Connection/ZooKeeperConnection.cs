@@ -1,0 +1,620 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using ZkMitosis.ZooKeeper.Protocol;
+
+namespace ZkMitosis.ZooKeeper.Connection;
+
+/// <summary>
+/// One TCP connection carrying a session: a single read loop that parses length-prefixed frames and matches
+/// replies to the requests in flight (a FIFO queue, in xid order); a write loop that sends everything queued
+/// since its last send in one socket call; a ticker for pings, the read timeout and per-call timeouts.
+/// When anything goes wrong the connection fails as a whole: every waiter fails (outside the lock) and
+/// <see cref="Closed"/> completes with the reason.
+/// </summary>
+internal sealed class ZooKeeperConnection
+{
+    private readonly Socket _socket;
+    private readonly IConnectionOwner _owner;
+    private readonly int _maxFrameBytes;
+    private readonly TimeProvider _time;
+    private readonly Lock _sendLock = new();
+    private readonly Queue<IPendingReply> _inFlight = new();
+    private readonly Queue<IPendingReply?> _authInFlight = new();
+    private readonly SemaphoreSlim _writeSignal = new(0);
+    private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeSpan _readTimeout;
+    private readonly TimeSpan _pingInterval;
+    private JuteWriter _outgoing = new();
+    private JuteWriter _sending = new();
+    private bool _writeScheduled;
+    private bool _isClosed;
+    private bool _draining;
+    private long _drainDeadline;
+    private long _lastSend;
+    private long _lastReceive;
+    private byte[] _readBuffer;
+    private int _readStart;
+    private int _readEnd;
+
+    private ZooKeeperConnection(Socket socket, string server, IConnectionOwner owner, int maxFrameBytes, TimeProvider time, ConnectResponse session, byte[] readBuffer, int readStart, int readEnd)
+    {
+        _socket = socket;
+        Server = server;
+        _owner = owner;
+        _maxFrameBytes = maxFrameBytes;
+        _time = time;
+        Session = session;
+        _readBuffer = readBuffer;
+        _readStart = readStart;
+        _readEnd = readEnd;
+        var timeout = TimeSpan.FromMilliseconds(session.NegotiatedTimeoutMs);
+        _readTimeout = timeout * 2 / 3;
+        _pingInterval = timeout / 3;
+        _lastSend = _lastReceive = time.GetTimestamp();
+    }
+
+    /// <summary>"host:port" of the server.</summary>
+    public string Server { get; }
+
+    public ConnectResponse Session { get; }
+
+    /// <summary>Completes (with the reason) once the connection is closed and every waiter has failed.</summary>
+    public Task<Exception> Closed => _closed.Task;
+
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_sendLock)
+            {
+                return _isClosed;
+            }
+        }
+    }
+
+    /// <summary>Requests sent and not yet answered.</summary>
+    public int InFlightCount
+    {
+        get
+        {
+            lock (_sendLock)
+            {
+                return _inFlight.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Connects to <paramref name="host"/>, sends the connect request and reads the server's answer, all within
+    /// <paramref name="timeout"/>. An expired session is returned (check <see cref="ConnectResponse.IsExpired"/>)
+    /// with a null connection; a refused or silent server throws <see cref="KeeperException"/> ConnectionLoss,
+    /// garbage throws <see cref="ZooKeeperProtocolException"/>.
+    /// </summary>
+    public static async Task<(ZooKeeperConnection? Connection, ConnectResponse Response)> OpenAsync(
+        HostEndpoint host, IConnectionOwner owner, ConnectRequestData request, int maxFrameBytes, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var server = host.ToString();
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var handedOver = false;
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(host.Host, host.Port, timeoutSource.Token).ConfigureAwait(false);
+            using (var writer = new JuteWriter(256))
+            {
+                ConnectResponse.WriteRequest(writer, request.LastZxidSeen, request.TimeoutMs, request.SessionId, request.Password.Span, request.CanBeReadOnly);
+                await SendAllAsync(socket, writer.WrittenMemory, timeoutSource.Token).ConfigureAwait(false);
+            }
+
+            var end = 0;
+            int length;
+            while (true)
+            {
+                if (end >= 4)
+                {
+                    length = BinaryPrimitives.ReadInt32BigEndian(buffer);
+                    // The connect response is tiny; anything large is not ZooKeeper talking.
+                    if (length is < 0 or > 4096)
+                    {
+                        throw new ZooKeeperProtocolException($"connect response length {length} is out of range 0..4096", server);
+                    }
+
+                    if (end >= 4 + length)
+                    {
+                        break;
+                    }
+                }
+
+                var read = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, timeoutSource.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new KeeperException(KeeperErrorCode.ConnectionLoss, null, $"{server} closed the connection during the handshake ({end} bytes received)");
+                }
+
+                end += read;
+            }
+
+            var response = ConnectResponse.Read(buffer.AsSpan(4, length), server);
+            if (response.IsExpired)
+            {
+                return (null, response);
+            }
+
+            var connection = new ZooKeeperConnection(socket, server, owner, maxFrameBytes, time, response, buffer, 4 + length, end);
+            handedOver = true;
+            return (connection, response);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new KeeperException(KeeperErrorCode.ConnectionLoss, null, $"no session established with {server} within {timeout.TotalMilliseconds:0} ms");
+        }
+        catch (SocketException e)
+        {
+            throw new KeeperException(KeeperErrorCode.ConnectionLoss, null, $"{server}: {e.SocketErrorCode} ({e.Message})", e);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                socket.Dispose();
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Starts the read, write and tick loops. Frames queued before this go out first.</summary>
+    public void Start()
+    {
+        _ = Task.Run(ReadLoopAsync);
+        _ = Task.Run(WriteLoopAsync);
+        _ = Task.Run(TickLoopAsync);
+    }
+
+    /// <summary>
+    /// Encodes one request frame (header <paramref name="xid"/>/<paramref name="opCode"/>, then the body) into the
+    /// outgoing buffer and queues <paramref name="reply"/> for its answer. False when the connection is closed or
+    /// draining (the caller waits for the next one). Throws <see cref="KeeperException"/> MarshallingError for a
+    /// frame over the size limit, leaving nothing queued.
+    /// </summary>
+    public bool TrySend<TState>(IPendingReply? reply, int xid, int opCode, TState state, Action<JuteWriter, TState>? writeBody, string? path)
+    {
+        lock (_sendLock)
+        {
+            if (_isClosed || (_draining && xid >= 0))
+            {
+                return false;
+            }
+
+            var start = _outgoing.Length;
+            try
+            {
+                _outgoing.BeginFrame();
+                _outgoing.WriteInt(xid);
+                _outgoing.WriteInt(opCode);
+                writeBody?.Invoke(_outgoing, state);
+            }
+            catch
+            {
+                _outgoing.Truncate(start);
+                throw;
+            }
+
+            var length = _outgoing.EndFrame(start);
+            if (length > _maxFrameBytes)
+            {
+                _outgoing.Truncate(start);
+                throw new KeeperException(KeeperErrorCode.MarshallingError, path, $"request of {length} bytes exceeds the frame limit of {_maxFrameBytes} bytes (MaxFrameBytes, jute.maxbuffer)");
+            }
+
+            if (xid == Xid.Auth)
+            {
+                _authInFlight.Enqueue(reply);
+            }
+            else if (reply is not null)
+            {
+                reply.Xid = xid;
+                _inFlight.Enqueue(reply);
+            }
+
+            if (!_writeScheduled)
+            {
+                _writeScheduled = true;
+                _writeSignal.Release();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Stops taking requests; once every request in flight is answered (or <paramref name="grace"/> passed) the
+    /// connection closes with <paramref name="reason"/>. Used to move to another server without failing calls.
+    /// </summary>
+    public void Drain(TimeSpan grace, Exception reason)
+    {
+        bool closeNow;
+        lock (_sendLock)
+        {
+            _draining = true;
+            _drainDeadline = _time.GetTimestamp() + (long)(grace.TotalSeconds * _time.TimestampFrequency);
+            closeNow = _inFlight.Count == 0 && _authInFlight.Count == 0;
+            DrainReason = reason;
+        }
+
+        if (closeNow)
+        {
+            Fail(reason);
+        }
+    }
+
+    private Exception? DrainReason { get; set; }
+
+    /// <summary>Closes the socket and fails every request in flight with ConnectionLoss (inner: <paramref name="reason"/>). Idempotent.</summary>
+    public void Fail(Exception reason)
+    {
+        List<IPendingReply> waiters;
+        lock (_sendLock)
+        {
+            if (_isClosed)
+            {
+                return;
+            }
+
+            _isClosed = true;
+            waiters = new List<IPendingReply>(_inFlight.Count + _authInFlight.Count);
+            waiters.AddRange(_inFlight);
+            foreach (var auth in _authInFlight)
+            {
+                if (auth is not null)
+                {
+                    waiters.Add(auth);
+                }
+            }
+
+            _inFlight.Clear();
+            _authInFlight.Clear();
+            _writeSignal.Release();
+        }
+
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed.
+        }
+
+        _socket.Dispose();
+        var detail = $"connection to {Server} lost: {reason.Message}";
+        foreach (var waiter in waiters)
+        {
+            waiter.Fail(new KeeperException(KeeperErrorCode.ConnectionLoss, (waiter as IHasPath)?.Path, detail, reason));
+        }
+
+        _closed.TrySetResult(reason);
+    }
+
+    private static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (!data.IsEmpty)
+        {
+            var sent = await socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            data = data[sent..];
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _writeSignal.WaitAsync().ConfigureAwait(false);
+                JuteWriter batch;
+                lock (_sendLock)
+                {
+                    if (_isClosed)
+                    {
+                        return;
+                    }
+
+                    _writeScheduled = false;
+                    if (_outgoing.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    batch = _outgoing;
+                    _outgoing = _sending;
+                    _sending = batch;
+                }
+
+                await SendAllAsync(_socket, batch.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+                Volatile.Write(ref _lastSend, _time.GetTimestamp());
+                batch.Reset();
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            Fail(e);
+        }
+        finally
+        {
+            lock (_sendLock)
+            {
+                if (_isClosed)
+                {
+                    _outgoing.Dispose();
+                    _sending.Dispose();
+                }
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                // Parse every complete frame in the buffer.
+                while (_readEnd - _readStart >= 4)
+                {
+                    var length = BinaryPrimitives.ReadInt32BigEndian(_readBuffer.AsSpan(_readStart));
+                    if (length < 16 || length > _maxFrameBytes)
+                    {
+                        throw new ZooKeeperProtocolException(
+                            length > _maxFrameBytes
+                                ? $"frame of {length} bytes exceeds the frame limit of {_maxFrameBytes} bytes (MaxFrameBytes, jute.maxbuffer)"
+                                : $"frame length {length} is smaller than a reply header (16 bytes)",
+                            Server);
+                    }
+
+                    if (_readEnd - _readStart - 4 < length)
+                    {
+                        MakeRoom(4 + length);
+                        break;
+                    }
+
+                    HandleFrame(_readBuffer.AsSpan(_readStart + 4, length));
+                    _readStart += 4 + length;
+                }
+
+                if (_readStart == _readEnd)
+                {
+                    _readStart = _readEnd = 0;
+                }
+                else if (_readEnd == _readBuffer.Length)
+                {
+                    MakeRoom(_readBuffer.Length - _readStart + 1);
+                }
+
+                var read = await _socket.ReceiveAsync(_readBuffer.AsMemory(_readEnd), SocketFlags.None).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw _readEnd > _readStart
+                        ? new ZooKeeperProtocolException($"connection closed in the middle of a frame ({_readEnd - _readStart} bytes of it received)", Server)
+                        : new IOException($"{Server} closed the connection");
+                }
+
+                _readEnd += read;
+                Volatile.Write(ref _lastReceive, _time.GetTimestamp());
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e is ZooKeeperProtocolException or SocketException or IOException or ObjectDisposedException
+                ? e
+                : new ZooKeeperProtocolException($"failed to process a reply: {e.Message}", Server));
+        }
+        finally
+        {
+            var buffer = Interlocked.Exchange(ref _readBuffer, []);
+            if (buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Ensures <paramref name="needed"/> bytes fit from the start of the buffer, moving or growing it.</summary>
+    private void MakeRoom(int needed)
+    {
+        if (_readBuffer.Length - _readStart >= needed)
+        {
+            return;
+        }
+
+        var pending = _readEnd - _readStart;
+        var target = _readBuffer.Length >= needed ? _readBuffer : ArrayPool<byte>.Shared.Rent(needed);
+        Buffer.BlockCopy(_readBuffer, _readStart, target, 0, pending);
+        if (!ReferenceEquals(target, _readBuffer))
+        {
+            ArrayPool<byte>.Shared.Return(_readBuffer);
+            _readBuffer = target;
+        }
+
+        _readStart = 0;
+        _readEnd = pending;
+    }
+
+    private void HandleFrame(ReadOnlySpan<byte> frame)
+    {
+        var reader = new JuteReader(frame);
+        var xid = reader.ReadInt();
+        var zxid = reader.ReadLong();
+        var error = reader.ReadInt();
+        if (zxid > 0)
+        {
+            _owner.OnZxidSeen(zxid);
+        }
+
+        switch (xid)
+        {
+            case Xid.Ping:
+            case Xid.SetWatches:
+                return;
+            case Xid.Notification:
+                var type = reader.ReadInt();
+                var state = reader.ReadInt();
+                var path = reader.ReadString();
+                _owner.OnNotification(type, state, path);
+                return;
+            case Xid.Auth:
+                IPendingReply? auth;
+                lock (_sendLock)
+                {
+                    if (!_authInFlight.TryDequeue(out auth))
+                    {
+                        throw new ZooKeeperProtocolException("auth reply (xid -4) while no auth request is in flight", Server);
+                    }
+                }
+
+                if (auth is not null)
+                {
+                    auth.Complete(error, ref reader);
+                }
+
+                if (error == (int)KeeperErrorCode.AuthFailed)
+                {
+                    _owner.OnAuthFailed(this);
+                }
+
+                return;
+        }
+
+        IPendingReply? reply;
+        bool drained;
+        lock (_sendLock)
+        {
+            if (!_inFlight.TryDequeue(out reply))
+            {
+                throw new ZooKeeperProtocolException($"reply with xid {xid} while no request is in flight", Server);
+            }
+
+            drained = _draining && _inFlight.Count == 0 && _authInFlight.Count == 0;
+        }
+
+        if (reply.Xid != xid)
+        {
+            var problem = new ZooKeeperProtocolException($"reply with xid {xid} but the oldest request in flight has xid {reply.Xid}", Server);
+            reply.Fail(new KeeperException(KeeperErrorCode.ConnectionLoss, (reply as IHasPath)?.Path, problem.Message, problem));
+            throw problem;
+        }
+
+        try
+        {
+            reply.Complete(error, ref reader);
+        }
+        catch (ZooKeeperProtocolException e)
+        {
+            reply.Fail(new KeeperException(KeeperErrorCode.ConnectionLoss, (reply as IHasPath)?.Path, e.Message, new ZooKeeperProtocolException(e.Message, Server)));
+            throw new ZooKeeperProtocolException(e.Message, Server);
+        }
+
+        if (drained)
+        {
+            Fail(DrainReason ?? new IOException("drained"));
+        }
+    }
+
+    private async Task TickLoopAsync()
+    {
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(Session.NegotiatedTimeoutMs / 20, 10, 100));
+        using var timer = new PeriodicTimer(tick, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
+            {
+                if (Closed.IsCompleted)
+                {
+                    return;
+                }
+
+                var now = _time.GetTimestamp();
+                var sinceReceive = _time.GetElapsedTime(Volatile.Read(ref _lastReceive), now);
+                if (sinceReceive > _readTimeout)
+                {
+                    Fail(new TimeoutException($"nothing received from {Server} for {sinceReceive.TotalMilliseconds:0} ms (read timeout {_readTimeout.TotalMilliseconds:0} ms, 2/3 of the session timeout)"));
+                    return;
+                }
+
+                if (_time.GetElapsedTime(Volatile.Read(ref _lastSend), now) >= _pingInterval)
+                {
+                    Volatile.Write(ref _lastSend, now);
+                    TrySend<object?>(null, Xid.Ping, OpCode.Ping, null, null, null);
+                }
+
+                ExpireCalls(now);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Timer disposed at shutdown.
+        }
+    }
+
+    /// <summary>Fails calls whose deadline passed; they stay queued so their late replies still match.</summary>
+    private void ExpireCalls(long now)
+    {
+        List<IPendingReply>? expired = null;
+        bool drainOver;
+        lock (_sendLock)
+        {
+            foreach (var reply in _inFlight)
+            {
+                if (reply.Deadline > now)
+                {
+                    break;
+                }
+
+                if (!reply.IsCompleted)
+                {
+                    (expired ??= []).Add(reply);
+                }
+            }
+
+            drainOver = _draining && now >= _drainDeadline;
+        }
+
+        if (expired is not null)
+        {
+            foreach (var reply in expired)
+            {
+                reply.Fail(new KeeperException(KeeperErrorCode.OperationTimeout, (reply as IHasPath)?.Path, $"no reply from {Server} within the request timeout"));
+            }
+        }
+
+        if (drainOver)
+        {
+            Fail(DrainReason ?? new IOException("drained"));
+        }
+    }
+}
+
+/// <summary>What the connection reports to the client that owns the session.</summary>
+internal interface IConnectionOwner
+{
+    void OnZxidSeen(long zxid);
+
+    void OnNotification(int type, int state, string? serverPath);
+
+    void OnAuthFailed(ZooKeeperConnection connection);
+}
+
+/// <summary>A pending call that knows the caller's path, for error messages.</summary>
+internal interface IHasPath
+{
+    string? Path { get; }
+}
+
+/// <summary>What the connect request carries.</summary>
+internal readonly record struct ConnectRequestData(long LastZxidSeen, int TimeoutMs, long SessionId, ReadOnlyMemory<byte> Password, bool CanBeReadOnly);

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+
+namespace ZkMitosis.ZooKeeper;
+
+/// <summary>Settings of one <see cref="ZooKeeperClient"/>. Every member has a usable default.</summary>
+public sealed class ZooKeeperClientOptions
+{
+    /// <summary>Session timeout asked of the server (it may negotiate it into its min/max range). Default 10 s.</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bound on one TCP connect plus handshake to one host. Default 3 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Default bound on one call, including any wait for a reconnection. Default 10 s.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Pause between host attempts after a connection loss. Default 100 ms.</summary>
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Largest frame sent or accepted, as ZooKeeper's <c>jute.maxbuffer</c>. Default 0xfffff (1 MiB − 1).</summary>
+    public int MaxFrameBytes { get; init; } = 0xfffff;
+
+    /// <summary>Accept a session on a server that is in read-only mode (partitioned from its quorum). Default false.</summary>
+    public bool CanBeReadOnly { get; init; }
+
+    /// <summary>Clock for pings, timeouts and state-change stamps. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where connection events are logged; null logs nothing.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// Resume an existing session instead of creating one (with <see cref="SessionPassword"/>), as the Java client's
+    /// <c>ZooKeeper(connectString, timeout, watcher, sessionId, passwd)</c>. Default 0: a new session.
+    /// </summary>
+    public long SessionId { get; init; }
+
+    /// <summary>Password of the session named by <see cref="SessionId"/>.</summary>
+    public ReadOnlyMemory<byte> SessionPassword { get; init; }
+
+    internal void Validate()
+    {
+        static void Positive(TimeSpan value, string name)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");
+            }
+        }
+
+        Positive(SessionTimeout, nameof(SessionTimeout));
+        Positive(ConnectTimeout, nameof(ConnectTimeout));
+        Positive(RequestTimeout, nameof(RequestTimeout));
+        if (ReconnectDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReconnectDelay), ReconnectDelay, "ReconnectDelay must not be negative.");
+        }
+
+        if (MaxFrameBytes < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFrameBytes), MaxFrameBytes, "MaxFrameBytes must be at least 1024.");
+        }
+
+        if (SessionId != 0 && SessionPassword.Length == 0)
+        {
+            throw new ArgumentException("SessionPassword is required to resume the session given by SessionId.", nameof(SessionPassword));
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}
