@@ -394,7 +394,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             }
 
             ZooKeeperClientLog.ConnectionLost(_logger, connection.Server, reason.Message);
-            var next = await ReconnectAsync().ConfigureAwait(false);
+            var next = await ReconnectAsync(connection.Server).ConfigureAwait(false);
             if (next is null)
             {
                 return;
@@ -404,9 +404,10 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         }
     }
 
-    private async Task<ZooKeeperConnection?> ReconnectAsync()
+    private async Task<ZooKeeperConnection?> ReconnectAsync(string lostServer)
     {
-        var first = true;
+        // Straight to the next server after a loss (fast failover), but never straight back to the one just lost.
+        var first = _hosts.Count > 1;
         while (!_closeRequested)
         {
             if (!first)
@@ -423,6 +424,10 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
 
             first = false;
             var host = _hosts.Next();
+            if (_hosts.Count > 1 && host.ToString() == lostServer)
+            {
+                host = _hosts.Next();
+            }
             try
             {
                 var (connection, response) = await ZooKeeperConnection.OpenAsync(host, this, ConnectRequest(), _options.MaxFrameBytes, _options.ConnectTimeout, _time, _shutdown.Token).ConfigureAwait(false);
@@ -455,15 +460,20 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         var connection = _connection;
         if (connection is not null)
         {
-            try
+            // Closing the session on the server removes its ephemerals now rather than after the timeout. Only on
+            // the live connection: a client that is reconnecting does not wait for a server just to say goodbye.
+            var deadline = _time.GetTimestamp() + (long)(Min(_options.RequestTimeout, TimeSpan.FromSeconds(5)).TotalSeconds * _time.TimestampFrequency);
+            var reply = new PendingReply<bool>(this, null, static (_, _, ref _) => true, deadline);
+            if (connection.TrySend<object?>(reply, NextXid(), OpCode.CloseSession, null, null, null))
             {
-                // Closing the session on the server removes its ephemerals now rather than after the timeout.
-                using var timeout = new CancellationTokenSource(Min(_options.RequestTimeout, TimeSpan.FromSeconds(5)));
-                await Execute<object?, bool>(OpCode.CloseSession, null, null, null, static (_, _, ref _) => true, null, null, timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is KeeperException or OperationCanceledException)
-            {
-                // The server is gone or slow: the session will expire there by itself.
+                try
+                {
+                    await reply.Task.ConfigureAwait(false);
+                }
+                catch (KeeperException)
+                {
+                    // The server is gone or slow: the session will expire there by itself.
+                }
             }
         }
 

@@ -1,11 +1,299 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ZkMitosis.Lab.Servers;
+using ZkMitosis.ZooKeeper;
+
 namespace ZkMitosis.Bench;
 
-/// <summary>`./zkm bench client`.</summary>
+/// <summary>
+/// `./zkm bench client [--seconds N]`: our client against the official Java client (Debian's zookeeper.jar,
+/// bench/java/ClientBaseline.java compiled with javac on the spot), each on a fresh local standalone server,
+/// in the same run: pipelined getData ops/s (1,000 in flight), multi-batched creates znodes/s (1,000 creates a
+/// request, 16 in flight), multiRead znodes/s (500 getData a request, 16 in flight).
+/// </summary>
 internal static class ClientBenchmark
 {
+    private const int GetInFlight = 1000;
+    private const int MultiInFlight = 16;
+    private const int CreatesPerMulti = 1000;
+    private const int ReadsPerMulti = 500;
+
+    /// <summary>The official Java client's figures on this 2-core machine, from the issue: our targets.</summary>
+    private static readonly Dictionary<string, double> Targets = new(StringComparer.Ordinal)
+    {
+        ["getData"] = 22_000,
+        ["multiCreate"] = 135_000,
+        ["multiRead"] = 150_000,
+    };
+
+    private static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
+    {
+        ["getData"] = "pipelined getData, 1,000 in flight (ops/s)",
+        ["multiCreate"] = "multi creates, 1,000 per request, 16 in flight (znodes/s)",
+        ["multiRead"] = "multiRead getData, 500 per request, 16 in flight (znodes/s)",
+    };
+
     public static async Task<int> RunAsync(string[] args)
     {
-        await Console.Error.WriteLineAsync("not built yet");
-        return 2;
+        var seconds = 5.0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--seconds" && i + 1 < args.Length)
+            {
+                seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+        }
+
+        var workDirectory = Path.Combine(Path.GetTempPath(), $"zkm-bench-client-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(workDirectory);
+        try
+        {
+            Console.WriteLine($"ZkMitosis.ZooKeeper: {seconds:0.#} s per measurement");
+            var ours = await WithServerAsync(workDirectory, "ours", connect => MeasureOursAsync(connect, seconds));
+            Print(ours);
+            Console.WriteLine("Java client (zookeeper.jar):");
+            IReadOnlyDictionary<string, double>? java = null;
+            string? javaProblem = null;
+            try
+            {
+                var classes = CompileJavaBaseline(workDirectory);
+                java = await WithServerAsync(workDirectory, "java", connect => RunJavaBaselineAsync(classes, connect, seconds));
+                Print(java);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+            {
+                javaProblem = e.Message;
+                Console.Error.WriteLine($"Java baseline failed: {e.Message}");
+            }
+
+            BenchmarkReport.WriteSection("client", "ZooKeeper client", Render(ours, java, javaProblem, seconds));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(workDirectory, recursive: true);
+        }
+    }
+
+    private static void Print(IReadOnlyDictionary<string, double> results)
+    {
+        foreach (var (name, value) in results)
+        {
+            Console.WriteLine($"  {Descriptions[name],-62} {value,12:N0}");
+        }
+    }
+
+    private static string Render(IReadOnlyDictionary<string, double> ours, IReadOnlyDictionary<string, double>? java, string? javaProblem, double seconds)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Each client on a fresh local standalone ZooKeeper 3.8 (Debian package, 1 GiB heap), {seconds:0.#} s per measurement after a 1 s warm-up; the Java client is Debian's `zookeeper.jar` driven by `bench/java/ClientBaseline.java`, measured in the same run.\n\n");
+        text.Append("| measurement | ZkMitosis.ZooKeeper | Java client | ratio | target |\n|---|---:|---:|---:|---:|\n");
+        foreach (var (name, value) in ours)
+        {
+            var javaValue = java is not null && java.TryGetValue(name, out var j) ? j : (double?)null;
+            text.Append(CultureInfo.InvariantCulture, $"| {Descriptions[name]} | {value:N0} | {(javaValue is null ? "n/a" : javaValue.Value.ToString("N0", CultureInfo.InvariantCulture))} | {(javaValue is null ? "n/a" : (value / javaValue.Value).ToString("0.00", CultureInfo.InvariantCulture) + "×")} | ≥ {Targets[name]:N0} {(value >= Targets[name] ? "✅" : "❌")} |\n");
+        }
+
+        if (javaProblem is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nJava baseline not measured: {javaProblem}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static async Task<T> WithServerAsync<T>(string workDirectory, string name, Func<string, Task<T>> run)
+    {
+        var port = FreePort();
+        await using var server = new ZooKeeperServerProcess(new ZooKeeperServerConfig
+        {
+            Directory = Path.Combine(workDirectory, name),
+            ClientPort = port,
+            JvmHeap = "1g",
+        });
+        server.Start();
+        await server.WaitUntilServingAsync(TimeSpan.FromSeconds(60));
+        return await run($"127.0.0.1:{port}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<IReadOnlyDictionary<string, double>> MeasureOursAsync(string connect, double seconds)
+    {
+        await using var client = await ZooKeeperClient.ConnectAsync(connect, new ZooKeeperClientOptions
+        {
+            SessionTimeout = TimeSpan.FromSeconds(30),
+            RequestTimeout = TimeSpan.FromSeconds(60),
+        });
+        const string root = "/dotnet-bench";
+        await client.CreateAsync(root, default);
+        await client.CreateAsync(root + "/get", new byte[16]);
+        await client.CreateAsync(root + "/c", default);
+        await GetDataAsync(client, root + "/get", 1.0);
+        var results = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["getData"] = await GetDataAsync(client, root + "/get", seconds),
+        };
+        var (createRate, created) = await MultiCreateAsync(client, root + "/c", seconds);
+        results["multiCreate"] = createRate;
+        results["multiRead"] = await MultiReadAsync(client, root + "/c", created, seconds);
+        return results;
+    }
+
+    private static async Task<double> GetDataAsync(ZooKeeperClient client, string path, double seconds)
+    {
+        long done = 0;
+        var stopwatch = Stopwatch.StartNew();
+        var end = TimeSpan.FromSeconds(seconds);
+        async Task Worker()
+        {
+            long mine = 0;
+            while (stopwatch.Elapsed < end)
+            {
+                await client.GetDataAsync(path).ConfigureAwait(false);
+                mine++;
+            }
+
+            Interlocked.Add(ref done, mine);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, GetInFlight).Select(_ => Task.Run(Worker)));
+        return done / stopwatch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<(double Rate, long Created)> MultiCreateAsync(ZooKeeperClient client, string parent, double seconds)
+    {
+        long next = -1;
+        long done = 0;
+        var data = new byte[16];
+        var stopwatch = Stopwatch.StartNew();
+        var end = TimeSpan.FromSeconds(seconds);
+        async Task Worker()
+        {
+            var ops = new Op[CreatesPerMulti];
+            while (stopwatch.Elapsed < end)
+            {
+                for (var i = 0; i < ops.Length; i++)
+                {
+                    ops[i] = Op.Create(string.Concat(parent, "/n", Interlocked.Increment(ref next).ToString(CultureInfo.InvariantCulture)), data);
+                }
+
+                var result = await client.MultiAsync(ops).ConfigureAwait(false);
+                result.EnsureCommitted();
+                Interlocked.Add(ref done, result.Results.Count);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, MultiInFlight).Select(_ => Task.Run(Worker)));
+        return (done / stopwatch.Elapsed.TotalSeconds, done);
+    }
+
+    private static async Task<double> MultiReadAsync(ZooKeeperClient client, string parent, long count, double seconds)
+    {
+        var paths = Enumerable.Range(0, (int)Math.Min(count, 200_000)).Select(i => string.Concat(parent, "/n", i.ToString(CultureInfo.InvariantCulture))).ToArray();
+        long next = 0;
+        long done = 0;
+        var stopwatch = Stopwatch.StartNew();
+        var end = TimeSpan.FromSeconds(seconds);
+        async Task Worker()
+        {
+            var ops = new ReadOp[ReadsPerMulti];
+            while (stopwatch.Elapsed < end)
+            {
+                for (var i = 0; i < ops.Length; i++)
+                {
+                    ops[i] = ReadOp.GetData(paths[Interlocked.Increment(ref next) % paths.Length]);
+                }
+
+                var results = await client.MultiReadAsync(ops).ConfigureAwait(false);
+                if (results.Any(r => r.Error != KeeperErrorCode.Ok))
+                {
+                    throw new InvalidOperationException("a multiRead read failed: " + results.First(r => r.Error != KeeperErrorCode.Ok));
+                }
+
+                Interlocked.Add(ref done, results.Count);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, MultiInFlight).Select(_ => Task.Run(Worker)));
+        return done / stopwatch.Elapsed.TotalSeconds;
+    }
+
+    private static string JavaClassPath(string? extra = null)
+    {
+        var jars = new[] { "zookeeper.jar", "zookeeper-jute.jar", "slf4j-api.jar", "slf4j-nop.jar", "netty-handler.jar", "netty-common.jar", "netty-buffer.jar", "netty-transport.jar", "netty-codec.jar", "netty-resolver.jar", "netty-transport-native-epoll.jar", "netty-transport-native-unix-common.jar" }
+            .Select(j => Path.Combine("/usr/share/java", j))
+            .Where(File.Exists);
+        return string.Join(':', extra is null ? jars : jars.Prepend(extra));
+    }
+
+    private static string CompileJavaBaseline(string workDirectory)
+    {
+        var source = FindSource();
+        var classes = Path.Combine(workDirectory, "java-classes");
+        Directory.CreateDirectory(classes);
+        var (code, output) = Run("javac", ["-d", classes, "-cp", JavaClassPath(), source], TimeSpan.FromMinutes(2));
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"javac failed ({code}): {output}");
+        }
+
+        return classes;
+    }
+
+    private static async Task<IReadOnlyDictionary<string, double>> RunJavaBaselineAsync(string classes, string connect, double seconds)
+    {
+        var (code, output) = await Task.Run(() => Run("java", ["-cp", JavaClassPath(classes), "ClientBaseline", connect, seconds.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(5)));
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"java ClientBaseline failed ({code}): {output}");
+        }
+
+        return output.Split('\n')
+            .Where(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
+            .Select(l => l.Split(' '))
+            .ToDictionary(p => p[1], p => double.Parse(p[2], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+    }
+
+    private static (int Code, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill();
+            throw new InvalidOperationException($"{file} did not finish within {timeout.TotalSeconds:0} s");
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static string FindSource()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "bench", "java", "ClientBaseline.java");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("bench/java/ClientBaseline.java not found above " + AppContext.BaseDirectory);
     }
 }
