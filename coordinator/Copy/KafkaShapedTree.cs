@@ -44,6 +44,18 @@ public static class KafkaShapedTree
         }
 
         var r = root == "/" ? string.Empty : root;
+        for (var slash = r.IndexOf('/', 1); slash > 0; slash = r.IndexOf('/', slash + 1))
+        {
+            try
+            {
+                await client.CreateAsync(r[..slash], ReadOnlyMemory<byte>.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeeperException e) when (e.Code == KeeperErrorCode.NodeExists)
+            {
+                // The parent is already there.
+            }
+        }
+
         if (r.Length > 0)
         {
             await AddAsync(r, string.Empty).ConfigureAwait(false);

@@ -8,12 +8,18 @@ namespace ZkMitosis.Coordinator.Copy;
 /// <summary>Opens the sessions a copy, diff or smoketest uses, with errors that say which side failed.</summary>
 internal static class SessionFactory
 {
+    /// <summary>
+    /// Replies bigger than ZooKeeper's jute.maxbuffer are expected: one znode is bounded by it, but a multiRead
+    /// reply carries many. Requests stay bounded by the batch size.
+    /// </summary>
+    public const int ReadFrameBytes = 64 * 1024 * 1024;
+
     public static async Task<ZooKeeperClient> ConnectAsync(string side, string hosts, string? auth, CancellationToken cancellationToken)
     {
         ZooKeeperClient client;
         try
         {
-            client = await ZooKeeperClient.ConnectAsync(hosts, new ZooKeeperClientOptions { RequestTimeout = TimeSpan.FromSeconds(30) }, cancellationToken).ConfigureAwait(false);
+            client = await ZooKeeperClient.ConnectAsync(hosts, new ZooKeeperClientOptions { RequestTimeout = TimeSpan.FromSeconds(30), MaxFrameBytes = ReadFrameBytes }, cancellationToken).ConfigureAwait(false);
         }
         catch (KeeperException e)
         {

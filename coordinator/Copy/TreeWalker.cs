@@ -20,6 +20,8 @@ internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLoc
     // ZooKeeper's own subtree (/zookeeper: quotas, config) is never copied nor compared.
     private const string SystemPath = "/zookeeper";
 
+    private const int ReplyBudgetBytes = 4 * 1024 * 1024;
+
     /// <param name="wantTarget">Given a source znode whose target is not known absent: read its target?</param>
     /// <param name="visit">Called once per znode, in parent-before-child order, one call at a time.</param>
     /// <param name="cancellationToken">Stops the walk.</param>
@@ -33,8 +35,9 @@ internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLoc
             cancellationToken.ThrowIfCancellationRequested();
             while (pending.Count > 0 && inFlight.Count < settings.ReadsInFlight)
             {
-                var chunk = new List<WalkItem>(Math.Min(settings.ReadChunk, pending.Count));
-                while (chunk.Count < settings.ReadChunk && pending.Count > 0)
+                var chunkSize = ChunkSize();
+                var chunk = new List<WalkItem>(Math.Min(chunkSize, pending.Count));
+                while (chunk.Count < chunkSize && pending.Count > 0)
                 {
                     chunk.Add(pending.Pop());
                 }
@@ -64,6 +67,16 @@ internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLoc
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Znodes per request: the configured chunk, fewer once large znodes are seen, so that one reply stays
+    /// around <see cref="ReplyBudgetBytes"/> (a multiRead reply carries every znode of its chunk).
+    /// </summary>
+    private int ChunkSize()
+    {
+        var largest = Math.Max(source.LargestData, target.LargestData) + 256;
+        return Math.Clamp(ReplyBudgetBytes / largest, 1, settings.ReadChunk);
     }
 
     /// <summary>True for a path the walk never touches on the target side (ZooKeeper's own subtree).</summary>

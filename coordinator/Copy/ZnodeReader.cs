@@ -12,6 +12,11 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
 
     public ZooKeeperClient Client { get; } = client;
 
+    private int _largestData;
+
+    /// <summary>The largest data seen so far, so the walk can size its requests to keep replies bounded.</summary>
+    public int LargestData => Volatile.Read(ref _largestData);
+
     public async Task<Znode?[]> ReadAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
         if (paths.Count == 0)
@@ -29,7 +34,11 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
             if (nodes[i] is { } node)
             {
                 // Deleted between the reads: treat as gone; recreated in between: the ACL is still the one to copy.
-                nodes[i] = aclResults[i] is { } acl ? node with { Acl = acl } : null;
+                nodes[i] = aclResults[i] is { } acl ? node with { Acl = CheckNotMasked(node.Path, acl) } : null;
+                if (node.Data.Length > LargestData)
+                {
+                    Interlocked.Exchange(ref _largestData, Math.Max(LargestData, node.Data.Length));
+                }
             }
         }
 
@@ -139,6 +148,23 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
         {
             throw CopyException.FromKeeper(Side, "reading the ACL of", path, e);
         }
+    }
+
+    /// <summary>
+    /// Since 3.6 a session without ADMIN on a znode reads digest ids as <c>user:x</c>; copying that would lock
+    /// everyone out, so it is an error naming the path.
+    /// </summary>
+    private IReadOnlyList<ZooKeeperAcl> CheckNotMasked(string path, IReadOnlyList<ZooKeeperAcl> acl)
+    {
+        foreach (var entry in acl)
+        {
+            if (entry.Scheme == "digest" && entry.Id.EndsWith(":x", StringComparison.Ordinal))
+            {
+                throw new CopyException($"{Side}: the ACL of {path} reads as {entry.Id}: the server hides digest ids from a session without ADMIN permission; authenticate with --{Side}-auth", path, KeeperErrorCode.NoAuth);
+            }
+        }
+
+        return acl;
     }
 
     private void Check(ReadOpResult result, string path)

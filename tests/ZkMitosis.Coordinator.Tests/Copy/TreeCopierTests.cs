@@ -63,8 +63,12 @@ public sealed class TreeCopierTests(StandaloneZooKeeperFixture server) : IClassF
     {
         var root = UniqueRoot("mtime");
         await KafkaShapedTree.CreateAsync(_client, root + "/src", 300);
+
+        // The tree was written by a few multis, so its znodes share an mtime or two; a later marker makes T later than all of them.
+        await Task.Delay(20);
+        await CreateAsync(_client, root + "/src/marker", "m");
         var first = await TreeCopier.CopyAsync(Options(root + "/src", root + "/dst"));
-        Assert.NotNull(first.NextModifiedSince);
+        Assert.Equal((await _client.ExistsAsync(root + "/src/marker"))!.Mtime, first.NextModifiedSince);
         Assert.True(first.NextModifiedSinceExact);
 
         await Task.Delay(20); // a later millisecond than anything copied
@@ -73,9 +77,10 @@ public sealed class TreeCopierTests(StandaloneZooKeeperFixture server) : IClassF
         // Changed behind the copy's back on the target: an old node is not rewritten by a catch-up copy.
         await _client.SetDataAsync(root + "/dst/brokers/seqid", Bytes("tampered"));
 
-        var catchUp = await TreeCopier.CopyAsync(Options(root + "/src", root + "/dst") with { ModifiedSince = first.NextModifiedSince });
+        var actions = new List<CopyAction>();
+        var catchUp = await TreeCopier.CopyAsync(Options(root + "/src", root + "/dst") with { ModifiedSince = first.NextModifiedSince }, onAction: actions.Add);
 
-        Assert.Equal(1, catchUp.Created);
+        Assert.True(catchUp.Created == 1, string.Join(", ", actions));
         Assert.Equal(1, catchUp.DataUpdated);
         Assert.True(catchUp.SkippedOlder > 250, $"only {catchUp.SkippedOlder} znodes skipped");
         Assert.Equal("8", System.Text.Encoding.UTF8.GetString((await _client.GetDataAsync(root + "/dst/controller_epoch")).Data));
@@ -136,9 +141,26 @@ public sealed class TreeCopierTests(StandaloneZooKeeperFixture server) : IClassF
 
         await TreeCopier.CopyAsync(Options(root + "/src", root + "/dst") with { SourceAuth = "digest:kafka:secret", TargetAuth = "digest:kafka:secret" });
 
-        var copied = await _client.GetAclAsync(root + "/dst/locked/child");
+        // Without ADMIN the server would show the digest id as kafka:x.
+        await using var admin = await ZooKeeperClient.ConnectAsync(server.ConnectString);
+        await admin.AddAuthAsync("digest", Bytes("kafka:secret"));
+        var copied = await admin.GetAclAsync(root + "/dst/locked/child");
         Assert.Equal(acl.OrderBy(a => a.Scheme), copied.Acl.OrderBy(a => a.Scheme));
-        Assert.True((await TreeDiffer.DiffAsync(Diff(root + "/src", root + "/dst") with { SourceAuth = "digest:kafka:secret" })).Equal);
+        Assert.True((await TreeDiffer.DiffAsync(Diff(root + "/src", root + "/dst") with { SourceAuth = "digest:kafka:secret", TargetAuth = "digest:kafka:secret" })).Equal);
+    }
+
+    [Fact]
+    public async Task CopyAsync_DigestAclWithoutAdmin_FailsInsteadOfCopyingAMaskedAcl()
+    {
+        var root = UniqueRoot("masked");
+        await CreateAsync(_client, root + "/src");
+        await _client.CreateAsync(root + "/src/guarded", Bytes("g"), acl: [ZooKeeperAcl.Digest("kafka", "secret", ZooKeeperPermissions.All), new ZooKeeperAcl(ZooKeeperPermissions.Read, "world", "anyone")]);
+
+        var failure = await Assert.ThrowsAsync<CopyFailedException>(() => TreeCopier.CopyAsync(Options(root + "/src", root + "/dst")));
+
+        Assert.Equal(root + "/src/guarded", failure.Path);
+        Assert.Contains("--source-auth", failure.Message, StringComparison.Ordinal);
+        Assert.Null(await _client.ExistsAsync(root + "/dst/guarded"));
     }
 
     [Fact]
