@@ -84,7 +84,7 @@ internal sealed class ElectDestinationStep : MigrationStep
         // 4. The highest first, alone: it cannot lead without a quorum, but it is the only one the others can join.
         var first = plan.Destination.First(d => d.Id == order.First);
         var started = context.Time.GetUtcNow();
-        await context.Agent(first.Agent).ControlServiceAsync(context.Operation("start-first", first.Host), "start", cancellationToken).ConfigureAwait(false);
+        await context.Agent(first.Agent).ControlServiceAsync(context.Operation("start-first", first.Host), "start", cancellationToken, untilElectionPort: true).ConfigureAwait(false);
         var probeFrom = plan.Destination.FirstOrDefault(d => d.Id != first.Id);
         await context.WaitUntilAsync($"node {first.Id} to listen for elections", plan.Timeouts.ServerStart, async ct =>
         {

@@ -9,7 +9,7 @@ internal sealed class PreflightStep : MigrationStep
 {
     public override string Id => "preflight";
 
-    public override string Title => "Preflight: agents, versions, source health, destination empty and stopped, brokers, connectivity, baseline";
+    public override string Title => "Preflight: agents, versions, source health, destination empty and stopped, brokers, connectivity";
 
     public override IReadOnlyList<string> ChecksBefore => ["every agent answers over mTLS with the role the plan gives its host"];
 
