@@ -110,6 +110,23 @@ public static class LabCluster
     {
         var source = lab.Manifest.HostsWithRole(LabHostRole.Source).ToList();
         await Task.WhenAll(source.Select(h => ServiceControl.StartAsync(lab.Binaries.ServiceScript, h, HostLayout.ZooKeeperService, cancellationToken))).ConfigureAwait(false);
-        await ZooKeeperProbe.WaitForEnsembleAsync(source.Select(h => (h.Name, h.Address, h.ClientPort)).ToList(), spec.StartTimeout, cancellationToken).ConfigureAwait(false);
+        await ZooKeeperProbe.WaitForEnsembleAsync(source.Select(h => (h.Name, h.Address, h.ClientPort)).ToList(), spec.StartTimeout, () => DeadServer(source), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Why a ZooKeeper server that was started is no longer running (with its log's tail), or null.</summary>
+    private static string? DeadServer(IEnumerable<LabHost> hosts)
+    {
+        foreach (var host in hosts)
+        {
+            var pid = ServiceControl.ReadPid(host, HostLayout.ZooKeeperService);
+            if (pid == 0 || !Servers.ProcessSignals.IsAliveAndNotZombie(pid))
+            {
+                var log = host.Layout.LogFile(HostLayout.ZooKeeperService);
+                var tail = File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(10)) : "(no log)";
+                return $"ZooKeeper on {host.Name} exited while starting; last lines of {log}:\n{tail}";
+            }
+        }
+
+        return null;
     }
 }

@@ -91,4 +91,22 @@ public sealed class LabClusterTests
         Assert.Contains(ZooKeeperInstallation.InstallCommand, error.Message, StringComparison.Ordinal);
         await LabAssert.NothingLeftAsync(spec.EffectivePrefix, spec.EffectiveDirectory);
     }
+
+    [Fact]
+    public async Task Up_ZooKeeperCannotStart_FailsWithItsLogAndRemovesEverythingBuilt()
+    {
+        LabRequirements.EnsureRootAndZooKeeper();
+        // A zoo.cfg ZooKeeper refuses: the failure comes after namespaces, links and files exist.
+        var spec = await LabTestSpecs.CreateAsync(source: 1, destination: 1) with
+        {
+            ZooKeeperOptions = new Dictionary<string, string> { ["clientPort"] = "not-a-port" },
+        };
+
+        var error = await Assert.ThrowsAsync<LabException>(() => LabCluster.UpAsync(spec));
+
+        // Whether the script saw it exit or the wait did, the message names the host and carries ZooKeeper's complaint.
+        Assert.Contains("zk1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not-a-port", error.Message, StringComparison.Ordinal);
+        await LabAssert.NothingLeftAsync(spec.EffectivePrefix, spec.EffectiveDirectory);
+    }
 }

@@ -45,12 +45,21 @@ public static class ZooKeeperProbe
     /// Polls every server until each serves and exactly one leads (or the only one is standalone); throws with each
     /// server's last problem when <paramref name="timeout"/> passes.
     /// </summary>
-    public static async Task<IReadOnlyList<ZooKeeperProbeResult>> WaitForEnsembleAsync(IReadOnlyList<(string Name, string Address, int Port)> servers, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="servers">the members to poll.</param>
+    /// <param name="timeout">bound on the whole wait.</param>
+    /// <param name="processFailure">says why a member's process died (then the wait fails at once), or null while all run.</param>
+    /// <param name="cancellationToken">cancels the wait.</param>
+    public static async Task<IReadOnlyList<ZooKeeperProbeResult>> WaitForEnsembleAsync(IReadOnlyList<(string Name, string Address, int Port)> servers, TimeSpan timeout, Func<string?> processFailure, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         IReadOnlyList<ZooKeeperProbeResult> last = [];
         while (true)
         {
+            if (processFailure() is { } failure)
+            {
+                throw new LabException(failure);
+            }
+
             last = await Task.WhenAll(servers.Select(s => ProbeAsync(s.Address, s.Port, TimeSpan.FromSeconds(2), cancellationToken))).ConfigureAwait(false);
             var leaders = last.Count(r => r.Mode is "leader" or "standalone");
             if (last.All(r => r.IsServing) && leaders == 1)
