@@ -22,10 +22,18 @@ public sealed partial class ZooKeeperClient
         if (connection is not null)
         {
             var reply = new PendingReply<T>(this, path, parser, deadline, replyState, watcher);
-            if (connection.TrySend(reply, xid == 0 ? NextXid() : xid, opCode, state, writeBody, path))
+            try
             {
-                reply.RegisterCancellation(cancellationToken);
-                return reply.Task;
+                if (connection.TrySend(reply, xid == 0 ? NextXid() : xid, opCode, state, writeBody, path))
+                {
+                    reply.RegisterCancellation(cancellationToken);
+                    return reply.Task;
+                }
+            }
+            catch (KeeperException e)
+            {
+                // A frame over the size limit: the caller sees it as a failed task like any other error.
+                return Task.FromException<T>(e);
             }
         }
 

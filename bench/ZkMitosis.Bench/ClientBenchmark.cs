@@ -80,21 +80,24 @@ internal static class ClientBenchmark
 
     private static void Print(IReadOnlyDictionary<string, double> results)
     {
-        foreach (var (name, value) in results)
+        foreach (var (name, value) in results.Where(r => !r.Key.EndsWith(".cpu", StringComparison.Ordinal)))
         {
-            Console.WriteLine($"  {Descriptions[name],-62} {value,12:N0}");
+            var cpu = results.TryGetValue(name + ".cpu", out var c) ? $"{c,8:0.00} µs client CPU per op" : "";
+            Console.WriteLine($"  {Descriptions[name],-62} {value,12:N0} {cpu}");
         }
     }
 
     private static string Render(IReadOnlyDictionary<string, double> ours, IReadOnlyDictionary<string, double>? java, string? javaProblem, double seconds)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Each client on a fresh local standalone ZooKeeper 3.8 (Debian package, 1 GiB heap), {seconds:0.#} s per measurement after a 1 s warm-up; the Java client is Debian's `zookeeper.jar` driven by `bench/java/ClientBaseline.java`, measured in the same run.\n\n");
-        text.Append("| measurement | ZkMitosis.ZooKeeper | Java client | ratio | target |\n|---|---:|---:|---:|---:|\n");
-        foreach (var (name, value) in ours)
+        text.Append(CultureInfo.InvariantCulture, $"Each client on a fresh local standalone ZooKeeper 3.8 (Debian package, 1 GiB heap), {seconds:0.#} s per measurement after a 1 s warm-up; the Java client is Debian's `zookeeper.jar` driven by `bench/java/ClientBaseline.java`, measured in the same run. Load average at the start: {LoadAverage()} (the machine's 2 cores are shared; throughput is bounded by the server JVM on the same cores, so the client CPU per operation is the steadier comparison).\n\n");
+        text.Append("| measurement | ZkMitosis.ZooKeeper | Java client | ratio | target | client CPU µs/op (ours / Java) |\n|---|---:|---:|---:|---:|---:|\n");
+        foreach (var (name, value) in ours.Where(r => !r.Key.EndsWith(".cpu", StringComparison.Ordinal)))
         {
             var javaValue = java is not null && java.TryGetValue(name, out var j) ? j : (double?)null;
-            text.Append(CultureInfo.InvariantCulture, $"| {Descriptions[name]} | {value:N0} | {(javaValue is null ? "n/a" : javaValue.Value.ToString("N0", CultureInfo.InvariantCulture))} | {(javaValue is null ? "n/a" : (value / javaValue.Value).ToString("0.00", CultureInfo.InvariantCulture) + "×")} | ≥ {Targets[name]:N0} {(value >= Targets[name] ? "✅" : "❌")} |\n");
+            var ourCpu = ours.TryGetValue(name + ".cpu", out var oc) ? oc.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
+            var javaCpu = java is not null && java.TryGetValue(name + ".cpu", out var jc) ? jc.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
+            text.Append(CultureInfo.InvariantCulture, $"| {Descriptions[name]} | {value:N0} | {(javaValue is null ? "n/a" : javaValue.Value.ToString("N0", CultureInfo.InvariantCulture))} | {(javaValue is null ? "n/a" : (value / javaValue.Value).ToString("0.00", CultureInfo.InvariantCulture) + "×")} | ≥ {Targets[name]:N0} {(value >= Targets[name] ? "✅" : "❌")} | {ourCpu} / {javaCpu} |\n");
         }
 
         if (javaProblem is not null)
@@ -119,6 +122,15 @@ internal static class ClientBenchmark
         return await run($"127.0.0.1:{port}");
     }
 
+    private static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -138,13 +150,17 @@ internal static class ClientBenchmark
         await client.CreateAsync(root + "/get", new byte[16]);
         await client.CreateAsync(root + "/c", default);
         await GetDataAsync(client, root + "/get", 1.0);
-        var results = new Dictionary<string, double>(StringComparer.Ordinal)
-        {
-            ["getData"] = await GetDataAsync(client, root + "/get", seconds),
-        };
+        var results = new Dictionary<string, double>(StringComparer.Ordinal);
+        var cpu = CpuTime();
+        results["getData"] = await GetDataAsync(client, root + "/get", seconds);
+        results["getData.cpu"] = (CpuTime() - cpu).TotalMicroseconds / (results["getData"] * seconds);
+        cpu = CpuTime();
         var (createRate, created) = await MultiCreateAsync(client, root + "/c", seconds);
         results["multiCreate"] = createRate;
+        results["multiCreate.cpu"] = (CpuTime() - cpu).TotalMicroseconds / created;
+        cpu = CpuTime();
         results["multiRead"] = await MultiReadAsync(client, root + "/c", created, seconds);
+        results["multiRead.cpu"] = (CpuTime() - cpu).TotalMicroseconds / (results["multiRead"] * seconds);
         return results;
     }
 

@@ -42,10 +42,19 @@ public final class ClientBaseline {
 
         // Warm-up of the JIT, as the .NET side warms up too.
         getData(zk, root + "/get", 1.0);
-        System.out.println("RESULT getData " + getData(zk, root + "/get", seconds));
+        long cpu = cpuNanos();
+        double rate = getData(zk, root + "/get", seconds);
+        System.out.println("RESULT getData " + rate);
+        System.out.println("RESULT getData.cpu " + (cpuNanos() - cpu) / 1000.0 / (rate * seconds));
         long[] created = new long[1];
-        System.out.println("RESULT multiCreate " + multiCreate(zk, root + "/c", seconds, created));
-        System.out.println("RESULT multiRead " + multiRead(zk, root + "/c", created[0], seconds));
+        cpu = cpuNanos();
+        rate = multiCreate(zk, root + "/c", seconds, created);
+        System.out.println("RESULT multiCreate " + rate);
+        System.out.println("RESULT multiCreate.cpu " + (cpuNanos() - cpu) / 1000.0 / created[0]);
+        cpu = cpuNanos();
+        rate = multiRead(zk, root + "/c", created[0], seconds);
+        System.out.println("RESULT multiRead " + rate);
+        System.out.println("RESULT multiRead.cpu " + (cpuNanos() - cpu) / 1000.0 / (rate * seconds));
         zk.close();
     }
 
@@ -132,6 +141,11 @@ public final class ClientBaseline {
         window.acquire(MULTI_IN_FLIGHT);
         check(failed);
         return done.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** CPU time of this whole JVM (client threads, JIT, GC), as the .NET side measures its whole process. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void check(AtomicLong failed) {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using ZkMitosis.ZooKeeper.Protocol;
 
@@ -19,7 +20,8 @@ internal sealed class ZooKeeperConnection
     private readonly int _maxFrameBytes;
     private readonly TimeProvider _time;
     private readonly Lock _sendLock = new();
-    private readonly Queue<IPendingReply> _inFlight = new();
+    // Enqueued under _sendLock (so queue order is wire order), dequeued by the read loop without taking it.
+    private readonly ConcurrentQueue<IPendingReply> _inFlight = new();
     private readonly Queue<IPendingReply?> _authInFlight = new();
     private readonly SemaphoreSlim _writeSignal = new(0);
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,7 +31,7 @@ internal sealed class ZooKeeperConnection
     private JuteWriter _sending = new();
     private bool _writeScheduled;
     private bool _isClosed;
-    private bool _draining;
+    private volatile bool _draining;
     private long _drainDeadline;
     private long _lastSend;
     private long _lastReceive;
@@ -76,13 +78,7 @@ internal sealed class ZooKeeperConnection
     /// <summary>Requests sent and not yet answered.</summary>
     public int InFlightCount
     {
-        get
-        {
-            lock (_sendLock)
-            {
-                return _inFlight.Count;
-            }
-        }
+        get => _inFlight.Count;
     }
 
     /// <summary>
@@ -240,7 +236,7 @@ internal sealed class ZooKeeperConnection
         {
             _draining = true;
             _drainDeadline = _time.GetTimestamp() + (long)(grace.TotalSeconds * _time.TimestampFrequency);
-            closeNow = _inFlight.Count == 0 && _authInFlight.Count == 0;
+            closeNow = _inFlight.IsEmpty && _authInFlight.Count == 0;
             DrainReason = reason;
         }
 
@@ -265,7 +261,11 @@ internal sealed class ZooKeeperConnection
 
             _isClosed = true;
             waiters = new List<IPendingReply>(_inFlight.Count + _authInFlight.Count);
-            waiters.AddRange(_inFlight);
+            while (_inFlight.TryDequeue(out var waiter))
+            {
+                waiters.Add(waiter);
+            }
+
             foreach (var auth in _authInFlight)
             {
                 if (auth is not null)
@@ -274,7 +274,6 @@ internal sealed class ZooKeeperConnection
                 }
             }
 
-            _inFlight.Clear();
             _authInFlight.Clear();
             _writeSignal.Release();
         }
@@ -491,16 +490,18 @@ internal sealed class ZooKeeperConnection
                 return;
         }
 
-        IPendingReply? reply;
-        bool drained;
-        lock (_sendLock)
+        if (!_inFlight.TryDequeue(out var reply))
         {
-            if (!_inFlight.TryDequeue(out reply))
-            {
-                throw new ZooKeeperProtocolException($"reply with xid {xid} while no request is in flight", Server);
-            }
+            throw new ZooKeeperProtocolException($"reply with xid {xid} while no request is in flight", Server);
+        }
 
-            drained = _draining && _inFlight.Count == 0 && _authInFlight.Count == 0;
+        var drained = false;
+        if (_draining)
+        {
+            lock (_sendLock)
+            {
+                drained = _inFlight.IsEmpty && _authInFlight.Count == 0;
+            }
         }
 
         if (reply.Xid != xid)
@@ -569,7 +570,9 @@ internal sealed class ZooKeeperConnection
         bool drainOver;
         lock (_sendLock)
         {
-            foreach (var reply in _inFlight)
+            // Enumerating a ConcurrentQueue pins its segments: only when the oldest call is overdue.
+            var overdue = _inFlight.TryPeek(out var oldest) && oldest.Deadline <= now;
+            foreach (var reply in overdue ? _inFlight : Enumerable.Empty<IPendingReply>())
             {
                 if (reply.Deadline > now)
                 {

@@ -166,3 +166,49 @@ internal sealed class FakeConnection(Socket socket, CancellationToken stop) : ID
         return true;
     }
 }
+
+/// <summary>Jute bits for fake replies and for checking what the client sent.</summary>
+internal static class FakeJute
+{
+    public static byte[] GetDataReply(byte[] data)
+    {
+        var body = new byte[4 + data.Length + 68];
+        BinaryPrimitives.WriteInt32BigEndian(body, data.Length);
+        data.CopyTo(body, 4);
+        return body;
+    }
+
+    public static byte[] WatcherEvent(int type, string path)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path);
+        var body = new byte[12 + bytes.Length];
+        BinaryPrimitives.WriteInt32BigEndian(body, type);
+        BinaryPrimitives.WriteInt32BigEndian(body.AsSpan(4), 3); // SyncConnected
+        BinaryPrimitives.WriteInt32BigEndian(body.AsSpan(8), bytes.Length);
+        bytes.CopyTo(body, 12);
+        return body;
+    }
+
+    /// <summary>Reads a jute ustring at <paramref name="offset"/>, advancing it.</summary>
+    public static string ReadString(byte[] frame, ref int offset)
+    {
+        var length = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(offset));
+        offset += 4;
+        var text = System.Text.Encoding.UTF8.GetString(frame, offset, length);
+        offset += length;
+        return text;
+    }
+
+    public static List<string> ReadStrings(byte[] frame, ref int offset)
+    {
+        var count = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(offset));
+        offset += 4;
+        var list = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            list.Add(ReadString(frame, ref offset));
+        }
+
+        return list;
+    }
+}
