@@ -130,7 +130,9 @@ public sealed class IptablesFirewall : IFirewallBackend
     internal static IReadOnlyList<string> Render(IsolationSpec spec)
     {
         var comment = $"-m comment --comment \"{spec.Comment}\"";
-        var ports = spec.Ports.Count == 0 ? "-p tcp" : "-p tcp -m multiport --ports " + string.Join(',', spec.Ports);
+        // RSTs pass: a REJECT in OUTPUT answers our own SYN with a reset that appears to come from the peer, and it must
+        // reach our socket (connection refused) instead of being rejected again on the way in (a silent timeout).
+        var ports = spec.Ports.Count == 0 ? "-p tcp -m tcp ! --tcp-flags RST RST" : "-p tcp -m tcp ! --tcp-flags RST RST -m multiport --ports " + string.Join(',', spec.Ports);
         const string Reject = "-j REJECT --reject-with tcp-reset";
         var rules = new List<string>();
         if (spec.IsFence)

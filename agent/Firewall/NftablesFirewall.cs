@@ -136,7 +136,9 @@ public sealed partial class NftablesFirewall : IFirewallBackend
     internal static IReadOnlyList<(string Chain, string Rule)> Render(IsolationSpec spec)
     {
         var comment = $"comment \"{spec.Comment}\"";
-        const string Reject = "reject with tcp reset";
+        // RSTs pass: a reject in output answers our own SYN with a reset that appears to come from the peer, and it must
+        // reach our socket (connection refused) instead of being rejected again on the way in (a silent timeout).
+        const string Reject = "tcp flags & rst == 0 reject with tcp reset";
         var rules = new List<(string, string)>();
         var portMatches = spec.Ports.Count == 0
             ? ["meta l4proto tcp"]
