@@ -147,7 +147,7 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         if (pair.Target is not { } current)
         {
             _created++;
-            await WriteAsync(Op.Create(pair.TargetPath, node.Data, node.CreateMode, node.Acl, node.TtlMs), BatchWriter.EstimateBytes(pair.TargetPath, node.Data.Length, node.Acl), new CopyAction(CopyActionKind.Create, pair.TargetPath), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(Op.Create(pair.TargetPath, node.Data, CreateMode.Persistent, node.Acl), BatchWriter.EstimateBytes(pair.TargetPath, node.Data.Length, node.Acl), new CopyAction(CopyActionKind.Create, pair.TargetPath), cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -36,18 +36,11 @@ public sealed class CopyUnitTests
     }
 
     [Theory]
-    [InlineData(0L, false, false, false)]
-    [InlineData(0x1234L, true, false, false)]
-    [InlineData(long.MinValue, false, true, false)]
-    [InlineData(unchecked((long)0xFF00000000001000UL), false, false, true)]
-    public void Znode_EphemeralOwner_DecodesTheKind(long owner, bool ephemeral, bool container, bool ttl)
+    [InlineData(0L, false)]
+    [InlineData(0x1234L, true)]
+    public void IsEphemeral_EphemeralOwner_SetMeansEphemeral(long owner, bool ephemeral)
     {
-        var node = Node(owner, cversion: 0, children: 0);
-
-        Assert.Equal(ephemeral, node.IsEphemeral);
-        Assert.Equal(container, node.IsContainer);
-        Assert.Equal(ttl, node.IsTtl);
-        Assert.Equal(ttl ? 0x1000 : 0, node.TtlMs);
+        Assert.Equal(ephemeral, Node(owner, cversion: 0, children: 0).IsEphemeral);
     }
 
     [Theory]

@@ -59,9 +59,8 @@ internal static class ToolConsole
         }
     }
 
-    /// <summary>"NoNode: /kafka/brokers (…)": the code first, then the path the failure is about.</summary>
-    public static string Describe(KeeperException e) =>
-        e.Path is null ? $"{e.Code}: {e.Message}" : $"{e.Code}: {e.Path}: {e.Message}";
+    /// <summary>The client's message already names the code and the path (<c>ZooKeeper error NoNode (-101) for /x</c>); one line.</summary>
+    public static string Describe(KeeperException e) => e.Message.ReplaceLineEndings(" ");
 }
 
 /// <summary>A failure of a tool the user should read as one line; no stack trace.</summary>
