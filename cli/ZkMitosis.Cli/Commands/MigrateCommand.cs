@@ -121,7 +121,21 @@ internal static class MigrateCommand
                 return 2;
             }
 
-            return await DriveAsync(json, (options, ct) => MigrationRunner.RunAsync(text, options, ct), Options(result, stateDir, yes, json, result.GetValue(stress)), cancellationToken);
+            var options = Options(result, stateDir, yes, json);
+            if (result.GetValue(stress) is var sessions and > 0)
+            {
+                try
+                {
+                    options = await MigrateStress.AttachAsync(options, PlanLoader.Load(text), sessions, cancellationToken);
+                }
+                catch (Exception e) when (e is ZooKeeper.KeeperException or TimeoutException)
+                {
+                    Console.Error.WriteLine($"zkmitosis: the stress workload could not start on the source: {e.Message}");
+                    return 2;
+                }
+            }
+
+            return await DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(text, o, ct), options, cancellationToken);
         });
         return command;
     }
@@ -136,7 +150,7 @@ internal static class MigrateCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var json = result.GetValue(output) == "json";
-            return await DriveAsync(json, (options, ct) => MigrationRunner.ResumeAsync(result.GetValue(planId), options, ct), Options(result, stateDir, yes, json, 0), cancellationToken);
+            return await DriveAsync(json, (options, ct) => MigrationRunner.ResumeAsync(result.GetValue(planId), options, ct), Options(result, stateDir, yes, json), cancellationToken);
         });
         return command;
     }
@@ -179,16 +193,12 @@ internal static class MigrateCommand
         return command;
     }
 
-    private static MigrationRunOptions Options(ParseResult result, Option<string> stateDir, Option<bool> yes, bool json, int stressSessions)
+    private static MigrationRunOptions Options(ParseResult result, Option<string> stateDir, Option<bool> yes, bool json) => new()
     {
-        var options = new MigrationRunOptions
-        {
-            StateRoot = result.GetValue(stateDir)!,
-            Events = new ConsoleEvents(json),
-            Confirmation = result.GetValue(yes) ? new FixedConfirmation(true) : new TypedConfirmation(),
-        };
-        return stressSessions > 0 ? MigrateStress.Attach(options, stressSessions) : options;
-    }
+        StateRoot = result.GetValue(stateDir)!,
+        Events = new ConsoleEvents(json),
+        Confirmation = result.GetValue(yes) ? new FixedConfirmation(true) : new TypedConfirmation(),
+    };
 
     private static async Task<int> DriveAsync(bool json, Func<MigrationRunOptions, CancellationToken, Task<MigrationReport>> drive, MigrationRunOptions options, CancellationToken cancellationToken)
     {
