@@ -1,2 +1,85 @@
-// Kafka broker STAND-IN placeholder; the lab issue builds it.
-return 0;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using ZkMitosis.KafkaStandIn;
+
+// The Kafka broker STAND-IN (lab and tests only; not a Kafka broker).
+//   zkmitosis-kafka-standin --config server.properties [--state FILE] [--write-interval-ms 200]
+//   zkmitosis-kafka-standin tenant-writer --connect HOSTS --root /other --state FILE [--session-timeout-ms 10000] [--write-interval-ms 200]
+// SIGTERM or SIGINT closes the session (its ephemerals go at once) and exits 0.
+using var loggerFactory = LoggerFactory.Create(builder => builder.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+    o.UseUtcTimestamp = true;
+}));
+var logger = loggerFactory.CreateLogger("KafkaBrokerStandIn");
+using var shutdown = new CancellationTokenSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; shutdown.Cancel(); });
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; shutdown.Cancel(); });
+
+try
+{
+    var options = StandInArguments.Parse(args);
+    var previous = StandInState.TryLoad(options.StatePath);
+    StateStore state;
+    Func<CancellationToken, Task> run;
+    if (options.TenantWriter)
+    {
+        var connect = options.Connect!;
+        state = new StateStore(options.StatePath, Continue(previous, "tenant-writer", null, connect, TenantWriter.WritePathPrefix(options.Root!)));
+        StandInLog.Starting(logger, "tenant-writer", connect, options.SessionTimeoutMs, options.StatePath);
+        run = token => new TenantWriter(connect, options.Root!, TimeSpan.FromMilliseconds(options.SessionTimeoutMs), options.WriteInterval, state, logger).RunAsync(token);
+    }
+    else
+    {
+        var properties = ServerProperties.Load(options.ConfigPath!);
+        state = new StateStore(options.StatePath, Continue(previous, "kafka-broker-stand-in", properties.BrokerId, properties.ConnectString, KafkaBrokerStandIn.WritePathPrefix(properties.BrokerId)));
+        StandInLog.Starting(logger, "broker " + properties.BrokerId.ToString(CultureInfo.InvariantCulture), properties.ConnectString, properties.SessionTimeoutMs, options.StatePath);
+        run = token => new KafkaBrokerStandIn(properties, state, options.WriteInterval, logger).RunAsync(token);
+    }
+
+    state.Flush();
+    using var flushStop = new CancellationTokenSource();
+    var flusher = state.RunFlushLoopAsync(flushStop.Token);
+    try
+    {
+        await run(shutdown.Token);
+    }
+    catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+    {
+        // Clean shutdown.
+    }
+
+    StandInLog.Stopping(logger, state.Current.LastAcknowledgedSerial);
+    state.Update(s => s with { State = "stopped", Registered = false, IsController = false, SessionId = null, ConnectedServer = null });
+    await flushStop.CancelAsync();
+    await flusher;
+    state.Flush();
+    return 0;
+}
+catch (StandInConfigException e)
+{
+    await Console.Error.WriteLineAsync("zkmitosis-kafka-standin: " + e.Message);
+    return 2;
+}
+
+// Counters and the serial stream continue across restarts, so verification covers a whole migration.
+static StandInState Continue(StandInState? previous, string kind, int? brokerId, string connect, string writePrefix) =>
+    (previous ?? new StandInState()) with
+    {
+        Kind = kind,
+        BrokerId = brokerId,
+        Pid = Environment.ProcessId,
+        StartedAt = DateTimeOffset.UtcNow,
+        UpdatedAt = DateTimeOffset.UtcNow,
+        ConnectString = connect,
+        State = "starting",
+        SessionId = null,
+        ConnectedServer = null,
+        Registered = false,
+        IsController = false,
+        BrokerEpoch = null,
+        WritePathPrefix = writePrefix,
+        LastError = null,
+    };

@@ -6,7 +6,7 @@ namespace ZkMitosis.ZooKeeper.FourLetterWords;
 /// <summary>
 /// Sends one four-letter word (<c>srvr</c>, <c>mntr</c>, <c>cons</c>, …) to a ZooKeeper client port and
 /// returns the raw reply. The server answers and closes the connection, so the reply is everything
-/// read until end of stream. Parsing into typed results lives beside this class.
+/// read until end of stream. Typed results: <see cref="FourLetterWordQueries"/>.
 /// </summary>
 public static class FourLetterWordClient
 {
@@ -48,7 +48,7 @@ public static class FourLetterWordClient
 
                 if (reply.Length + read > MaxReplyBytes)
                 {
-                    throw new FourLetterWordException(host, port, command, $"reply exceeds {MaxReplyBytes} bytes");
+                    throw new FourLetterWordException(host, port, command, FourLetterWordFailure.Malformed, $"reply exceeds {MaxReplyBytes} bytes");
                 }
 
                 reply.Write(buffer, 0, read);
@@ -58,11 +58,11 @@ public static class FourLetterWordClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new FourLetterWordException(host, port, command, $"no complete reply within {limit.TotalMilliseconds:0} ms");
+            throw new FourLetterWordException(host, port, command, FourLetterWordFailure.Timeout, $"no complete reply within {limit.TotalMilliseconds:0} ms");
         }
         catch (SocketException e)
         {
-            throw new FourLetterWordException(host, port, command, e.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : e.Message, e);
+            throw new FourLetterWordException(host, port, command, FourLetterWordFailure.Unreachable, e.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : e.Message, e);
         }
     }
 }

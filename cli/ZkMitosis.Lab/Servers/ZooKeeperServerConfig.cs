@@ -9,6 +9,11 @@ namespace ZkMitosis.Lab.Servers;
 /// </summary>
 public sealed record ZooKeeperServerConfig
 {
+    private readonly string? _confDirectory;
+    private readonly string? _dataDirectory;
+    private readonly string? _logPath;
+    private readonly string? _pidPath;
+
     /// <summary>Root of this server's files: <c>conf/zoo.cfg</c>, <c>data/myid</c>, <c>server.log</c>, <c>zookeeper.pid</c>.</summary>
     public required string Directory { get; init; }
 
@@ -43,15 +48,35 @@ public sealed record ZooKeeperServerConfig
     /// <summary>JVM heap; small so six servers fit comfortably on a 2-core test machine.</summary>
     public string JvmHeap { get; init; } = "256m";
 
-    public string ConfDirectory => Path.Combine(Directory, "conf");
+    /// <summary>Where zoo.cfg lives; default <c>Directory/conf</c> (the lab uses a host's <c>etc/zookeeper</c>).</summary>
+    public string ConfDirectory
+    {
+        get => _confDirectory ?? Path.Combine(Directory, "conf");
+        init => _confDirectory = value;
+    }
 
     public string ConfigPath => Path.Combine(ConfDirectory, "zoo.cfg");
 
-    public string DataDirectory => Path.Combine(Directory, "data");
+    /// <summary>ZooKeeper's dataDir; default <c>Directory/data</c> (the lab uses a host's <c>var/lib/zookeeper</c>).</summary>
+    public string DataDirectory
+    {
+        get => _dataDirectory ?? Path.Combine(Directory, "data");
+        init => _dataDirectory = value;
+    }
 
-    public string LogPath => Path.Combine(Directory, "server.log");
+    /// <summary>The server's stdout and stderr; default <c>Directory/server.log</c>.</summary>
+    public string LogPath
+    {
+        get => _logPath ?? Path.Combine(Directory, "server.log");
+        init => _logPath = value;
+    }
 
-    public string PidPath => Path.Combine(Directory, "zookeeper.pid");
+    /// <summary>default <c>Directory/zookeeper.pid</c>.</summary>
+    public string PidPath
+    {
+        get => _pidPath ?? Path.Combine(Directory, "zookeeper.pid");
+        init => _pidPath = value;
+    }
 
     public bool IsStandalone => Members.Count == 0;
 

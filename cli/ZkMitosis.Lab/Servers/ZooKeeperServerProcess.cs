@@ -44,15 +44,7 @@ public sealed class ZooKeeperServerProcess : IAsyncDisposable
 
         ZooKeeperInstallation.EnsureInstalled();
         WriteFiles();
-        var java = string.Join(' ',
-            ZooKeeperInstallation.JavaExecutable,
-            $"-Xmx{Config.JvmHeap}",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Dzookeeper.admin.enableServer=" + (Config.AdminServerPort is null ? "false" : "true"),
-            "-cp", Quote(ZooKeeperInstallation.ClassPath(Config.ConfDirectory)),
-            "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-            Quote(Config.ConfigPath));
+        var java = string.Join(' ', JavaCommand(Config).Select(Quote));
         var inNamespace = Config.NetworkNamespace is null ? java : $"ip netns exec {Quote(Config.NetworkNamespace)} {java}";
         var startInfo = new ProcessStartInfo("/bin/sh")
         {
@@ -63,6 +55,22 @@ public sealed class ZooKeeperServerProcess : IAsyncDisposable
         Pid = _process.Id;
         File.WriteAllText(Config.PidPath, Pid.ToString(CultureInfo.InvariantCulture) + "\n");
     }
+
+    /// <summary>
+    /// The JVM command line (executable first) that runs the server of <paramref name="config"/>: the one
+    /// place the JVM options live, shared by <see cref="Start"/> and the lab's service script.
+    /// </summary>
+    public static IReadOnlyList<string> JavaCommand(ZooKeeperServerConfig config) =>
+    [
+        ZooKeeperInstallation.JavaExecutable,
+        $"-Xmx{config.JvmHeap}",
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+        "-Dzookeeper.admin.enableServer=" + (config.AdminServerPort is null ? "false" : "true"),
+        "-cp", ZooKeeperInstallation.ClassPath(config.ConfDirectory),
+        "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+        config.ConfigPath,
+    ];
 
     /// <summary>
     /// Waits until <c>srvr</c> reports a mode (standalone, leader, follower, observer), i.e. the server serves

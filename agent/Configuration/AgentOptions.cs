@@ -1,0 +1,171 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace ZkMitosis.Agent.Configuration;
+
+/// <summary>
+/// The agent's configuration: the whole of <c>/etc/zkmitosis/agent.json</c> (path given by <c>--config</c>). Validated at
+/// start; a bad value stops the agent with a message naming the field.
+/// </summary>
+public sealed class AgentOptions
+{
+    /// <summary><c>zookeeper</c> or <c>kafka</c>. Required.</summary>
+    [Required]
+    public string Role { get; set; } = "";
+
+    /// <summary>The name this host is known by in plans. Default: the machine's host name.</summary>
+    public string? HostName { get; set; }
+
+    /// <summary>This host's addresses (matched against a plan's destination list). Default: none.</summary>
+    public List<string> Addresses { get; set; } = [];
+
+    /// <summary>gRPC listen address. Default <c>0.0.0.0</c>.</summary>
+    [Required]
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>gRPC port (HTTP/2, TLS). Default 7443.</summary>
+    [Range(1, 65535)]
+    public int ListenPort { get; set; } = 7443;
+
+    /// <summary>Monitoring address (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, plain HTTP). Default <c>0.0.0.0</c>.</summary>
+    [Required]
+    public string MonitoringAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Monitoring port. Default 7444; 0 disables the monitoring listener.</summary>
+    [Range(0, 65535)]
+    public int MonitoringPort { get; set; } = 7444;
+
+    /// <summary>Where operation records and the lease live. Default <c>/var/lib/zkmitosis-agent</c>.</summary>
+    [Required]
+    public string StateDirectory { get; set; } = "/var/lib/zkmitosis-agent";
+
+    /// <summary>
+    /// Serve gRPC without TLS and without client certificates. Only for labs and tests; logs a warning at every start.
+    /// Default false.
+    /// </summary>
+    public bool Insecure { get; set; }
+
+    public TlsOptions Tls { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public ZooKeeperOptions ZooKeeper { get; set; } = new();
+
+    public KafkaOptions Kafka { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public ServiceOptions Service { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public FirewallOptions Firewall { get; set; } = new();
+
+    /// <summary>The effective host name.</summary>
+    public string EffectiveHostName => string.IsNullOrWhiteSpace(HostName) ? Environment.MachineName : HostName;
+
+    public bool IsZooKeeper => string.Equals(Role, AgentRoles.ZooKeeper, StringComparison.Ordinal);
+
+    public bool IsKafka => string.Equals(Role, AgentRoles.Kafka, StringComparison.Ordinal);
+}
+
+/// <summary>The roles an agent can have.</summary>
+public static class AgentRoles
+{
+    public const string ZooKeeper = "zookeeper";
+    public const string Kafka = "kafka";
+}
+
+/// <summary>mTLS material, PEM files. Required unless <see cref="AgentOptions.Insecure"/>.</summary>
+public sealed class TlsOptions
+{
+    /// <summary>The agent's server certificate (PEM).</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>Its private key (PEM).</summary>
+    public string? KeyPath { get; set; }
+
+    /// <summary>The CA that issues the coordinators' client certificates (PEM). Clients with other certificates are refused.</summary>
+    public string? ClientCaPath { get; set; }
+}
+
+/// <summary>The local ZooKeeper server.</summary>
+public sealed class ZooKeeperOptions
+{
+    /// <summary>zoo.cfg. Default <c>/etc/zookeeper/conf/zoo.cfg</c>.</summary>
+    public string ConfigPath { get; set; } = "/etc/zookeeper/conf/zoo.cfg";
+
+    /// <summary>Where to send four-letter words. Default: <c>clientPortAddress</c> of zoo.cfg, else 127.0.0.1.</summary>
+    public string? ClientHost { get; set; }
+
+    /// <summary>Client port. Default 0: <c>clientPort</c> of zoo.cfg (or the <c>server.N</c> line's client part), else 2181.</summary>
+    [Range(0, 65535)]
+    public int ClientPort { get; set; }
+
+    /// <summary>AdminServer base address (e.g. <c>http://127.0.0.1:8080</c>); when set, used where four-letter words are refused.</summary>
+    public string? AdminServerUrl { get; set; }
+
+    /// <summary>Bound on four-letter-word calls in milliseconds. Default 3000.</summary>
+    [Range(100, 60000)]
+    public int FourLetterWordTimeoutMs { get; set; } = 3000;
+}
+
+/// <summary>The local Kafka broker.</summary>
+public sealed class KafkaOptions
+{
+    /// <summary>server.properties. Default <c>/etc/kafka/server.properties</c>.</summary>
+    public string ServerPropertiesPath { get; set; } = "/etc/kafka/server.properties";
+
+    /// <summary>Reported by Describe (the agent does not ask the broker). Default empty.</summary>
+    public string? Version { get; set; }
+}
+
+/// <summary>How services are started and stopped.</summary>
+public sealed class ServiceOptions
+{
+    /// <summary><c>systemd</c> (default) or <c>command</c>.</summary>
+    [Required]
+    public string Backend { get; set; } = ServiceBackends.Systemd;
+
+    /// <summary>systemd unit of ZooKeeper. Default <c>zookeeper.service</c>.</summary>
+    public string ZooKeeperUnit { get; set; } = "zookeeper.service";
+
+    /// <summary>systemd unit of Kafka. Default <c>kafka.service</c>.</summary>
+    public string KafkaUnit { get; set; } = "kafka.service";
+
+    /// <summary>Commands for ZooKeeper with the <c>command</c> backend.</summary>
+    public ServiceCommands? ZooKeeperCommands { get; set; }
+
+    /// <summary>Commands for Kafka with the <c>command</c> backend.</summary>
+    public ServiceCommands? KafkaCommands { get; set; }
+
+    /// <summary>Bound on one start/stop/status command in milliseconds. Default 60000.</summary>
+    [Range(100, 600000)]
+    public int CommandTimeoutMs { get; set; } = 60000;
+}
+
+/// <summary>Shell commands (<c>/bin/sh -c</c>) of the <c>command</c> backend.</summary>
+public sealed class ServiceCommands
+{
+    /// <summary>Starts the service and returns (the service keeps running in the background).</summary>
+    public string? Start { get; set; }
+
+    public string? Stop { get; set; }
+
+    /// <summary>Exit code 0 = running, anything else = stopped.</summary>
+    public string? Status { get; set; }
+
+    /// <summary>Optional file holding the service's main pid.</summary>
+    public string? PidFile { get; set; }
+}
+
+/// <summary>The service backends.</summary>
+public static class ServiceBackends
+{
+    public const string Systemd = "systemd";
+    public const string Command = "command";
+}
+
+/// <summary>Firewall backend: <c>auto</c> (default: nftables when <c>nft</c> works, else iptables), <c>iptables</c>, <c>nftables</c>.</summary>
+public sealed class FirewallOptions
+{
+    [Required]
+    public string Backend { get; set; } = "auto";
+}

@@ -1,0 +1,30 @@
+namespace ZkMitosis.Agent.DataDir;
+
+/// <summary>Adler-32 (RFC 1950), the checksum ZooKeeper puts before every txn log record.</summary>
+public static class Adler32
+{
+    private const uint Modulus = 65521;
+
+    /// <summary>Largest run of bytes before the sums must be reduced to stay within 32 bits.</summary>
+    private const int MaxRun = 5552;
+
+    public static uint Compute(ReadOnlySpan<byte> data)
+    {
+        uint a = 1, b = 0;
+        while (data.Length > 0)
+        {
+            var run = data[..Math.Min(MaxRun, data.Length)];
+            foreach (var value in run)
+            {
+                a += value;
+                b += a;
+            }
+
+            a %= Modulus;
+            b %= Modulus;
+            data = data[run.Length..];
+        }
+
+        return (b << 16) | a;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using ZkMitosis.Agent.Diagnostics;
+
+namespace ZkMitosis.Agent.Grpc;
+
+/// <summary>
+/// Every call: typed failures become status codes with details (<see cref="RpcErrors"/>), anything else INTERNAL with
+/// the error logged; calls and latencies are counted.
+/// </summary>
+public sealed class AgentServerInterceptor : Interceptor
+{
+    private static readonly HashSet<string> Mutating = new(StringComparer.Ordinal)
+    {
+        "WriteZooConfig", "WriteMyId", "ResetDataDir", "ControlService", "SetKafkaZookeeperConnect", "Isolate", "Heal",
+        "ArmBarrier", "FireBarrier", "CancelBarrier", "AcquireLease", "ReleaseLease",
+    };
+
+    private readonly ILogger<AgentServerInterceptor> _logger;
+
+    public AgentServerInterceptor(ILogger<AgentServerInterceptor> logger)
+    {
+        _logger = logger;
+    }
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];
+        var started = Stopwatch.GetTimestamp();
+        var code = StatusCode.OK;
+        try
+        {
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            code = e.StatusCode;
+            throw;
+        }
+        catch (Exception e) when (RpcErrors.Map(e) is { } mapped)
+        {
+            code = mapped.StatusCode;
+            AgentLog.CallFailed(_logger, method, mapped.StatusCode.ToString(), e.Message);
+            throw mapped;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            code = StatusCode.Internal;
+            AgentLog.CallCrashed(_logger, method, e);
+            throw new RpcException(new global::Grpc.Core.Status(StatusCode.Internal, $"{method} failed unexpectedly: {e.Message}"));
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            AgentMetrics.RecordCall(method, code.ToString(), elapsed, Mutating.Contains(method));
+            if (Mutating.Contains(method))
+            {
+                AgentLog.Mutation(_logger, method, code.ToString(), elapsed.TotalMilliseconds);
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Serilog;
+using Serilog.Events;
+using ZkMitosis.Agent.Barriers;
+using ZkMitosis.Agent.Configuration;
+using ZkMitosis.Agent.Diagnostics;
+using ZkMitosis.Agent.Files;
+using ZkMitosis.Agent.Firewall;
+using ZkMitosis.Agent.Grpc;
+using ZkMitosis.Agent.Processes;
+using ZkMitosis.Agent.Services;
+using ZkMitosis.Agent.State;
+using ZkMitosis.Agent.Status;
+
+namespace ZkMitosis.Agent.Hosting;
+
+/// <summary>Wires the agent: Kestrel (gRPC over mTLS + monitoring), services, logging, systemd.</summary>
+public static class AgentHost
+{
+    public static WebApplication Build(string[] args, string configPath, IConfigurationRoot fileConfiguration, AgentOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Services.AddSystemd();
+        builder.Services.AddSerilog(ConfigureSerilog);
+
+        builder.Services.AddOptions<AgentOptions>().Bind(fileConfiguration, AgentConfiguration.Bind).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsAttributeValidator>();
+        builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AgentClock>();
+        builder.Services.AddSingleton<ICommandRunner, CommandRunner>();
+        builder.Services.AddSingleton<AtomicFileWriter>();
+        builder.Services.AddSingleton<ZooKeeperFiles>();
+        builder.Services.AddSingleton<ILocalZooKeeper, LocalZooKeeper>();
+        builder.Services.AddSingleton<ServiceBackendFactory>();
+        builder.Services.AddSingleton<ServiceController>();
+        builder.Services.AddSingleton<FirewallBackendSelector>();
+        builder.Services.AddSingleton<IAgentStateStore, FileAgentStateStore>();
+        builder.Services.AddSingleton<LeaseManager>();
+        builder.Services.AddSingleton<OperationGate>();
+        builder.Services.AddSingleton<BarrierRegistry>();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<AgentServerInterceptor>();
+            grpc.EnableDetailedErrors = false;
+        });
+        builder.Services.AddHealthChecks().AddCheck<StateDirectoryHealthCheck>("state-directory");
+        builder.Services.AddGrpcHealthChecks().AddCheck<StateDirectoryHealthCheck>("agent");
+
+        var clientValidator = options.Insecure ? null : ClientCertificateValidator.FromPemFile(options.Tls.ClientCaPath!);
+        var serverCertificate = options.Insecure ? null : X509Certificate2.CreateFromPemFile(options.Tls.CertificatePath!, options.Tls.KeyPath!);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.ListenPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (serverCertificate is not null)
+                {
+                    listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = serverCertificate;
+                        https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                        https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                        https.ClientCertificateValidation = (certificate, _, _) =>
+                        {
+                            var problem = clientValidator!.Problem(certificate);
+                            if (problem is not null)
+                            {
+                                AgentLog.ClientCertificateRefused(kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("ZkMitosis.Agent.Tls"), certificate.Subject, certificate.Issuer, problem);
+                            }
+
+                            return problem is null;
+                        };
+                    });
+                }
+            });
+            if (options.MonitoringPort != 0)
+            {
+                kestrel.Listen(IPAddress.Parse(options.MonitoringAddress), options.MonitoringPort, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+        });
+
+        var app = builder.Build();
+        var monitoringPort = options.MonitoringPort;
+        // Each port serves only its own endpoints: monitoring never exposes the API, the mTLS port never the metrics.
+        app.Use(async (context, next) =>
+        {
+            var onMonitoring = monitoringPort != 0 && context.Connection.LocalPort == monitoringPort;
+            var monitoringPath = context.Request.Path.Value is "/healthz" or "/readyz" or "/metrics";
+            if (onMonitoring != monitoringPath)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+        app.MapGrpcService<AgentService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapHealthChecks("/readyz", new HealthCheckOptions());
+        app.MapMetrics("/metrics");
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ZkMitosis.Agent");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (options.Insecure)
+            {
+                AgentLog.InsecureMode(logger, configPath, options.ListenAddress, options.ListenPort);
+            }
+
+            AgentLog.Started(logger, AgentService.AgentVersion, options.Role, options.EffectiveHostName, options.ListenAddress, options.ListenPort,
+                options.Insecure ? "h2c, INSECURE" : "TLS, client certificates required", options.MonitoringAddress, options.MonitoringPort);
+        });
+        return app;
+    }
+
+    private static void ConfigureSerilog(LoggerConfiguration configuration)
+    {
+        // Under systemd, journald stamps every line and keeps the level; elsewhere (the lab) a timestamp helps.
+        var underJournald = Environment.GetEnvironmentVariable("JOURNAL_STREAM") is not null;
+        var template = underJournald
+            ? "[{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"
+            : "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+        configuration
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+            .WriteTo.Console(outputTemplate: template, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Ready when the state directory is writable: operation records must be persisted before answering.</summary>
+public sealed class StateDirectoryHealthCheck : IHealthCheck
+{
+    private readonly string _directory;
+
+    public StateDirectoryHealthCheck(IOptions<AgentOptions> options)
+    {
+        _directory = options.Value.StateDirectory;
+    }
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            Directory.CreateDirectory(_directory);
+            var probe = Path.Combine(_directory, ".ready-probe");
+            File.WriteAllText(probe, "ok");
+            File.Delete(probe);
+            return Task.FromResult(HealthCheckResult.Healthy());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"state directory {_directory} is not writable: {e.Message}"));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using ZkMitosis.Agent.Probes;
+using ZkMitosis.Agent.Status;
+
+namespace ZkMitosis.Agent.Services;
+
+/// <summary>
+/// start | stop | restart | status of a managed service, waiting (bounded) until the state is reached and, for ZooKeeper,
+/// until it is ready in the sense the caller asks for.
+/// </summary>
+public sealed class ServiceController
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly ServiceBackendFactory _backends;
+    private readonly ILocalZooKeeper _zooKeeper;
+    private readonly TimeProvider _time;
+
+    public ServiceController(ServiceBackendFactory backends, ILocalZooKeeper zooKeeper, TimeProvider time)
+    {
+        _backends = backends;
+        _zooKeeper = zooKeeper;
+        _time = time;
+    }
+
+    /// <summary>The backend that would run <paramref name="service"/>; resolving it is the check a barrier's Arm does.</summary>
+    public IServiceBackend Backend(ManagedService service) => _backends.For(service);
+
+    public async Task<ServiceStatus> StatusAsync(ManagedService service, CancellationToken cancellationToken) =>
+        await _backends.For(service).StatusAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <exception cref="TimeoutException">the state (or readiness) was not reached within <paramref name="timeout"/>.</exception>
+    /// <exception cref="Processes.CommandFailedException">a start/stop command failed.</exception>
+    public async Task<ServiceControlResult> ControlAsync(ManagedService service, ServiceControlAction action, TimeSpan timeout, ServiceReadiness readiness, CancellationToken cancellationToken)
+    {
+        var backend = _backends.For(service);
+        var startedAt = _time.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        var deadline = stopwatch.Elapsed + timeout;
+        var output = "";
+        ServiceReadiness? met = null;
+        ServiceStatus status;
+        switch (action)
+        {
+            case ServiceControlAction.Status:
+                status = await backend.StatusAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case ServiceControlAction.Stop:
+                output = await StopAsync(backend, cancellationToken).ConfigureAwait(false);
+                status = await WaitForAsync(backend, ServiceRunState.Stopped, stopwatch, deadline, service, cancellationToken).ConfigureAwait(false);
+                break;
+            case ServiceControlAction.Start or ServiceControlAction.Restart:
+                if (action == ServiceControlAction.Restart)
+                {
+                    output = await StopAsync(backend, cancellationToken).ConfigureAwait(false);
+                    await WaitForAsync(backend, ServiceRunState.Stopped, stopwatch, deadline, service, cancellationToken).ConfigureAwait(false);
+                }
+
+                var current = await backend.StatusAsync(cancellationToken).ConfigureAwait(false);
+                if (current.State != ServiceRunState.Running)
+                {
+                    output += (await backend.StartAsync(cancellationToken).ConfigureAwait(false)).Combined();
+                }
+
+                status = await WaitForAsync(backend, ServiceRunState.Running, stopwatch, deadline, service, cancellationToken).ConfigureAwait(false);
+                met = await WaitReadyAsync(service, readiness, stopwatch, deadline, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(action), action, "not a service action");
+        }
+
+        return new ServiceControlResult(status.State, status.Pids, startedAt, _time.GetUtcNow(), stopwatch.Elapsed, output, met);
+    }
+
+    private static async Task<string> StopAsync(IServiceBackend backend, CancellationToken cancellationToken)
+    {
+        var current = await backend.StatusAsync(cancellationToken).ConfigureAwait(false);
+        return current.State == ServiceRunState.Stopped ? "" : (await backend.StopAsync(cancellationToken).ConfigureAwait(false)).Combined();
+    }
+
+    private static async Task<ServiceStatus> WaitForAsync(IServiceBackend backend, ServiceRunState wanted, Stopwatch stopwatch, TimeSpan deadline, ManagedService service, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var status = await backend.StatusAsync(cancellationToken).ConfigureAwait(false);
+            if (status.State == wanted)
+            {
+                return status;
+            }
+
+            if (stopwatch.Elapsed >= deadline)
+            {
+                throw new TimeoutException($"{service} did not reach state {wanted} within {deadline.TotalSeconds:0.#} s (last status: {status.State} {status.Detail})");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ServiceReadiness?> WaitReadyAsync(ManagedService service, ServiceReadiness readiness, Stopwatch stopwatch, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        if (service != ManagedService.ZooKeeper || readiness == ServiceReadiness.Process)
+        {
+            return ServiceReadiness.Process;
+        }
+
+        var last = "";
+        while (true)
+        {
+            if (readiness == ServiceReadiness.ElectionPort)
+            {
+                var (host, port) = _zooKeeper.ElectionEndpoint();
+                var probe = await TcpProber.ProbeAsync(host, port, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                if (probe.Outcome == ProbeOutcomeKind.Open)
+                {
+                    return readiness;
+                }
+
+                last = $"election port {host}:{port} {probe.Outcome}";
+            }
+            else
+            {
+                var status = await _zooKeeper.ReadStatusAsync(includeConnections: false, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+                if (status.IsServing)
+                {
+                    return readiness;
+                }
+
+                last = $"mode {status.Mode}{(status.Error.Length > 0 ? ": " + status.Error : "")}";
+            }
+
+            if (stopwatch.Elapsed >= deadline)
+            {
+                throw new TimeoutException($"ZooKeeper did not become ready ({readiness}) within {deadline.TotalSeconds:0.#} s ({last})");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

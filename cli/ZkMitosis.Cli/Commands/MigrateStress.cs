@@ -1,0 +1,37 @@
+using ZkMitosis.Coordinator.Engine;
+using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Reporting;
+using ZkMitosis.Coordinator.Stress;
+
+namespace ZkMitosis.Cli.Commands;
+
+/// <summary>
+/// <c>migrate run --stress N</c>: the stress workload runs under the chroot through the migration, moves to the
+/// destination when the first broker does, and is verified against the destination at the end.
+/// </summary>
+internal static class MigrateStress
+{
+    public static async Task<MigrationRunOptions> AttachAsync(MigrationRunOptions options, MigrationPlan plan, int sessions, CancellationToken cancellationToken)
+    {
+        var workload = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = sessions }, cancellationToken);
+        var switched = 0;
+        var destinationHosts = string.Join(',', plan.Destination.Select(d => d.ClientEndpoint));
+        return options with
+        {
+            OnBrokerSwitched = _ =>
+            {
+                if (Interlocked.Exchange(ref switched, 1) == 0)
+                {
+                    workload.SwitchServers(destinationHosts);
+                }
+            },
+            Workload = async () =>
+            {
+                var result = await workload.StopAsync();
+                await workload.DisposeAsync();
+                var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, result, CancellationToken.None);
+                return new WorkloadSummary(result.AcknowledgedWrites, verification.MissingWrites, result.Expiries, result.LongestGapMs);
+            },
+        };
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using ZkMitosis.ZooKeeper;
+
+namespace ZkMitosis.KafkaStandIn;
+
+/// <summary>
+/// A steady stream of serial-numbered persistent znodes (<c>PREFIX0000000001</c>, …), one at a time. A serial is
+/// retried until ZooKeeper acknowledges it (NodeExists after a connection loss means an earlier attempt landed),
+/// so every serial up to <see cref="StandInState.LastAcknowledgedSerial"/> was acknowledged and must exist.
+/// </summary>
+internal sealed class SerialWriter
+{
+    private readonly string _pathPrefix;
+    private readonly Func<long, byte[]> _data;
+    private readonly TimeSpan _interval;
+    private readonly StateStore _state;
+    private readonly ILogger _logger;
+    private long _lastAckTicks;
+
+    public SerialWriter(string pathPrefix, Func<long, byte[]> data, TimeSpan interval, StateStore state, ILogger logger)
+    {
+        _pathPrefix = pathPrefix;
+        _data = data;
+        _interval = interval;
+        _state = state;
+        _logger = logger;
+    }
+
+    public static string PathFor(string prefix, long serial) => prefix + serial.ToString("D10", CultureInfo.InvariantCulture);
+
+    public async Task RunAsync(ZooKeeperClient client, CancellationToken cancellationToken)
+    {
+        var parent = _pathPrefix[.._pathPrefix.LastIndexOf('/')];
+        await Retry.EnsurePathAsync(client, parent, _logger, cancellationToken).ConfigureAwait(false);
+        var serial = _state.Current.LastAcknowledgedSerial + 1;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var path = PathFor(_pathPrefix, serial);
+            var current = serial;
+            await Retry.TransientAsync(
+                async token =>
+                {
+                    try
+                    {
+                        await client.CreateAsync(path, _data(current), CreateMode.Persistent, cancellationToken: token).ConfigureAwait(false);
+                    }
+                    catch (KeeperException e) when (e.Code == KeeperErrorCode.NodeExists)
+                    {
+                        // An attempt before a connection loss was applied: that is an acknowledgement too.
+                    }
+                },
+                "write " + path,
+                _logger,
+                cancellationToken).ConfigureAwait(false);
+            Acknowledge(current);
+            serial++;
+            await Task.Delay(_interval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Acknowledge(long serial)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var previous = _lastAckTicks;
+        _lastAckTicks = now;
+        var gapMs = previous == 0 ? 0 : (long)Stopwatch.GetElapsedTime(previous, now).TotalMilliseconds;
+        _state.Update(s => s with { LastAcknowledgedSerial = serial, LongestAckGapMs = Math.Max(s.LongestAckGapMs, gapMs) });
+    }
+}

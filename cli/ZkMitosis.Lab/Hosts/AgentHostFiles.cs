@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Lab.Services;
+
+namespace ZkMitosis.Lab.Hosts;
+
+/// <summary>A host's agent TLS material (PEM paths), or none for an insecure rehearsal agent.</summary>
+public sealed record AgentTlsFiles(string CertificatePath, string KeyPath, string ClientCaPath);
+
+/// <summary>
+/// A lab host's <c>etc/zkmitosis/agent.json</c> (the agent's own configuration format, command service backend
+/// pointing at the lab's service script) and <c>etc/default/zkmitosis-agent</c> (how the lab runs the agent).
+/// </summary>
+public static class AgentHostFiles
+{
+    public const int MonitoringPort = 7444;
+
+    public static JsonObject Render(LabHost host, LabBinaries binaries, AgentTlsFiles? tls)
+    {
+        var layout = host.Layout;
+        var isZooKeeper = host.IsZooKeeperHost;
+        var service = isZooKeeper ? HostLayout.ZooKeeperService : HostLayout.KafkaService;
+        string Command(string action) => string.Join(' ', new[] { binaries.ServiceScript, action, service, host.Directory }.Select(ServiceEnvironment.Quote));
+        var commands = new JsonObject
+        {
+            ["start"] = Command("start"),
+            ["stop"] = Command("stop"),
+            ["status"] = Command("status"),
+            ["pidFile"] = layout.PidFile(service),
+        };
+        var config = new JsonObject
+        {
+            ["role"] = isZooKeeper ? "zookeeper" : "kafka",
+            ["hostName"] = host.Name,
+            ["addresses"] = new JsonArray(host.Address, host.Name),
+            ["listenAddress"] = "0.0.0.0",
+            ["listenPort"] = host.AgentPort,
+            ["monitoringAddress"] = "0.0.0.0",
+            ["monitoringPort"] = MonitoringPort,
+            ["stateDirectory"] = layout.AgentStateDirectory,
+            ["insecure"] = tls is null,
+            ["zooKeeper"] = new JsonObject
+            {
+                ["configPath"] = layout.ZooCfg,
+                ["clientHost"] = "127.0.0.1",
+                ["clientPort"] = host.ClientPort,
+                ["adminServerUrl"] = $"http://127.0.0.1:{ZooKeeperHostFiles.AdminServerPort}",
+            },
+            ["kafka"] = new JsonObject { ["serverPropertiesPath"] = layout.ServerProperties },
+            ["service"] = new JsonObject
+            {
+                ["backend"] = "command",
+                [isZooKeeper ? "zooKeeperCommands" : "kafkaCommands"] = commands,
+                ["commandTimeoutMs"] = 60000,
+            },
+            ["firewall"] = new JsonObject { ["backend"] = "iptables" },
+        };
+        if (tls is not null)
+        {
+            config["tls"] = new JsonObject
+            {
+                ["certificatePath"] = tls.CertificatePath,
+                ["keyPath"] = tls.KeyPath,
+                ["clientCaPath"] = tls.ClientCaPath,
+            };
+        }
+
+        return config;
+    }
+
+    public static void Write(LabHost host, LabBinaries binaries, AgentTlsFiles? tls)
+    {
+        var layout = host.Layout;
+        layout.Create();
+        File.WriteAllText(layout.AgentConfig, Render(host, binaries, tls).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        ServiceEnvironment.Write(
+            layout.ServiceEnvironment(HostLayout.AgentService),
+            [binaries.DotNet, binaries.RequireAgent(), "--config", layout.AgentConfig],
+            match: layout.AgentConfig,
+            logFile: layout.LogFile(HostLayout.AgentService),
+            stopGraceSeconds: 5);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Lab.Services;
+
+namespace ZkMitosis.Lab.Hosts;
+
+/// <summary>
+/// A broker host's files: <c>etc/kafka/server.properties</c> as a ZooKeeper-mode Kafka broker has it, and
+/// <c>etc/default/kafka</c>, which runs the Kafka broker STAND-IN (no Kafka broker can be installed here).
+/// </summary>
+public static class KafkaHostFiles
+{
+    public const int ListenerPort = 9092;
+
+    public static string RenderServerProperties(LabHost host, string zookeeperConnect, int sessionTimeoutMs)
+    {
+        var brokerId = host.BrokerId ?? throw new LabException($"{host.Name} is not a broker host");
+        var text = new StringBuilder()
+            .Append("# Kafka broker configuration, written by zkmitosis lab. This host runs the Kafka broker STAND-IN.\n")
+            .Append(CultureInfo.InvariantCulture, $"broker.id={brokerId}\n")
+            .Append(CultureInfo.InvariantCulture, $"listeners=PLAINTEXT://{host.Address}:{ListenerPort}\n")
+            .Append(CultureInfo.InvariantCulture, $"advertised.listeners=PLAINTEXT://{host.Address}:{ListenerPort}\n")
+            .Append("log.dirs=").Append(Path.Combine(host.Directory, "var", "lib", "kafka", "data")).Append('\n')
+            .Append("num.partitions=4\n")
+            .Append("default.replication.factor=3\n")
+            .Append("zookeeper.connect=").Append(zookeeperConnect).Append('\n')
+            .Append(CultureInfo.InvariantCulture, $"zookeeper.session.timeout.ms={sessionTimeoutMs}\n")
+            .Append(CultureInfo.InvariantCulture, $"zookeeper.connection.timeout.ms={sessionTimeoutMs}\n");
+        return text.ToString();
+    }
+
+    public static void Write(LabHost host, string zookeeperConnect, int sessionTimeoutMs, LabBinaries binaries)
+    {
+        var layout = host.Layout;
+        layout.Create();
+        File.WriteAllText(layout.ServerProperties, RenderServerProperties(host, zookeeperConnect, sessionTimeoutMs));
+        ServiceEnvironment.Write(
+            layout.ServiceEnvironment(HostLayout.KafkaService),
+            [binaries.DotNet, binaries.RequireStandIn(), "--config", layout.ServerProperties, "--state", layout.StandInState],
+            match: layout.ServerProperties,
+            logFile: layout.LogFile(HostLayout.KafkaService));
+    }
+}

@@ -1,0 +1,247 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace ZkMitosis.Lab;
+
+/// <summary>
+/// What <c>lab up</c> builds: sizes, name, subnet and options. <see cref="Validate"/> collects every problem
+/// before anything is created, so a bad argument never leaves a half-built lab.
+/// </summary>
+public sealed partial record LabSpec
+{
+    public const int MaxZooKeeperHostsPerSide = 7;
+    public const int MaxBrokers = 9;
+    public const int MaxNameLength = 7;
+
+    /// <summary>Lab name, 1–7 of [a-z0-9] starting with a letter; default <c>lab</c>.</summary>
+    public string Name { get; init; } = "lab";
+
+    /// <summary>
+    /// Every namespace, link and bridge the lab makes starts with this; default <c>zkm-NAME-</c>. At most 12
+    /// characters so that prefix + a 3-character host suffix fits Linux's 15-character link names.
+    /// </summary>
+    public string? Prefix { get; init; }
+
+    /// <summary>Source ensemble size (server ids 1..Source), 1–7; default 3.</summary>
+    public int Source { get; init; } = 3;
+
+    /// <summary>Destination size (server ids after the source's), 1–7; default 3. Created stopped and empty.</summary>
+    public int Destination { get; init; } = 3;
+
+    /// <summary>Kafka broker stand-in hosts (broker ids 1..Brokers), 0–9; default 3.</summary>
+    public int Brokers { get; init; } = 3;
+
+    /// <summary>An IPv4 /24 from a private range, not used on this machine; default <c>10.251.0.0/24</c>.</summary>
+    public string Subnet { get; init; } = "10.251.0.0/24";
+
+    /// <summary>Extra zoo.cfg lines for every ZooKeeper host (<c>--zookeeper-option key=value</c>); they win over the lab's.</summary>
+    public IReadOnlyDictionary<string, string> ZooKeeperOptions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where the lab's host trees, manifest and plan go; default <c>/var/lib/zkmitosis/labs/NAME</c>.</summary>
+    public string? Directory { get; init; }
+
+    /// <summary>Start an agent on every host (needs the built agent); default true.</summary>
+    public bool Agents { get; init; } = true;
+
+    /// <summary>Populate the source with the Kafka-shaped tree and start the other tenant's writer; default true.</summary>
+    public bool Populate { get; init; } = true;
+
+    /// <summary>Topics created under <c>/kafka/brokers/topics</c>; default 3.</summary>
+    public int Topics { get; init; } = 3;
+
+    /// <summary>Partitions per topic; default 4.</summary>
+    public int PartitionsPerTopic { get; init; } = 4;
+
+    /// <summary>The tenant's chroot on the source; default <c>/kafka</c>.</summary>
+    public string Chroot { get; init; } = "/kafka";
+
+    /// <summary>Kafka's <c>zookeeper.session.timeout.ms</c> for the stand-ins; default 18000 (Kafka's own default).</summary>
+    public int BrokerSessionTimeoutMs { get; init; } = 18000;
+
+    /// <summary>Bound on the source ensemble (and every other process) coming up; default 90 s for a loaded 2-core machine.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Path of <c>zkmitosis-agent.dll</c>; default: found next to this assembly or in the source tree's build output.</summary>
+    public string? AgentAssemblyPath { get; init; }
+
+    /// <summary>Path of <c>zkmitosis-kafka-standin.dll</c>; default: found like the agent's.</summary>
+    public string? StandInAssemblyPath { get; init; }
+
+    public string EffectivePrefix => Prefix ?? $"zkm-{Name}-";
+
+    public string EffectiveDirectory => Directory ?? DefaultDirectory(Name);
+
+    /// <summary>The default directory of the lab named <paramref name="name"/>.</summary>
+    public static string DefaultDirectory(string name) => Path.Combine(LabsRoot, name);
+
+    /// <summary>Parent of every lab's default directory: <c>/var/lib/zkmitosis/labs</c>.</summary>
+    public static string LabsRoot => "/var/lib/zkmitosis/labs";
+
+    /// <summary>Every problem with this spec (empty when it is usable); machine checks (root, subnet in use) are separate.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!NamePattern().IsMatch(Name))
+        {
+            problems.Add($"name '{Name}': must be 1–{MaxNameLength} characters of a-z and 0-9, starting with a letter");
+        }
+
+        if (Prefix is not null && !PrefixPattern().IsMatch(Prefix))
+        {
+            problems.Add($"prefix '{Prefix}': must be 4–12 characters of a-z, 0-9 and '-', starting with a letter and ending with '-'");
+        }
+
+        if (Source is < 1 or > MaxZooKeeperHostsPerSide)
+        {
+            problems.Add($"source: {Source} is out of range (1–{MaxZooKeeperHostsPerSide})");
+        }
+
+        if (Destination is < 1 or > MaxZooKeeperHostsPerSide)
+        {
+            problems.Add($"destination: {Destination} is out of range (1–{MaxZooKeeperHostsPerSide})");
+        }
+
+        if (Brokers is < 0 or > MaxBrokers)
+        {
+            problems.Add($"brokers: {Brokers} is out of range (0–{MaxBrokers})");
+        }
+
+        if (Topics is < 0 or > 100)
+        {
+            problems.Add($"topics: {Topics} is out of range (0–100)");
+        }
+
+        if (PartitionsPerTopic is < 1 or > 100)
+        {
+            problems.Add($"partitions per topic: {PartitionsPerTopic} is out of range (1–100)");
+        }
+
+        if (!ChrootPattern().IsMatch(Chroot))
+        {
+            problems.Add($"chroot '{Chroot}': must be an absolute path like /kafka");
+        }
+
+        if (!LabSubnet.TryParse(Subnet, out _, out var subnetProblem))
+        {
+            problems.Add($"subnet '{Subnet}': {subnetProblem}");
+        }
+
+        foreach (var (key, value) in ZooKeeperOptions)
+        {
+            if (!OptionKeyPattern().IsMatch(key) || value.Contains('\n', StringComparison.Ordinal))
+            {
+                problems.Add($"zookeeper option '{key}={value}': key must be a zoo.cfg key (letters, digits, '.', '_', '-') and the value one line");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Throws a <see cref="LabException"/> listing every problem, or does nothing.</summary>
+    public void EnsureValid()
+    {
+        var problems = Validate();
+        if (problems.Count > 0)
+        {
+            throw new LabException("bad lab arguments:\n  " + string.Join("\n  ", problems));
+        }
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9]{0,6}$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{2,10}-$")]
+    private static partial Regex PrefixPattern();
+
+    [GeneratedRegex("^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")]
+    private static partial Regex ChrootPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex OptionKeyPattern();
+}
+
+/// <summary>A lab's IPv4 /24 and the addresses in it: the root namespace's, each ZooKeeper host's and each broker's.</summary>
+public sealed record LabSubnet(IPAddress Network)
+{
+    public const int PrefixLength = 24;
+
+    /// <summary>The root namespace's address on the bridge (.1): the coordinator reaches agents and ZooKeeper from it.</summary>
+    public string RootAddress => Host(1);
+
+    /// <summary>ZooKeeper server <paramref name="serverId"/> lives at .(10 + id).</summary>
+    public string ZooKeeperHost(int serverId) => Host(10 + serverId);
+
+    /// <summary>Broker <paramref name="brokerId"/> lives at .(30 + id).</summary>
+    public string BrokerHost(int brokerId) => Host(30 + brokerId);
+
+    /// <summary>The other tenant's client host at .50.</summary>
+    public string TenantHost => Host(50);
+
+    public override string ToString() => $"{Network}/{PrefixLength}";
+
+    /// <summary>True when <paramref name="address"/> lies in this /24.</summary>
+    public bool Contains(IPAddress address)
+    {
+        var a = address.GetAddressBytes();
+        var n = Network.GetAddressBytes();
+        return a.Length == 4 && a[0] == n[0] && a[1] == n[1] && a[2] == n[2];
+    }
+
+    /// <summary>True when the route or address <paramref name="network"/>/<paramref name="prefixLength"/> overlaps this /24.</summary>
+    public bool Overlaps(IPAddress network, int prefixLength)
+    {
+        if (network.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return false;
+        }
+
+        var common = Math.Min(prefixLength, PrefixLength);
+        var mask = common == 0 ? 0u : uint.MaxValue << (32 - common);
+        return (ToUInt(network) & mask) == (ToUInt(Network) & mask);
+    }
+
+    public static LabSubnet Parse(string text) =>
+        TryParse(text, out var subnet, out var problem) ? subnet : throw new LabException($"subnet '{text}': {problem}");
+
+    /// <summary>Accepts <c>a.b.c.0/24</c> in 10/8, 172.16/12 or 192.168/16: a lab never uses addresses that could be someone else's.</summary>
+    public static bool TryParse(string text, out LabSubnet subnet, out string problem)
+    {
+        subnet = null!;
+        var parts = text.Split('/');
+        if (parts.Length != 2 || !IPAddress.TryParse(parts[0], out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || parts[1] != "24")
+        {
+            problem = "must be an IPv4 /24 such as 10.251.0.0/24";
+            return false;
+        }
+
+        var bytes = address.GetAddressBytes();
+        if (bytes[3] != 0)
+        {
+            problem = $"must be the network address ({bytes[0]}.{bytes[1]}.{bytes[2]}.0/24)";
+            return false;
+        }
+
+        var isPrivate = bytes[0] == 10 || (bytes[0] == 172 && bytes[1] is >= 16 and <= 31) || (bytes[0] == 192 && bytes[1] == 168);
+        if (!isPrivate)
+        {
+            problem = "must be in a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)";
+            return false;
+        }
+
+        subnet = new LabSubnet(address);
+        problem = string.Empty;
+        return true;
+    }
+
+    private string Host(int last)
+    {
+        var bytes = Network.GetAddressBytes();
+        return $"{bytes[0]}.{bytes[1]}.{bytes[2]}.{last}";
+    }
+
+    private static uint ToUInt(IPAddress address)
+    {
+        var b = address.GetAddressBytes();
+        return ((uint)b[0] << 24) | ((uint)b[1] << 16) | ((uint)b[2] << 8) | b[3];
+    }
+}

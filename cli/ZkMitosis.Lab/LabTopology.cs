@@ -1,0 +1,77 @@
+using ZkMitosis.Lab.Manifest;
+
+namespace ZkMitosis.Lab;
+
+/// <summary>
+/// Turns a <see cref="LabSpec"/> into the lab's hosts: names, namespaces, links, addresses and ids. Pure, so
+/// the manifest can be written before anything exists.
+/// </summary>
+public static class LabTopology
+{
+    public const int AgentPort = 7443;
+
+    public static LabManifest Compose(LabSpec spec)
+    {
+        var subnet = LabSubnet.Parse(spec.Subnet);
+        var prefix = spec.EffectivePrefix;
+        var directory = Path.GetFullPath(spec.EffectiveDirectory);
+        var hosts = new List<LabHost>();
+        var agentPort = spec.Agents ? AgentPort : 0;
+        for (var id = 1; id <= spec.Source + spec.Destination; id++)
+        {
+            var name = $"zk{id}";
+            hosts.Add(new LabHost
+            {
+                Name = name,
+                Role = id <= spec.Source ? LabHostRole.Source : LabHostRole.Destination,
+                Namespace = prefix + name,
+                Veth = $"{prefix}z{id}",
+                Address = subnet.ZooKeeperHost(id),
+                Directory = Path.Combine(directory, "hosts", name),
+                ServerId = id,
+                AgentPort = agentPort,
+            });
+        }
+
+        for (var id = 1; id <= spec.Brokers; id++)
+        {
+            var name = $"kafka{id}";
+            hosts.Add(new LabHost
+            {
+                Name = name,
+                Role = LabHostRole.Broker,
+                Namespace = prefix + name,
+                Veth = $"{prefix}k{id}",
+                Address = subnet.BrokerHost(id),
+                Directory = Path.Combine(directory, "hosts", name),
+                BrokerId = id,
+                AgentPort = agentPort,
+            });
+        }
+
+        if (spec.Populate)
+        {
+            hosts.Add(new LabHost
+            {
+                Name = "tenant",
+                Role = LabHostRole.Tenant,
+                Namespace = prefix + "tenant",
+                Veth = $"{prefix}t",
+                Address = subnet.TenantHost,
+                Directory = Path.Combine(directory, "hosts", "tenant"),
+            });
+        }
+
+        return new LabManifest
+        {
+            Name = spec.Name,
+            Prefix = prefix,
+            Subnet = subnet.ToString(),
+            Directory = directory,
+            Bridge = prefix + "br",
+            RootAddress = subnet.RootAddress,
+            Chroot = spec.Chroot,
+            Hosts = hosts,
+        };
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ZkMitosis.Lab.Manifest;
+
+/// <summary>
+/// The lab's record of everything it made (<c>lab.json</c> in the lab directory). Written before the first
+/// namespace is created and rewritten as the lab grows, so <c>lab down</c> after a crash knows what to remove.
+/// </summary>
+public sealed record LabManifest
+{
+    public const int CurrentSchemaVersion = 1;
+    public const string FileName = "lab.json";
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    public required string Name { get; init; }
+
+    /// <summary>Every namespace and link of this lab starts with it; <c>lab down</c> also removes by it.</summary>
+    public required string Prefix { get; init; }
+
+    public required string Subnet { get; init; }
+
+    public required string Directory { get; init; }
+
+    public required string Bridge { get; init; }
+
+    /// <summary>The root namespace's address on the bridge.</summary>
+    public required string RootAddress { get; init; }
+
+    public required string Chroot { get; init; }
+
+    /// <summary>building, up or failed.</summary>
+    public string State { get; init; } = "building";
+
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    public IReadOnlyList<LabHost> Hosts { get; init; } = [];
+
+    /// <summary>The ready-to-run migration plan for this lab, once written.</summary>
+    public string? PlanPath { get; init; }
+
+    /// <summary>CA certificate agents and the coordinator trust, or null when agents run without TLS.</summary>
+    public string? CaCertificatePath { get; init; }
+
+    /// <summary>The coordinator's client certificate and key for agent mTLS.</summary>
+    public string? CoordinatorCertificatePath { get; init; }
+
+    public string? CoordinatorKeyPath { get; init; }
+
+    /// <summary>True when agents run without TLS (only before the certificate code exists); printed as a warning.</summary>
+    public bool AgentsInsecure { get; init; }
+
+    [JsonIgnore]
+    public string FilePath => Path.Combine(Directory, FileName);
+
+    /// <summary>The source ensemble's connect string (no chroot).</summary>
+    [JsonIgnore]
+    public string SourceConnectString => ConnectString(LabHostRole.Source);
+
+    /// <summary>The destination's connect string (no chroot).</summary>
+    [JsonIgnore]
+    public string DestinationConnectString => ConnectString(LabHostRole.Destination);
+
+    public LabHost Host(string name) =>
+        Hosts.FirstOrDefault(h => h.Name == name)
+        ?? throw new LabException($"lab '{Name}' has no host '{name}' (hosts: {string.Join(", ", Hosts.Select(h => h.Name))})");
+
+    public IEnumerable<LabHost> HostsWithRole(LabHostRole role) => Hosts.Where(h => h.Role == role);
+
+    private string ConnectString(LabHostRole role) =>
+        string.Join(',', HostsWithRole(role).Select(h => $"{h.Address}:{h.ClientPort}"));
+
+    /// <summary>Writes the manifest atomically (temp file, fsync, rename).</summary>
+    public void Save()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var temp = FilePath + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            JsonSerializer.Serialize(stream, this, LabJsonContext.Default.LabManifest);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, FilePath, overwrite: true);
+    }
+
+    /// <summary>Reads <c>lab.json</c> from <paramref name="directory"/>, or null when there is none.</summary>
+    public static LabManifest? TryLoad(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize(stream, LabJsonContext.Default.LabManifest)
+                ?? throw new LabException($"{path} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new LabException($"{path} is not a lab manifest: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads the manifest or throws naming where it looked.</summary>
+    public static LabManifest Load(string directory) =>
+        TryLoad(directory) ?? throw new LabException($"no lab at {directory} (no {FileName}); is the name right? (lab up --name NAME)");
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(LabManifest))]
+internal sealed partial class LabJsonContext : JsonSerializerContext;

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using ZkMitosis.Lab.Manifest;
+
+namespace ZkMitosis.Lab.Plans;
+
+/// <summary>
+/// Writes the lab's ready-to-run migration plan (docs/plan-format.md): the source and destination servers with
+/// their agents, the broker stand-ins' agents, the chroot, the lab's TLS material, and timeouts sized for a
+/// loaded 2-core machine.
+/// </summary>
+public static class LabPlanWriter
+{
+    public const string FileName = "plan.yaml";
+
+    public static string Render(LabManifest manifest, string strategy = "observer")
+    {
+        var text = new StringBuilder()
+            .Append("# Migration plan for lab '").Append(manifest.Name).Append("', written by zkmitosis lab up.\n")
+            .Append("# Brokers on this lab are Kafka broker STAND-INs.\n")
+            .Append("planId: lab-").Append(manifest.Name).Append('\n')
+            .Append("chroot: ").Append(manifest.Chroot).Append('\n')
+            .Append("strategy: ").Append(strategy).Append('\n');
+        AppendServers(text, "source", manifest.HostsWithRole(LabHostRole.Source));
+        AppendServers(text, "destination", manifest.HostsWithRole(LabHostRole.Destination));
+        text.Append("kafka:\n  brokers:\n");
+        var brokers = manifest.HostsWithRole(LabHostRole.Broker).ToList();
+        if (brokers.Count == 0)
+        {
+            text.Length -= "  brokers:\n".Length;
+            text.Append("  brokers: []\n");
+        }
+
+        foreach (var broker in brokers)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"    - id: {broker.BrokerId}\n");
+            text.Append("      agent: ").Append(broker.AgentEndpoint ?? "none").Append('\n');
+        }
+
+        text.Append("tls:\n")
+            .Append("  ca: ").Append(manifest.CaCertificatePath ?? "none").Append('\n')
+            .Append("  certificate: ").Append(manifest.CoordinatorCertificatePath ?? "none").Append('\n')
+            .Append("  key: ").Append(manifest.CoordinatorKeyPath ?? "none").Append('\n')
+            .Append("  insecure: ").Append(manifest.AgentsInsecure ? "true" : "false").Append('\n')
+            .Append("timeouts:\n")
+            .Append("  agentCall: 30s\n")
+            .Append("  serverStart: 90s\n")
+            .Append("  catchUp: 120s\n")
+            .Append("  brokerRegistration: 90s\n")
+            .Append("  election: 120s\n")
+            .Append("intervals:\n")
+            .Append("  poll: 200ms\n")
+            .Append("  brokerRestartPause: 2s\n");
+        return text.ToString();
+    }
+
+    /// <summary>Writes <c>plan.yaml</c> in the lab directory and returns its path.</summary>
+    public static string Write(LabManifest manifest)
+    {
+        var path = Path.Combine(manifest.Directory, FileName);
+        File.WriteAllText(path, Render(manifest));
+        return path;
+    }
+
+    private static void AppendServers(StringBuilder text, string section, IEnumerable<LabHost> hosts)
+    {
+        text.Append(section).Append(":\n  servers:\n");
+        foreach (var host in hosts)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"    - id: {host.ServerId}\n")
+                .Append("      host: ").Append(host.Address).Append('\n')
+                .Append(CultureInfo.InvariantCulture, $"      clientPort: {host.ClientPort}\n")
+                .Append(CultureInfo.InvariantCulture, $"      quorumPort: {host.QuorumPort}\n")
+                .Append(CultureInfo.InvariantCulture, $"      electionPort: {host.ElectionPort}\n")
+                .Append("      agent: ").Append(host.AgentEndpoint ?? "none").Append('\n');
+        }
+    }
+}

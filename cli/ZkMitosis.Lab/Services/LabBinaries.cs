@@ -1,0 +1,104 @@
+namespace ZkMitosis.Lab.Services;
+
+/// <summary>
+/// Where the programs a lab host runs are: the dotnet host, the agent, the Kafka broker stand-in and the
+/// service script. Explicit paths win; then environment variables (<c>ZKM_AGENT_DLL</c>,
+/// <c>ZKM_STANDIN_DLL</c>); then this assembly's directory; then the source tree's build output.
+/// </summary>
+public sealed record LabBinaries(string DotNet, string? Agent, string? StandIn, string ServiceScript)
+{
+    public const string AgentFileName = "zkmitosis-agent.dll";
+    public const string StandInFileName = "zkmitosis-kafka-standin.dll";
+    public const string ServiceScriptFileName = "lab-service.sh";
+
+    public static LabBinaries Resolve(string? agentPath, string? standInPath)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, ServiceScriptFileName);
+        if (!File.Exists(script))
+        {
+            throw new LabException($"the lab's service script is missing: {script} (rebuild ZkMitosis.Lab; it is copied to the output directory)");
+        }
+
+        return new LabBinaries(
+            FindDotNet(),
+            Find(agentPath, "ZKM_AGENT_DLL", AgentFileName, Path.Combine("agent", "bin")),
+            Find(standInPath, "ZKM_STANDIN_DLL", StandInFileName, Path.Combine("cli", "ZkMitosis.KafkaStandIn", "bin")),
+            script);
+    }
+
+    /// <summary>The agent's dll, or a clear error saying how to build it.</summary>
+    public string RequireAgent() => Agent ?? throw new LabException($"the agent is not built: {AgentFileName} not found (dotnet build agent/ZkMitosis.Agent.csproj, or set ZKM_AGENT_DLL)");
+
+    /// <summary>The stand-in's dll, or a clear error saying how to build it.</summary>
+    public string RequireStandIn() => StandIn ?? throw new LabException($"the Kafka broker stand-in is not built: {StandInFileName} not found (dotnet build cli/ZkMitosis.KafkaStandIn/ZkMitosis.KafkaStandIn.csproj, or set ZKM_STANDIN_DLL)");
+
+    private static string? Find(string? explicitPath, string variable, string fileName, string sourceTreeBin)
+    {
+        if (explicitPath is not null)
+        {
+            return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : throw new LabException($"{explicitPath} does not exist");
+        }
+
+        var fromEnvironment = Environment.GetEnvironmentVariable(variable);
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            return File.Exists(fromEnvironment) ? fromEnvironment : throw new LabException($"{variable}={fromEnvironment} does not exist");
+        }
+
+        var beside = Path.Combine(AppContext.BaseDirectory, fileName);
+        if (File.Exists(beside))
+        {
+            return beside;
+        }
+
+        // In the source tree: prefer the configuration this assembly was built in, then the newest build.
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (!File.Exists(Path.Combine(directory.FullName, "ZkMitosis.sln")))
+            {
+                continue;
+            }
+
+            var bin = Path.Combine(directory.FullName, sourceTreeBin);
+            if (!System.IO.Directory.Exists(bin))
+            {
+                return null;
+            }
+
+            var candidates = System.IO.Directory.GetFiles(bin, fileName, SearchOption.AllDirectories)
+                .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}publish{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                .ToList();
+            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "/Release/" : "/Debug/";
+            return candidates.Where(path => path.Contains(configuration, StringComparison.Ordinal)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+                ?? candidates.OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+        }
+
+        return null;
+    }
+
+    private static string FindDotNet()
+    {
+        var current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileName(current) == "dotnet")
+        {
+            return current;
+        }
+
+        var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        if (!string.IsNullOrEmpty(root) && File.Exists(Path.Combine(root, "dotnet")))
+        {
+            return Path.Combine(root, "dotnet");
+        }
+
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, "dotnet");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new LabException("the dotnet host is not on PATH; the lab runs agents and stand-ins with it");
+    }
+}

@@ -1,0 +1,98 @@
+namespace ZkMitosis.Coordinator.Agents;
+
+/// <summary>Identifies one mutating call: the plan it belongs to and an operation id that a retry repeats.</summary>
+public sealed record OperationContext(string PlanId, string OperationId);
+
+/// <summary>What an agent says about itself.</summary>
+public sealed record AgentDescription(string HostName, string Role, string AgentVersion, string? ProductVersion, int? ServerId);
+
+/// <summary>A ZooKeeper server's state as its agent sees it.</summary>
+/// <param name="Running">The service is running (process alive).</param>
+/// <param name="Mode">leader | follower | observer | standalone, or null when not serving.</param>
+/// <param name="Zxid">The serving zxid from <c>srvr</c>, or the last zxid on disk when stopped; -1 when unknown.</param>
+/// <param name="ClientAddresses">The client addresses of connections (<c>cons</c>).</param>
+/// <param name="Learners">Learners connected to a leader (followers and observers), or null when not leading.</param>
+public sealed record ZooKeeperNodeStatus(bool Running, string? Mode, long Zxid, IReadOnlyList<string> ClientAddresses, int? Learners);
+
+/// <summary>A data directory as its agent reads it on disk.</summary>
+public sealed record DataDirState(bool Empty, long LastZxid, IReadOnlyList<string> Files);
+
+/// <summary>A configuration file's text and the SHA-256 the next write must present.</summary>
+public sealed record ConfigFile(string Content, string Sha256);
+
+/// <summary>A service action's outcome.</summary>
+public sealed record ServiceState(bool Running, int? Pid, DateTimeOffset At);
+
+/// <summary>When a barrier action started on its host.</summary>
+public sealed record BarrierFired(DateTimeOffset WallTime, long MonotonicNanoseconds);
+
+/// <summary>A TCP probe result: open, refused or timeout.</summary>
+public sealed record ProbeOutcome(string Target, string Result);
+
+/// <summary>
+/// The coordinator's view of one agent. The gRPC implementation carries plan and operation ids and retries with
+/// the same operation id; tests drive the engine through fakes of this interface.
+/// </summary>
+public interface IHostAgent
+{
+    /// <summary><c>host:port</c> of the agent.</summary>
+    string Address { get; }
+
+    Task<AgentDescription> DescribeAsync(CancellationToken cancellationToken);
+
+    Task AcquireLeaseAsync(OperationContext operation, string holder, TimeSpan duration, CancellationToken cancellationToken);
+
+    Task ReleaseLeaseAsync(OperationContext operation, CancellationToken cancellationToken);
+
+    Task<ZooKeeperNodeStatus> GetZooKeeperStatusAsync(CancellationToken cancellationToken);
+
+    Task<DataDirState> InspectDataDirAsync(CancellationToken cancellationToken);
+
+    Task<ConfigFile> ReadZooConfigAsync(CancellationToken cancellationToken);
+
+    Task WriteZooConfigAsync(OperationContext operation, string content, string expectedSha256, CancellationToken cancellationToken);
+
+    Task WriteMyIdAsync(OperationContext operation, int serverId, CancellationToken cancellationToken);
+
+    /// <summary>Empties the data directory; the agent refuses unless the service is stopped and the host is a destination.</summary>
+    Task ResetDataDirAsync(OperationContext operation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// start | stop | restart the host's service (ZooKeeper or Kafka), waiting until it is reached; with
+    /// <paramref name="untilElectionPort"/> a ZooKeeper start returns once its election port accepts connections.
+    /// </summary>
+    Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken, bool untilElectionPort = false);
+
+    /// <summary>Prepares <paramref name="action"/> (start) so that <see cref="FireBarrierAsync"/> does it at once.</summary>
+    Task ArmBarrierAsync(OperationContext operation, string barrierId, string action, CancellationToken cancellationToken);
+
+    Task<BarrierFired> FireBarrierAsync(OperationContext operation, string barrierId, CancellationToken cancellationToken);
+
+    /// <summary>Rejects TCP from and to <paramref name="peers"/> (all ports when <paramref name="ports"/> is empty).</summary>
+    Task IsolateAsync(OperationContext operation, IReadOnlyList<string> peers, IReadOnlyList<int> ports, CancellationToken cancellationToken);
+
+    Task HealAsync(OperationContext operation, CancellationToken cancellationToken);
+
+    /// <summary>Our firewall rules on the host, as text; empty when none.</summary>
+    Task<IReadOnlyList<string>> ListFirewallAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ProbeOutcome>> ProbeAsync(IReadOnlyList<string> targets, TimeSpan timeout, CancellationToken cancellationToken);
+
+    Task<string?> GetKafkaZooKeeperConnectAsync(CancellationToken cancellationToken);
+
+    Task SetKafkaZooKeeperConnectAsync(OperationContext operation, string connect, CancellationToken cancellationToken);
+}
+
+/// <summary>Opens agents by address; the gRPC factory holds channels and TLS.</summary>
+public interface IHostAgentFactory
+{
+    IHostAgent Get(string address);
+}
+
+/// <summary>An agent call that failed after its bounded retries, naming the agent and the call.</summary>
+public sealed class AgentCallException(string agent, string call, string message, Exception? inner = null)
+    : Exception($"agent {agent}: {call} failed: {message}", inner)
+{
+    public string Agent { get; } = agent;
+    public string Call { get; } = call;
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using ZkMitosis.ZooKeeper;
+using ZkMitosis.ZooKeeper.FourLetterWords;
+
+namespace ZkMitosis.Coordinator.Copy;
+
+/// <summary>Opens the sessions a copy, diff or smoketest uses, with errors that say which side failed.</summary>
+internal static class SessionFactory
+{
+    /// <summary>
+    /// Replies bigger than ZooKeeper's jute.maxbuffer are expected: one znode is bounded by it, but a multiRead
+    /// reply carries many. Requests stay bounded by the batch size.
+    /// </summary>
+    public const int ReadFrameBytes = 64 * 1024 * 1024;
+
+    public static async Task<ZooKeeperClient> ConnectAsync(string side, string hosts, string? auth, CancellationToken cancellationToken)
+    {
+        ZooKeeperClient client;
+        try
+        {
+            client = await ZooKeeperClient.ConnectAsync(hosts, new ZooKeeperClientOptions { RequestTimeout = TimeSpan.FromSeconds(30), MaxFrameBytes = ReadFrameBytes }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeeperException e)
+        {
+            throw new CopyException($"{side}: cannot connect to {hosts}: {e.Code} ({e.Message})", null, e.Code, e);
+        }
+
+        if (auth is not null)
+        {
+            var colon = auth.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+                throw new ArgumentException($"{side} credentials must be scheme:auth (e.g. digest:user:password)");
+            }
+
+            try
+            {
+                await client.AddAuthAsync(auth[..colon], Encoding.UTF8.GetBytes(auth[(colon + 1)..]), cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeeperException e)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+                throw new CopyException($"{side}: authentication with scheme '{auth[..colon]}' failed: {e.Code}", null, e.Code, e);
+            }
+        }
+
+        return client;
+    }
+
+    /// <summary>The highest zxid any of <paramref name="hosts"/> reports through <c>srvr</c>; null when none answers.</summary>
+    public static async Task<long?> ReadZxidAsync(string hosts, CancellationToken cancellationToken)
+    {
+        long? highest = null;
+        foreach (var host in hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = host.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(host[(colon + 1)..], CultureInfo.InvariantCulture, out var port))
+            {
+                continue;
+            }
+
+            try
+            {
+                var reply = await FourLetterWordClient.SendAsync(host[..colon], port, "srvr", TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+                var line = reply.Split('\n').FirstOrDefault(l => l.StartsWith("Zxid:", StringComparison.Ordinal));
+                if (line is not null && long.TryParse(line["Zxid:".Length..].Trim().Replace("0x", string.Empty, StringComparison.OrdinalIgnoreCase), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var zxid))
+                {
+                    highest = Math.Max(highest ?? long.MinValue, zxid);
+                }
+            }
+            catch (FourLetterWordException)
+            {
+                // srvr refused or not whitelisted: the caller falls back to a less exact answer.
+            }
+        }
+
+        return highest;
+    }
+}

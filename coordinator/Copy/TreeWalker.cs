@@ -1,0 +1,118 @@
+namespace ZkMitosis.Coordinator.Copy;
+
+/// <summary>One znode of the source tree beside its counterpart on the target.</summary>
+/// <param name="Relative">"" for the root, else "/a/b" below both roots.</param>
+/// <param name="SourcePath">The absolute source path.</param>
+/// <param name="TargetPath">The absolute target path.</param>
+/// <param name="Source">The source znode; null when it vanished between being listed and being read.</param>
+/// <param name="Target">The target znode; null when absent or not read.</param>
+/// <param name="TargetRead">Whether <paramref name="Target"/> is known (read, or known absent because its parent is).</param>
+internal sealed record NodePair(string Relative, string SourcePath, string TargetPath, Znode? Source, Znode? Target, bool TargetRead);
+
+/// <summary>
+/// Walks a source subtree depth first, reading many znodes per request and several requests at once, and
+/// hands each one (with its target counterpart where wanted) to a visitor in an order where a parent is
+/// always visited before its children. Memory stays bounded by the frontier (the siblings along the
+/// current path), not by the size of the tree.
+/// </summary>
+internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLocation sourceRoot, TreeLocation targetRoot, WalkSettings settings)
+{
+    // ZooKeeper's own subtree (/zookeeper: quotas, config) is never copied nor compared.
+    private const string SystemPath = "/zookeeper";
+
+    private const int ReplyBudgetBytes = 4 * 1024 * 1024;
+
+    /// <param name="wantTarget">Given a source znode whose target is not known absent: read its target?</param>
+    /// <param name="visit">Called once per znode, in parent-before-child order, one call at a time.</param>
+    /// <param name="cancellationToken">Stops the walk.</param>
+    public async Task WalkAsync(Func<Znode, bool> wantTarget, Func<NodePair, Task> visit, CancellationToken cancellationToken)
+    {
+        var pending = new Stack<WalkItem>();
+        pending.Push(new WalkItem(string.Empty, TargetKnownAbsent: false));
+        var inFlight = new List<Task<NodePair[]>>();
+        while (pending.Count > 0 || inFlight.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            while (pending.Count > 0 && inFlight.Count < settings.ReadsInFlight)
+            {
+                var chunkSize = ChunkSize();
+                var chunk = new List<WalkItem>(Math.Min(chunkSize, pending.Count));
+                while (chunk.Count < chunkSize && pending.Count > 0)
+                {
+                    chunk.Add(pending.Pop());
+                }
+
+                inFlight.Add(ReadChunkAsync(chunk, wantTarget, cancellationToken));
+            }
+
+            var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
+            inFlight.Remove(done);
+            foreach (var pair in await done.ConfigureAwait(false))
+            {
+                await visit(pair).ConfigureAwait(false);
+                if (pair.Source is not { } node || node.IsEphemeral)
+                {
+                    continue;
+                }
+
+                // Pushed in reverse so that siblings are popped (and visited, roughly) in name order.
+                var absent = pair.TargetRead && pair.Target is null;
+                for (var i = node.Children.Count - 1; i >= 0; i--)
+                {
+                    var relative = pair.Relative + "/" + node.Children[i];
+                    if (sourceRoot.Resolve(relative) != SystemPath)
+                    {
+                        pending.Push(new WalkItem(relative, absent));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Znodes per request: the configured chunk, fewer once large znodes are seen, so that one reply stays
+    /// around <see cref="ReplyBudgetBytes"/> (a multiRead reply carries every znode of its chunk).
+    /// </summary>
+    private int ChunkSize()
+    {
+        var largest = Math.Max(source.LargestData, target.LargestData) + 256;
+        return Math.Clamp(ReplyBudgetBytes / largest, 1, settings.ReadChunk);
+    }
+
+    /// <summary>True for a path the walk never touches on the target side (ZooKeeper's own subtree).</summary>
+    public bool IsSystemTargetPath(string relative) => targetRoot.Resolve(relative) == SystemPath;
+
+    private async Task<NodePair[]> ReadChunkAsync(List<WalkItem> chunk, Func<Znode, bool> wantTarget, CancellationToken cancellationToken)
+    {
+        var sourceNodes = await source.ReadAsync([.. chunk.Select(c => sourceRoot.Resolve(c.Relative))], cancellationToken).ConfigureAwait(false);
+        var targetIndexes = new List<int>();
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            if (!chunk[i].TargetKnownAbsent && sourceNodes[i] is { } node && !node.IsEphemeral && wantTarget(node))
+            {
+                targetIndexes.Add(i);
+            }
+        }
+
+        var targetNodes = await target.ReadAsync([.. targetIndexes.Select(i => targetRoot.Resolve(chunk[i].Relative))], cancellationToken).ConfigureAwait(false);
+        var pairs = new NodePair[chunk.Count];
+        var next = 0;
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var relative = chunk[i].Relative;
+            var read = next < targetIndexes.Count && targetIndexes[next] == i;
+            pairs[i] = new NodePair(relative, sourceRoot.Resolve(relative), targetRoot.Resolve(relative), sourceNodes[i], read ? targetNodes[next] : null, read || chunk[i].TargetKnownAbsent);
+            if (read)
+            {
+                next++;
+            }
+        }
+
+        return pairs;
+    }
+
+    private readonly record struct WalkItem(string Relative, bool TargetKnownAbsent);
+}
+
+/// <summary>How hard a walk reads: znodes per request and requests in flight.</summary>
+internal sealed record WalkSettings(int ReadChunk, int ReadsInFlight);

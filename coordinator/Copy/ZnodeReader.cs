@@ -1,0 +1,177 @@
+using ZkMitosis.ZooKeeper;
+
+namespace ZkMitosis.Coordinator.Copy;
+
+/// <summary>
+/// Reads many znodes at once (data, stat, children, ACL) with every request pipelined. A znode that does
+/// not exist reads as null; any other error stops the walk with a <see cref="CopyException"/> naming it.
+/// </summary>
+internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, string side)
+{
+    public string Side { get; } = side;
+
+    public ZooKeeperClient Client { get; } = client;
+
+    private int _largestData;
+
+    /// <summary>The largest data seen so far, so the walk can size its requests to keep replies bounded.</summary>
+    public int LargestData => Volatile.Read(ref _largestData);
+
+    public async Task<Znode?[]> ReadAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        if (paths.Count == 0)
+        {
+            return [];
+        }
+
+        var acls = paths.Select(p => ReadAclAsync(p, cancellationToken)).ToArray();
+        var nodes = readPath == ReadPath.MultiRead
+            ? await ReadWithMultiReadAsync(paths, cancellationToken).ConfigureAwait(false)
+            : await ReadPerOpAsync(paths, cancellationToken).ConfigureAwait(false);
+        var aclResults = await Task.WhenAll(acls).ConfigureAwait(false);
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (nodes[i] is { } node)
+            {
+                // Deleted between the reads: treat as gone; recreated in between: the ACL is still the one to copy.
+                nodes[i] = aclResults[i] is { } acl ? node with { Acl = CheckNotMasked(node.Path, acl) } : null;
+                if (node.Data.Length > LargestData)
+                {
+                    Interlocked.Exchange(ref _largestData, Math.Max(LargestData, node.Data.Length));
+                }
+            }
+        }
+
+        return nodes;
+    }
+
+    private async Task<Znode?[]> ReadWithMultiReadAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        var ops = new List<ReadOp>(paths.Count * 2);
+        foreach (var path in paths)
+        {
+            ops.Add(ReadOp.GetData(path));
+            ops.Add(ReadOp.GetChildren(path));
+        }
+
+        IReadOnlyList<ReadOpResult> results;
+        try
+        {
+            results = await Client.MultiReadAsync(ops, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeeperException e)
+        {
+            throw CopyException.FromKeeper(Side, "reading", paths[0], e);
+        }
+
+        var nodes = new Znode?[paths.Count];
+        for (var i = 0; i < paths.Count; i++)
+        {
+            var data = results[2 * i];
+            var children = results[(2 * i) + 1];
+            if (data.Error == KeeperErrorCode.NoNode || children.Error == KeeperErrorCode.NoNode)
+            {
+                continue;
+            }
+
+            Check(data, paths[i]);
+            Check(children, paths[i]);
+            nodes[i] = new Znode(paths[i], data.Data ?? [], data.Stat!, children.Children ?? [], []);
+        }
+
+        return nodes;
+    }
+
+    private async Task<Znode?[]> ReadPerOpAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        var data = await Task.WhenAll(paths.Select(p => ReadDataAsync(p, cancellationToken))).ConfigureAwait(false);
+
+        // Most znodes are leaves: ask for children only where the stat says there are some.
+        var children = await Task.WhenAll(data.Select((d, i) => d is { Stat.NumChildren: > 0 }
+            ? ReadChildrenAsync(paths[i], cancellationToken)
+            : Task.FromResult<IReadOnlyList<string>?>(d is null ? null : []))).ConfigureAwait(false);
+        var nodes = new Znode?[paths.Count];
+        for (var i = 0; i < paths.Count; i++)
+        {
+            if (data[i] is { } d && children[i] is { } c)
+            {
+                nodes[i] = new Znode(paths[i], d.Data, d.Stat, c, []);
+            }
+        }
+
+        return nodes;
+    }
+
+    private async Task<DataResult?> ReadDataAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Client.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+        {
+            return null;
+        }
+        catch (KeeperException e)
+        {
+            throw CopyException.FromKeeper(Side, "reading", path, e);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>?> ReadChildrenAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Client.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Children;
+        }
+        catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+        {
+            return null;
+        }
+        catch (KeeperException e)
+        {
+            throw CopyException.FromKeeper(Side, "listing the children of", path, e);
+        }
+    }
+
+    private async Task<IReadOnlyList<ZooKeeperAcl>?> ReadAclAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Client.GetAclAsync(path, cancellationToken).ConfigureAwait(false)).Acl;
+        }
+        catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+        {
+            return null;
+        }
+        catch (KeeperException e)
+        {
+            throw CopyException.FromKeeper(Side, "reading the ACL of", path, e);
+        }
+    }
+
+    /// <summary>
+    /// Since 3.6 a session without ADMIN on a znode reads digest ids as <c>user:x</c>; copying that would lock
+    /// everyone out, so it is an error naming the path.
+    /// </summary>
+    private IReadOnlyList<ZooKeeperAcl> CheckNotMasked(string path, IReadOnlyList<ZooKeeperAcl> acl)
+    {
+        foreach (var entry in acl)
+        {
+            if (entry.Scheme == "digest" && entry.Id.EndsWith(":x", StringComparison.Ordinal))
+            {
+                throw new CopyException($"{Side}: the ACL of {path} reads as {entry.Id}: the server hides digest ids from a session without ADMIN permission; authenticate with --{Side}-auth", path, KeeperErrorCode.NoAuth);
+            }
+        }
+
+        return acl;
+    }
+
+    private void Check(ReadOpResult result, string path)
+    {
+        if (result.Error != KeeperErrorCode.Ok)
+        {
+            throw new CopyException($"{Side}: reading {path} failed: {result.Error}{(result.Error == KeeperErrorCode.NoAuth ? " (no permission: add credentials with --source-auth/--target-auth)" : string.Empty)}", path, result.Error);
+        }
+    }
+}

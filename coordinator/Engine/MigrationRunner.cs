@@ -1,0 +1,146 @@
+using ZkMitosis.Coordinator.Agents;
+using ZkMitosis.Coordinator.Journal;
+using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Reporting;
+using ZkMitosis.Coordinator.Verification;
+
+namespace ZkMitosis.Coordinator.Engine;
+
+/// <summary>How <see cref="MigrationRunner"/> runs: where state lives, who confirms, what watches.</summary>
+public sealed record MigrationRunOptions
+{
+    /// <summary>The state directory root (<see cref="MigrationStore.DefaultRoot"/> by default).</summary>
+    public string StateRoot { get; init; } = MigrationStore.DefaultRoot;
+
+    public IConfirmation Confirmation { get; init; } = new FixedConfirmation(false);
+
+    public IMigrationEvents Events { get; init; } = NoMigrationEvents.Instance;
+
+    /// <summary>Poll srvr on every server during the run and report the gaps; default true.</summary>
+    public bool MonitorAvailability { get; init; } = true;
+
+    /// <summary>Agents for a plan; default gRPC over <see cref="PlanAgentChannels"/>.</summary>
+    public Func<MigrationPlan, IHostAgentFactory>? Agents { get; init; }
+
+    /// <summary>Default <see cref="ZooKeeperClusterInspector"/>.</summary>
+    public IClusterInspector? Inspector { get; init; }
+
+    public Action<int>? OnBrokerSwitched { get; init; }
+
+    /// <summary>Called after the run (success or not) for the workload's figures (<c>--stress</c>).</summary>
+    public Func<Task<WorkloadSummary?>>? Workload { get; init; }
+}
+
+/// <summary>
+/// <c>migrate run | resume | abort | status</c> as library calls: the store, the journal, agents, inspector,
+/// availability monitor and report around the engine. The CLI, the demo, tests and the benchmark share it.
+/// </summary>
+public static class MigrationRunner
+{
+    /// <summary>Starts the migration of <paramref name="planText"/> (or continues it, if this plan already has a journal).</summary>
+    public static Task<MigrationReport> RunAsync(string planText, MigrationRunOptions options, CancellationToken cancellationToken)
+    {
+        var plan = PlanLoader.Load(planText);
+        new MigrationStore(options.StateRoot).SavePlan(plan.PlanId, planText);
+        return DriveAsync(plan, options, abort: false, cancellationToken);
+    }
+
+    /// <summary>Continues the migration <paramref name="planId"/> (or the only one) with the plan it started with.</summary>
+    public static Task<MigrationReport> ResumeAsync(string? planId, MigrationRunOptions options, CancellationToken cancellationToken)
+    {
+        var store = new MigrationStore(options.StateRoot);
+        var id = store.Resolve(planId);
+        var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
+        return DriveAsync(plan, options, abort: false, cancellationToken);
+    }
+
+    /// <summary>Undoes the migration <paramref name="planId"/> if it has not passed the point of no return.</summary>
+    public static Task<MigrationReport> AbortAsync(string? planId, MigrationRunOptions options, CancellationToken cancellationToken)
+    {
+        var store = new MigrationStore(options.StateRoot);
+        var id = store.Resolve(planId);
+        var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
+        return DriveAsync(plan, options with { MonitorAvailability = false }, abort: true, cancellationToken);
+    }
+
+    /// <summary>The report as the journal stands, without touching anything.</summary>
+    public static MigrationReport Status(string? planId, string stateRoot)
+    {
+        var store = new MigrationStore(stateRoot);
+        var id = store.Resolve(planId);
+        var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
+        return MigrationReport.Build(plan, FileJournal.ReadAll(store.JournalPath(id)));
+    }
+
+    private static async Task<MigrationReport> DriveAsync(MigrationPlan plan, MigrationRunOptions options, bool abort, CancellationToken cancellationToken)
+    {
+        var store = new MigrationStore(options.StateRoot);
+        using var channels = new PlanAgentChannels(plan.Tls);
+        var agents = options.Agents?.Invoke(plan) ?? new GrpcHostAgentFactory(plan, channels.For, new AgentRetryPolicy
+        {
+            OnRetry = (agent, call, attempt, error) => options.Events.Publish(new MigrationEvent(DateTimeOffset.UtcNow, MigrationEventKind.Warning, null, $"agent {agent}: {call} attempt {attempt} failed ({error}); retrying with the same operation id")),
+        });
+        var inspector = options.Inspector ?? new ZooKeeperClusterInspector();
+        using var journal = FileJournal.Open(store.JournalPath(plan.PlanId));
+        var services = new MigrationServices
+        {
+            Plan = plan,
+            Journal = journal,
+            Agents = agents,
+            Inspector = inspector,
+            Events = options.Events,
+            Confirmation = options.Confirmation,
+            StateDirectory = store.PlanDirectory(plan.PlanId),
+            Holder = GrpcHostAgent.HolderName,
+            OnBrokerSwitched = options.OnBrokerSwitched,
+        };
+
+        var monitor = options.MonitorAvailability ? new AvailabilityMonitor(plan, inspector) : null;
+        monitor?.Start();
+        Exception? failure = null;
+        try
+        {
+            if (abort)
+            {
+                await new MigrationAborter(services).AbortAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await new MigrationEngine(services).RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        if (monitor is not null)
+        {
+            var gaps = await monitor.StopAsync().ConfigureAwait(false);
+            await monitor.DisposeAsync().ConfigureAwait(false);
+            await journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.Observation, Step = "monitor", Key = "gaps", Value = StepContext.ToNode(gaps) }, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        WorkloadSummary? workload = null;
+        if (options.Workload is not null)
+        {
+            workload = await options.Workload().ConfigureAwait(false);
+        }
+
+        var report = MigrationReport.Build(plan, journal.Records, workload);
+        await File.WriteAllTextAsync(store.ReportJsonPath(plan.PlanId), report.ToJson(), CancellationToken.None).ConfigureAwait(false);
+        await File.WriteAllTextAsync(store.ReportTextPath(plan.PlanId), report.ToText(), CancellationToken.None).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            throw new MigrationFailedException(report, failure);
+        }
+
+        return report;
+    }
+}
+
+/// <summary>The run stopped with <see cref="Exception.InnerException"/>; <see cref="Report"/> shows how far it got.</summary>
+public sealed class MigrationFailedException(MigrationReport report, Exception inner) : Exception(inner.Message, inner)
+{
+    public MigrationReport Report { get; } = report;
+}

@@ -1,0 +1,63 @@
+namespace ZkMitosis.Coordinator.Engine;
+
+/// <summary>
+/// The state directory: one folder per plan id holding the journal, a copy of the plan it runs, side files and
+/// the report. Default root: <c>$ZKMITOSIS_STATE_DIR</c>, else <c>/var/lib/zkmitosis/migrations</c> as root,
+/// else <c>~/.local/state/zkmitosis/migrations</c>.
+/// </summary>
+public sealed class MigrationStore(string root)
+{
+    public string Root { get; } = root;
+
+    public static string DefaultRoot =>
+        Environment.GetEnvironmentVariable("ZKMITOSIS_STATE_DIR") is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : Environment.UserName == "root" ? "/var/lib/zkmitosis/migrations"
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "zkmitosis", "migrations");
+
+    public string PlanDirectory(string planId) => Path.Combine(Root, planId);
+
+    public string JournalPath(string planId) => Path.Combine(PlanDirectory(planId), "journal.jsonl");
+
+    public string PlanCopyPath(string planId) => Path.Combine(PlanDirectory(planId), "plan.yaml");
+
+    public string ReportJsonPath(string planId) => Path.Combine(PlanDirectory(planId), "report.json");
+
+    public string ReportTextPath(string planId) => Path.Combine(PlanDirectory(planId), "report.txt");
+
+    /// <summary>Plan ids with a journal, newest first.</summary>
+    public IReadOnlyList<string> PlanIds() =>
+        !Directory.Exists(Root) ? [] : new DirectoryInfo(Root).GetDirectories()
+            .Where(d => File.Exists(Path.Combine(d.FullName, "journal.jsonl")))
+            .OrderByDescending(d => File.GetLastWriteTimeUtc(Path.Combine(d.FullName, "journal.jsonl")))
+            .Select(d => d.Name).ToList();
+
+    /// <summary>The plan id to act on: the one given, or the only one in the store.</summary>
+    public string Resolve(string? planId)
+    {
+        if (planId is not null)
+        {
+            return File.Exists(JournalPath(planId)) ? planId : throw new InvalidOperationException($"no migration {planId} in {Root}");
+        }
+
+        var ids = PlanIds();
+        return ids.Count switch
+        {
+            0 => throw new InvalidOperationException($"no migration in {Root}"),
+            1 => ids[0],
+            _ => throw new InvalidOperationException($"several migrations in {Root} ({string.Join(", ", ids)}): name one"),
+        };
+    }
+
+    /// <summary>Keeps a copy of the plan text beside the journal so resume runs exactly the plan that started.</summary>
+    public void SavePlan(string planId, string text)
+    {
+        Directory.CreateDirectory(PlanDirectory(planId));
+        var path = PlanCopyPath(planId);
+        if (File.Exists(path) && File.ReadAllText(path) != text && File.Exists(JournalPath(planId)))
+        {
+            throw new JournalMismatchException($"a migration {planId} already exists in {PlanDirectory(planId)} with another plan text; use resume, or a new plan id");
+        }
+
+        File.WriteAllText(path, text);
+    }
+}

@@ -1,0 +1,59 @@
+namespace ZkMitosis.Coordinator.Engine.Steps;
+
+/// <summary>Records what abort restores and what verification compares against, before anything changes.</summary>
+internal sealed class BaselineStep : MigrationStep
+{
+    public const string StepId = "baseline";
+
+    public override string Id => StepId;
+
+    public override string Title => "Baseline: destination configs, the chroot's size, Kafka's registrations and controller epoch on the source";
+
+    public override IReadOnlyList<string> ChecksBefore => ["preflight passed"];
+
+    public override IReadOnlyList<string> Actions => ["read each destination zoo.cfg (kept for abort)", "snapshot the chroot on the source (count, digest)", "read broker epochs and /controller_epoch"];
+
+    public override IReadOnlyList<string> ChecksAfter => ["every broker registered on the source"];
+
+    public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+        var configs = new Dictionary<string, string>();
+        foreach (var d in plan.Destination)
+        {
+            var existing = context.Observed<Dictionary<string, string>>(StepId, "destination-configs");
+            if (existing is not null && existing.TryGetValue(d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), out var kept))
+            {
+                // A rerun must keep the first (original) config, not one the join already rewrote.
+                configs[d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = kept;
+                continue;
+            }
+
+            var config = await context.Agent(d.Agent).ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
+            configs[d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = config.Content;
+        }
+
+        await context.ObserveAsync("destination-configs", configs, cancellationToken).ConfigureAwait(false);
+
+        var snapshot = await context.Inspector.SnapshotAsync(plan.Source, plan.Chroot, cancellationToken).ConfigureAwait(false);
+        await context.ObserveAsync("source-chroot", new { count = snapshot.Nodes.Count, persistent = snapshot.PersistentCount, digest = snapshot.Digest }, cancellationToken).ConfigureAwait(false);
+
+        var kafka = await context.Inspector.ReadKafkaStateAsync(plan.Source, plan.Chroot, cancellationToken).ConfigureAwait(false);
+        await context.ObserveAsync("kafka", KafkaBaseline.From(kafka), cancellationToken).ConfigureAwait(false);
+        if (!ClusterQueries.IsKafkaHealthy(kafka, plan.Brokers.Select(b => b.Id), out var problem))
+        {
+            context.Warning($"Kafka on the source before the migration: {problem}");
+        }
+
+        context.Info($"chroot {plan.Chroot}: {snapshot.Nodes.Count} znodes; controller epoch {kafka.ControllerEpoch}; brokers {string.Join(", ", kafka.Brokers.Keys.Order())}");
+    }
+}
+
+/// <summary>Kafka's identity in ZooKeeper at one moment: broker epochs (czxid), sessions, controller epoch.</summary>
+public sealed record KafkaBaseline(Dictionary<string, long> BrokerEpochs, Dictionary<string, long> BrokerSessions, long? ControllerEpoch)
+{
+    public static KafkaBaseline From(Verification.KafkaState state) => new(
+        state.Brokers.ToDictionary(b => b.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), b => b.Value.Czxid),
+        state.Brokers.ToDictionary(b => b.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), b => b.Value.SessionId),
+        state.ControllerEpoch);
+}

@@ -1,0 +1,48 @@
+namespace ZkMitosis.Coordinator.Engine.Steps;
+
+/// <summary>Step 5: the destination rejects TCP from and to the source, proved by probes.</summary>
+internal sealed class CutStep : MigrationStep
+{
+    public const string StepId = "cut";
+
+    public override string Id => StepId;
+
+    public override string Title => "Cut: every destination node rejects TCP from and to the source (REJECT, own chain), proved by probes";
+
+    public override IReadOnlyList<string> ChecksBefore => ["point of no return confirmed"];
+
+    public override IReadOnlyList<string> Actions => ["isolate each destination node from every source host (INPUT -s and OUTPUT -d, tcp-reset)"];
+
+    public override IReadOnlyList<string> ChecksAfter => ["from each destination node, every source client, quorum and election port is refused", "snapshot of the chroot on the source right after the cut"];
+
+    public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+        var peers = plan.Source.Select(s => s.Host).Distinct().ToList();
+        await Task.WhenAll(plan.Destination.Select(d =>
+            context.Agent(d.Agent).IsolateAsync(context.Operation("isolate", d.Host), peers, [], cancellationToken))).ConfigureAwait(false);
+
+        var targets = plan.Source.SelectMany(s => s.Ports.Select(p => $"{s.Host}:{p}")).ToList();
+        var open = new List<string>();
+        await Task.WhenAll(plan.Destination.Select(async d =>
+        {
+            var outcomes = await context.Agent(d.Agent).ProbeAsync(targets, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            lock (open)
+            {
+                open.AddRange(outcomes.Where(o => o.Result == "open").Select(o => $"{d.Host}→{o.Target}"));
+            }
+        })).ConfigureAwait(false);
+        if (open.Count > 0)
+        {
+            throw new StepFailedException(Id, "the cut does not hold, still open: " + string.Join(", ", open));
+        }
+
+        context.Info("cut proved: every source port refused from every destination node");
+
+        // What the source held of the chroot when Kafka left it: the destination must hold all of it.
+        var snapshot = await context.Inspector.SnapshotAsync(plan.Source, plan.Chroot, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(context.SideFile("source-chroot-at-cut.json"),
+            System.Text.Json.JsonSerializer.Serialize(snapshot, Journal.JournalJson.Options), cancellationToken).ConfigureAwait(false);
+        await context.ObserveAsync("source-chroot", new { count = snapshot.Nodes.Count, persistent = snapshot.PersistentCount, digest = snapshot.Digest }, cancellationToken).ConfigureAwait(false);
+    }
+}

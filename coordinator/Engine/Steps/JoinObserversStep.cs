@@ -1,0 +1,58 @@
+using ZkMitosis.Coordinator.Config;
+
+namespace ZkMitosis.Coordinator.Engine.Steps;
+
+/// <summary>Observer strategy, step 2: every destination node joins the source as an observer and catches up.</summary>
+internal sealed class JoinObserversStep : MigrationStep
+{
+    public override string Id => "join";
+
+    public override string Title => "Join: destination nodes start as observers of the source and sync the whole tree";
+
+    public override IReadOnlyList<string> ChecksBefore => ["destination stopped and empty (or already joined by an earlier attempt)"];
+
+    public override IReadOnlyList<string> Actions =>
+    [
+        "write zoo.cfg on each destination node: source voters + destination observers, peerType=observer (the source's own files are not touched)",
+        "write myid",
+        "start ZooKeeper on each destination node",
+    ];
+
+    public override IReadOnlyList<string> ChecksAfter => ["every destination node is an observer whose zxid reached the source leader's"];
+
+    public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+        var members = MemberSets.ObserverJoin(plan);
+        await Task.WhenAll(plan.Destination.Select(async d =>
+        {
+            var agent = context.Agent(d.Agent);
+            var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
+            var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
+            var target = ZooConfig.WithMembers(config.Content, members, observer: true);
+            if (config.Content != target)
+            {
+                if (status.Running)
+                {
+                    // Running with another config (a crash between start and write cannot cause this; an operator can).
+                    await agent.ControlServiceAsync(context.Operation("stop", d.Host), "stop", cancellationToken).ConfigureAwait(false);
+                }
+
+                await agent.WriteZooConfigAsync(context.Operation("write-config", d.Host), target, config.Sha256, cancellationToken).ConfigureAwait(false);
+                await agent.WriteMyIdAsync(context.Operation("write-myid", d.Host), d.Id, cancellationToken).ConfigureAwait(false);
+                status = status with { Running = false };
+            }
+
+            if (!status.Running)
+            {
+                await agent.WriteMyIdAsync(context.Operation("write-myid", d.Host), d.Id, cancellationToken).ConfigureAwait(false);
+                await agent.ControlServiceAsync(context.Operation("start", d.Host), "start", cancellationToken).ConfigureAwait(false);
+                context.Info($"started as observer", d.ClientEndpoint);
+            }
+        })).ConfigureAwait(false);
+
+        await context.WaitUntilAsync("every destination node to be an observer caught up with the source leader", plan.Timeouts.ServerStart + plan.Timeouts.CatchUp,
+            ct => ClusterQueries.ObserversCaughtUpAsync(context, ct), cancellationToken).ConfigureAwait(false);
+        context.Info("destination observers caught up");
+    }
+}

@@ -1,0 +1,190 @@
+using ZkMitosis.Coordinator.Plans;
+
+namespace ZkMitosis.Coordinator.Engine.Steps;
+
+/// <summary>
+/// Step 1: checks the world against the plan and collects every problem before anything is changed.
+/// </summary>
+internal sealed class PreflightStep : MigrationStep
+{
+    public override string Id => "preflight";
+
+    public override string Title => "Preflight: agents, versions, source health, destination empty and stopped, brokers, connectivity";
+
+    public override IReadOnlyList<string> ChecksBefore => ["every agent answers over mTLS with the role the plan gives its host"];
+
+    public override IReadOnlyList<string> Actions => ["none (read only)"];
+
+    public override IReadOnlyList<string> ChecksAfter =>
+    [
+        "source: one leader, every other node following, srvr usable on every node",
+        "destination: every node stopped, its data dir empty (no snapshot or txn log)",
+        "brokers: zookeeper.connect is the source plus the chroot",
+        "destination → source: client and election ports of every source node and the leader's quorum port reachable",
+        "the chroot exists on the source",
+    ];
+
+    public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+        var problems = new List<string>();
+        await Task.WhenAll(
+            CheckAgentsAsync(context, problems, cancellationToken),
+            CheckDestinationAsync(context, problems, cancellationToken),
+            CheckBrokersAsync(context, problems, cancellationToken)).ConfigureAwait(false);
+
+        var source = await ClusterQueries.ObserveAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);
+        foreach (var (id, observation) in source.Where(o => !o.Value.Serving))
+        {
+            problems.Add($"source server {id}: not serving ({observation.Error})");
+        }
+
+        var leader = ClusterQueries.SingleLeader(source);
+        if (leader is null)
+        {
+            problems.Add($"source: expected one leader, modes are {string.Join(", ", source.Select(o => $"{o.Key}={o.Value.Mode ?? "down"}"))}");
+        }
+        else
+        {
+            foreach (var (id, observation) in source.Where(o => o.Key != leader && o.Value.Serving && o.Value.Mode != "follower"))
+            {
+                problems.Add($"source server {id}: mode {observation.Mode}, expected follower");
+            }
+
+            await CheckConnectivityAsync(context, plan.Source.First(s => s.Id == leader), problems, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!await context.Inspector.ExistsAsync(plan.Source, plan.Chroot, cancellationToken).ConfigureAwait(false))
+                {
+                    problems.Add($"chroot {plan.Chroot} does not exist on the source");
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                problems.Add($"source: cannot read {plan.Chroot}: {e.Message}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new PreflightFailedException(problems);
+        }
+
+        context.Info("preflight passed");
+    }
+
+    private static async Task CheckAgentsAsync(StepContext context, List<string> problems, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+        var expected = plan.Source.Concat(plan.Destination).Select(s => (s.Agent, Role: "zookeeper", (int?)s.Id))
+            .Concat(plan.Brokers.Select(b => (b.Agent, Role: "kafka", (int?)null)));
+        await Task.WhenAll(expected.Select(async e =>
+        {
+            try
+            {
+                var description = await context.Agent(e.Agent).DescribeAsync(cancellationToken).ConfigureAwait(false);
+                if (!string.Equals(description.Role, e.Role, StringComparison.OrdinalIgnoreCase))
+                {
+                    Add(problems, $"agent {e.Agent}: role is {description.Role}, the plan needs {e.Role}");
+                }
+
+                if (e.Role == "zookeeper" && description.ProductVersion is { } version && !SupportsStrategy(version))
+                {
+                    Add(problems, $"agent {e.Agent}: ZooKeeper {version} cannot do the {plan.Strategy.ToString().ToLowerInvariant()} strategy (needs 3.4 or later)");
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Add(problems, $"agent {e.Agent}: not reachable or not authenticated: {ex.Message}");
+            }
+        })).ConfigureAwait(false);
+    }
+
+    private static async Task CheckDestinationAsync(StepContext context, List<string> problems, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(context.Plan.Destination.Select(async d =>
+        {
+            try
+            {
+                var agent = context.Agent(d.Agent);
+                var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
+                if (status.Running)
+                {
+                    Add(problems, $"destination server {d.Id} ({d.Host}): ZooKeeper is running; the destination must be stopped");
+                }
+
+                var dataDir = await agent.InspectDataDirAsync(cancellationToken).ConfigureAwait(false);
+                if (!dataDir.Empty)
+                {
+                    Add(problems, $"destination server {d.Id} ({d.Host}): data dir is not empty ({string.Join(", ", dataDir.Files.Take(5))}); the destination must be empty");
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Add(problems, $"destination server {d.Id} ({d.Host}): cannot inspect: {ex.Message}");
+            }
+        })).ConfigureAwait(false);
+    }
+
+    private static async Task CheckBrokersAsync(StepContext context, List<string> problems, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+        await Task.WhenAll(plan.Brokers.Select(async b =>
+        {
+            try
+            {
+                var connect = await context.Agent(b.Agent).GetKafkaZooKeeperConnectAsync(cancellationToken).ConfigureAwait(false);
+                if (!ConnectStrings.SameEnsemble(connect, plan.SourceConnect))
+                {
+                    Add(problems, $"broker {b.Id}: zookeeper.connect is '{connect}', not the source '{plan.SourceConnect}'");
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Add(problems, $"broker {b.Id}: cannot read zookeeper.connect: {ex.Message}");
+            }
+        })).ConfigureAwait(false);
+    }
+
+    private static async Task CheckConnectivityAsync(StepContext context, ServerSpec leader, List<string> problems, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+        var targets = plan.Source.SelectMany(s => new[] { $"{s.Host}:{s.ClientPort}", $"{s.Host}:{s.ElectionPort}" })
+            .Append($"{leader.Host}:{leader.QuorumPort}").ToList();
+        await Task.WhenAll(plan.Destination.Select(async d =>
+        {
+            try
+            {
+                var outcomes = await context.Agent(d.Agent).ProbeAsync(targets, TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+                foreach (var outcome in outcomes.Where(o => o.Result != "open"))
+                {
+                    Add(problems, $"destination server {d.Id} cannot reach {outcome.Target}: {outcome.Result}");
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Add(problems, $"destination server {d.Id}: connectivity probe failed: {ex.Message}");
+            }
+        })).ConfigureAwait(false);
+    }
+
+    /// <summary>Static observers (peerType) and the participant procedure both need ZooKeeper 3.4 or later.</summary>
+    internal static bool SupportsStrategy(string version)
+    {
+        var parts = version.Split('.', '-');
+        if (parts.Length < 2 || !int.TryParse(parts[0], out var major) || !int.TryParse(parts[1], out var minor))
+        {
+            return true;
+        }
+
+        return major > 3 || (major == 3 && minor >= 4);
+    }
+
+    private static void Add(List<string> problems, string problem)
+    {
+        lock (problems)
+        {
+            problems.Add(problem);
+        }
+    }
+}

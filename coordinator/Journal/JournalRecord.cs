@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace ZkMitosis.Coordinator.Journal;
+
+/// <summary>Kinds of journal records.</summary>
+public static class JournalRecordTypes
+{
+    public const string RunStarted = "run-started";
+    public const string StepStarted = "step-started";
+    public const string Observation = "observation";
+    public const string StepCompleted = "step-completed";
+    public const string StepFailed = "step-failed";
+    public const string Confirmed = "confirmed";
+    public const string AbortStarted = "abort-started";
+    public const string Aborted = "aborted";
+    public const string Completed = "completed";
+}
+
+/// <summary>
+/// One line of the journal. <see cref="Version"/> is the schema version (<see cref="CurrentVersion"/>); a
+/// reader refuses records of a newer schema rather than misreading them.
+/// </summary>
+public sealed record JournalRecord
+{
+    public const int CurrentVersion = 1;
+
+    [JsonPropertyName("v")]
+    public int Version { get; init; } = CurrentVersion;
+
+    [JsonPropertyName("seq")]
+    public long Sequence { get; init; }
+
+    [JsonPropertyName("at")]
+    public DateTimeOffset At { get; init; }
+
+    [JsonPropertyName("type")]
+    public required string Type { get; init; }
+
+    [JsonPropertyName("step")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Step { get; init; }
+
+    [JsonPropertyName("attempt")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Attempt { get; init; }
+
+    [JsonPropertyName("key")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Key { get; init; }
+
+    [JsonPropertyName("value")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonNode? Value { get; init; }
+
+    [JsonPropertyName("message")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Message { get; init; }
+}

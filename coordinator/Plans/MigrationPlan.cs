@@ -1,0 +1,86 @@
+namespace ZkMitosis.Coordinator.Plans;
+
+/// <summary>How the destination gets its copy of the data (DESIGN.md "The migration").</summary>
+public enum MigrationStrategy
+{
+    /// <summary>Destination nodes join the source as non-voting observers; the source is never touched. The default.</summary>
+    Observer,
+
+    /// <summary>The seed's procedure: some destination nodes join the source as voters, the rest stay dormant.</summary>
+    Participant,
+}
+
+/// <summary>One ZooKeeper server of the source or the destination.</summary>
+/// <param name="Id">The server id (<c>myid</c>, <c>server.N</c>).</param>
+/// <param name="Host">Address the other servers, the agents' probes and the coordinator use.</param>
+/// <param name="ClientPort">ZooKeeper's client port.</param>
+/// <param name="QuorumPort">The port followers and observers connect to the leader on.</param>
+/// <param name="ElectionPort">The leader-election port.</param>
+/// <param name="Agent">The agent on this host, <c>host:port</c>.</param>
+public sealed record ServerSpec(int Id, string Host, int ClientPort, int QuorumPort, int ElectionPort, string Agent)
+{
+    /// <summary><c>host:clientPort</c>.</summary>
+    public string ClientEndpoint => $"{Host}:{ClientPort}";
+
+    /// <summary>The three TCP ports ZooKeeper listens on.</summary>
+    public IReadOnlyList<int> Ports => [ClientPort, QuorumPort, ElectionPort];
+}
+
+/// <summary>One Kafka broker, by its <c>broker.id</c> and the agent on its host.</summary>
+public sealed record BrokerSpec(int Id, string Agent)
+{
+    /// <summary>The host part of <see cref="Agent"/>: the address the broker's ZooKeeper sessions come from.</summary>
+    public string Host => Agent[..Agent.LastIndexOf(':')];
+}
+
+/// <summary>TLS files for the coordinator's client certificate. <see cref="Insecure"/> (default false) is for rehearsals only.</summary>
+public sealed record TlsSpec(string? Ca, string? Certificate, string? Key, bool Insecure);
+
+/// <summary>Bounds on waits. Defaults: agentCall 30s, serverStart 90s, catchUp 120s, brokerRegistration 90s, election 120s.</summary>
+public sealed record PlanTimeouts
+{
+    public TimeSpan AgentCall { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ServerStart { get; init; } = TimeSpan.FromSeconds(90);
+    public TimeSpan CatchUp { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan BrokerRegistration { get; init; } = TimeSpan.FromSeconds(90);
+    public TimeSpan Election { get; init; } = TimeSpan.FromSeconds(120);
+}
+
+/// <summary>Pacing. Defaults: poll 200ms, brokerRestartPause 2s.</summary>
+public sealed record PlanIntervals
+{
+    public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan BrokerRestartPause { get; init; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>A validated migration plan (docs/plan-format.md). Built only by <see cref="PlanLoader"/>.</summary>
+public sealed record MigrationPlan
+{
+    public required string PlanId { get; init; }
+    public required string Chroot { get; init; }
+    public MigrationStrategy Strategy { get; init; } = MigrationStrategy.Observer;
+
+    /// <summary>Destination ids that join the source as voters (participant strategy only; empty otherwise).</summary>
+    public IReadOnlyList<int> Joiners { get; init; } = [];
+    public required IReadOnlyList<ServerSpec> Source { get; init; }
+    public required IReadOnlyList<ServerSpec> Destination { get; init; }
+    public required IReadOnlyList<BrokerSpec> Brokers { get; init; }
+    public required TlsSpec Tls { get; init; }
+    public PlanTimeouts Timeouts { get; init; } = new();
+    public PlanIntervals Intervals { get; init; } = new();
+
+    /// <summary>SHA-256 of the plan file's text, so a resume can tell the plan changed under it.</summary>
+    public string Sha256 { get; init; } = "";
+
+    /// <summary>Destination servers that stay out of the source (participant strategy), or none.</summary>
+    public IReadOnlyList<ServerSpec> Dormant => Destination.Where(d => !Joiners.Contains(d.Id)).ToList();
+
+    /// <summary>Every host with an agent: source, destination, brokers.</summary>
+    public IEnumerable<string> AgentAddresses => Source.Select(s => s.Agent).Concat(Destination.Select(d => d.Agent)).Concat(Brokers.Select(b => b.Agent));
+
+    /// <summary><c>h1:p1,h2:p2,…</c> of the destination, with the chroot: what brokers are switched to.</summary>
+    public string DestinationConnect => string.Join(',', Destination.Select(d => d.ClientEndpoint)) + Chroot;
+
+    /// <summary><c>h1:p1,…</c> of the source, with the chroot: what brokers point at before the migration.</summary>
+    public string SourceConnect => string.Join(',', Source.Select(s => s.ClientEndpoint)) + Chroot;
+}

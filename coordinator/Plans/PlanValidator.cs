@@ -1,0 +1,210 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace ZkMitosis.Coordinator.Plans;
+
+/// <summary>
+/// The static checks of a parsed plan: everything that can be refused without asking the world. Every problem
+/// is collected, each with the path of the field that is wrong.
+/// </summary>
+public static partial class PlanValidator
+{
+    [GeneratedRegex("^[a-z0-9-]{3,64}$")]
+    private static partial Regex PlanIdPattern();
+
+    public static IReadOnlyList<PlanProblem> Validate(MigrationPlan plan)
+    {
+        var problems = new List<PlanProblem>();
+        if (!PlanIdPattern().IsMatch(plan.PlanId))
+        {
+            problems.Add(new("planId", $"must match [a-z0-9-]{{3,64}}, not '{plan.PlanId}'"));
+        }
+
+        ValidateChroot(plan.Chroot, problems);
+        ValidateServers(plan, problems);
+        ValidateBrokers(plan, problems);
+        ValidateStrategy(plan, problems);
+        ValidateTls(plan.Tls, problems);
+        if (plan.Intervals.Poll > plan.Timeouts.ServerStart)
+        {
+            problems.Add(new("intervals.poll", "must be shorter than timeouts.serverStart"));
+        }
+
+        return problems;
+    }
+
+    private static void ValidateChroot(string chroot, List<PlanProblem> problems)
+    {
+        if (chroot == "/")
+        {
+            problems.Add(new("chroot", "must be a tenant's subtree, not the root '/'"));
+        }
+        else if (!chroot.StartsWith('/') || chroot.EndsWith('/') || chroot.Contains("//", StringComparison.Ordinal)
+            || chroot.Split('/').Skip(1).Any(part => part is "." or ".." || part.Any(char.IsControl)))
+        {
+            problems.Add(new("chroot", $"must be an absolute ZooKeeper path such as /kafka, not '{chroot}'"));
+        }
+        else if (chroot == "/zookeeper" || chroot.StartsWith("/zookeeper/", StringComparison.Ordinal))
+        {
+            problems.Add(new("chroot", "must not be ZooKeeper's own /zookeeper subtree"));
+        }
+    }
+
+    private static void ValidateServers(MigrationPlan plan, List<PlanProblem> problems)
+    {
+        var all = plan.Source.Select((s, i) => (Server: s, Path: $"source.servers[{i}]"))
+            .Concat(plan.Destination.Select((d, i) => (Server: d, Path: $"destination.servers[{i}]")))
+            .ToList();
+        foreach (var group in all.GroupBy(x => x.Server.Id).Where(g => g.Count() > 1))
+        {
+            foreach (var duplicate in group.Skip(1))
+            {
+                problems.Add(new($"{duplicate.Path}.id", $"server id {group.Key} is used twice (also {group.First().Path})"));
+            }
+        }
+
+        // Two servers cannot listen on the same address and port, whichever of their three ports collides.
+        var endpoints = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (server, path) in all)
+        {
+            if (!IsHost(server.Host))
+            {
+                problems.Add(new($"{path}.host", $"'{server.Host}' is not a host name or IP address"));
+            }
+
+            if (server.Ports.Distinct().Count() != 3)
+            {
+                problems.Add(new(path, "clientPort, quorumPort and electionPort must differ"));
+            }
+
+            foreach (var (port, field) in new[] { (server.ClientPort, "clientPort"), (server.QuorumPort, "quorumPort"), (server.ElectionPort, "electionPort") })
+            {
+                var key = $"{server.Host}:{port}";
+                if (!endpoints.TryAdd(key, $"{path}.{field}") && endpoints[key] != $"{path}.{field}")
+                {
+                    if (!endpoints[key].StartsWith(path + ".", StringComparison.Ordinal))
+                    {
+                        problems.Add(new($"{path}.{field}", $"address {key} is already used by {endpoints[key]}"));
+                    }
+                }
+            }
+
+            if (!IsEndpoint(server.Agent))
+            {
+                problems.Add(new($"{path}.agent", $"must be host:port, not '{server.Agent}'"));
+            }
+        }
+
+        foreach (var group in all.GroupBy(x => x.Server.Agent, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            foreach (var duplicate in group.Skip(1))
+            {
+                problems.Add(new($"{duplicate.Path}.agent", $"agent {group.Key} is listed for two servers (also {group.First().Path})"));
+            }
+        }
+
+        if (plan.Source.Count > 0)
+        {
+            var highestSource = plan.Source.Max(s => s.Id);
+            foreach (var (server, i) in plan.Destination.Select((d, i) => (d, i)))
+            {
+                if (server.Id <= highestSource)
+                {
+                    problems.Add(new($"destination.servers[{i}].id", $"destination id {server.Id} must be above every source id (highest source id is {highestSource})"));
+                }
+            }
+        }
+    }
+
+    private static void ValidateBrokers(MigrationPlan plan, List<PlanProblem> problems)
+    {
+        if (plan.Brokers.Count == 0)
+        {
+            problems.Add(new("kafka.brokers", "must list at least one broker"));
+        }
+
+        var serverAgents = plan.Source.Concat(plan.Destination).Select(s => s.Agent).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var seenIds = new Dictionary<int, int>();
+        var seenAgents = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (broker, i) in plan.Brokers.Select((b, i) => (b, i)))
+        {
+            if (!seenIds.TryAdd(broker.Id, i))
+            {
+                problems.Add(new($"kafka.brokers[{i}].id", $"broker id {broker.Id} is used twice (also kafka.brokers[{seenIds[broker.Id]}])"));
+            }
+
+            if (!IsEndpoint(broker.Agent))
+            {
+                problems.Add(new($"kafka.brokers[{i}].agent", $"must be host:port, not '{broker.Agent}'"));
+            }
+            else if (!seenAgents.TryAdd(broker.Agent, i))
+            {
+                problems.Add(new($"kafka.brokers[{i}].agent", $"agent {broker.Agent} is listed for two brokers (also kafka.brokers[{seenAgents[broker.Agent]}])"));
+            }
+            else if (serverAgents.Contains(broker.Agent))
+            {
+                problems.Add(new($"kafka.brokers[{i}].agent", $"agent {broker.Agent} is a ZooKeeper server's agent; brokers must run on their own hosts"));
+            }
+        }
+    }
+
+    private static void ValidateStrategy(MigrationPlan plan, List<PlanProblem> problems)
+    {
+        if (plan.Strategy != MigrationStrategy.Participant)
+        {
+            return;
+        }
+
+        var destinationIds = plan.Destination.Select(d => d.Id).ToHashSet();
+        foreach (var (id, i) in plan.Joiners.Select((id, i) => (id, i)))
+        {
+            if (!destinationIds.Contains(id))
+            {
+                problems.Add(new($"participant.joiners[{i}]", $"{id} is not a destination server id"));
+            }
+        }
+
+        if (plan.Joiners.Distinct().Count() != plan.Joiners.Count)
+        {
+            problems.Add(new("participant.joiners", "lists an id twice"));
+        }
+
+        var n = plan.Source.Count;
+        var m = plan.Destination.Count;
+        if (plan.Joiners.Count == 0)
+        {
+            problems.Add(new("participant.joiners", $"no number of joiners is safe for {n} source and {m} destination nodes: it needs ⌈m/2⌉ ≤ k ≤ n−1 (use strategy: observer)"));
+            return;
+        }
+
+        foreach (var violation in QuorumMath.ParticipantViolations(n, m, plan.Joiners.Distinct().Count()))
+        {
+            problems.Add(new("participant.joiners", violation));
+        }
+    }
+
+    private static void ValidateTls(TlsSpec tls, List<PlanProblem> problems)
+    {
+        if (tls.Insecure)
+        {
+            return;
+        }
+
+        foreach (var (file, field) in new[] { (tls.Ca, "ca"), (tls.Certificate, "certificate"), (tls.Key, "key") })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                problems.Add(new($"tls.{field}", $"file {file} does not exist"));
+            }
+        }
+    }
+
+    private static bool IsHost(string host) =>
+        IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns;
+
+    private static bool IsEndpoint(string endpoint)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        return colon > 0 && IsHost(endpoint[..colon]) && int.TryParse(endpoint[(colon + 1)..], out var port) && port is > 0 and <= 65535;
+    }
+}

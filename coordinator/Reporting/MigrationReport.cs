@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ZkMitosis.Coordinator.Engine.Steps;
+using ZkMitosis.Coordinator.Journal;
+using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Verification;
+
+namespace ZkMitosis.Coordinator.Reporting;
+
+/// <summary>One step in the timeline: when it first started, when it last ended, how often it ran.</summary>
+public sealed record StepTiming(string Step, DateTimeOffset? Started, DateTimeOffset? Ended, int Attempts, string Outcome)
+{
+    public double? Seconds => Started is { } s && Ended is { } e ? (e - s).TotalSeconds : null;
+}
+
+/// <summary>Workload figures when <c>--stress</c> ran (or a test fed them in).</summary>
+public sealed record WorkloadSummary(long AcknowledgedWrites, long MissingOnDestination, int Expiries, long LongestGapMs);
+
+/// <summary>
+/// The migration's report, built from the journal (so a resumed run reports the whole migration) plus the gaps
+/// the availability monitor saw: timeline, election, data checks, gaps, skew, durations.
+/// </summary>
+public sealed record MigrationReport
+{
+    public required string PlanId { get; init; }
+    public required string Strategy { get; init; }
+    public required string Status { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    public double? TotalSeconds => StartedAt is { } s && EndedAt is { } e ? (e - s).TotalSeconds : null;
+    public required IReadOnlyList<StepTiming> Timeline { get; init; }
+    public ElectionRecord? Election { get; init; }
+    public IReadOnlyList<CheckResult> Checks { get; init; } = [];
+    public IReadOnlyList<Gap> Gaps { get; init; } = [];
+    public double DestinationWindowMs => Gaps.Where(g => g.Cluster.StartsWith("destination", StringComparison.Ordinal)).Select(g => g.Milliseconds).DefaultIfEmpty(0).Max();
+    public double SourceLongestGapMs => Gaps.Where(g => g.Cluster.StartsWith("source", StringComparison.Ordinal)).Select(g => g.Milliseconds).DefaultIfEmpty(0).Max();
+    public WorkloadSummary? Workload { get; init; }
+    public string? Failure { get; init; }
+
+    public static MigrationReport Build(MigrationPlan plan, IReadOnlyList<JournalRecord> records, WorkloadSummary? workload = null)
+    {
+        var state = JournalState.From(records);
+        var timeline = new List<StepTiming>();
+        foreach (var step in Engine.StepList.For(plan))
+        {
+            var started = records.FirstOrDefault(r => r.Type == JournalRecordTypes.StepStarted && r.Step == step.Id)?.At;
+            var ended = records.LastOrDefault(r => (r.Type == JournalRecordTypes.StepCompleted || r.Type == JournalRecordTypes.StepFailed) && r.Step == step.Id);
+            var outcome = state.IsCompleted(step.Id) ? "done" : ended?.Type == JournalRecordTypes.StepFailed ? "failed" : started is null ? "pending" : "interrupted";
+            timeline.Add(new StepTiming(step.Id, started, ended?.At, state.Attempts(step.Id), outcome));
+        }
+
+        var gaps = records.Where(r => r.Type == JournalRecordTypes.Observation && r.Step == "monitor" && r.Value is not null)
+            .SelectMany(r => r.Value.Deserialize<List<Gap>>(JournalJson.Options) ?? []).OrderBy(g => g.Start).ToList();
+        var checks = state.Observation(VerifyStep.StepId, "checks")?.Deserialize<List<CheckResult>>(JournalJson.Options) ?? [];
+        var election = state.Observation(ElectDestinationStep.StepId, "election")?.Deserialize<ElectionRecord>(JournalJson.Options);
+        return new MigrationReport
+        {
+            PlanId = plan.PlanId,
+            Strategy = plan.Strategy.ToString().ToLowerInvariant(),
+            Status = state.Completed ? "completed" : state.Aborted ? "aborted" : state.LastFailure is not null ? "failed" : "in progress",
+            StartedAt = state.StartedAt,
+            EndedAt = records.Count > 0 ? records[^1].At : null,
+            Timeline = timeline,
+            Election = election,
+            Checks = checks,
+            Gaps = gaps,
+            Workload = workload,
+            Failure = state.Completed ? null : state.LastFailure,
+        };
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Options);
+
+    /// <summary>A readable summary for the terminal and the report file.</summary>
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        text.Append(inv, $"Migration {PlanId} ({Strategy}): {Status.ToUpperInvariant()}");
+        if (TotalSeconds is { } total)
+        {
+            text.Append(inv, $" in {total:0.0} s");
+        }
+
+        text.Append('\n');
+        if (Failure is not null)
+        {
+            text.Append(inv, $"  failure: {Failure}\n");
+        }
+
+        text.Append("\nTimeline\n");
+        foreach (var step in Timeline)
+        {
+            text.Append(inv, $"  {step.Step,-22} {step.Outcome,-11} {(step.Seconds is { } s ? $"{s,7:0.00} s" : "        ")}{(step.Attempts > 1 ? $"  ({step.Attempts} attempts)" : "")}\n");
+        }
+
+        if (Election is { } e)
+        {
+            text.Append("\nDestination election\n");
+            text.Append(inv, $"  zxids on disk: {string.Join(", ", e.Zxids.OrderBy(z => z.Key, StringComparer.Ordinal).Select(z => $"{z.Key}={Zxid.Format(z.Value)}"))}\n");
+            text.Append(inv, $"  started {e.First} first (highest zxid {Zxid.Format(e.HighestZxid)}), then {string.Join(", ", e.Rest)} by barrier (skew {e.SkewMilliseconds:0.0} ms)\n");
+            text.Append(inv, $"  leader {e.Leader} at {Zxid.Format(e.LeaderZxid)}; elected {(e.ElectedAt - e.StartedAt).TotalSeconds:0.00} s after the first start; nothing truncated\n");
+        }
+
+        text.Append("\nAvailability\n");
+        text.Append(inv, $"  destination window (longest gap): {DestinationWindowMs:0} ms\n");
+        text.Append(inv, $"  source longest gap: {SourceLongestGapMs:0} ms\n");
+        foreach (var gap in Gaps)
+        {
+            text.Append(inv, $"  gap {gap.Cluster}: {gap.Start:HH:mm:ss.fff} → {gap.End:HH:mm:ss.fff} ({gap.Milliseconds:0} ms)\n");
+        }
+
+        if (Workload is { } w)
+        {
+            text.Append("\nWorkload (stress)\n");
+            text.Append(inv, $"  acknowledged writes {w.AcknowledgedWrites}, missing on destination {w.MissingOnDestination}, session expiries {w.Expiries}, longest gap {w.LongestGapMs} ms\n");
+        }
+
+        if (Checks.Count > 0)
+        {
+            text.Append("\nChecks\n");
+            foreach (var check in Checks)
+            {
+                text.Append(inv, $"  {(check.Passed ? "PASS" : "FAIL")} {check.Name}: {check.Detail}\n");
+            }
+        }
+
+        return text.ToString();
+    }
+}
+
+internal static class ReportJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}

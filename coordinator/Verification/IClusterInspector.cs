@@ -1,0 +1,41 @@
+using ZkMitosis.Coordinator.Plans;
+
+namespace ZkMitosis.Coordinator.Verification;
+
+/// <summary>A server as seen from its client port (<c>srvr</c>).</summary>
+/// <param name="Serving">It answered with a mode (not "not currently serving", not refused).</param>
+/// <param name="Mode">leader | follower | observer | standalone, or null.</param>
+/// <param name="Zxid">The zxid it reported, or -1.</param>
+/// <param name="Error">Why it is not serving, when it is not.</param>
+public sealed record ServerObservation(bool Serving, string? Mode, long Zxid, string? Error);
+
+/// <summary>A broker's registration: <c>/brokers/ids/&lt;id&gt;</c>'s czxid (the broker epoch) and its session.</summary>
+public sealed record BrokerRegistration(int BrokerId, long Czxid, long SessionId);
+
+/// <summary>A partition whose state is not healthy: no leader, a leader not registered, or an ISR short of its replicas.</summary>
+public sealed record PartitionProblem(string Topic, int Partition, string Problem);
+
+/// <summary>What Kafka left in ZooKeeper under the chroot.</summary>
+public sealed record KafkaState(IReadOnlyDictionary<int, BrokerRegistration> Brokers, long? ControllerEpoch, int? ControllerId, IReadOnlyList<PartitionProblem> Problems, int PartitionCount);
+
+/// <summary>One znode of a snapshot of the chroot: its version, modification zxid and whether it is ephemeral.</summary>
+public sealed record ZnodeSummary(int Version, long Mzxid, bool Ephemeral, int DataLength);
+
+/// <summary>The chroot's tree at one moment, path → summary, with a digest of the persistent nodes' data.</summary>
+public sealed record ChrootSnapshot(IReadOnlyDictionary<string, ZnodeSummary> Nodes, string Digest)
+{
+    public int PersistentCount => Nodes.Values.Count(n => !n.Ephemeral);
+}
+
+/// <summary>Reads ZooKeeper directly (not through agents) to verify servers and Kafka's data.</summary>
+public interface IClusterInspector
+{
+    Task<ServerObservation> ObserveServerAsync(ServerSpec server, CancellationToken cancellationToken);
+
+    /// <summary>Kafka's registrations, controller epoch and partition health under <paramref name="chroot"/>.</summary>
+    Task<KafkaState> ReadKafkaStateAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken);
+
+    Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(IReadOnlyList<ServerSpec> servers, string path, CancellationToken cancellationToken);
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.ZooKeeper;
+using ZkMitosis.ZooKeeper.FourLetterWords;
+
+namespace ZkMitosis.Coordinator.Verification;
+
+/// <summary>
+/// Reads the clusters directly: <c>srvr</c> on each server's client port, and Kafka's tree through a short
+/// ZooKeeper session per question (the coordinator never keeps a session that could itself be a tenant).
+/// </summary>
+public sealed class ZooKeeperClusterInspector : IClusterInspector
+{
+    /// <summary>Bound on one four-letter word (default 3 s).</summary>
+    public TimeSpan FourLetterWordTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Options of the short verification sessions (default: 10 s session, 3 s connect, 10 s requests).</summary>
+    public ZooKeeperClientOptions ClientOptions { get; init; } = new() { SessionTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(3) };
+
+    public async Task<ServerObservation> ObserveServerAsync(ServerSpec server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reply = await FourLetterWordClient.SendAsync(server.Host, server.ClientPort, "srvr", FourLetterWordTimeout, cancellationToken).ConfigureAwait(false);
+            return SrvrParser.Parse(reply);
+        }
+        catch (FourLetterWordException e)
+        {
+            return new ServerObservation(false, null, -1, e.Message);
+        }
+        catch (SocketException e)
+        {
+            return new ServerObservation(false, null, -1, e.SocketErrorCode.ToString());
+        }
+        catch (IOException e)
+        {
+            return new ServerObservation(false, null, -1, e.Message);
+        }
+    }
+
+    public async Task<bool> ExistsAsync(IReadOnlyList<ServerSpec> servers, string path, CancellationToken cancellationToken)
+    {
+        await using var client = await ConnectAsync(servers, "", cancellationToken).ConfigureAwait(false);
+        return await client.ExistsAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    public async Task<KafkaState> ReadKafkaStateAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
+    {
+        await using var client = await ConnectAsync(servers, chroot, cancellationToken).ConfigureAwait(false);
+        var brokers = new Dictionary<int, BrokerRegistration>();
+        foreach (var child in await ChildrenOrEmptyAsync(client, "/brokers/ids", cancellationToken).ConfigureAwait(false))
+        {
+            if (int.TryParse(child, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+                && await client.ExistsAsync($"/brokers/ids/{child}", cancellationToken: cancellationToken).ConfigureAwait(false) is { } stat)
+            {
+                brokers[id] = new BrokerRegistration(id, stat.Czxid, stat.EphemeralOwner);
+            }
+        }
+
+        long? controllerEpoch = null;
+        if (await DataOrNullAsync(client, "/controller_epoch", cancellationToken).ConfigureAwait(false) is { } epochData
+            && long.TryParse(Encoding.UTF8.GetString(epochData).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
+        {
+            controllerEpoch = epoch;
+        }
+
+        int? controller = null;
+        if (await DataOrNullAsync(client, "/controller", cancellationToken).ConfigureAwait(false) is { } controllerData)
+        {
+            controller = TryJson(controllerData, out var json) && json.TryGetProperty("brokerid", out var b) && b.TryGetInt32(out var bid) ? bid : null;
+        }
+
+        var problems = new List<PartitionProblem>();
+        var partitions = 0;
+        foreach (var topic in await ChildrenOrEmptyAsync(client, "/brokers/topics", cancellationToken).ConfigureAwait(false))
+        {
+            var assignment = await DataOrNullAsync(client, $"/brokers/topics/{topic}", cancellationToken).ConfigureAwait(false);
+            if (assignment is null || !TryJson(assignment, out var topicJson) || !topicJson.TryGetProperty("partitions", out var parts))
+            {
+                problems.Add(new PartitionProblem(topic, -1, "no partition assignment"));
+                continue;
+            }
+
+            foreach (var part in parts.EnumerateObject())
+            {
+                partitions++;
+                var partition = int.Parse(part.Name, CultureInfo.InvariantCulture);
+                var replicas = part.Value.EnumerateArray().Select(r => r.GetInt32()).ToList();
+                var stateData = await DataOrNullAsync(client, $"/brokers/topics/{topic}/partitions/{part.Name}/state", cancellationToken).ConfigureAwait(false);
+                if (stateData is null || !TryJson(stateData, out var state))
+                {
+                    problems.Add(new PartitionProblem(topic, partition, "no state"));
+                    continue;
+                }
+
+                var leader = state.TryGetProperty("leader", out var l) ? l.GetInt32() : -1;
+                var isr = state.TryGetProperty("isr", out var i) ? i.EnumerateArray().Select(x => x.GetInt32()).ToList() : [];
+                if (leader < 0)
+                {
+                    problems.Add(new PartitionProblem(topic, partition, "offline (no leader)"));
+                }
+                else if (!brokers.ContainsKey(leader))
+                {
+                    problems.Add(new PartitionProblem(topic, partition, $"leader {leader} is not registered"));
+                }
+                else if (replicas.Except(isr).Any())
+                {
+                    problems.Add(new PartitionProblem(topic, partition, $"under-replicated (isr {string.Join(",", isr)} of {string.Join(",", replicas)})"));
+                }
+            }
+        }
+
+        return new KafkaState(brokers, controllerEpoch, controller, problems, partitions);
+    }
+
+    public async Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
+    {
+        await using var client = await ConnectAsync(servers, "", cancellationToken).ConfigureAwait(false);
+        var nodes = new SortedDictionary<string, ZnodeSummary>(StringComparer.Ordinal);
+        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var level = new List<string> { chroot };
+        while (level.Count > 0)
+        {
+            var next = new List<string>();
+            // One level at a time, pipelined: many requests in flight on the one session.
+            var results = await Task.WhenAll(level.Select(async path =>
+            {
+                try
+                {
+                    var data = await client.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    var children = data.Stat.NumChildren > 0
+                        ? (await client.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Children
+                        : [];
+                    return (path, data: (DataResult?)data, children);
+                }
+                catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+                {
+                    return (path, data: (DataResult?)null, children: (IReadOnlyList<string>)[]);
+                }
+            })).ConfigureAwait(false);
+            foreach (var (path, data, children) in results.OrderBy(r => r.path, StringComparer.Ordinal))
+            {
+                if (data is null)
+                {
+                    continue;
+                }
+
+                var ephemeral = data.Stat.EphemeralOwner != 0;
+                nodes[path] = new ZnodeSummary(data.Stat.Version, data.Stat.Mzxid, ephemeral, data.Stat.DataLength);
+                next.AddRange(children.Select(c => path == "/" ? "/" + c : $"{path}/{c}"));
+            }
+
+            level = next;
+        }
+
+        foreach (var (path, _) in nodes.Where(n => !n.Value.Ephemeral))
+        {
+            digest.AppendData(Encoding.UTF8.GetBytes(path + "\n" + nodes[path].Version.ToString(CultureInfo.InvariantCulture) + "\n"));
+        }
+
+        return new ChrootSnapshot(nodes, Convert.ToHexStringLower(digest.GetHashAndReset()));
+    }
+
+    private async Task<ZooKeeperClient> ConnectAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken) =>
+        await ZooKeeperClient.ConnectAsync(string.Join(',', servers.Select(s => s.ClientEndpoint)) + chroot, ClientOptions, cancellationToken).ConfigureAwait(false);
+
+    private static async Task<IReadOnlyList<string>> ChildrenOrEmptyAsync(ZooKeeperClient client, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Children;
+        }
+        catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+        {
+            return [];
+        }
+    }
+
+    private static async Task<byte[]?> DataOrNullAsync(ZooKeeperClient client, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Data;
+        }
+        catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+        {
+            return null;
+        }
+    }
+
+    private static bool TryJson(byte[] data, out JsonElement element)
+    {
+        try
+        {
+            element = JsonDocument.Parse(data).RootElement.Clone();
+            return true;
+        }
+        catch (JsonException)
+        {
+            element = default;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using System.Net.Sockets;
+using ZkMitosis.Agent.Tests.Support;
+using ZkMitosis.Agent.V1;
+using ZkMitosis.Testing;
+using AgentTlsSettings = ZkMitosis.Coordinator.Agents.AgentTlsSettings;
+using ProbeOutcome = ZkMitosis.Agent.V1.ProbeOutcome;
+
+namespace ZkMitosis.Agent.Tests.Firewall;
+
+/// <summary>
+/// The agent runs inside namespace A (as in the lab); B plays a source node with listeners on its ZooKeeper ports. The
+/// rules must really cut A from B (a probe is refused, both ways), list exactly, repeat without change, and heal.
+/// </summary>
+public sealed class FirewallInNamespaceTests : IAsyncLifetime
+{
+    private const int ClientPort = 2181;
+    private const int ElectionPort = 3888;
+
+    private readonly TestDirectory _directory = new("zkat-fw");
+    private readonly List<Socket> _listeners = [];
+    private NetworkNamespaces? _namespaces;
+    private int _operation;
+
+    public async Task InitializeAsync()
+    {
+        _namespaces = await NetworkNamespaces.CreateAsync();
+        _listeners.Add(NetworkNamespaces.Listen(_namespaces.B, _namespaces.AddressB, ClientPort));
+        _listeners.Add(NetworkNamespaces.Listen(_namespaces.B, _namespaces.AddressB, ElectionPort));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        if (_namespaces is not null)
+        {
+            await _namespaces.DisposeAsync();
+        }
+
+        _directory.Dispose();
+    }
+
+    [Theory]
+    [InlineData("iptables")]
+    [InlineData("nftables")]
+    public async Task IsolateHeal_PeerCut_ProbesRefusedThenOpenAgain(string backend)
+    {
+        await using var agent = await StartAgentAsync(backend);
+        var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
+        using var _ = channel;
+        var b = _namespaces!.AddressB.ToString();
+        Assert.All(await ProbeAsync(client, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
+
+        var cut = await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "cut", Peers = { b } });
+
+        Assert.True(cut.Changed);
+        Assert.Equal(backend, cut.Backend);
+        Assert.Equal(backend == "iptables" ? 2 : 2, cut.Rules.Count);
+        Assert.All(cut.Rules, r => Assert.Equal("reject", r.Verdict));
+        Assert.Contains(cut.Rules, r => r.Direction == Direction.Inbound && r.Peer.StartsWith(b, StringComparison.Ordinal));
+        Assert.Contains(cut.Rules, r => r.Direction == Direction.Outbound && r.Peer.StartsWith(b, StringComparison.Ordinal));
+        Assert.All(await ProbeAsync(client, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Refused, r.Outcome));
+        Assert.Equal(SocketError.ConnectionRefused, await ConnectFromBToAgentAsync(agent));
+
+        var listed = await client.ListFirewallAsync(new ListFirewallRequest());
+        Assert.Equal(cut.Rules.Select(r => r.Text), listed.Rules.Select(r => r.Text));
+        Assert.Equal(await RawListingAsync(backend), listed.Raw);
+
+        var again = await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "cut", Peers = { b } });
+        Assert.False(again.Changed);
+        Assert.Equal(cut.Rules.Select(r => r.Text), again.Rules.Select(r => r.Text));
+
+        var healed = await client.HealAsync(new HealRequest { Context = Next() });
+        Assert.True(healed.Changed);
+        Assert.Empty(healed.Rules);
+        Assert.Equal("", (await client.ListFirewallAsync(new ListFirewallRequest())).Raw);
+        Assert.All(await ProbeAsync(client, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
+        Assert.False((await client.HealAsync(new HealRequest { Context = Next() })).Changed);
+    }
+
+    [Theory]
+    [InlineData("iptables")]
+    [InlineData("nftables")]
+    public async Task Isolate_OnlyElectionPort_OtherPortsStayOpen(string backend)
+    {
+        await using var agent = await StartAgentAsync(backend);
+        var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
+        using var _ = channel;
+
+        await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "election", Peers = { _namespaces!.AddressB.ToString() }, Ports = { ElectionPort } });
+
+        var results = await ProbeAsync(client, ClientPort, ElectionPort);
+        Assert.Equal(ProbeOutcome.Open, results[0].Outcome);
+        Assert.Equal(ProbeOutcome.Refused, results[1].Outcome);
+    }
+
+    [Theory]
+    [InlineData("iptables")]
+    [InlineData("nftables")]
+    public async Task Isolate_ElectionFence_OnlyTheAllowedPeerReachesTheElectionPort(string backend)
+    {
+        await using var agent = await StartAgentAsync(backend);
+        var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
+        using var _ = channel;
+        var b = _namespaces!.AddressB.ToString();
+
+        // Fenced to another node: B's election port is refused, its client port is not.
+        var fence = await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "fence", AllowOnly = { "10.252.255.254" }, Ports = { ElectionPort } });
+        Assert.Contains(fence.Rules, r => r.Verdict == "accept");
+        var fenced = await ProbeAsync(client, ClientPort, ElectionPort);
+        Assert.Equal(ProbeOutcome.Open, fenced[0].Outcome);
+        Assert.Equal(ProbeOutcome.Refused, fenced[1].Outcome);
+
+        // Fenced to B (the max node): B's election port is reachable again.
+        var toB = await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "fence", AllowOnly = { b }, Ports = { ElectionPort } });
+        Assert.True(toB.Changed);
+        Assert.All(await ProbeAsync(client, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
+
+        var lifted = await client.HealAsync(new HealRequest { Context = Next(), Group = "fence" });
+        Assert.True(lifted.Changed);
+        Assert.Empty(lifted.Rules);
+    }
+
+    [Theory]
+    [InlineData("iptables")]
+    [InlineData("nftables")]
+    public async Task Heal_OneGroup_OtherGroupStays(string backend)
+    {
+        await using var agent = await StartAgentAsync(backend);
+        var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
+        using var _ = channel;
+        var b = _namespaces!.AddressB.ToString();
+        await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "client", Peers = { b }, Ports = { ClientPort } });
+        await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "election", Peers = { b }, Ports = { ElectionPort } });
+
+        var healed = await client.HealAsync(new HealRequest { Context = Next(), Group = "client" });
+
+        Assert.All(healed.Rules, r => Assert.Equal("election", r.Group));
+        Assert.NotEmpty(healed.Rules);
+        var results = await ProbeAsync(client, ClientPort, ElectionPort);
+        Assert.Equal(ProbeOutcome.Open, results[0].Outcome);
+        Assert.Equal(ProbeOutcome.Refused, results[1].Outcome);
+    }
+
+    private async Task<AgentProcess> StartAgentAsync(string backend)
+    {
+        var directory = Path.Combine(_directory.Path, backend + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(directory);
+        var zooCfg = Path.Combine(directory, "zoo.cfg");
+        await File.WriteAllTextAsync(zooCfg, $"dataDir={Path.Combine(directory, "data")}\nclientPort=2181\n");
+        var config = AgentProcess.ZooKeeperConfig(directory, zooCfg, TestPorts.AgentInNamespace, TestPorts.MonitoringInNamespace, listenAddress: _namespaces!.AddressA.ToString(), firewallBackend: backend);
+        return await AgentProcess.StartAsync(config, directory, _namespaces.A);
+    }
+
+    private async Task<IReadOnlyList<ProbeResult>> ProbeAsync(ZkMitosis.Agent.V1.Agent.AgentClient client, params int[] ports)
+    {
+        var request = new ProbeRequest { Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(3)) };
+        request.Targets.Add(ports.Select(p => new ProbeTarget { Host = _namespaces!.AddressB.ToString(), Port = (uint)p }));
+        return (await client.ProbeAsync(request)).Results;
+    }
+
+    private async Task<SocketError> ConnectFromBToAgentAsync(AgentProcess agent)
+    {
+        using var socket = NetworkNamespaces.CreateSocket(_namespaces!.B);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await socket.ConnectAsync(_namespaces.AddressA, agent.Port, timeout.Token);
+            return SocketError.Success;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return SocketError.TimedOut;
+        }
+    }
+
+    private async Task<string> RawListingAsync(string backend)
+    {
+        if (backend == "nftables")
+        {
+            return (await NetworkNamespaces.ExecAsync(_namespaces!.A, "nft", "list", "table", "inet", "zkmitosis")).TrimEnd();
+        }
+
+        var all = await NetworkNamespaces.ExecAsync(_namespaces!.A, "iptables", "-w", "-S");
+        return string.Join('\n', all.Split('\n').Where(l => l.Contains("ZKM", StringComparison.Ordinal)));
+    }
+
+    private MutationContext Next() => new() { PlanId = "plan-fw", OperationId = $"fw-{Interlocked.Increment(ref _operation)}" };
+}

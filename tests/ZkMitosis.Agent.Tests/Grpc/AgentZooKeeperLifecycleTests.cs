@@ -1,0 +1,125 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using ZkMitosis.Agent.Tests.Support;
+using ZkMitosis.Agent.V1;
+using ZkMitosis.Testing;
+using ZkMitosis.ZooKeeper;
+
+namespace ZkMitosis.Agent.Tests.Grpc;
+
+/// <summary>
+/// The migration's per-node steps through a real agent process over mTLS, on a real ZooKeeper it starts and stops with
+/// the command backend: write zoo.cfg and myid, start, status, write data, stop, read the last zxid from disk, reset.
+/// </summary>
+public sealed class AgentZooKeeperLifecycleTests : IAsyncLifetime
+{
+    private static readonly Duration ServiceTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(90));
+
+    private readonly TestDirectory _directory = new("zkat-life");
+    private readonly TestCertificates _certificates = new();
+    private ZooKeeperServiceScript? _zooKeeper;
+    private AgentProcess? _agent;
+    private global::Grpc.Net.Client.GrpcChannel? _channel;
+    private ZkMitosis.Agent.V1.Agent.AgentClient? _client;
+    private int _operation;
+
+    private ZkMitosis.Agent.V1.Agent.AgentClient Client => _client!;
+
+    public async Task InitializeAsync()
+    {
+        _zooKeeper = new ZooKeeperServiceScript(Path.Combine(_directory.Path, "zk"));
+        var config = AgentProcess.ZooKeeperConfig(_directory.Path, _zooKeeper.ZooCfgPath, FreePorts.Next(), FreePorts.Next(), _certificates, commands: _zooKeeper.Commands);
+        _agent = await AgentProcess.StartAsync(config, _directory.Path);
+        (_client, _channel) = _agent.Connect(_certificates.Client);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel?.Dispose();
+        if (_agent is not null)
+        {
+            await _agent.DisposeAsync();
+        }
+
+        if (_zooKeeper is not null)
+        {
+            await _zooKeeper.DisposeAsync();
+        }
+
+        _certificates.Dispose();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task Lifecycle_WriteStartWriteDataStop_DiskZxidMatchesServedZxid()
+    {
+        var written = await Client.WriteZooConfigAsync(new WriteZooConfigRequest { Context = Next(), ExpectedSha256 = "", Content = _zooKeeper!.StandaloneZooCfg() }, deadline: Deadline());
+        Assert.True(written.Changed);
+        Assert.Empty(written.Backups);
+        var myId = await Client.WriteMyIdAsync(new WriteMyIdRequest { Context = Next(), ServerId = 7, ExpectedSha256 = "" }, deadline: Deadline());
+        Assert.Equal("7\n", await File.ReadAllTextAsync(Path.Combine(_zooKeeper.DataDirectory, "myid")));
+        Assert.Equal(myId.Files[0].Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("7\n"u8)));
+
+        var empty = await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline());
+        Assert.True(empty.Empty);
+        Assert.True(empty.MyidPresent);
+
+        var started = await Client.ControlServiceAsync(new ControlServiceRequest { Context = Next(), Action = ServiceAction.Start, Ready = ReadyCondition.Serving, Timeout = ServiceTimeout }, deadline: Deadline(120));
+        Assert.Equal(ServiceState.Running, started.State);
+        Assert.Equal(ReadyCondition.Serving, started.Ready);
+        Assert.Equal(_zooKeeper.Pid, Assert.Single(started.Pids));
+
+        await using (var zk = await ZooKeeperClient.ConnectAsync(_zooKeeper.ConnectString))
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await zk.CreateAsync($"/zkat-{i}", new byte[] { (byte)i }, CreateMode.Persistent);
+            }
+        }
+
+        var serving = await Client.GetZooKeeperStatusAsync(new GetZooKeeperStatusRequest { IncludeConnections = true }, deadline: Deadline());
+        Assert.Equal(ZooKeeperMode.Standalone, serving.Mode);
+        Assert.True(serving.Zxid >= 25, $"zxid {serving.Zxid}");
+        Assert.Equal(-1, serving.LastZxidOnDisk);
+        Assert.NotEmpty(serving.Mntr);
+        Assert.NotEmpty(serving.Connections);
+
+        var stopped = await Client.ControlServiceAsync(new ControlServiceRequest { Context = Next(), Action = ServiceAction.Stop, Timeout = ServiceTimeout }, deadline: Deadline(120));
+        Assert.Equal(ServiceState.Stopped, stopped.State);
+
+        var onDisk = await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline());
+        Assert.False(onDisk.Empty);
+        Assert.Equal(serving.Zxid, onDisk.LastLoggedZxid);
+        Assert.Equal(serving.Zxid, onDisk.LastZxid);
+        var down = await Client.GetZooKeeperStatusAsync(new GetZooKeeperStatusRequest(), deadline: Deadline());
+        Assert.Equal(ZooKeeperMode.Stopped, down.Mode);
+        Assert.Equal(serving.Zxid, down.LastZxidOnDisk);
+
+        var notDestination = await Assert.ThrowsAsync<RpcException>(() => Client.ResetDataDirAsync(new ResetDataDirRequest { Context = Next(), PlanDestinationHosts = { "zk-other" } }, deadline: Deadline()).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, notDestination.StatusCode);
+        Assert.False((await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline())).Empty);
+
+        var reset = await Client.ResetDataDirAsync(new ResetDataDirRequest { Context = Next(), PlanDestinationHosts = { "zk-test" } }, deadline: Deadline());
+        Assert.NotEmpty(reset.Removed);
+        var afterReset = await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline());
+        Assert.True(afterReset.Empty);
+        Assert.True(afterReset.MyidPresent);
+    }
+
+    [Fact]
+    public async Task ResetDataDir_ServiceRunning_RefusedNothingRemoved()
+    {
+        await Client.WriteZooConfigAsync(new WriteZooConfigRequest { Context = Next(), ExpectedSha256 = "*", Content = _zooKeeper!.StandaloneZooCfg() }, deadline: Deadline());
+        await Client.ControlServiceAsync(new ControlServiceRequest { Context = Next(), Action = ServiceAction.Start, Ready = ReadyCondition.Serving, Timeout = ServiceTimeout }, deadline: Deadline(120));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client.ResetDataDirAsync(new ResetDataDirRequest { Context = Next(), PlanDestinationHosts = { "zk-test" } }, deadline: Deadline()).ResponseAsync);
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("stop it", error.Status.Detail, StringComparison.Ordinal);
+        Assert.False((await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline())).Empty);
+    }
+
+    private MutationContext Next() => new() { PlanId = "plan-life", OperationId = $"op-{Interlocked.Increment(ref _operation)}" };
+
+    private static DateTime Deadline(int seconds = 30) => DateTime.UtcNow.AddSeconds(seconds);
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net.NetworkInformation;
+using System.Text.Json;
+using ZkMitosis.Lab;
+using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Lab.Servers;
+using ZkMitosis.Testing;
+using ZkMitosis.ZooKeeper;
+
+namespace ZkMitosis.Coordinator.Tests.EndToEnd;
+
+/// <summary>
+/// One lab (3 source, 3 destination, 3 broker stand-ins, the other tenant) for one migration test, in our own
+/// namespace prefix and a random /24 of 10.250.0.0/16; always torn down.
+/// </summary>
+internal sealed class MigrationLab : IAsyncDisposable
+{
+    private readonly TestDirectory _directory;
+
+    private MigrationLab(Lab.Lab lab, TestDirectory directory)
+    {
+        Lab = lab;
+        _directory = directory;
+        StateRoot = Path.Combine(directory.Path, "state");
+    }
+
+    public Lab.Lab Lab { get; }
+
+    public string StateRoot { get; }
+
+    public string PlanText => File.ReadAllText(Lab.PlanPath!);
+
+    public IEnumerable<LabHost> Brokers => Lab.Hosts.Where(h => h.Role == LabHostRole.Broker);
+
+    public static async Task<MigrationLab> UpAsync()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            throw new InvalidOperationException("the migration tests build labs of network namespaces: run them as root (sudo ./zkm test)");
+        }
+
+        ZooKeeperInstallation.EnsureInstalled();
+        var directory = new TestDirectory("zkct");
+        var suffix = Guid.NewGuid().ToString("N")[..4];
+        var spec = new LabSpec
+        {
+            Name = "ct" + suffix,
+            Prefix = $"zkct-{suffix}-",
+            Subnet = FreeSubnet(),
+            Directory = Path.Combine(directory.Path, "lab"),
+        };
+        try
+        {
+            var lab = await LabCluster.UpAsync(spec);
+            return new MigrationLab(lab, directory);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The lab plan with the strategy (and anything else) replaced.</summary>
+    public string Plan(string strategy = "observer") =>
+        PlanText.Replace("strategy: observer", $"strategy: {strategy}", StringComparison.Ordinal);
+
+    /// <summary>A stand-in's (or the tenant writer's) state file, as JSON.</summary>
+    public static JsonElement ReadState(string path) => JsonDocument.Parse(File.ReadAllBytes(path)).RootElement.Clone();
+
+    /// <summary>Every serial 1..last the writer recorded as acknowledged, missing on <paramref name="connect"/>.</summary>
+    public static async Task<IReadOnlyList<string>> MissingAcknowledgedAsync(string connect, string prefix, long last)
+    {
+        await using var client = await ZooKeeperClient.ConnectAsync(connect);
+        var missing = new List<string>();
+        for (long start = 1; start <= last; start += 500)
+        {
+            var paths = Enumerable.Range(0, (int)Math.Min(500, last - start + 1)).Select(i => prefix + (start + i).ToString("D10", CultureInfo.InvariantCulture)).ToList();
+            var stats = await Task.WhenAll(paths.Select(p => client.ExistsAsync(p)));
+            missing.AddRange(paths.Where((_, i) => stats[i] is null));
+        }
+
+        return missing;
+    }
+
+    /// <summary>Every acknowledged write of every broker stand-in is on the destination; no stand-in saw an expiry.</summary>
+    public async Task AssertStandInsWholeAsync(string destinationConnect)
+    {
+        foreach (var broker in Brokers)
+        {
+            var state = ReadState(broker.Layout.StandInState);
+            var last = state.GetProperty("lastAcknowledgedSerial").GetInt64();
+            Assert.True(last > 0, $"{broker.Name} acknowledged nothing");
+            Assert.Equal(0, state.GetProperty("sessionExpiries").GetInt32());
+            var missing = await MissingAcknowledgedAsync(destinationConnect, state.GetProperty("writePathPrefix").GetString()!, last);
+            Assert.True(missing.Count == 0, $"{broker.Name}: {missing.Count} acknowledged writes missing on the destination, first {string.Join(", ", missing.Take(5))}");
+        }
+    }
+
+    /// <summary>The other tenant on the source lost no acknowledged write and no session.</summary>
+    public async Task AssertOtherTenantWholeAsync()
+    {
+        var tenant = Lab.Hosts.Single(h => h.Role == LabHostRole.Tenant);
+        var state = ReadState(tenant.Layout.TenantState);
+        var connect = state.GetProperty("connectString").GetString()!;
+        var last = state.GetProperty("lastAcknowledgedSerial").GetInt64();
+        Assert.True(last > 0, "the other tenant acknowledged nothing");
+        Assert.Equal(0, state.GetProperty("sessionExpiries").GetInt32());
+        var missing = await MissingAcknowledgedAsync(connect, state.GetProperty("writePathPrefix").GetString()!, last);
+        Assert.Empty(missing);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Lab.DisposeAsync();
+        }
+        finally
+        {
+            _directory.Dispose();
+        }
+    }
+
+    private static string FreeSubnet()
+    {
+        var used = NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address.ToString())
+            .Where(a => a.StartsWith("10.250.", StringComparison.Ordinal))
+            .Select(a => int.Parse(a.Split('.')[2], CultureInfo.InvariantCulture))
+            .ToHashSet();
+        var candidates = Enumerable.Range(1, 254).Where(n => !used.Contains(n)).ToList();
+        return $"10.250.{candidates[Random.Shared.Next(candidates.Count)]}.0/24";
+    }
+}

@@ -1,0 +1,160 @@
+using ZkMitosis.Coordinator.Engine;
+using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Stress;
+using ZkMitosis.Coordinator.Journal;
+using ZkMitosis.Lab.Manifest;
+using Xunit.Abstractions;
+
+namespace ZkMitosis.Coordinator.Tests.EndToEnd;
+
+/// <summary>
+/// Whole migrations in the lab (3 source, 3 destination, 3 broker stand-ins, the other tenant): real ZooKeeper,
+/// real agents over gRPC, real firewall rules. Each test builds and removes its own lab.
+/// </summary>
+[Collection(MigrationLabCollection.Name)]
+public sealed class MigrationLabTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// The observer strategy with every guarantee checked, made adversarial: at the point of no return two
+    /// destination observers are cut off from the source one after the other while Kafka keeps writing, so the
+    /// destination nodes stop at three different zxids and only the last one holds everything.
+    /// </summary>
+    [Fact]
+    public async Task Run_ObserverWithDestinationAtDifferentZxids_EveryGuaranteeHolds()
+    {
+        await using var lab = await MigrationLab.UpAsync();
+        var plan = PlanLoader.Load(lab.Plan());
+        var sourceHosts = lab.Lab.Hosts.Where(h => h.Role == LabHostRole.Source).Select(h => h.Name).ToList();
+        var destination = lab.Lab.Hosts.Where(h => h.Role == LabHostRole.Destination).ToList();
+        await using var stress = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 8 }, CancellationToken.None);
+        var switched = 0;
+        var options = new MigrationRunOptions
+        {
+            StateRoot = lab.StateRoot,
+            Confirmation = new SpreadZxidsConfirmation(lab, destination[0].Name, destination[1].Name, sourceHosts),
+            OnBrokerSwitched = _ =>
+            {
+                if (Interlocked.Exchange(ref switched, 1) == 0)
+                {
+                    stress.SwitchServers(string.Join(',', plan.Destination.Select(d => d.ClientEndpoint)));
+                }
+            },
+        };
+
+        var report = await MigrationRunner.RunAsync(lab.Plan(), options, CancellationToken.None);
+
+        output.WriteLine(report.ToText());
+        var result = await stress.StopAsync();
+        foreach (var host in destination.Take(2))
+        {
+            await lab.Lab.HealAsync(host.Name);
+        }
+
+        Assert.Equal("completed", report.Status);
+        Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.Contains(report.Checks, c => c.Name == "broker-epochs-unchanged");
+        Assert.Contains(report.Checks, c => c.Name == "controller-epoch-unchanged");
+        // The spread really happened, and the most up-to-date node led.
+        var election = report.Election!;
+        var zxids = election.Zxids.Values.Distinct().Count();
+        Assert.True(zxids >= 2, $"destination zxids did not spread: {string.Join(", ", election.Zxids)}");
+        Assert.Equal(election.Zxids.Values.Max(), election.Zxids[election.Leader.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, result, CancellationToken.None);
+        Assert.True(result.AcknowledgedWrites > 0);
+        Assert.Equal(0, verification.MissingWrites);
+        Assert.Equal(0, result.Expiries);
+        await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
+        await lab.AssertOtherTenantWholeAsync();
+    }
+
+    /// <summary>
+    /// A real <c>zkmitosis migrate run</c> process is killed with SIGKILL after each step in turn and once in the
+    /// middle of the destination election; each time <c>migrate resume</c> (a new process) continues, and the
+    /// migration completes with the same guarantees. Before it, plans the world contradicts are refused.
+    /// </summary>
+    [Fact]
+    public async Task Resume_CoordinatorKilledAtEveryStepBoundaryAndMidSplit_Completes()
+    {
+        await using var lab = await MigrationLab.UpAsync();
+        var plan = PlanLoader.Load(lab.Plan());
+        var planPath = Path.Combine(lab.StateRoot, "..", "plan.yaml");
+        await File.WriteAllTextAsync(planPath, lab.Plan());
+
+        // Refused by preflight, nothing changed: a chroot the source does not have (and brokers that do not point at it).
+        var wrong = lab.Plan().Replace("chroot: /kafka", "chroot: /nokafka", StringComparison.Ordinal).Replace("planId: ", "planId: wrong-", StringComparison.Ordinal);
+        var wrongPath = Path.Combine(lab.StateRoot, "..", "wrong.yaml");
+        await File.WriteAllTextAsync(wrongPath, wrong);
+        using (var refused = CliProcess.Start("migrate", "run", wrongPath, "--yes", "--state-dir", lab.StateRoot))
+        {
+            Assert.Equal(3, await refused.WaitAsync(TimeSpan.FromMinutes(3)));
+            Assert.Contains("chroot /nokafka does not exist on the source", refused.Output, StringComparison.Ordinal);
+            Assert.Contains("zookeeper.connect is", refused.Output, StringComparison.Ordinal);
+        }
+
+        var journalPath = Path.Combine(lab.StateRoot, plan.PlanId, "journal.jsonl");
+        var steps = StepList.Compile(plan).Select(s => s.Id).ToList();
+        // Kill points in order: after each step but the last, and once inside the election (after the zxids were read).
+        var killPoints = new List<(string Description, Func<JournalRecord, bool> Match)>();
+        foreach (var step in steps.Take(steps.Count - 1))
+        {
+            killPoints.Add(($"after {step}", r => r.Type == JournalRecordTypes.StepCompleted && r.Step == step));
+            if (step == "cut")
+            {
+                killPoints.Add(("mid-split", r => r.Type == JournalRecordTypes.Observation && r.Step == "elect" && r.Key == "highest-zxid"));
+            }
+        }
+
+        var arguments = new[] { "migrate", "run", planPath, "--yes", "--state-dir", lab.StateRoot, "--output", "json" };
+        foreach (var (description, match) in killPoints)
+        {
+            using var cli = CliProcess.Start(arguments);
+            var seen = FileJournal.ReadAll(journalPath).Count;
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+            while (!FileJournal.ReadAll(journalPath).Skip(seen).Any(match))
+            {
+                Assert.False(cli.HasExited, $"zkmitosis exited before the kill point '{description}':\n{cli.Output}");
+                Assert.True(DateTime.UtcNow < deadline, $"kill point '{description}' not reached in 5 minutes:\n{cli.Output}");
+                await Task.Delay(20);
+            }
+
+            await cli.KillNineAsync();
+            output.WriteLine($"killed -9 {description}");
+            arguments = ["migrate", "resume", plan.PlanId, "--yes", "--state-dir", lab.StateRoot, "--output", "json"];
+        }
+
+        using (var last = CliProcess.Start(arguments))
+        {
+            var exit = await last.WaitAsync(TimeSpan.FromMinutes(5));
+            Assert.True(exit == 0, last.Output);
+        }
+
+        var report = MigrationRunner.Status(plan.PlanId, lab.StateRoot);
+        output.WriteLine(report.ToText());
+        Assert.Equal("completed", report.Status);
+        Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.Equal(2, report.Timeline.Single(t => t.Step == "elect").Attempts);
+        Assert.Equal(report.Election!.Zxids.Values.Max(), report.Election.Zxids[report.Election.Leader.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
+        await lab.AssertOtherTenantWholeAsync();
+    }
+
+    /// <summary>At the point of no return, cuts two destination observers off the source one after the other.</summary>
+    private sealed class SpreadZxidsConfirmation(MigrationLab lab, string first, string second, IReadOnlyList<string> sources) : IConfirmation
+    {
+        public async Task<bool> ConfirmAsync(string planId, string summary, CancellationToken cancellationToken)
+        {
+            await lab.Lab.PartitionAsync(first, sources, cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            await lab.Lab.PartitionAsync(second, sources, cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            return true;
+        }
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MigrationLabCollection
+{
+    public const string Name = "migration lab";
+}

@@ -1,0 +1,379 @@
+using System.Security.Cryptography;
+using System.Text;
+using ZkMitosis.Coordinator.Agents;
+using ZkMitosis.Coordinator.Config;
+using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Verification;
+
+namespace ZkMitosis.Coordinator.Tests.Support;
+
+/// <summary>
+/// A simulated source, destination and brokers behind the agent and inspector interfaces. Its destination
+/// election follows ZooKeeper's rule: once a quorum of destination-only nodes runs, the running node with the
+/// highest (zxid, id) leads, and a node that joins later with a higher zxid is truncated.
+/// </summary>
+internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
+{
+    private readonly Dictionary<string, FakeAgent> _agents = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+
+    public FakeWorld(MigrationPlan plan)
+    {
+        Plan = plan;
+        foreach (var s in plan.Source)
+        {
+            Nodes[s.Id] = new FakeNode(s, IsSource: true) { Running = true, Config = ZooConfig.WithMembers("dataDir=/d\n", MemberSets.SourceOnly(plan), false), DataEmpty = false };
+        }
+
+        foreach (var d in plan.Destination)
+        {
+            Nodes[d.Id] = new FakeNode(d, IsSource: false) { Config = "tickTime=500\ndataDir=/d\n" };
+        }
+
+        foreach (var b in plan.Brokers)
+        {
+            Brokers[b.Id] = new FakeBroker(b) { Connect = plan.SourceConnect, Czxid = 0x100000010 + b.Id, Session = 0x7000 + b.Id };
+        }
+    }
+
+    public MigrationPlan Plan { get; }
+    public Dictionary<int, FakeNode> Nodes { get; } = [];
+    public Dictionary<int, FakeBroker> Brokers { get; } = [];
+    public long SourceZxid { get; private set; } = 0x100000100;
+    public long ControllerEpoch { get; set; } = 7;
+    public int? DestinationLeader { get; private set; }
+    public List<string> Truncated { get; } = [];
+    public List<string> Calls { get; } = [];
+    public List<string> OperationIds { get; } = [];
+
+    /// <summary>Throws once when a call named like this happens (e.g. "fire", "isolate").</summary>
+    public HashSet<string> FailOnce { get; } = new(StringComparer.Ordinal);
+
+    public IHostAgent Get(string address)
+    {
+        lock (_gate)
+        {
+            if (!_agents.TryGetValue(address, out var agent))
+            {
+                agent = new FakeAgent(this, address);
+                _agents[address] = agent;
+            }
+
+            return agent;
+        }
+    }
+
+    internal void Record(string call, OperationContext? operation = null)
+    {
+        lock (_gate)
+        {
+            Calls.Add(call);
+            if (operation is not null)
+            {
+                OperationIds.Add(operation.OperationId);
+            }
+
+            var name = call.Split(' ')[0];
+            if (FailOnce.Remove(name))
+            {
+                throw new AgentCallException(call, name, "injected failure");
+            }
+        }
+    }
+
+    internal void Tick()
+    {
+        lock (_gate)
+        {
+            SourceZxid += 3;
+            foreach (var node in Nodes.Values.Where(n => !n.IsSource))
+            {
+                var members = ZooConfig.Members(node.Config);
+                var joined = members.Any(m => Plan.Source.Any(s => s.Id == m.Id));
+                if (!node.Running)
+                {
+                    node.Mode = null;
+                    continue;
+                }
+
+                if (joined && !node.Isolated)
+                {
+                    node.Mode = "observer";
+                    node.DiskZxid = SourceZxid;
+                    node.ServingZxid = SourceZxid;
+                    node.DataEmpty = false;
+                }
+                else if (joined)
+                {
+                    node.Mode = null;
+                }
+            }
+
+            var destinationOnly = Nodes.Values.Where(n => !n.IsSource && n.Running && ZooConfig.Members(n.Config).All(m => Plan.Destination.Any(d => d.Id == m.Id))).ToList();
+            if (DestinationLeader is null && destinationOnly.Count >= QuorumMath.Quorum(Plan.Destination.Count))
+            {
+                var leader = destinationOnly.OrderByDescending(n => n.DiskZxid).ThenByDescending(n => n.Spec.Id).First();
+                DestinationLeader = leader.Spec.Id;
+            }
+
+            if (DestinationLeader is { } id)
+            {
+                var leaderNode = Nodes[id];
+                var newEpoch = ((leaderNode.DiskZxid >> 32) + 1) << 32;
+                foreach (var node in destinationOnly)
+                {
+                    if (node.Mode is "leader" or "follower")
+                    {
+                        continue;
+                    }
+
+                    if (node.Spec.Id != id && node.DiskZxid > leaderNode.DiskZxid)
+                    {
+                        Truncated.Add($"{node.Spec.Id}: {node.DiskZxid:x} → {leaderNode.DiskZxid:x}");
+                        node.DiskZxid = leaderNode.DiskZxid;
+                    }
+
+                    node.Mode = node.Spec.Id == id ? "leader" : "follower";
+                    node.ServingZxid = newEpoch;
+                }
+            }
+        }
+    }
+
+    public Task<ServerObservation> ObserveServerAsync(ServerSpec server, CancellationToken cancellationToken)
+    {
+        Tick();
+        var node = Nodes[server.Id];
+        if (node.IsSource)
+        {
+            return Task.FromResult(new ServerObservation(true, server.Id == 3 ? "leader" : "follower", SourceZxid, null));
+        }
+
+        return Task.FromResult(node.Mode is null
+            ? new ServerObservation(false, null, -1, node.Running ? "not currently serving requests (electing)" : "connection refused")
+            : new ServerObservation(true, node.Mode, node.ServingZxid, null));
+    }
+
+    public Task<KafkaState> ReadKafkaStateAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
+    {
+        Tick();
+        var destination = servers.Any(s => s.Id == Plan.Destination[0].Id);
+        var serving = servers.Any(s => destination ? Nodes[s.Id].Mode is not null : true);
+        if (!serving)
+        {
+            throw new InvalidOperationException("no server serving");
+        }
+
+        var registered = Brokers.Values.ToDictionary(b => b.Spec.Id, b => new BrokerRegistration(b.Spec.Id, b.Czxid, b.Session));
+        return Task.FromResult(new KafkaState(registered, ControllerEpoch, 1, [], 6));
+    }
+
+    public Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
+    {
+        var nodes = new Dictionary<string, ZnodeSummary> { ["/kafka"] = new(0, 0x100000001, false, 0), ["/kafka/brokers"] = new(0, 0x100000002, false, 0) };
+        return Task.FromResult(new ChrootSnapshot(nodes, "digest"));
+    }
+
+    public Task<bool> ExistsAsync(IReadOnlyList<ServerSpec> servers, string path, CancellationToken cancellationToken) => Task.FromResult(true);
+}
+
+internal sealed class FakeNode(ServerSpec spec, bool IsSource)
+{
+    public ServerSpec Spec { get; } = spec;
+    public bool IsSource { get; } = IsSource;
+    public bool Running { get; set; }
+    public string Config { get; set; } = "";
+    public int? MyId { get; set; }
+    public long DiskZxid { get; set; }
+    public long ServingZxid { get; set; }
+    public string? Mode { get; set; }
+    public bool DataEmpty { get; set; } = true;
+    public bool Isolated { get; set; }
+    public string? Lease { get; set; }
+}
+
+internal sealed class FakeBroker(BrokerSpec spec)
+{
+    public BrokerSpec Spec { get; } = spec;
+    public string Connect { get; set; } = "";
+    public long Czxid { get; set; }
+    public long Session { get; set; }
+    public int Restarts { get; set; }
+}
+
+internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
+{
+    public string Address { get; } = address;
+
+    private FakeNode? Node => world.Nodes.Values.FirstOrDefault(n => n.Spec.Agent == Address);
+
+    private FakeBroker? Broker => world.Brokers.Values.FirstOrDefault(b => b.Spec.Agent == Address);
+
+    private string Host => Address[..Address.LastIndexOf(':')];
+
+    public Task<AgentDescription> DescribeAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new AgentDescription(Host, Node is null ? "kafka" : "zookeeper", "1.0", "3.8.4", Node?.Spec.Id));
+
+    public Task AcquireLeaseAsync(OperationContext operation, string holder, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        world.Record($"lease {Host}", operation);
+        if (Node is { } node)
+        {
+            node.Lease = operation.PlanId;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseLeaseAsync(OperationContext operation, CancellationToken cancellationToken)
+    {
+        world.Record($"release {Host}", operation);
+        if (Node is { } node)
+        {
+            node.Lease = null;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<ZooKeeperNodeStatus> GetZooKeeperStatusAsync(CancellationToken cancellationToken)
+    {
+        world.Tick();
+        var node = Node!;
+        var learners = node.Mode == "leader" ? (node.IsSource ? world.Plan.Source.Count - 1 : world.Plan.Destination.Count - 1) : (int?)null;
+        if (node.IsSource && node.Spec.Id == 3)
+        {
+            learners = world.Plan.Source.Count - 1;
+        }
+
+        var clients = node.IsSource
+            ? world.Brokers.Values.Where(b => ConnectStringsContain(b.Connect, node.Spec)).Select(b => $"/{b.Spec.Host}:40000").ToList()
+            : [];
+        return Task.FromResult(new ZooKeeperNodeStatus(node.Running, node.Mode, node.Running ? node.ServingZxid : node.DiskZxid, clients, learners));
+    }
+
+    private static bool ConnectStringsContain(string connect, ServerSpec server) => connect.Contains(server.ClientEndpoint, StringComparison.Ordinal) && server.Id == 1;
+
+    public Task<DataDirState> InspectDataDirAsync(CancellationToken cancellationToken)
+    {
+        world.Record($"inspect {Host}");
+        var node = Node!;
+        return Task.FromResult(new DataDirState(node.DataEmpty, node.DataEmpty ? -1 : node.DiskZxid, node.DataEmpty ? [] : ["version-2/log.1"]));
+    }
+
+    public Task<ConfigFile> ReadZooConfigAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new ConfigFile(Node!.Config, Sha(Node.Config)));
+
+    public Task WriteZooConfigAsync(OperationContext operation, string content, string expectedSha256, CancellationToken cancellationToken)
+    {
+        world.Record($"write-config {Host}", operation);
+        if (Sha(Node!.Config) != expectedSha256)
+        {
+            throw new AgentCallException(Address, "WriteZooConfig", "precondition failed: the file changed");
+        }
+
+        Node.Config = content;
+        return Task.CompletedTask;
+    }
+
+    public Task WriteMyIdAsync(OperationContext operation, int serverId, CancellationToken cancellationToken)
+    {
+        Node!.MyId = serverId;
+        return Task.CompletedTask;
+    }
+
+    public Task ResetDataDirAsync(OperationContext operation, CancellationToken cancellationToken)
+    {
+        world.Record($"reset {Host}", operation);
+        if (Node!.Running)
+        {
+            throw new AgentCallException(Address, "ResetDataDir", "refused: the service is running");
+        }
+
+        Node.DataEmpty = true;
+        Node.DiskZxid = 0;
+        return Task.CompletedTask;
+    }
+
+    public Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken, bool untilElectionPort = false)
+    {
+        world.Record($"{action} {Host}", operation);
+        if (Broker is { } broker)
+        {
+            broker.Restarts++;
+            return Task.FromResult(new ServiceState(true, 1, DateTimeOffset.UtcNow));
+        }
+
+        var node = Node!;
+        node.Running = action != "stop";
+        if (action == "stop")
+        {
+            node.Mode = null;
+            if (node.Spec.Id == world.DestinationLeader)
+            {
+                // Not modelled: stopping an elected destination leader.
+            }
+        }
+
+        world.Tick();
+        return Task.FromResult(new ServiceState(node.Running, node.Running ? 100 : null, DateTimeOffset.UtcNow));
+    }
+
+    private readonly Dictionary<string, string> _armed = [];
+
+    public Task ArmBarrierAsync(OperationContext operation, string barrierId, string action, CancellationToken cancellationToken)
+    {
+        world.Record($"arm {Host}", operation);
+        _armed[barrierId] = action;
+        return Task.CompletedTask;
+    }
+
+    public async Task<BarrierFired> FireBarrierAsync(OperationContext operation, string barrierId, CancellationToken cancellationToken)
+    {
+        world.Record($"fire {Host}", operation);
+        var action = _armed[barrierId];
+        await ControlServiceAsync(operation, action, cancellationToken);
+        return new BarrierFired(DateTimeOffset.UtcNow, 0);
+    }
+
+    public Task IsolateAsync(OperationContext operation, IReadOnlyList<string> peers, IReadOnlyList<int> ports, CancellationToken cancellationToken)
+    {
+        world.Record($"isolate {Host}", operation);
+        Node!.Isolated = true;
+        world.Tick();
+        return Task.CompletedTask;
+    }
+
+    public Task HealAsync(OperationContext operation, CancellationToken cancellationToken)
+    {
+        world.Record($"heal {Host}", operation);
+        Node!.Isolated = false;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> ListFirewallAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(Node!.Isolated ? ["-A ZKMITOSIS -s x -j REJECT"] : []);
+
+    public Task<IReadOnlyList<ProbeOutcome>> ProbeAsync(IReadOnlyList<string> targets, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var node = Node!;
+        return Task.FromResult<IReadOnlyList<ProbeOutcome>>(targets.Select(t =>
+        {
+            var host = t[..t.LastIndexOf(':')];
+            var target = world.Nodes.Values.First(n => n.Spec.Host == host);
+            var result = node.Isolated && target.IsSource ? "refused" : target.Running ? "open" : "refused";
+            return new ProbeOutcome(t, result);
+        }).ToList());
+    }
+
+    public Task<string?> GetKafkaZooKeeperConnectAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(Broker!.Connect);
+
+    public Task SetKafkaZooKeeperConnectAsync(OperationContext operation, string connect, CancellationToken cancellationToken)
+    {
+        world.Record($"set-connect {Host}", operation);
+        Broker!.Connect = connect;
+        return Task.CompletedTask;
+    }
+
+    private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}

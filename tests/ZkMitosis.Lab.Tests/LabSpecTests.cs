@@ -1,0 +1,49 @@
+namespace ZkMitosis.Lab.Tests;
+
+public sealed class LabSpecTests
+{
+    [Fact]
+    public void Validate_Defaults_NoProblems()
+    {
+        Assert.Empty(new LabSpec().Validate());
+    }
+
+    [Theory]
+    [InlineData(0, 3, 3, "source: 0 is out of range")]
+    [InlineData(8, 3, 3, "source: 8 is out of range")]
+    [InlineData(3, 0, 3, "destination: 0 is out of range")]
+    [InlineData(3, 3, 10, "brokers: 10 is out of range")]
+    [InlineData(3, 3, -1, "brokers: -1 is out of range")]
+    public void Validate_SizeOutOfRange_NamesTheSize(int source, int destination, int brokers, string expected)
+    {
+        var problems = new LabSpec { Source = source, Destination = destination, Brokers = brokers }.Validate();
+
+        Assert.Contains(problems, p => p.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_ManyProblems_ReportsEveryOne()
+    {
+        var problems = new LabSpec { Name = "Bad_Name", Source = 0, Destination = 9, Subnet = "8.8.8.0/24" }.Validate();
+
+        Assert.Equal(4, problems.Count);
+    }
+
+    [Theory]
+    [InlineData("10.251.0.0/16", "IPv4 /24")]
+    [InlineData("10.251.0.5/24", "network address")]
+    [InlineData("8.8.8.0/24", "private range")]
+    [InlineData("nonsense", "IPv4 /24")]
+    public void Validate_BadSubnet_SaysWhy(string subnet, string expected)
+    {
+        var problems = new LabSpec { Subnet = subnet }.Validate();
+
+        Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EffectivePrefix_Default_IsZkmNameDash()
+    {
+        Assert.Equal("zkm-demo-", new LabSpec { Name = "demo" }.EffectivePrefix);
+    }
+}
