@@ -1,4 +1,51 @@
 #!/usr/bin/env bash
-# The demo until the lab and the coordinator land: a real standalone ZooKeeper and the zk commands.
+# ./zkm demo: a whole migration in the lab. Builds a lab (3 source, 3 destination, 3 Kafka broker stand-ins and
+# another tenant on the source), runs `zkmitosis migrate run --yes` with the stress workload, prints the report,
+# and always takes the lab down again, whatever happened.
+#   ZKM_DEMO_NAME (default demo), ZKM_DEMO_SUBNET (default 10.251.0.0/24), ZKM_DEMO_STRATEGY (observer|participant),
+#   ZKM_DEMO_STRESS (stress sessions, default 8)
 set -euo pipefail
-echo "demo: not yet a migration (the lab and coordinator issues make it one)"
+cd "$(dirname "$0")/.."
+CONFIG=${ZKM_CONFIGURATION:-Release}
+NAME=${ZKM_DEMO_NAME:-demo}
+SUBNET=${ZKM_DEMO_SUBNET:-10.251.0.0/24}
+STRATEGY=${ZKM_DEMO_STRATEGY:-observer}
+STRESS=${ZKM_DEMO_STRESS:-8}
+CLI="cli/ZkMitosis.Cli/bin/$CONFIG/net10.0/zkmitosis.dll"
+STATE=$(mktemp -d /tmp/zkm-demo-state.XXXXXX)
+
+zkmitosis() { dotnet "$CLI" "$@"; }
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+[ -f "$CLI" ] || { echo "demo: $CLI is missing: build first (./zkm demo builds)" >&2; exit 1; }
+
+cleanup() {
+  say "taking the lab down"
+  zkmitosis lab down --name "$NAME" || true
+  rm -rf "$STATE"
+}
+trap cleanup EXIT INT TERM
+
+# A lab left by an interrupted demo would hold the name and the subnet.
+zkmitosis lab down --name "$NAME" >/dev/null 2>&1 || true
+
+say "building the lab '$NAME' on $SUBNET (3 source, 3 destination, 3 Kafka broker stand-ins, another tenant)"
+zkmitosis lab up --name "$NAME" --subnet "$SUBNET"
+PLAN=$(find /var/lib/zkmitosis/labs/"$NAME" -maxdepth 1 -name plan.yaml | head -1)
+[ -n "$PLAN" ] || { echo "demo: the lab wrote no plan" >&2; exit 1; }
+if [ "$STRATEGY" != observer ]; then
+  sed -i "s/^strategy: .*/strategy: $STRATEGY/" "$PLAN"
+fi
+
+say "the plan: zkmitosis migrate plan $PLAN"
+zkmitosis migrate plan "$PLAN"
+
+say "the migration: zkmitosis migrate run $PLAN --yes --stress $STRESS"
+status=0
+zkmitosis migrate run "$PLAN" --yes --stress "$STRESS" --state-dir "$STATE" || status=$?
+
+say "after the migration"
+zkmitosis lab status --name "$NAME" || true
+PLAN_ID=$(sed -n 's/^planId: //p' "$PLAN")
+cp "$STATE/$PLAN_ID/report.json" /tmp/zkm-demo-report.json 2>/dev/null && echo "report JSON kept in /tmp/zkm-demo-report.json"
+exit $status

@@ -1,9 +1,9 @@
+using Xunit.Abstractions;
 using ZkMitosis.Coordinator.Engine;
+using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Stress;
-using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Lab.Manifest;
-using Xunit.Abstractions;
 
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 
