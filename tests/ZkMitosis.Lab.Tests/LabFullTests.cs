@@ -1,9 +1,9 @@
 using YamlDotNet.RepresentationModel;
 using ZkMitosis.Agent.V1;
-using AgentChannelFactory = ZkMitosis.Coordinator.Agents.AgentChannelFactory;
 using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
 using ZkMitosis.Lab.Servers;
+using AgentChannelFactory = ZkMitosis.Coordinator.Agents.AgentChannelFactory;
 
 namespace ZkMitosis.Lab.Tests;
 
