@@ -18,7 +18,7 @@ internal static class LabServices
         var agentHosts = manifest.Hosts.Where(h => h.AgentPort > 0).ToList();
         if (agentHosts.Count > 0)
         {
-            var tls = LabCertificates.Prepare(manifest, agentHosts);
+            var tls = LabCertificates.Prepare(manifest, agentHosts, spec.InsecureAgents);
             lab.Manifest = manifest = tls.Manifest;
             manifest.Save();
             if (tls.Insecure)

@@ -43,6 +43,9 @@ public sealed partial record LabSpec
     /// <summary>Start an agent on every host (needs the built agent); default true.</summary>
     public bool Agents { get; init; } = true;
 
+    /// <summary>Run agents without TLS (a rehearsal shortcut, printed as a warning and written into the plan); default false: mTLS.</summary>
+    public bool InsecureAgents { get; init; }
+
     /// <summary>Populate the source with the Kafka-shaped tree and start the other tenant's writer; default true.</summary>
     public bool Populate { get; init; } = true;
 

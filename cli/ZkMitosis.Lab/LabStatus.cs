@@ -36,6 +36,12 @@ public sealed record LabHostStatus
     /// <summary>Whether the agent accepts TCP connections on its gRPC port (null: no agent).</summary>
     public bool? AgentListening { get; init; }
 
+    /// <summary>Whether the agent answered <c>Describe</c> over gRPC with the lab's coordinator certificate (null: no agent).</summary>
+    public bool? AgentHealthy { get; init; }
+
+    /// <summary>Why the agent did not answer, when it did not.</summary>
+    public string? AgentProblem { get; init; }
+
     /// <summary>For a broker: whether the stand-in's state file says it is registered, its session and epoch.</summary>
     public bool? BrokerRegistered { get; init; }
 
@@ -88,10 +94,16 @@ public static class LabStatus
 
         if (host.AgentPort > 0)
         {
+            var listening = await CanConnectAsync(host.Address, host.AgentPort, cancellationToken).ConfigureAwait(false);
+            var (described, problem) = listening
+                ? await LabAgents.DescribeAsync(lab.Manifest, host, TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false)
+                : (null, "not listening");
             status = status with
             {
                 AgentRunning = await ServiceControl.IsRunningAsync(script, host, HostLayout.AgentService, cancellationToken).ConfigureAwait(false),
-                AgentListening = await CanConnectAsync(host.Address, host.AgentPort, cancellationToken).ConfigureAwait(false),
+                AgentListening = listening,
+                AgentHealthy = described is not null,
+                AgentProblem = problem,
             };
         }
 

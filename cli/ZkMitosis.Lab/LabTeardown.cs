@@ -18,8 +18,8 @@ public sealed record LabDownReport(int Namespaces, int Links, int Processes, boo
 /// </summary>
 public static partial class LabTeardown
 {
-    /// <summary>SIGTERM first so agents and stand-ins can close their sessions; then SIGKILL.</summary>
-    public static readonly TimeSpan ProcessGrace = TimeSpan.FromSeconds(1.5);
+    /// <summary>Bound on the lab's processes disappearing after SIGKILL.</summary>
+    public static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Down the lab named <paramref name="name"/> whose files are in <paramref name="directory"/> (default place when null).</summary>
     public static Task<LabDownReport> DownAsync(string name, string? directory = null, ILogger? logger = null, CancellationToken cancellationToken = default)
@@ -88,9 +88,21 @@ public static partial class LabTeardown
             pids.AddRange(pidList);
         }
 
-        // Only processes inside the lab's own namespaces: nothing else on the machine is touched.
-        await Task.WhenAll(pids.Distinct().Select(pid => ProcessSignals.TerminateAsync(pid, ProcessGrace, cancellationToken))).ConfigureAwait(false);
-        return pids.Count;
+        // Only processes inside the lab's own namespaces: nothing else on the machine is touched. SIGKILL at once: the
+        // whole lab goes, so nobody needs a clean session close, and a grace period would only slow every down.
+        var distinct = pids.Distinct().ToList();
+        foreach (var pid in distinct)
+        {
+            ProcessSignals.Send(pid, ProcessSignals.SigKill);
+        }
+
+        var deadline = DateTime.UtcNow + KillWait;
+        while (distinct.Any(ProcessSignals.IsAliveAndNotZombie) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+
+        return distinct.Count;
     }
 
     private static bool RemoveLabDirectory(string directory, ILogger logger)

@@ -35,9 +35,10 @@ internal static class LabCommand
         var zookeeperOptions = new Option<string[]>("--zookeeper-option") { Description = "extra zoo.cfg line key=value (repeatable)" };
         var noAgents = new Option<bool>("--no-agents") { Description = "do not start agents" };
         var noPopulate = new Option<bool>("--no-populate") { Description = "leave the source empty and start no other tenant" };
+        var insecureAgents = new Option<bool>("--insecure-agents") { Description = "agents without TLS (rehearsal shortcut; the plan says so)" };
         var command = new Command("up", "build a lab: source ensemble running, destination stopped and empty, brokers, agents, plan")
         {
-            source, destination, brokers, NameOption, subnet, zookeeperOptions, DirectoryOption, noAgents, noPopulate,
+            source, destination, brokers, NameOption, subnet, zookeeperOptions, DirectoryOption, noAgents, noPopulate, insecureAgents,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(async () =>
         {
@@ -64,6 +65,7 @@ internal static class LabCommand
                 Directory = parse.GetValue(DirectoryOption),
                 Agents = !parse.GetValue(noAgents),
                 Populate = !parse.GetValue(noPopulate),
+                InsecureAgents = parse.GetValue(insecureAgents),
             };
             using var logging = ConsoleLogger.Create();
             var up = await LabCluster.UpAsync(spec, logging.Logger, cancellationToken);
@@ -178,7 +180,7 @@ internal static class LabCommand
                 !h.NamespaceExists ? "[red]namespace gone[/]" : h.ServiceRunning ? $"running ({h.ServicePid})" : "stopped",
                 Markup.Escape(h.ZooKeeperMode ?? "-"),
                 h.Zxid ?? "-",
-                h.AgentRunning is null ? "-" : h.AgentListening == true ? "listening" : h.AgentRunning == true ? "starting" : "[red]down[/]",
+                h.AgentRunning is null ? "-" : h.AgentHealthy == true ? "healthy" : h.AgentListening == true ? $"[yellow]{Markup.Escape(h.AgentProblem ?? "not answering")}[/]" : h.AgentRunning == true ? "starting" : "[red]down[/]",
                 h.BrokerRegistered is null ? "-" : h.BrokerRegistered == true ? $"registered (epoch {h.BrokerEpoch}, expiries {h.SessionExpiries})" : "[yellow]not registered[/]",
                 h.PartitionedFrom.Count == 0 ? "-" : string.Join(",", h.PartitionedFrom));
         }
