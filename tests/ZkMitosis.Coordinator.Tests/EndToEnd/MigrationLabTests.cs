@@ -139,6 +139,25 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
         await lab.AssertOtherTenantWholeAsync();
     }
 
+    /// <summary>The seed's procedure (k = 2 joiners, one dormant node) completes with Kafka unaware and nothing lost.</summary>
+    [Fact]
+    public async Task Run_ParticipantStrategy_Completes()
+    {
+        await using var lab = await MigrationLab.UpAsync();
+        var text = lab.Plan("participant");
+        var plan = PlanLoader.Load(text);
+        Assert.Equal(2, plan.Joiners.Count);
+
+        var report = await MigrationRunner.RunAsync(text, new MigrationRunOptions { StateRoot = lab.StateRoot, Confirmation = new FixedConfirmation(true) }, CancellationToken.None);
+
+        output.WriteLine(report.ToText());
+        Assert.Equal("completed", report.Status);
+        Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.Contains(report.Election!.Leader, plan.Joiners);
+        await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
+        await lab.AssertOtherTenantWholeAsync();
+    }
+
     /// <summary>At the point of no return, cuts two destination observers off the source one after the other.</summary>
     private sealed class SpreadZxidsConfirmation(MigrationLab lab, string first, string second, IReadOnlyList<string> sources) : IConfirmation
     {
