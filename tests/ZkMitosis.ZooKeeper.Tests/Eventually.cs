@@ -61,3 +61,33 @@ internal sealed class WatchRecorder
         return Events[count - 1];
     }
 }
+
+/// <summary>
+/// Retries a call that failed with a transient error (ConnectionLoss while an election follows a kill),
+/// as any ZooKeeper application must; bounded.
+/// </summary>
+internal static class Transient
+{
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> call, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (KeeperException e) when (e.IsTransient && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public static Task RetryAsync(Func<Task> call, TimeSpan? timeout = null) =>
+        RetryAsync(async () =>
+        {
+            await call();
+            return true;
+        }, timeout);
+}

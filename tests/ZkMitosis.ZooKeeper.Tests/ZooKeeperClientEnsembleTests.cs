@@ -30,7 +30,7 @@ public sealed class ZooKeeperClientEnsembleTests(EnsembleFixture ensemble) : ICl
             await WaitUntilOffAsync(client, first);
 
             // The next call waits for the reconnection instead of failing.
-            var stat = await client.ExistsAsync(path);
+            var stat = await Transient.RetryAsync(() => client.ExistsAsync(path));
 
             Assert.NotNull(stat);
             Assert.Equal(sessionId, stat!.EphemeralOwner);
@@ -38,8 +38,8 @@ public sealed class ZooKeeperClientEnsembleTests(EnsembleFixture ensemble) : ICl
             Assert.NotEqual(first, client.ConnectedServer);
             Assert.Equal(ZooKeeperState.Connected, client.State);
             await Eventually.TrueAsync(() => { lock (states) { return states.Contains(ZooKeeperState.Disconnected) && states[^1] == ZooKeeperState.Connected; } }, TimeSpan.FromSeconds(10), "Disconnected then Connected state events");
-            await client.SetDataAsync(path, Encoding.UTF8.GetBytes("after"));
-            Assert.Equal(sessionId, (await observer.ExistsAsync(path))!.EphemeralOwner);
+            await Transient.RetryAsync(() => client.SetDataAsync(path, Encoding.UTF8.GetBytes("after")));
+            Assert.Equal(sessionId, (await Transient.RetryAsync(() => observer.ExistsAsync(path)))!.EphemeralOwner);
         }
         finally
         {
@@ -69,8 +69,18 @@ public sealed class ZooKeeperClientEnsembleTests(EnsembleFixture ensemble) : ICl
         {
             await ensemble.Ensemble.Servers[victim].KillAsync();
             // Changed while the client has no connection: setWatches with the last zxid seen must report these.
-            await writer.SetDataAsync(root + "/d", Encoding.UTF8.GetBytes("1"));
-            await writer.CreateAsync(root + "/e", default);
+            await Transient.RetryAsync(() => writer.SetDataAsync(root + "/d", Encoding.UTF8.GetBytes("1")));
+            await Transient.RetryAsync(async () =>
+            {
+                try
+                {
+                    await writer.CreateAsync(root + "/e", default);
+                }
+                catch (KeeperException e) when (e.Code == KeeperErrorCode.NodeExists)
+                {
+                    // An earlier attempt was applied before its connection was lost.
+                }
+            });
 
             Assert.Equal(new WatchedEvent(WatchEventType.NodeDataChanged, ZooKeeperState.Connected, root + "/d"), await data.NextAsync(timeout: TimeSpan.FromSeconds(60)));
             Assert.Equal(WatchEventType.NodeChildrenChanged, (await child.NextAsync()).Type);
@@ -80,10 +90,10 @@ public sealed class ZooKeeperClientEnsembleTests(EnsembleFixture ensemble) : ICl
 
             // Re-registered watches are one-shot too: a further change fires nothing more.
             var fresh = new WatchRecorder();
-            await client.GetDataAsync(root + "/d", fresh.Record);
-            await writer.SetDataAsync(root + "/d", Encoding.UTF8.GetBytes("2"));
+            await Transient.RetryAsync(() => client.GetDataAsync(root + "/d", fresh.Record));
+            await Transient.RetryAsync(() => writer.SetDataAsync(root + "/d", Encoding.UTF8.GetBytes("2")));
             await fresh.NextAsync();
-            await client.SyncAsync(root);
+            await Transient.RetryAsync(() => client.SyncAsync(root));
             await Task.Delay(200);
             Assert.Single(data.Events);
             Assert.Single(child.Events);
@@ -109,11 +119,11 @@ public sealed class ZooKeeperClientEnsembleTests(EnsembleFixture ensemble) : ICl
         {
             await ensemble.Ensemble.Servers[victim].KillAsync();
             await WaitUntilOffAsync(client, ensemble.ConnectStringOf(victim));
-            await client.ExistsAsync(path); // waits for the reconnection
+            await Transient.RetryAsync(() => client.ExistsAsync(path)); // waits for the reconnection
             Assert.Empty(watch.Events);
 
             await using var writer = await ZooKeeperClient.ConnectAsync(ensemble.ConnectString, Options);
-            await writer.SetDataAsync(path, Encoding.UTF8.GetBytes("x"));
+            await Transient.RetryAsync(() => writer.SetDataAsync(path, Encoding.UTF8.GetBytes("x")));
 
             Assert.Equal(WatchEventType.NodeDataChanged, (await watch.NextAsync()).Type);
         }
