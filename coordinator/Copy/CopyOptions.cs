@@ -19,6 +19,12 @@ public sealed record CopyOptions
     /// <summary>Report what would change without writing. Default false.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// Read and copy ACLs. Default true. ZooKeeper has no multi form of getACL, so this costs one request per
+    /// znode; false skips it (new target znodes get world:anyone, existing ones keep theirs).
+    /// </summary>
+    public bool CopyAcls { get; init; } = true;
+
     /// <summary>How the trees are read. Default <see cref="ReadPath.MultiRead"/>.</summary>
     public ReadPath ReadPath { get; init; } = ReadPath.MultiRead;
 

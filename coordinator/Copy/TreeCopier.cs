@@ -60,8 +60,8 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
     public async Task<CopySummary> RunAsync(CancellationToken cancellationToken)
     {
         var walker = new TreeWalker(
-            new ZnodeReader(source, options.ReadPath, "source"),
-            new ZnodeReader(target, options.ReadPath, "target"),
+            new ZnodeReader(source, options.ReadPath, "source", options.CopyAcls),
+            new ZnodeReader(target, options.ReadPath, "target", options.CopyAcls),
             options.Source,
             options.Target,
             new WalkSettings(options.ReadChunk, options.ReadsInFlight));

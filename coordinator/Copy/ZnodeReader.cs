@@ -6,7 +6,7 @@ namespace ZkMitosis.Coordinator.Copy;
 /// Reads many znodes at once (data, stat, children, ACL) with every request pipelined. A znode that does
 /// not exist reads as null; any other error stops the walk with a <see cref="CopyException"/> naming it.
 /// </summary>
-internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, string side)
+internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, string side, bool readAcls = true)
 {
     public string Side { get; } = side;
 
@@ -24,7 +24,7 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
             return [];
         }
 
-        var acls = paths.Select(p => ReadAclAsync(p, cancellationToken)).ToArray();
+        var acls = readAcls ? paths.Select(p => ReadAclAsync(p, cancellationToken)).ToArray() : [.. paths.Select(_ => Task.FromResult<IReadOnlyList<ZooKeeperAcl>?>(ZooKeeperAcl.OpenUnsafe))];
         var nodes = readPath == ReadPath.MultiRead
             ? await ReadWithMultiReadAsync(paths, cancellationToken).ConfigureAwait(false)
             : await ReadPerOpAsync(paths, cancellationToken).ConfigureAwait(false);

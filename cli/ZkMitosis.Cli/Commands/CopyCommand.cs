@@ -25,11 +25,12 @@ internal static class CopyCommand
         var inFlight = new Option<int>("--in-flight") { Description = "multi batches in flight", DefaultValueFactory = _ => 8 };
         var sourceAuth = new Option<string?>("--source-auth") { Description = "scheme:auth for the source session (e.g. digest:user:password)" };
         var targetAuth = new Option<string?>("--target-auth") { Description = "scheme:auth for the target session" };
+        var noAcls = new Option<bool>("--no-acls") { Description = "do not read or copy ACLs (one request per znode saved; new target znodes get world:anyone)" };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress display, no per-change lines in a dry run" };
         var command = new Command("copy", "copy a subtree between clusters (block & copy); reruns converge")
         {
-            source, target, mtime, delete, faithful, dryRun, readPath, batchBytes, batchOps, inFlight, sourceAuth, targetAuth, json, quiet,
+            source, target, mtime, delete, faithful, dryRun, readPath, batchBytes, batchOps, inFlight, sourceAuth, targetAuth, noAcls, json, quiet,
         };
         command.SetAction((parseResult, cancellationToken) => ToolConsole.RunAsync(parseResult, async () =>
         {
@@ -47,6 +48,7 @@ internal static class CopyCommand
                 BatchesInFlight = parseResult.GetValue(inFlight),
                 SourceAuth = parseResult.GetValue(sourceAuth),
                 TargetAuth = parseResult.GetValue(targetAuth),
+                CopyAcls = !parseResult.GetValue(noAcls),
             };
             var asJson = parseResult.GetValue(json);
             var output = ToolConsole.Out(parseResult);
