@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Builds zkmitosis-agent and zkmitosis (the CLI) as .deb (dpkg-deb) and .rpm (rpmbuild) from self-contained linux-x64
+# publishes, into out/packages. The tree under packaging/zkmitosis-agent mirrors the installed filesystem.
+# Checks lintian, rpmlint and systemd-analyze verify where installed; any error fails the build.
+#   packaging/build.sh [--skip-rpm] [--skip-checks]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VERSION=${ZKM_VERSION:-0.1.0}
+OUT=$ROOT/out/packages
+WORK=$(mktemp -d /tmp/zkmitosis-package.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+SKIP_RPM=0; SKIP_CHECKS=0
+for arg in "$@"; do
+  case "$arg" in
+    --skip-rpm) SKIP_RPM=1 ;;
+    --skip-checks) SKIP_CHECKS=1 ;;
+    *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+mkdir -p "$OUT"
+
+publish() { # project output
+  dotnet publish "$1" -c Release -r linux-x64 --self-contained -nologo -v:quiet -clp:ErrorsOnly \
+    -p:PublishReadyToRun=true -p:DebugType=none -p:GenerateDocumentationFile=false -o "$2"
+}
+
+say "publishing zkmitosis-agent and zkmitosis (self-contained linux-x64, ReadyToRun)"
+publish agent/ZkMitosis.Agent.csproj "$WORK/publish/agent"
+publish cli/ZkMitosis.Cli/ZkMitosis.Cli.csproj "$WORK/publish/cli"
+
+docs() { # stage name
+  local doc="$1/usr/share/doc/$2"
+  mkdir -p "$doc"
+  cp packaging/debian/copyright "$doc/copyright"
+  printf '%s (%s) stable; urgency=medium\n\n  * Release %s.\n\n -- ZkMitosis <zkmitosis@example.org>  %s\n' \
+    "$2" "$VERSION" "$VERSION" "$(date -R -d @0)" | gzip -9n > "$doc/changelog.Debian.gz"
+}
+
+# ---- staged trees ----------------------------------------------------------------------------------------------
+AGENT=$WORK/stage/zkmitosis-agent
+mkdir -p "$AGENT/usr/lib/zkmitosis-agent" "$AGENT/usr/sbin"
+cp -a packaging/zkmitosis-agent/. "$AGENT/"
+cp -a "$WORK/publish/agent/." "$AGENT/usr/lib/zkmitosis-agent/"
+rm -f "$AGENT/usr/lib/zkmitosis-agent/"*.pdb "$AGENT/usr/lib/zkmitosis-agent/appsettings"*.json
+ln -s ../lib/zkmitosis-agent/zkmitosis-agent "$AGENT/usr/sbin/zkmitosis-agent"
+chmod 0640 "$AGENT/etc/zkmitosis/agent.json"
+docs "$AGENT" zkmitosis-agent
+
+CLI=$WORK/stage/zkmitosis
+mkdir -p "$CLI/usr/lib/zkmitosis" "$CLI/usr/bin"
+cp -a "$WORK/publish/cli/." "$CLI/usr/lib/zkmitosis/"
+rm -f "$CLI/usr/lib/zkmitosis/"*.pdb
+ln -s ../lib/zkmitosis/zkmitosis "$CLI/usr/bin/zkmitosis"
+docs "$CLI" zkmitosis
+
+# ---- deb -------------------------------------------------------------------------------------------------------
+deb() { # name stage summary description scriptsdir
+  local name=$1 stage=$2
+  rm -rf "$WORK/deb-$name"; cp -a "$stage" "$WORK/deb-$name"
+  local root=$WORK/deb-$name
+  mkdir -p "$root/DEBIAN"
+  if [ -d "packaging/debian/$name" ]; then
+    for f in postinst prerm postrm; do
+      [ -f "packaging/debian/$name/$f" ] && install -m 0755 "packaging/debian/$name/$f" "$root/DEBIAN/$f"
+    done
+    [ -f "packaging/debian/$name/conffiles" ] && install -m 0644 "packaging/debian/$name/conffiles" "$root/DEBIAN/conffiles"
+  fi
+  local size; size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
+  cat > "$root/DEBIAN/control" <<CONTROL
+Package: $name
+Version: $VERSION
+Section: admin
+Priority: optional
+Architecture: amd64
+Maintainer: ZkMitosis <zkmitosis@example.org>
+Installed-Size: $size
+Depends: libc6, libgcc-s1, libstdc++6, zlib1g, libssl3 | libssl3t64, libicu72 | libicu-dev${5:+, $5}
+Homepage: https://github.com/zkmitosis/zkmitosis
+Description: $3
+$(printf '%s\n' "$4" | fold -s -w 70 | sed 's/^/ /')
+CONTROL
+  (cd "$root" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum > DEBIAN/md5sums)
+  dpkg-deb --root-owner-group -Zxz --build "$root" "$OUT/${name}_${VERSION}_amd64.deb" >/dev/null
+  echo "$OUT/${name}_${VERSION}_amd64.deb"
+}
+
+say "building .deb packages"
+deb zkmitosis-agent "$AGENT" "ZkMitosis node agent for ZooKeeper and Kafka hosts" \
+  "The node-resident agent of ZkMitosis: a gRPC service over mutual TLS that reads and writes zoo.cfg, myid and Kafka's server.properties, reads the last zxid from ZooKeeper's data dir, starts and stops services, and cuts or heals the host's network with iptables or nftables, so a coordinator can move a ZooKeeper tenant to a dedicated ensemble." \
+  "iptables | nftables"
+deb zkmitosis "$CLI" "ZkMitosis coordinator command line" \
+  "The zkmitosis command: plans and runs migrations of a ZooKeeper tenant (Kafka under its chroot) from a shared ensemble to a dedicated one, and offers zk, copy, smoketest, stress, certs and agent tools." ""
+
+# ---- rpm -------------------------------------------------------------------------------------------------------
+rpm_build() { # name stage summary description files scripts
+  local spec=$WORK/$1.spec
+  sed -e "s|@NAME@|$1|" -e "s|@VERSION@|$VERSION|" -e "s|@SUMMARY@|$3|" -e "s|@STAGE@|$2|" packaging/rpm/package.spec.in > "$spec"
+  python3 - "$spec" "$4" "$5" "$6" <<'PY'
+import sys
+path, description, files, scripts = sys.argv[1:]
+text = open(path).read().replace("@DESCRIPTION@", description).replace("@FILES@", files).replace("@SCRIPTS@", scripts)
+open(path, "w").write(text)
+PY
+  rpmbuild -bb --quiet --define "_topdir $WORK/rpm" --define "_rpmdir $OUT" --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" "$spec" >/dev/null
+  echo "$OUT/$1-$VERSION-1.x86_64.rpm"
+}
+
+if [ "$SKIP_RPM" = 0 ] && command -v rpmbuild >/dev/null; then
+  say "building .rpm packages"
+  rpm_build zkmitosis-agent "$AGENT" "ZkMitosis node agent for ZooKeeper and Kafka hosts" \
+    "The node-resident agent of ZkMitosis: gRPC over mutual TLS for ZooKeeper and Kafka host actions during tenant migrations." \
+    "%dir /etc/zkmitosis
+%config(noreplace) %attr(0640,root,root) /etc/zkmitosis/agent.json
+/usr/lib/systemd/system/zkmitosis-agent.service
+/usr/lib/zkmitosis-agent
+/usr/sbin/zkmitosis-agent
+%doc /usr/share/doc/zkmitosis-agent" \
+    "%post
+mkdir -p /var/lib/zkmitosis-agent && chmod 0750 /var/lib/zkmitosis-agent
+# Enabled, not started: it needs its TLS files and a reviewed agent.json first.
+systemctl enable zkmitosis-agent.service >/dev/null 2>&1 || :
+%preun
+if [ \$1 -eq 0 ]; then systemctl disable --now zkmitosis-agent.service >/dev/null 2>&1 || :; fi
+%postun
+systemctl daemon-reload >/dev/null 2>&1 || :"
+  rpm_build zkmitosis "$CLI" "ZkMitosis coordinator command line" \
+    "The zkmitosis command: plans and runs migrations of a ZooKeeper tenant from a shared ensemble to a dedicated one." \
+    "/usr/lib/zkmitosis
+/usr/bin/zkmitosis
+%doc /usr/share/doc/zkmitosis" ""
+fi
+
+# ---- checks ----------------------------------------------------------------------------------------------------
+if [ "$SKIP_CHECKS" = 0 ]; then
+  failed=0
+  if command -v systemd-analyze >/dev/null; then
+    say "systemd-analyze verify"
+    # Verify against the staged tree so ExecStart's binary exists.
+    unit=$WORK/verify/zkmitosis-agent.service
+    mkdir -p "$WORK/verify"
+    sed "s|/usr/lib/zkmitosis-agent/zkmitosis-agent|$AGENT/usr/lib/zkmitosis-agent/zkmitosis-agent|" \
+      packaging/zkmitosis-agent/usr/lib/systemd/system/zkmitosis-agent.service > "$unit"
+    if ! out=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$unit" 2>&1); then
+      echo "$out"; failed=1
+    elif echo "$out" | grep -v -e '^$' | grep -q .; then
+      echo "$out"
+    fi
+  fi
+  if command -v lintian >/dev/null; then
+    say "lintian (errors fail the build)"
+    for deb in "$OUT"/*_"$VERSION"_amd64.deb; do
+      lintian --fail-on error --suppress-tags embedded-library,statically-linked-binary "$deb" || failed=1
+    done
+  fi
+  if command -v rpmlint >/dev/null && [ "$SKIP_RPM" = 0 ]; then
+    say "rpmlint (errors fail the build)"
+    rpmlint "$OUT"/*-"$VERSION"-1.x86_64.rpm || failed=1
+  fi
+  [ "$failed" = 0 ] || { echo "package checks failed" >&2; exit 1; }
+fi
+say "packages in $OUT"
+ls -l "$OUT"
