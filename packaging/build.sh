@@ -23,7 +23,7 @@ mkdir -p "$OUT"
 
 publish() { # project output
   dotnet publish "$1" -c Release -r linux-x64 --self-contained -nologo -v:quiet -clp:ErrorsOnly \
-    -p:PublishReadyToRun=true -p:DebugType=none -p:GenerateDocumentationFile=false -o "$2"
+    -p:PublishReadyToRun=true -p:DebugType=none -o "$2"
 }
 
 say "publishing zkmitosis-agent and zkmitosis (self-contained linux-x64, ReadyToRun)"
