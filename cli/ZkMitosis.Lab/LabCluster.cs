@@ -38,6 +38,7 @@ public static class LabCluster
             LabLog.NetworkReady(logger, manifest.Name, manifest.Bridge, manifest.Hosts.Count, stopwatch.ElapsedMilliseconds);
 
             WriteHostFiles(spec, manifest, binaries);
+            await LabServices.StartAgentsAsync(lab, spec, logger, stopwatch, cancellationToken).ConfigureAwait(false);
             await StartSourceAsync(lab, spec, cancellationToken).ConfigureAwait(false);
             LabLog.SourceServing(logger, manifest.Name, string.Join(",", manifest.HostsWithRole(LabHostRole.Source).Select(h => h.Name)), stopwatch.ElapsedMilliseconds);
 

@@ -11,7 +11,8 @@ namespace ZkMitosis.Lab;
 /// <summary>The parts of <c>lab up</c> after the source ensemble serves: agents, populate, tenant writer, stand-ins, plan.</summary>
 internal static class LabServices
 {
-    public static async Task<Lab> StartRestAsync(Lab lab, LabSpec spec, ILogger logger, Stopwatch stopwatch, CancellationToken cancellationToken)
+    /// <summary>Certificates, agent configs, and the agents started (not waited for): they need no ZooKeeper, so their start overlaps the ensemble's.</summary>
+    public static async Task StartAgentsAsync(Lab lab, LabSpec spec, ILogger logger, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
         var manifest = lab.Manifest;
         var script = lab.Binaries.ServiceScript;
@@ -35,7 +36,13 @@ internal static class LabServices
             await Task.WhenAll(agentHosts.Select(h => ServiceControl.StartAsync(script, h, HostLayout.AgentService, cancellationToken))).ConfigureAwait(false);
             LabLog.StepDone(logger, manifest.Name, "agents started", stopwatch.ElapsedMilliseconds);
         }
+    }
 
+    public static async Task<Lab> StartRestAsync(Lab lab, LabSpec spec, ILogger logger, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
+        var manifest = lab.Manifest;
+        var script = lab.Binaries.ServiceScript;
+        var agentHosts = manifest.Hosts.Where(h => h.AgentPort > 0).ToList();
         if (spec.Populate)
         {
             await LabPopulator.PopulateAsync(manifest.SourceConnectString, manifest.Chroot, spec.Topics, spec.PartitionsPerTopic, spec.Brokers, cancellationToken).ConfigureAwait(false);
