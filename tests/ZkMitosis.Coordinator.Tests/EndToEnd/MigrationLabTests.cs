@@ -133,7 +133,9 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
         output.WriteLine(report.ToText());
         Assert.Equal("completed", report.Status);
         Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
-        Assert.Equal(2, report.Timeline.Single(t => t.Step == "elect").Attempts);
+        // The election was interrupted mid-split and resumed. It can also have been started once more: a kill "after cut"
+        // may land after the killed process already journalled the start of "elect" (the poll above runs every 20 ms).
+        Assert.True(report.Timeline.Single(t => t.Step == "elect").Attempts >= 2, "the election was never interrupted mid-split");
         Assert.Equal(report.Election!.Zxids.Values.Max(), report.Election.Zxids[report.Election.Leader.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
         await lab.AssertOtherTenantWholeAsync();
