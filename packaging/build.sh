@@ -49,7 +49,16 @@ docs() { # stage name
   mkdir -p "$doc"
   cp packaging/debian/copyright "$doc/copyright"
   printf '%s (%s) stable; urgency=medium\n\n  * Release %s.\n\n -- ZkMitosis <zkmitosis@example.org>  %s\n' \
-    "$2" "$VERSION" "$VERSION" "$(date -R -d @0)" | gzip -9n > "$doc/changelog.Debian.gz"
+    "$2" "$VERSION" "$VERSION" "$(date -R -d @0)" | gzip -9n > "$doc/changelog.gz"
+}
+
+# Files come from the NuGet cache with odd modes (0744 on libraries and assemblies): lintian rejects executable shared
+# libraries. Everything 0644 (dirs 0755), then only the real executables 0755.
+normalize_modes() { # libdir
+  find "$1" -type d -exec chmod 0755 {} +
+  find "$1" -type f -exec chmod 0644 {} +
+  for exe in "$1"/zkmitosis-agent "$1"/zkmitosis "$1"/createdump; do [ -f "$exe" ] && chmod 0755 "$exe"; done
+  return 0
 }
 
 # ---- staged trees ----------------------------------------------------------------------------------------------
@@ -58,6 +67,7 @@ mkdir -p "$AGENT/usr/lib/zkmitosis-agent" "$AGENT/usr/sbin"
 cp -a packaging/zkmitosis-agent/. "$AGENT/"
 cp -a "$WORK/publish/agent/." "$AGENT/usr/lib/zkmitosis-agent/"
 rm -f "$AGENT/usr/lib/zkmitosis-agent/"*.pdb "$AGENT/usr/lib/zkmitosis-agent/appsettings"*.json
+normalize_modes "$AGENT/usr/lib/zkmitosis-agent"
 ln -s ../lib/zkmitosis-agent/zkmitosis-agent "$AGENT/usr/sbin/zkmitosis-agent"
 chmod 0640 "$AGENT/etc/zkmitosis/agent.json"
 docs "$AGENT" zkmitosis-agent
@@ -67,6 +77,7 @@ if [ -z "$FROM_BUILD" ]; then
   mkdir -p "$CLI/usr/lib/zkmitosis" "$CLI/usr/bin"
   cp -a "$WORK/publish/cli/." "$CLI/usr/lib/zkmitosis/"
   rm -f "$CLI/usr/lib/zkmitosis/"*.pdb
+  normalize_modes "$CLI/usr/lib/zkmitosis"
   ln -s ../lib/zkmitosis/zkmitosis "$CLI/usr/bin/zkmitosis"
   docs "$CLI" zkmitosis
 fi
