@@ -2,21 +2,28 @@
 # Builds zkmitosis-agent and zkmitosis (the CLI) as .deb (dpkg-deb) and .rpm (rpmbuild) from self-contained linux-x64
 # publishes, into out/packages. The tree under packaging/zkmitosis-agent mirrors the installed filesystem.
 # Checks lintian, rpmlint and systemd-analyze verify where installed; any error fails the build.
-#   packaging/build.sh [--skip-rpm] [--skip-checks]
+#   packaging/build.sh [--skip-rpm] [--skip-checks] [--out DIR] [--agent-from-build DIR]
+# --agent-from-build DIR packages only the agent, from an existing framework-dependent build output (the agent's
+# bin/<Configuration>/net10.0) instead of a self-contained publish: seconds instead of minutes, for the install test.
+# Such a package needs the .NET 10 runtime at /usr/share/dotnet (or DOTNET_ROOT) and is not for release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 VERSION=${ZKM_VERSION:-0.1.0}
 OUT=$ROOT/out/packages
+FROM_BUILD=
 WORK=$(mktemp -d /tmp/zkmitosis-package.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 SKIP_RPM=0; SKIP_CHECKS=0
-for arg in "$@"; do
-  case "$arg" in
+while [ $# -gt 0 ]; do
+  case "$1" in
     --skip-rpm) SKIP_RPM=1 ;;
     --skip-checks) SKIP_CHECKS=1 ;;
-    *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
+    --out) OUT=$(realpath -m "$2"); shift ;;
+    --agent-from-build) FROM_BUILD=$(realpath "$2"); SKIP_RPM=1; SKIP_CHECKS=1; COMPRESS=gzip; shift ;;
+    *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
   esac
+  shift
 done
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 mkdir -p "$OUT"
@@ -26,16 +33,32 @@ publish() { # project output
     -p:PublishReadyToRun=true -p:DebugType=none -o "$2"
 }
 
-say "publishing zkmitosis-agent and zkmitosis (self-contained linux-x64, ReadyToRun)"
-publish agent/ZkMitosis.Agent.csproj "$WORK/publish/agent"
-publish cli/ZkMitosis.Cli/ZkMitosis.Cli.csproj "$WORK/publish/cli"
+if [ -n "$FROM_BUILD" ]; then
+  [ -x "$FROM_BUILD/zkmitosis-agent" ] || { echo "build.sh: no zkmitosis-agent in $FROM_BUILD (build the agent first)" >&2; exit 1; }
+  say "packaging zkmitosis-agent from the framework-dependent build in $FROM_BUILD (test package)"
+  mkdir -p "$WORK/publish"; cp -a "$FROM_BUILD" "$WORK/publish/agent"
+  rm -f "$WORK/publish/agent/"*.xml
+else
+  say "publishing zkmitosis-agent and zkmitosis (self-contained linux-x64, ReadyToRun)"
+  publish agent/ZkMitosis.Agent.csproj "$WORK/publish/agent"
+  publish cli/ZkMitosis.Cli/ZkMitosis.Cli.csproj "$WORK/publish/cli"
+fi
 
 docs() { # stage name
   local doc="$1/usr/share/doc/$2"
   mkdir -p "$doc"
   cp packaging/debian/copyright "$doc/copyright"
   printf '%s (%s) stable; urgency=medium\n\n  * Release %s.\n\n -- ZkMitosis <zkmitosis@example.org>  %s\n' \
-    "$2" "$VERSION" "$VERSION" "$(date -R -d @0)" | gzip -9n > "$doc/changelog.Debian.gz"
+    "$2" "$VERSION" "$VERSION" "$(date -R -d @0)" | gzip -9n > "$doc/changelog.gz"
+}
+
+# Files come from the NuGet cache with odd modes (0744 on libraries and assemblies): lintian rejects executable shared
+# libraries. Everything 0644 (dirs 0755), then only the real executables 0755.
+normalize_modes() { # libdir
+  find "$1" -type d -exec chmod 0755 {} +
+  find "$1" -type f -exec chmod 0644 {} +
+  for exe in "$1"/zkmitosis-agent "$1"/zkmitosis "$1"/createdump; do [ -f "$exe" ] && chmod 0755 "$exe"; done
+  return 0
 }
 
 # ---- staged trees ----------------------------------------------------------------------------------------------
@@ -44,16 +67,20 @@ mkdir -p "$AGENT/usr/lib/zkmitosis-agent" "$AGENT/usr/sbin"
 cp -a packaging/zkmitosis-agent/. "$AGENT/"
 cp -a "$WORK/publish/agent/." "$AGENT/usr/lib/zkmitosis-agent/"
 rm -f "$AGENT/usr/lib/zkmitosis-agent/"*.pdb "$AGENT/usr/lib/zkmitosis-agent/appsettings"*.json
+normalize_modes "$AGENT/usr/lib/zkmitosis-agent"
 ln -s ../lib/zkmitosis-agent/zkmitosis-agent "$AGENT/usr/sbin/zkmitosis-agent"
 chmod 0640 "$AGENT/etc/zkmitosis/agent.json"
 docs "$AGENT" zkmitosis-agent
 
 CLI=$WORK/stage/zkmitosis
-mkdir -p "$CLI/usr/lib/zkmitosis" "$CLI/usr/bin"
-cp -a "$WORK/publish/cli/." "$CLI/usr/lib/zkmitosis/"
-rm -f "$CLI/usr/lib/zkmitosis/"*.pdb
-ln -s ../lib/zkmitosis/zkmitosis "$CLI/usr/bin/zkmitosis"
-docs "$CLI" zkmitosis
+if [ -z "$FROM_BUILD" ]; then
+  mkdir -p "$CLI/usr/lib/zkmitosis" "$CLI/usr/bin"
+  cp -a "$WORK/publish/cli/." "$CLI/usr/lib/zkmitosis/"
+  rm -f "$CLI/usr/lib/zkmitosis/"*.pdb
+  normalize_modes "$CLI/usr/lib/zkmitosis"
+  ln -s ../lib/zkmitosis/zkmitosis "$CLI/usr/bin/zkmitosis"
+  docs "$CLI" zkmitosis
+fi
 
 # ---- deb -------------------------------------------------------------------------------------------------------
 deb() { # name stage summary description scriptsdir
@@ -82,7 +109,7 @@ Description: $3
 $(printf '%s\n' "$4" | fold -s -w 70 | sed 's/^/ /')
 CONTROL
   (cd "$root" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum > DEBIAN/md5sums)
-  dpkg-deb --root-owner-group -Zxz --build "$root" "$OUT/${name}_${VERSION}_amd64.deb" >/dev/null
+  dpkg-deb --root-owner-group "-Z${COMPRESS:-xz}" --build "$root" "$OUT/${name}_${VERSION}_amd64.deb" >/dev/null
   echo "$OUT/${name}_${VERSION}_amd64.deb"
 }
 
@@ -90,7 +117,7 @@ say "building .deb packages"
 deb zkmitosis-agent "$AGENT" "ZkMitosis node agent for ZooKeeper and Kafka hosts" \
   "The node-resident agent of ZkMitosis: a gRPC service over mutual TLS that reads and writes zoo.cfg, myid and Kafka's server.properties, reads the last zxid from ZooKeeper's data dir, starts and stops services, and cuts or heals the host's network with iptables or nftables, so a coordinator can move a ZooKeeper tenant to a dedicated ensemble." \
   "iptables | nftables"
-deb zkmitosis "$CLI" "ZkMitosis coordinator command line" \
+[ -n "$FROM_BUILD" ] || deb zkmitosis "$CLI" "ZkMitosis coordinator command line" \
   "The zkmitosis command: plans and runs migrations of a ZooKeeper tenant (Kafka under its chroot) from a shared ensemble to a dedicated one, and offers zk, copy, smoketest, stress, certs and agent tools." ""
 
 # ---- rpm -------------------------------------------------------------------------------------------------------

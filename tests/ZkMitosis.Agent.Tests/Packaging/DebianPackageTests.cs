@@ -6,7 +6,9 @@ namespace ZkMitosis.Agent.Tests.Packaging;
 
 /// <summary>
 /// Installs the agent's .deb with dpkg on this machine, checks the installed files, starts the installed binary with a
-/// sample config, and purges the package. Uses out/packages when <c>./zkm package</c> has built it, else builds it.
+/// sample config, and purges the package. The .deb is built by <c>packaging/build.sh --agent-from-build</c> from the
+/// agent build this test already depends on (framework-dependent, seconds), not by the self-contained release publish
+/// (<c>./zkm package</c>, several minutes): same staged tree, maintainer scripts and control file, and the current code.
 /// </summary>
 public sealed class DebianPackageTests
 {
@@ -17,17 +19,12 @@ public sealed class DebianPackageTests
     {
         NetworkNamespaces.RequireRoot();
         var root = RepositoryRoot();
-        var deb = Directory.Exists(Path.Combine(root, "out", "packages"))
-            ? Directory.GetFiles(Path.Combine(root, "out", "packages"), $"{Package}_*_amd64.deb").OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-            : null;
-        if (deb is null)
-        {
-            await NetworkNamespaces.RunAsync("bash", Path.Combine(root, "packaging", "build.sh"), "--skip-rpm", "--skip-checks");
-            deb = Directory.GetFiles(Path.Combine(root, "out", "packages"), $"{Package}_*_amd64.deb").Single();
-        }
+        using var directory = new TestDirectory("zkat-pkg");
+        var packages = Path.Combine(directory.Path, "packages");
+        await NetworkNamespaces.RunAsync("bash", Path.Combine(root, "packaging", "build.sh"), "--agent-from-build", AgentBuildDirectory(root), "--out", packages);
+        var deb = Directory.GetFiles(packages, $"{Package}_*_amd64.deb").Single();
 
         Assert.False(IsInstalled(), $"{Package} is already installed on this machine; the test would remove it");
-        using var directory = new TestDirectory("zkat-pkg");
         try
         {
             await NetworkNamespaces.RunAsync("dpkg", "-i", deb);
@@ -51,6 +48,11 @@ public sealed class DebianPackageTests
             var configPath = Path.Combine(directory.Path, "agent.json");
             await File.WriteAllTextAsync(configPath, config.ToJsonString());
             using var agent = Process.Start(new ProcessStartInfo("/usr/sbin/zkmitosis-agent", ["--config", configPath]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            agent.OutputDataReceived += (_, e) => log.Enqueue(e.Data ?? string.Empty);
+            agent.ErrorDataReceived += (_, e) => log.Enqueue(e.Data ?? string.Empty);
+            agent.BeginOutputReadLine();
+            agent.BeginErrorReadLine();
             try
             {
                 var ready = false;
@@ -68,12 +70,16 @@ public sealed class DebianPackageTests
                     }
                 }
 
-                Assert.True(ready, "the installed agent did not become ready");
+                Assert.True(ready, $"the installed agent did not become ready within 60 s:\n{string.Join('\n', log)}");
             }
             finally
             {
-                agent.Kill();
-                await agent.WaitForExitAsync();
+                if (!agent.HasExited)
+                {
+                    agent.Kill(entireProcessTree: true);
+                }
+
+                await agent.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
             }
         }
         finally
@@ -101,6 +107,16 @@ public sealed class DebianPackageTests
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return (process.ExitCode, await output + await error);
+    }
+
+    /// <summary>The agent's own build output in this test's configuration (the test project references the agent).</summary>
+    private static string AgentBuildDirectory(string root)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var path = Path.Combine(root, "agent", "bin", configuration, "net10.0");
+        return File.Exists(Path.Combine(path, "zkmitosis-agent"))
+            ? path
+            : throw new InvalidOperationException($"no agent build in {path}; run `dotnet build agent/ZkMitosis.Agent.csproj -c {configuration}`");
     }
 
     private static string RepositoryRoot()
