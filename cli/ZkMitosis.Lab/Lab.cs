@@ -84,6 +84,25 @@ public sealed class Lab : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Fault injection: every later start of the host's main service (by the lab or by its agent) waits
+    /// <paramref name="delay"/> first, as a slow JVM start would; null removes the delay.
+    /// </summary>
+    public void SetStartDelay(string hostName, TimeSpan? delay)
+    {
+        var host = Host(hostName);
+        var service = host.MainService ?? throw new LabException($"{host.Name} runs no service to delay");
+        var file = host.Layout.StartDelayFile(service);
+        if (delay is { } d)
+        {
+            File.WriteAllText(file, d.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        }
+        else
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>True when the host's main service runs.</summary>
     public Task<bool> IsRunningAsync(string hostName, CancellationToken cancellationToken = default)
     {
@@ -111,6 +130,28 @@ public sealed class Lab : IAsyncDisposable
         }
 
         await LabFirewall.PartitionAsync(host.Namespace, peers.Select(p => p.Address), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Cuts the coordinator (anyone) off the host's agent: its gRPC port refuses connections until <see cref="HealAsync"/>.</summary>
+    public async Task CutAgentAsync(string hostName, CancellationToken cancellationToken = default)
+    {
+        var host = Host(hostName);
+        if (host.AgentPort <= 0)
+        {
+            throw new LabException($"{host.Name} runs no agent");
+        }
+
+        await LabFirewall.RefusePortAsync(host.Namespace, host.AgentPort, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>SIGKILLs the host's agent alone (its service keeps running) and starts it again, as a crash and a systemd restart would.</summary>
+    public async Task RestartAgentAsync(string hostName, CancellationToken cancellationToken = default)
+    {
+        var host = Host(hostName);
+        LabLog.ServiceAction(_logger, Name, "kill", HostLayout.AgentService, host.Name);
+        await ServiceControl.KillAsync(Binaries.ServiceScript, host, HostLayout.AgentService, cancellationToken).ConfigureAwait(false);
+        LabLog.ServiceAction(_logger, Name, "start", HostLayout.AgentService, host.Name);
+        await ServiceControl.StartAsync(Binaries.ServiceScript, host, HostLayout.AgentService, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes the partition rules of <paramref name="hostName"/> for <paramref name="fromHosts"/>, or all of them when null.</summary>

@@ -56,7 +56,7 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
     public async Task<DataDirState> InspectDataDirAsync(CancellationToken cancellationToken)
     {
         var r = await CallAsync("InspectDataDir", o => client.InspectDataDirAsync(new InspectDataDirRequest(), o), CallTimeout, cancellationToken).ConfigureAwait(false);
-        return new DataDirState(r.Empty, r.LastZxid, r.Snapshots.Select(f => f.Path).Concat(r.TxnLogs.Select(f => f.Path)).ToList());
+        return new DataDirState(r.Empty, r.LastZxid, r.Snapshots.Select(f => f.Path).Concat(r.TxnLogs.Select(f => f.Path)).ToList(), r.CurrentEpoch);
     }
 
     public async Task<ConfigFile> ReadZooConfigAsync(CancellationToken cancellationToken)

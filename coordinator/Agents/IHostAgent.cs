@@ -15,7 +15,7 @@ public sealed record AgentDescription(string HostName, string Role, string Agent
 public sealed record ZooKeeperNodeStatus(bool Running, string? Mode, long Zxid, IReadOnlyList<string> ClientAddresses, int? Learners);
 
 /// <summary>A data directory as its agent reads it on disk.</summary>
-public sealed record DataDirState(bool Empty, long LastZxid, IReadOnlyList<string> Files);
+public sealed record DataDirState(bool Empty, long LastZxid, IReadOnlyList<string> Files, long CurrentEpoch = -1);
 
 /// <summary>A configuration file's text and the SHA-256 the next write must present.</summary>
 public sealed record ConfigFile(string Content, string Sha256);

@@ -2,20 +2,42 @@ using ZkMitosis.Coordinator.Verification;
 
 namespace ZkMitosis.Coordinator.Engine;
 
-/// <summary>A destination node's last zxid, read from its data dir on disk while stopped.</summary>
-public sealed record NodeZxid(int ServerId, long Zxid);
+/// <summary>A destination node's last zxid (and currentEpoch file, -1 when absent), read from its data dir on disk while stopped.</summary>
+public sealed record NodeZxid(int ServerId, long Zxid, long CurrentEpoch = -1)
+{
+    /// <summary>
+    /// The epoch this node's election vote will carry: its currentEpoch file, or, when the file is absent, the epoch
+    /// of its last zxid (what ZooKeeper itself assumes when it loads a data dir without one).
+    /// </summary>
+    public long VoteEpoch => CurrentEpoch >= 0 ? CurrentEpoch : Math.Max(0, Zxid >> 32);
+}
 
-/// <summary>The order in which to start the destination nodes so no node behind another can lead.</summary>
-/// <param name="First">The node started alone first: the highest zxid (the highest id among equals, as ZooKeeper's own vote would pick).</param>
-/// <param name="Rest">Started together by barrier once <paramref name="First"/> listens for elections.</param>
+/// <summary>
+/// The order in which to start the destination nodes so that no node behind another can lead: a quorum-count
+/// fence. The first wave holds every node at the highest zxid plus at most Q−1 others (Q the destination's
+/// quorum). A leader needs Q votes, so at least one vote must come from a node at the highest zxid, and such a
+/// node only votes for a proposal that beats its own (epoch, zxid, id): never for a node behind it. The second
+/// wave starts once a safe leader leads, and can only join it.
+/// </summary>
+/// <remarks>
+/// Starting the highest node alone first and "the others together" after it is not enough: with three nodes the
+/// two others are already a quorum, and under load they agreed on each other within ZooKeeper's 200 ms finalize
+/// wait before the highest node's vote reached them (seen in CI: leader 5 at 0x…1aa7 while node 6 held 0x…1c1c).
+/// </remarks>
+/// <param name="FirstWave">Started together by barrier: the safe nodes and at most Q−1 others.</param>
+/// <param name="SecondWave">Started together by barrier once the first wave has a safe leader.</param>
 /// <param name="HighestZxid">The highest zxid any destination node holds: the new leader's log must reach it.</param>
 /// <param name="Zxids">Every node's zxid on disk.</param>
-public sealed record ElectionOrder(int First, IReadOnlyList<int> Rest, long HighestZxid, IReadOnlyList<NodeZxid> Zxids)
+public sealed record ElectionOrder(IReadOnlyList<int> FirstWave, IReadOnlyList<int> SecondWave, long HighestZxid, IReadOnlyList<NodeZxid> Zxids)
 {
     /// <summary>Nodes that hold the highest zxid: any of them may lead without truncating anyone.</summary>
-    public IReadOnlyList<int> SafeLeaders => Zxids.Where(z => z.Zxid == HighestZxid).Select(z => z.ServerId).ToList();
+    public IReadOnlyList<int> SafeLeaders => Zxids.Where(z => z.Zxid == HighestZxid).Select(z => z.ServerId).Order().ToList();
 
-    /// <summary>Orders <paramref name="zxids"/>: highest zxid first (ties: highest id), the rest after it.</summary>
+    /// <summary>The votes a leader needs among <paramref name="voters"/> voting members.</summary>
+    public static int Quorum(int voters) => (voters / 2) + 1;
+
+    /// <summary>Splits <paramref name="zxids"/> (every destination voter) into the two start waves.</summary>
+    /// <exception cref="UnsafeElectionException">No first wave can reach a quorum without letting a node behind lead.</exception>
     public static ElectionOrder Decide(IReadOnlyList<NodeZxid> zxids)
     {
         if (zxids.Count == 0)
@@ -23,13 +45,32 @@ public sealed record ElectionOrder(int First, IReadOnlyList<int> Rest, long High
             throw new ArgumentException("no destination nodes to order", nameof(zxids));
         }
 
-        var first = zxids.OrderByDescending(z => z.Zxid).ThenByDescending(z => z.ServerId).First();
-        return new ElectionOrder(first.ServerId, zxids.Where(z => z.ServerId != first.ServerId).Select(z => z.ServerId).Order().ToList(), first.Zxid, zxids.ToList());
+        var quorum = Quorum(zxids.Count);
+        var highest = zxids.Max(z => z.Zxid);
+        var safe = zxids.Where(z => z.Zxid == highest).ToList();
+        var lowestSafeEpoch = safe.Min(z => z.VoteEpoch);
+
+        // A node behind may share the first wave only if no safe node would vote for it: its vote epoch must not
+        // exceed a safe node's (the epoch is compared before the zxid). The most up-to-date go first, so the second
+        // wave has the least to sync.
+        var behind = zxids.Where(z => z.Zxid < highest && z.VoteEpoch <= lowestSafeEpoch)
+            .OrderByDescending(z => z.Zxid).ThenByDescending(z => z.ServerId).Take(quorum - 1).ToList();
+        var firstWave = safe.Concat(behind).Select(z => z.ServerId).Order().ToList();
+        var order = new ElectionOrder(firstWave, zxids.Select(z => z.ServerId).Except(firstWave).Order().ToList(), highest, zxids.ToList());
+        if (firstWave.Count < quorum)
+        {
+            throw new UnsafeElectionException(
+                $"no safe first wave: a quorum needs {quorum} of {zxids.Count} nodes but only {firstWave.Count} ({string.Join(", ", firstWave)}) can start without letting a node behind the highest zxid lead; "
+                + $"the others carry a newer epoch than the nodes at the highest zxid. Zxids on disk: {order.Describe()}");
+        }
+
+        return order;
     }
 
     /// <summary>
-    /// Checks the outcome: exactly one leader, it is one of <see cref="SafeLeaders"/>, every other node follows,
-    /// and the leader's zxid is past the highest zxid seen (the new epoch starts above it). Returns the problems.
+    /// Checks <paramref name="observed"/> (the started nodes): exactly one leader, one of <see cref="SafeLeaders"/>,
+    /// every other node follows, and the leader's zxid is past the highest zxid seen (the new epoch starts above it).
+    /// Returns the problems.
     /// </summary>
     public IReadOnlyList<string> Verify(IReadOnlyDictionary<int, ServerObservation> observed)
     {

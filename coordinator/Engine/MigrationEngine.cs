@@ -51,6 +51,11 @@ public sealed class MigrationEngine(MigrationServices services)
             Publish(MigrationEventKind.StepStarted, step.Id, attempt > 1 ? $"{step.Title} (attempt {attempt})" : step.Title);
             try
             {
+                if (step.NeedsEveryAgent)
+                {
+                    await AgentReachability.EnsureAsync(_services, step.Id, cancellationToken).ConfigureAwait(false);
+                }
+
                 await step.ExecuteAsync(new StepContext(_services, step.Id, attempt), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)

@@ -22,6 +22,12 @@ public abstract class MigrationStep
     /// <summary>True for the step past which <c>abort</c> can no longer undo the migration.</summary>
     public virtual bool PointOfNoReturn => false;
 
+    /// <summary>
+    /// True when the engine must reach every agent of the plan before the step acts, so that an agent down stops
+    /// the step before it changes anything rather than half-way. Preflight checks the agents itself, listing all.
+    /// </summary>
+    public virtual bool NeedsEveryAgent => true;
+
     public CompiledStep Describe() => new(Id, Title, ChecksBefore, Actions, ChecksAfter, PointOfNoReturn);
 
     public abstract Task ExecuteAsync(StepContext context, CancellationToken cancellationToken);

@@ -100,8 +100,8 @@ public sealed record MigrationReport
         {
             text.Append("\nDestination election\n");
             text.Append(inv, $"  zxids on disk: {string.Join(", ", e.Zxids.OrderBy(z => z.Key, StringComparer.Ordinal).Select(z => $"{z.Key}={Zxid.Format(z.Value)}"))}\n");
-            text.Append(inv, $"  started {e.First} first (highest zxid {Zxid.Format(e.HighestZxid)}), then {string.Join(", ", e.Rest)} by barrier (skew {e.SkewMilliseconds:0.0} ms)\n");
-            text.Append(inv, $"  leader {e.Leader} at {Zxid.Format(e.LeaderZxid)}; elected {(e.ElectedAt - e.StartedAt).TotalSeconds:0.00} s after the first start; nothing truncated\n");
+            text.Append(inv, $"  first wave {string.Join(", ", e.FirstWave)} by barrier (skew {e.SkewMilliseconds:0.0} ms; highest zxid {Zxid.Format(e.HighestZxid)}), then {(e.SecondWave.Count == 0 ? "no second wave" : string.Join(", ", e.SecondWave))}\n");
+            text.Append(inv, $"  leader {e.Leader} at {Zxid.Format(e.LeaderZxid)}; elected {(e.ElectedAt - e.StartedAt).TotalSeconds:0.00} s after the start, every node following after {(e.CompletedAt - e.StartedAt).TotalSeconds:0.00} s; nothing truncated\n");
         }
 
         text.Append("\nAvailability\n");

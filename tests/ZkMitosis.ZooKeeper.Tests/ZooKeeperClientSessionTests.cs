@@ -104,8 +104,14 @@ public sealed class ZooKeeperClientSessionTests(StandaloneServerFixture server, 
 
         await client.CloseAsync();
 
-        await Eventually.TrueAsync(() => { lock (states) { return states.Count >= 1; } }, TimeSpan.FromSeconds(10), "state events");
-        Assert.Equal(ZooKeeperState.Connected, states[0].Previous);
-        Assert.Equal(ZooKeeperState.Closed, states[0].Current);
+        // Events are delivered on the client's event thread, so the Connecting -> Connected change raised during
+        // ConnectAsync may still reach a handler added after it returned; the close must come last, from Connected.
+        await Eventually.TrueAsync(() => { lock (states) { return states.Any(s => s.Current == ZooKeeperState.Closed); } }, TimeSpan.FromSeconds(10), "the Closed state event");
+        lock (states)
+        {
+            Assert.Equal(ZooKeeperState.Connected, states[^1].Previous);
+            Assert.Equal(ZooKeeperState.Closed, states[^1].Current);
+            Assert.All(states.SkipLast(1), s => Assert.Equal(ZooKeeperState.Connected, s.Current));
+        }
     }
 }

@@ -46,6 +46,9 @@ public sealed record HostLayout(string Root)
     /// <summary>The environment file the service script sources for <paramref name="service"/>.</summary>
     public string ServiceEnvironment(string service) => Path.Combine(Etc, "default", service);
 
+    /// <summary>Fault injection: while this file exists, starting <paramref name="service"/> waits the seconds it holds.</summary>
+    public string StartDelayFile(string service) => ServiceEnvironment(service) + ".start-delay";
+
     public string PidFile(string service) => Path.Combine(RunDirectory, service + ".pid");
 
     public string LogFile(string service) => Path.Combine(LogDirectory, service + ".log");

@@ -26,6 +26,20 @@ public static class LabFirewall
         }
     }
 
+    /// <summary>
+    /// Refuses (TCP reset) every connection and packet arriving at <paramref name="port"/> in <paramref name="namespaceName"/>:
+    /// a host whose agent the coordinator cannot reach while everything else still flows. Healed with the rest.
+    /// </summary>
+    public static async Task RefusePortAsync(string namespaceName, int port, CancellationToken cancellationToken)
+    {
+        await EnsureChainAsync(namespaceName, cancellationToken).ConfigureAwait(false);
+        var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!(await ListRulesAsync(namespaceName, cancellationToken).ConfigureAwait(false)).Any(r => r.Contains($"--dport {portText} ", StringComparison.Ordinal)))
+        {
+            await IptablesAsync(namespaceName, ["-A", Chain, "-p", "tcp", "--dport", portText, "-j", "REJECT", "--reject-with", "tcp-reset"], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Removes the lab's partition rules for <paramref name="peerAddresses"/>, or all of them when null.</summary>
     public static async Task HealAsync(string namespaceName, IEnumerable<string>? peerAddresses, CancellationToken cancellationToken)
     {

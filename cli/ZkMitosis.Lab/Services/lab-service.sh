@@ -14,6 +14,9 @@
 # The process runs in the caller's network namespace: the agent runs inside the host's namespace, and the
 # lab calls this script through `ip netns exec`.
 #
+# Fault injection for tests: when HOSTDIR/etc/default/SERVICE.start-delay exists, start waits that many
+# seconds first (a slow JVM start, e.g. the most up-to-date ZooKeeper node being the slowest to come up).
+#
 # Exit status: 0 done / running; 1 failed; 2 usage; 3 status: not running (as LSB init scripts).
 set -euo pipefail
 
@@ -23,6 +26,7 @@ action=$1 service=$2 host=$3
 case "$service" in zookeeper|kafka|zkmitosis-agent|tenant) ;; *) echo "unknown service '$service'" >&2; exit 2 ;; esac
 
 env_file="$host/etc/default/$service"
+delay_file="$env_file.start-delay"
 pid_file="$host/run/$service.pid"
 [ -f "$env_file" ] || { echo "$service is not installed on this host ($env_file is missing)" >&2; exit 1; }
 STOP_GRACE=10
@@ -57,6 +61,7 @@ do_start() {
   pid=$(running_pid)
   if [ -n "$pid" ]; then echo "$service already running (pid $pid)"; return 0; fi
   mkdir -p "$(dirname "$pid_file")" "$(dirname "$LOG_FILE")"
+  if [ -f "$delay_file" ]; then sleep "$(tr -dc '0-9.' < "$delay_file")"; fi
   # A background job of a script without job control is not a process-group leader, so setsid makes the
   # service its own session (the caller's kill of its group cannot reach it) without forking: $! stays the
   # service's own pid.

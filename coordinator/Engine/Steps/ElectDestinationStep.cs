@@ -1,33 +1,40 @@
 using System.Globalization;
 using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Config;
+using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Verification;
 
 namespace ZkMitosis.Coordinator.Engine.Steps;
 
 /// <summary>
 /// Step 6, the heart: the destination elects its own leader without losing a write. Stop every destination
-/// node, read each one's last zxid from disk, write the destination-only config, start the node with the highest
-/// zxid alone and wait until it listens for elections, then start the others together by barrier. The new
-/// leader must be a node that held the highest zxid; anything else stops the migration, loudly, with the zxids.
+/// node, read each one's last zxid from disk, write the destination-only config, then start the nodes in two
+/// waves behind a quorum-count fence (<see cref="ElectionOrder"/>): the nodes at the highest zxid with at most
+/// Q−1 others first, together by barrier, so no quorum can form without a node at the highest zxid; the rest
+/// together once a safe leader leads. Any other leader stops the migration, loudly, with the zxids.
 /// </summary>
+/// <remarks>
+/// DESIGN.md's ordering (the highest alone, wait until it listens, then all others together) lets the others form
+/// a quorum of their own, and under load they did. The count fence needs no firewall change and starts the first
+/// wave's JVMs at once instead of one after another.
+/// </remarks>
 internal sealed class ElectDestinationStep : MigrationStep
 {
     public const string StepId = "elect";
 
     public override string Id => StepId;
 
-    public override string Title => "Elect the destination: stop, read zxids on disk, start the highest first, the rest by barrier";
+    public override string Title => "Elect the destination: stop, read zxids on disk, start the highest with Q−1 others, then the rest";
 
     public override IReadOnlyList<string> ChecksBefore => ["the cut holds (destination cannot reach the source)"];
 
     public override IReadOnlyList<string> Actions =>
     [
         "stop every destination node",
-        "read each node's last zxid from its data dir (txn logs and snapshots, through the agent)",
+        "read each node's last zxid and currentEpoch from its data dir (txn logs, snapshots and epoch files, through the agent)",
         "write the destination-only zoo.cfg (destination voters, no peerType) on each node",
-        "start the node with the highest zxid; wait until it serves its client port and listens on its election port",
-        "arm a start barrier on the other nodes, fire it on all at once, record the skew",
+        "start the first wave by barrier: every node at the highest zxid and at most Q−1 others (no quorum without a node at the highest zxid)",
+        "once a safe leader leads the first wave, start the second wave by barrier; record the skews",
     ];
 
     public override IReadOnlyList<string> ChecksAfter =>
@@ -55,7 +62,7 @@ internal sealed class ElectDestinationStep : MigrationStep
         {
             var dataDir = await context.Agent(d.Agent).InspectDataDirAsync(cancellationToken).ConfigureAwait(false);
             context.NodeState(d.ClientEndpoint, "stopped", dataDir.LastZxid);
-            return new NodeZxid(d.Id, dataDir.LastZxid);
+            return new NodeZxid(d.Id, dataDir.LastZxid, dataDir.CurrentEpoch);
         })).ConfigureAwait(false);
         var order = ElectionOrder.Decide(zxids);
         var highestEver = Math.Max(order.HighestZxid, context.Observed<long?>(Id, "highest-zxid") ?? -1);
@@ -66,7 +73,7 @@ internal sealed class ElectDestinationStep : MigrationStep
 
         await context.ObserveAsync("zxids", zxids, cancellationToken).ConfigureAwait(false);
         await context.ObserveAsync("highest-zxid", highestEver, cancellationToken).ConfigureAwait(false);
-        context.Info($"zxids on disk: {order.Describe()}; starting {order.First} first");
+        context.Info($"zxids on disk: {order.Describe()}; first wave {Ids(order.FirstWave)} (holding the highest: {Ids(order.SafeLeaders)}), second wave {Ids(order.SecondWave)}");
 
         // 3. Destination-only config.
         var members = MemberSets.DestinationOnly(plan);
@@ -81,80 +88,92 @@ internal sealed class ElectDestinationStep : MigrationStep
             }
         })).ConfigureAwait(false);
 
-        // 4. The highest first, alone: it cannot lead without a quorum, but it is the only one the others can join.
-        var first = plan.Destination.First(d => d.Id == order.First);
+        // 4. The first wave together: it holds a quorum, and every quorum in it holds a node at the highest zxid.
         var started = context.Time.GetUtcNow();
-        await context.Agent(first.Agent).ControlServiceAsync(context.Operation("start-first", first.Host), "start", cancellationToken, untilElectionPort: true).ConfigureAwait(false);
-        var probeFrom = plan.Destination.FirstOrDefault(d => d.Id != first.Id);
-        await context.WaitUntilAsync($"node {first.Id} to listen for elections", plan.Timeouts.ServerStart, async ct =>
-        {
-            var observation = await context.Inspector.ObserveServerAsync(first, ct).ConfigureAwait(false);
-            if (!observation.Serving && observation.Error?.Contains("not currently serving", StringComparison.Ordinal) != true)
-            {
-                return false;
-            }
-
-            if (probeFrom is null)
-            {
-                return true;
-            }
-
-            var probe = await context.Agent(probeFrom.Agent).ProbeAsync([$"{first.Host}:{first.ElectionPort}"], TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
-            return probe.All(p => p.Result == "open");
-        }, cancellationToken).ConfigureAwait(false);
-        context.Info($"node {first.Id} listens for elections", first.ClientEndpoint);
-
-        // 5. The rest together, by barrier.
         var fired = new Dictionary<string, BarrierFired>();
-        if (order.Rest.Count > 0)
+        var skew = await StartWaveAsync(context, order.FirstWave, "wave1", fired, cancellationToken).ConfigureAwait(false);
+        context.Info($"first wave {Ids(order.FirstWave)} started by barrier, skew {skew.TotalMilliseconds:0.0} ms");
+        var firstWave = plan.Destination.Where(d => order.FirstWave.Contains(d.Id)).ToList();
+        var leader = await WaitForSafeLeaderAsync(context, order, firstWave,
+            $"the first wave {Ids(order.FirstWave)} to elect a leader at the highest zxid (it cannot elect without node(s) {Ids(order.SafeLeaders)}: if they do not start, lifting that requirement would lose their transactions)",
+            cancellationToken).ConfigureAwait(false);
+        var elected = context.Time.GetUtcNow();
+        context.Info($"leader {leader.Id} (held {Zxid.Format(order.HighestZxid)}) leads the first wave after {(elected - started).TotalSeconds:0.00} s");
+
+        // 5. The second wave together; a leader already leads, so they can only join it.
+        if (order.SecondWave.Count > 0)
         {
-            var rest = plan.Destination.Where(d => order.Rest.Contains(d.Id)).ToList();
-            var barrierId = $"{plan.PlanId}-elect-{context.Attempt.ToString(CultureInfo.InvariantCulture)}";
-            await Task.WhenAll(rest.Select(d =>
-                context.Agent(d.Agent).ArmBarrierAsync(context.Operation("arm", d.Host), barrierId, "start", cancellationToken))).ConfigureAwait(false);
-            var results = await Task.WhenAll(rest.Select(async d =>
-                (d.Id, Fired: await context.Agent(d.Agent).FireBarrierAsync(context.Operation("fire", d.Host), barrierId, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
-            foreach (var (id, result) in results)
-            {
-                fired[id.ToString(CultureInfo.InvariantCulture)] = new BarrierFired(result.WallTime, result.MonotonicNanoseconds);
-            }
+            var secondSkew = await StartWaveAsync(context, order.SecondWave, "wave2", fired, cancellationToken).ConfigureAwait(false);
+            context.Info($"second wave {Ids(order.SecondWave)} started by barrier, skew {secondSkew.TotalMilliseconds:0.0} ms");
+            leader = await WaitForSafeLeaderAsync(context, order, plan.Destination, "every destination node to follow the safe leader", cancellationToken).ConfigureAwait(false);
         }
 
-        var skew = fired.Count > 1 ? fired.Values.Max(f => f.WallTime) - fired.Values.Min(f => f.WallTime) : TimeSpan.Zero;
-        context.Info($"barrier fired on {fired.Count} node(s), skew {skew.TotalMilliseconds:0.0} ms");
+        var record = new ElectionRecord(
+            order.FirstWave, order.SecondWave, order.HighestZxid, zxids.ToDictionary(z => z.ServerId.ToString(CultureInfo.InvariantCulture), z => z.Zxid),
+            leader.Id, leader.Zxid, fired, skew.TotalMilliseconds, started, elected, context.Time.GetUtcNow());
+        await context.ObserveAsync("election", record, cancellationToken).ConfigureAwait(false);
+        context.Info($"leader {record.Leader} (held {Zxid.Format(order.HighestZxid)}), every other node following; nothing truncated");
+    }
 
-        // 6. Wait for the outcome; a leader that is not a safe leader stops everything at once.
-        IReadOnlyDictionary<int, ServerObservation> observed = new Dictionary<int, ServerObservation>();
-        await context.WaitUntilAsync("the destination to elect a safe leader with every node following", plan.Timeouts.Election, async ct =>
+    /// <summary>Arms and fires a start barrier on <paramref name="ids"/>; adds the fire times to <paramref name="fired"/>, returns the skew.</summary>
+    private static async Task<TimeSpan> StartWaveAsync(StepContext context, IReadOnlyList<int> ids, string wave, Dictionary<string, BarrierFired> fired, CancellationToken cancellationToken)
+    {
+        var nodes = context.Plan.Destination.Where(d => ids.Contains(d.Id)).ToList();
+        var barrierId = $"{context.Plan.PlanId}-elect-{context.Attempt.ToString(CultureInfo.InvariantCulture)}-{wave}";
+        await Task.WhenAll(nodes.Select(d =>
+            context.Agent(d.Agent).ArmBarrierAsync(context.Operation($"arm-{wave}", d.Host), barrierId, "start", cancellationToken))).ConfigureAwait(false);
+        var results = await Task.WhenAll(nodes.Select(async d =>
+            (d.Id, Fired: await context.Agent(d.Agent).FireBarrierAsync(context.Operation($"fire-{wave}", d.Host), barrierId, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+        foreach (var (id, result) in results)
         {
-            observed = await ClusterQueries.ObserveAllAsync(context, plan.Destination, ct).ConfigureAwait(false);
-            var leader = ClusterQueries.SingleLeader(observed);
-            if (leader is { } id && !order.SafeLeaders.Contains(id))
+            fired[id.ToString(CultureInfo.InvariantCulture)] = new BarrierFired(result.WallTime, result.MonotonicNanoseconds);
+        }
+
+        return results.Length > 1 ? results.Max(r => r.Fired.WallTime) - results.Min(r => r.Fired.WallTime) : TimeSpan.Zero;
+    }
+
+    /// <summary>Waits until <paramref name="nodes"/> have one safe leader and the rest follow; a leader behind stops everything at once.</summary>
+    private static async Task<(int Id, long Zxid)> WaitForSafeLeaderAsync(
+        StepContext context, ElectionOrder order, IReadOnlyList<ServerSpec> nodes, string what, CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<int, ServerObservation> observed = new Dictionary<int, ServerObservation>();
+        await context.WaitUntilAsync(what, context.Plan.Timeouts.Election, async ct =>
+        {
+            observed = await ClusterQueries.ObserveAllAsync(context, nodes, ct).ConfigureAwait(false);
+            if (ClusterQueries.SingleLeader(observed) is { } id && !order.SafeLeaders.Contains(id))
             {
                 throw new UnsafeElectionException(string.Join("; ", order.Verify(observed)));
             }
 
             return order.Verify(observed).Count == 0;
         }, cancellationToken).ConfigureAwait(false);
-
-        var record = new ElectionRecord(
-            order.First, order.Rest, order.HighestZxid, zxids.ToDictionary(z => z.ServerId.ToString(CultureInfo.InvariantCulture), z => z.Zxid),
-            ClusterQueries.SingleLeader(observed)!.Value, observed[ClusterQueries.SingleLeader(observed)!.Value].Zxid,
-            fired, skew.TotalMilliseconds, started, context.Time.GetUtcNow());
-        await context.ObserveAsync("election", record, cancellationToken).ConfigureAwait(false);
-        context.Info($"leader {record.Leader} (held {Zxid.Format(order.HighestZxid)}), every other node following; nothing truncated");
+        var leader = ClusterQueries.SingleLeader(observed)!.Value;
+        return (leader, observed[leader].Zxid);
     }
 
     private static async Task<bool> AlreadyElectedAsync(StepContext context, ElectionRecord previous, CancellationToken cancellationToken)
     {
         var observed = await ClusterQueries.ObserveAllAsync(context, context.Plan.Destination, cancellationToken).ConfigureAwait(false);
-        var order = new ElectionOrder(previous.First, previous.Rest, previous.HighestZxid,
+        var order = new ElectionOrder(previous.FirstWave, previous.SecondWave, previous.HighestZxid,
             previous.Zxids.Select(z => new NodeZxid(int.Parse(z.Key, CultureInfo.InvariantCulture), z.Value)).ToList());
         return order.Verify(observed).Count == 0;
     }
+
+    private static string Ids(IEnumerable<int> ids) => string.Join(", ", ids);
 }
 
 /// <summary>What the election did, for the journal and the report.</summary>
+/// <param name="FirstWave">The nodes started first, together: those at the highest zxid and at most Q−1 others.</param>
+/// <param name="SecondWave">The nodes started once the first wave had its leader.</param>
+/// <param name="HighestZxid">The highest zxid on disk before the election.</param>
+/// <param name="Zxids">Each node's zxid on disk, by server id.</param>
+/// <param name="Leader">The elected leader.</param>
+/// <param name="LeaderZxid">The leader's zxid once every node followed it.</param>
+/// <param name="Fired">When each node's start barrier fired.</param>
+/// <param name="SkewMilliseconds">The first wave's barrier skew: the nodes that elect.</param>
+/// <param name="StartedAt">When the first wave was started.</param>
+/// <param name="ElectedAt">When the first wave had its safe leader.</param>
+/// <param name="CompletedAt">When every node followed it.</param>
 public sealed record ElectionRecord(
-    int First, IReadOnlyList<int> Rest, long HighestZxid, Dictionary<string, long> Zxids, int Leader, long LeaderZxid,
-    Dictionary<string, BarrierFired> Fired, double SkewMilliseconds, DateTimeOffset StartedAt, DateTimeOffset ElectedAt);
+    IReadOnlyList<int> FirstWave, IReadOnlyList<int> SecondWave, long HighestZxid, Dictionary<string, long> Zxids, int Leader, long LeaderZxid,
+    Dictionary<string, BarrierFired> Fired, double SkewMilliseconds, DateTimeOffset StartedAt, DateTimeOffset ElectedAt, DateTimeOffset CompletedAt);

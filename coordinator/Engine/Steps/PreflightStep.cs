@@ -9,6 +9,9 @@ internal sealed class PreflightStep : MigrationStep
 {
     public override string Id => "preflight";
 
+    /// <summary>Preflight reaches every agent itself and lists every one that fails, with the rest of its findings.</summary>
+    public override bool NeedsEveryAgent => false;
+
     public override string Title => "Preflight: agents, versions, source health, destination empty and stopped, brokers, connectivity";
 
     public override IReadOnlyList<string> ChecksBefore => ["every agent answers over mTLS with the role the plan gives its host"];

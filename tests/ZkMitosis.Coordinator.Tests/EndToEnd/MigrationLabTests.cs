@@ -3,6 +3,7 @@ using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Stress;
+using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
 
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
@@ -17,7 +18,8 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
     /// <summary>
     /// The observer strategy with every guarantee checked, made adversarial: at the point of no return two
     /// destination observers are cut off from the source one after the other while Kafka keeps writing, so the
-    /// destination nodes stop at three different zxids and only the last one holds everything.
+    /// destination nodes stop at three different zxids and only the last one holds everything. That node is
+    /// also made the slowest to start (4 s late), so the two behind it would elect each other if they could.
     /// </summary>
     [Fact]
     public async Task Run_ObserverWithDestinationAtDifferentZxids_EveryGuaranteeHolds()
@@ -31,7 +33,7 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
         var options = new MigrationRunOptions
         {
             StateRoot = lab.StateRoot,
-            Confirmation = new SpreadZxidsConfirmation(lab, destination[0].Name, destination[1].Name, sourceHosts),
+            Confirmation = new SpreadZxidsConfirmation(lab, destination[0].Name, destination[1].Name, destination[2].Name, sourceHosts),
             OnBrokerSwitched = _ =>
             {
                 if (Interlocked.Exchange(ref switched, 1) == 0)
@@ -59,6 +61,12 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
         var zxids = election.Zxids.Values.Distinct().Count();
         Assert.True(zxids >= 2, $"destination zxids did not spread: {string.Join(", ", election.Zxids)}");
         Assert.Equal(election.Zxids.Values.Max(), election.Zxids[election.Leader.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Equal(destination[2].ServerId, election.Leader);
+        foreach (var host in destination)
+        {
+            var log = await File.ReadAllTextAsync(host.Layout.LogFile(HostLayout.ZooKeeperService));
+            Assert.DoesNotContain("Truncating log", log, StringComparison.Ordinal);
+        }
 
         var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, result, CancellationToken.None);
         Assert.True(result.AcknowledgedWrites > 0);
@@ -141,6 +149,59 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
         await lab.AssertOtherTenantWholeAsync();
     }
 
+    /// <summary>
+    /// Agents in trouble at the point of no return: one destination agent is killed -9 and restarted, the coordinator
+    /// is cut off another for 1.5 s (both waited out by the bounded retries), and cut off a third for good. The next
+    /// step stops before it changes anything, naming that agent; nothing was cut, the observers still serve. Once the
+    /// agent is reachable again, resume completes the migration with every guarantee.
+    /// </summary>
+    [Fact]
+    public async Task Run_AgentRestartedAndCutOff_StopsBeforeActingThenResumeCompletes()
+    {
+        await using var lab = await MigrationLab.UpAsync();
+        var text = lab.Plan();
+        var plan = PlanLoader.Load(text);
+        var destination = lab.Lab.Hosts.Where(h => h.Role == LabHostRole.Destination).ToList();
+        Task? briefCut = null;
+        var confirmation = new CallbackConfirmation(async ct =>
+        {
+            await lab.Lab.RestartAgentAsync(destination[0].Name, ct);
+            await lab.Lab.CutAgentAsync(destination[1].Name, ct);
+            briefCut = Task.Run(async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                await lab.Lab.HealAsync(destination[1].Name);
+            });
+            await lab.Lab.CutAgentAsync(destination[2].Name, ct);
+        });
+        var options = new MigrationRunOptions { StateRoot = lab.StateRoot, Confirmation = confirmation };
+
+        var failure = await Assert.ThrowsAsync<MigrationFailedException>(() => MigrationRunner.RunAsync(text, options, CancellationToken.None));
+        await briefCut!;
+
+        output.WriteLine(failure.Message);
+        Assert.Contains($"agent {destination[2].AgentEndpoint}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("changed nothing", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(destination[0].AgentEndpoint!, failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(destination[1].AgentEndpoint!, failure.Message, StringComparison.Ordinal);
+        var state = JournalState.From(FileJournal.ReadAll(Path.Combine(lab.StateRoot, plan.PlanId, "journal.jsonl")));
+        Assert.True(state.IsCompleted("point-of-no-return"));
+        Assert.False(state.IsCompleted("cut"));
+        foreach (var host in destination)
+        {
+            Assert.Equal("observer", await lab.Lab.WaitUntilServingAsync(host.Name, TimeSpan.FromSeconds(10)));
+        }
+
+        await lab.Lab.HealAsync(destination[2].Name);
+        var report = await MigrationRunner.ResumeAsync(plan.PlanId, options with { Confirmation = new FixedConfirmation(true) }, CancellationToken.None);
+
+        output.WriteLine(report.ToText());
+        Assert.Equal("completed", report.Status);
+        Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
+        await lab.AssertOtherTenantWholeAsync();
+    }
+
     /// <summary>The seed's procedure (k = 2 joiners, one dormant node) completes with Kafka unaware and nothing lost.</summary>
     [Fact]
     public async Task Run_ParticipantStrategy_Completes()
@@ -161,7 +222,18 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
     }
 
     /// <summary>At the point of no return, cuts two destination observers off the source one after the other.</summary>
-    private sealed class SpreadZxidsConfirmation(MigrationLab lab, string first, string second, IReadOnlyList<string> sources) : IConfirmation
+    /// <summary>Runs <paramref name="atPointOfNoReturn"/>, then confirms.</summary>
+    private sealed class CallbackConfirmation(Func<CancellationToken, Task> atPointOfNoReturn) : IConfirmation
+    {
+        public async Task<bool> ConfirmAsync(string planId, string summary, CancellationToken cancellationToken)
+        {
+            await atPointOfNoReturn(cancellationToken);
+            return true;
+        }
+    }
+
+    /// <summary>At the point of no return: cuts <paramref name="first"/>, then <paramref name="second"/> off the source, and makes <paramref name="slowest"/> (left holding the most) slow to start.</summary>
+    private sealed class SpreadZxidsConfirmation(MigrationLab lab, string first, string second, string slowest, IReadOnlyList<string> sources) : IConfirmation
     {
         public async Task<bool> ConfirmAsync(string planId, string summary, CancellationToken cancellationToken)
         {
@@ -169,6 +241,7 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             await lab.Lab.PartitionAsync(second, sources, cancellationToken);
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            lab.Lab.SetStartDelay(slowest, TimeSpan.FromSeconds(4));
             return true;
         }
     }

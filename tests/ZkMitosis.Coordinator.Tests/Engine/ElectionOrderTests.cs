@@ -6,23 +6,78 @@ namespace ZkMitosis.Coordinator.Tests.Engine;
 public sealed class ElectionOrderTests
 {
     [Fact]
-    public void Decide_DifferentZxids_HighestFirstRestAfter()
+    public void Decide_ThreeNodesDifferentZxids_HighestWithTheNextInTheFirstWave()
     {
         var order = ElectionOrder.Decide([new(4, 0x100000010), new(5, 0x100000043), new(6, 0x100000020)]);
 
-        Assert.Equal(5, order.First);
-        Assert.Equal([4, 6], order.Rest);
+        Assert.Equal([5, 6], order.FirstWave);
+        Assert.Equal([4], order.SecondWave);
         Assert.Equal(0x100000043, order.HighestZxid);
         Assert.Equal([5], order.SafeLeaders);
     }
 
     [Fact]
-    public void Decide_EqualZxids_HighestIdFirstAndAllSafe()
+    public void Decide_EqualZxids_AllSafeAllInTheFirstWave()
     {
         var order = ElectionOrder.Decide([new(4, 7), new(5, 7), new(6, 7)]);
 
-        Assert.Equal(6, order.First);
+        Assert.Equal([4, 5, 6], order.FirstWave);
+        Assert.Empty(order.SecondWave);
         Assert.Equal([4, 5, 6], order.SafeLeaders);
+    }
+
+    [Fact]
+    public void Decide_FiveNodes_AtMostTwoBehindStartWithTheHighest()
+    {
+        var order = ElectionOrder.Decide([new(1, 10), new(2, 50), new(3, 40), new(4, 30), new(5, 20)]);
+
+        Assert.Equal([2, 3, 4], order.FirstWave);
+        Assert.Equal([1, 5], order.SecondWave);
+    }
+
+    [Fact]
+    public void Decide_NodeBehindWithNewerEpoch_KeptOutOfTheFirstWave()
+    {
+        // Node 6 is behind, but its vote would carry epoch 3: node 5 (epoch 2) would vote for it, so it must wait.
+        var order = ElectionOrder.Decide([new(4, 0x200000001, 2), new(5, 0x200000009, 2), new(6, 0x200000005, 3)]);
+
+        Assert.Equal([4, 5], order.FirstWave);
+        Assert.Equal([6], order.SecondWave);
+    }
+
+    [Fact]
+    public void Decide_NoSafeQuorum_RefusedWithZxids()
+    {
+        var error = Assert.Throws<UnsafeElectionException>(() =>
+            ElectionOrder.Decide([new(4, 0x200000001, 3), new(5, 0x200000009, 2), new(6, 0x200000005, 3)]));
+
+        Assert.Contains("no safe first wave", error.Message, StringComparison.Ordinal);
+        Assert.Contains("5=0x200000009", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_AnyInput_NoQuorumOfTheFirstWaveExcludesEveryNodeAtTheHighestZxid()
+    {
+        var random = new Random(7);
+        for (var run = 0; run < 500; run++)
+        {
+            var count = random.Next(1, 8);
+            var zxids = Enumerable.Range(1, count).Select(id => new NodeZxid(id, random.Next(1, 6), 1)).ToList();
+
+            var order = ElectionOrder.Decide(zxids);
+
+            var quorum = ElectionOrder.Quorum(count);
+            Assert.True(order.FirstWave.Count >= quorum, $"first wave {order.FirstWave.Count} < quorum {quorum}");
+            Assert.True(order.FirstWave.Count(id => !order.SafeLeaders.Contains(id)) < quorum, "the nodes behind could elect alone");
+            Assert.Equal(count, order.FirstWave.Concat(order.SecondWave).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public void NodeZxid_NoEpochFile_VotesWithTheZxidEpoch()
+    {
+        Assert.Equal(2, new NodeZxid(1, 0x200000005).VoteEpoch);
+        Assert.Equal(5, new NodeZxid(1, 0x200000005, 5).VoteEpoch);
     }
 
     [Fact]

@@ -9,8 +9,8 @@ namespace ZkMitosis.Coordinator.Tests.Support;
 
 /// <summary>
 /// A simulated source, destination and brokers behind the agent and inspector interfaces. Its destination
-/// election follows ZooKeeper's rule: once a quorum of destination-only nodes runs, the running node with the
-/// highest (zxid, id) leads, and a node that joins later with a higher zxid is truncated.
+/// election is ZooKeeper's at its worst: once a quorum of destination-only nodes runs, the lowest node that a quorum
+/// at or below it could vote for leads, and a node that joins later with a higher zxid is truncated.
 /// </summary>
 internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
 {
@@ -110,10 +110,14 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
             }
 
             var destinationOnly = Nodes.Values.Where(n => !n.IsSource && n.Running && ZooConfig.Members(n.Config).All(m => Plan.Destination.Any(d => d.Id == m.Id))).ToList();
-            if (DestinationLeader is null && destinationOnly.Count >= QuorumMath.Quorum(Plan.Destination.Count))
+            var quorum = QuorumMath.Quorum(Plan.Destination.Count);
+            if (DestinationLeader is null && destinationOnly.Count >= quorum)
             {
-                var leader = destinationOnly.OrderByDescending(n => n.DiskZxid).ThenByDescending(n => n.Spec.Id).First();
-                DestinationLeader = leader.Spec.Id;
+                // An adversarial election: a node votes only for a proposal at least as good as its own, so any node
+                // with a quorum at or below it can win, timing decides which. The fake picks the worst such node, so
+                // a start order that lets a node behind lead fails here as it can under load in ZooKeeper.
+                var ranked = destinationOnly.OrderBy(n => n.DiskZxid).ThenBy(n => n.Spec.Id).ToList();
+                DestinationLeader = ranked[quorum - 1].Spec.Id;
             }
 
             if (DestinationLeader is { } id)
