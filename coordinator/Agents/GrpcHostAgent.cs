@@ -10,7 +10,7 @@ namespace ZkMitosis.Coordinator.Agents;
 /// id; a call that fails transiently (unavailable, deadline) is retried, bounded, with the same operation id, so
 /// the agent answers a retry of something it already did from its record instead of doing it twice.
 /// </summary>
-public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient client, MigrationPlan plan, AgentRetryPolicy retry) : IHostAgent
+public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient client, Grpc.Health.V1.Health.HealthClient health, MigrationPlan plan, AgentRetryPolicy retry) : IHostAgent
 {
     public string Address { get; } = address;
 
@@ -51,6 +51,15 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
         var zxid = mode is not null ? status.Zxid : status.LastZxidOnDisk;
         int? learners = mode == "leader" && status.Mntr.Count > 0 ? status.Learners : null;
         return new ZooKeeperNodeStatus(running, mode, zxid, status.Connections.Select(c => c.Address).ToList(), learners);
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        var r = await CallAsync("Health.Check", o => health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest(), o), CallTimeout, cancellationToken).ConfigureAwait(false);
+        if (r.Status != Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving)
+        {
+            throw new AgentCallException(Address, "Health.Check", $"the agent reports {r.Status} (its state directory is not writable; see /readyz on its monitoring port)");
+        }
     }
 
     public async Task<DataDirState> InspectDataDirAsync(CancellationToken cancellationToken)

@@ -11,5 +11,9 @@ public sealed class GrpcHostAgentFactory(MigrationPlan plan, Func<string, Channe
     private readonly AgentRetryPolicy _retry = retry ?? new AgentRetryPolicy();
 
     public IHostAgent Get(string address) =>
-        _agents.GetOrAdd(address, a => new GrpcHostAgent(a, new Agent.V1.Agent.AgentClient(channelFor(a)), plan, _retry));
+        _agents.GetOrAdd(address, a =>
+        {
+            var channel = channelFor(a);
+            return new GrpcHostAgent(a, new Agent.V1.Agent.AgentClient(channel), new Grpc.Health.V1.Health.HealthClient(channel), plan, _retry);
+        });
 }

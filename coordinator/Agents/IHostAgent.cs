@@ -40,6 +40,9 @@ public interface IHostAgent
 
     Task<AgentDescription> DescribeAsync(CancellationToken cancellationToken);
 
+    /// <summary>A cheap liveness call (gRPC health): the agent answers and can persist its records.</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+
     Task AcquireLeaseAsync(OperationContext operation, string holder, TimeSpan duration, CancellationToken cancellationToken);
 
     Task ReleaseLeaseAsync(OperationContext operation, CancellationToken cancellationToken);

@@ -15,7 +15,7 @@ internal static class AgentReachability
         {
             try
             {
-                await services.Agents.Get(address).DescribeAsync(cancellationToken).ConfigureAwait(false);
+                await services.Agents.Get(address).PingAsync(cancellationToken).ConfigureAwait(false);
                 return null;
             }
             catch (AgentCallException e)

@@ -13,7 +13,7 @@ internal sealed class CutStep : MigrationStep
 
     public override IReadOnlyList<string> Actions => ["isolate each destination node from every source host (INPUT -s and OUTPUT -d, tcp-reset)"];
 
-    public override IReadOnlyList<string> ChecksAfter => ["from each destination node, every source client, quorum and election port is refused", "snapshot of the chroot on the source right after the cut"];
+    public override IReadOnlyList<string> ChecksAfter => ["from each destination node, every source client, quorum and election port is refused"];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
@@ -38,11 +38,5 @@ internal sealed class CutStep : MigrationStep
         }
 
         context.Info("cut proved: every source port refused from every destination node");
-
-        // What the source held of the chroot when Kafka left it: the destination must hold all of it.
-        var snapshot = await context.Inspector.SnapshotAsync(plan.Source, plan.Chroot, cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(context.SideFile("source-chroot-at-cut.json"),
-            System.Text.Json.JsonSerializer.Serialize(snapshot, Journal.JournalJson.Options), cancellationToken).ConfigureAwait(false);
-        await context.ObserveAsync("source-chroot", new { count = snapshot.Nodes.Count, persistent = snapshot.PersistentCount, digest = snapshot.Digest }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -34,7 +34,7 @@ internal sealed class ElectDestinationStep : MigrationStep
         "read each node's last zxid and currentEpoch from its data dir (txn logs, snapshots and epoch files, through the agent)",
         "write the destination-only zoo.cfg (destination voters, no peerType) on each node",
         "start the first wave by barrier: every node at the highest zxid and at most Q−1 others (no quorum without a node at the highest zxid)",
-        "once a safe leader leads the first wave, start the second wave by barrier; record the skews",
+        "once a safe leader leads the first wave, snapshot the source's chroot (static since the cut), then start the second wave by barrier; record the skews",
     ];
 
     public override IReadOnlyList<string> ChecksAfter =>
@@ -50,18 +50,26 @@ internal sealed class ElectDestinationStep : MigrationStep
         if (previous is not null && await AlreadyElectedAsync(context, previous, cancellationToken).ConfigureAwait(false))
         {
             context.Info($"destination already elected leader {previous.Leader} in an earlier attempt; verified again");
+            await SourceChrootAtCut.EnsureAsync(context, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        // 1. Stop every destination node. Stopping is idempotent; nothing is lost by stopping a node that already ran.
-        await Task.WhenAll(plan.Destination.Select(d =>
-            context.Agent(d.Agent).ControlServiceAsync(context.Operation("stop", d.Host), "stop", cancellationToken))).ConfigureAwait(false);
-
-        // 2. Last zxid of each node, from disk.
+        // 1-3. On each node at once: stop it (idempotent: nothing is lost by stopping a node that already ran), read its
+        // last zxid from disk, write the destination-only config (no zxid needed for that, so no extra round).
+        var members = MemberSets.DestinationOnly(plan);
         var zxids = await Task.WhenAll(plan.Destination.Select(async d =>
         {
-            var dataDir = await context.Agent(d.Agent).InspectDataDirAsync(cancellationToken).ConfigureAwait(false);
+            var agent = context.Agent(d.Agent);
+            await agent.ControlServiceAsync(context.Operation("stop", d.Host), "stop", cancellationToken).ConfigureAwait(false);
+            var dataDir = await agent.InspectDataDirAsync(cancellationToken).ConfigureAwait(false);
             context.NodeState(d.ClientEndpoint, "stopped", dataDir.LastZxid);
+            var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
+            var target = ZooConfig.WithMembers(config.Content, members, observer: false);
+            if (config.Content != target)
+            {
+                await agent.WriteZooConfigAsync(context.Operation("write-config", d.Host), target, config.Sha256, cancellationToken).ConfigureAwait(false);
+            }
+
             return new NodeZxid(d.Id, dataDir.LastZxid, dataDir.CurrentEpoch);
         })).ConfigureAwait(false);
         var order = ElectionOrder.Decide(zxids);
@@ -75,19 +83,6 @@ internal sealed class ElectDestinationStep : MigrationStep
         await context.ObserveAsync("highest-zxid", highestEver, cancellationToken).ConfigureAwait(false);
         context.Info($"zxids on disk: {order.Describe()}; first wave {Ids(order.FirstWave)} (holding the highest: {Ids(order.SafeLeaders)}), second wave {Ids(order.SecondWave)}");
 
-        // 3. Destination-only config.
-        var members = MemberSets.DestinationOnly(plan);
-        await Task.WhenAll(plan.Destination.Select(async d =>
-        {
-            var agent = context.Agent(d.Agent);
-            var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
-            var target = ZooConfig.WithMembers(config.Content, members, observer: false);
-            if (config.Content != target)
-            {
-                await agent.WriteZooConfigAsync(context.Operation("write-config", d.Host), target, config.Sha256, cancellationToken).ConfigureAwait(false);
-            }
-        })).ConfigureAwait(false);
-
         // 4. The first wave together: it holds a quorum, and every quorum in it holds a node at the highest zxid.
         var started = context.Time.GetUtcNow();
         var fired = new Dictionary<string, BarrierFired>();
@@ -99,6 +94,9 @@ internal sealed class ElectDestinationStep : MigrationStep
             cancellationToken).ConfigureAwait(false);
         var elected = context.Time.GetUtcNow();
         context.Info($"leader {leader.Id} (held {Zxid.Format(order.HighestZxid)}) leads the first wave after {(elected - started).TotalSeconds:0.00} s");
+
+        // The destination serves again; what the source held of the chroot is read now, outside that window.
+        await SourceChrootAtCut.EnsureAsync(context, cancellationToken).ConfigureAwait(false);
 
         // 5. The second wave together; a leader already leads, so they can only join it.
         if (order.SecondWave.Count > 0)

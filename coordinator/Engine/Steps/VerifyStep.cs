@@ -101,7 +101,7 @@ internal sealed class VerifyStep : MigrationStep
 
     private static async Task<CheckResult> CheckChrootAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var path = context.SideFile("source-chroot-at-cut.json");
+        var path = context.SideFile(SourceChrootAtCut.FileName);
         if (!File.Exists(path))
         {
             return new("chroot-on-destination", false, "no snapshot of the source taken at the cut");

@@ -135,6 +135,26 @@ public sealed class MigrationEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_AgentUnreachable_NextStepStopsBeforeActingAndResumeCompletes()
+    {
+        using var harness = new EngineHarness(SamplePlans.Valid);
+        await Assert.ThrowsAsync<NotConfirmedException>(() => harness.RunAsync(confirm: false));
+        harness.World.Unreachable.Add("10.250.7.16:7443");
+
+        var error = await Assert.ThrowsAsync<StepFailedException>(() => harness.RunAsync());
+
+        Assert.Equal("point-of-no-return", error.Step);
+        Assert.Contains("10.250.7.16:7443", error.Message, StringComparison.Ordinal);
+        Assert.Contains("changed nothing", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(harness.World.Calls, c => c.StartsWith("isolate", StringComparison.Ordinal));
+
+        harness.World.Unreachable.Clear();
+        await harness.RunAsync();
+
+        Assert.True(harness.State.Completed);
+    }
+
+    [Fact]
     public async Task AbortAsync_BeforeThePointOfNoReturn_UndoesTheJoin()
     {
         using var harness = new EngineHarness(SamplePlans.Valid);

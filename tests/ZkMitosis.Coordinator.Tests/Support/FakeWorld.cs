@@ -43,6 +43,9 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     public long ControllerEpoch { get; set; } = 7;
     public int? DestinationLeader { get; private set; }
     public List<string> Truncated { get; } = [];
+
+    /// <summary>Agents that do not answer (their pings fail after the retries).</summary>
+    public HashSet<string> Unreachable { get; } = [];
     public List<string> Calls { get; } = [];
     public List<string> OperationIds { get; } = [];
 
@@ -217,6 +220,9 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
 
     public Task<AgentDescription> DescribeAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new AgentDescription(Host, Node is null ? "kafka" : "zookeeper", "1.0", "3.8.4", Node?.Spec.Id));
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        world.Unreachable.Contains(Address) ? throw new AgentCallException(Address, "Health.Check", "Unavailable: refused (after 5 attempts)") : Task.CompletedTask;
 
     public Task AcquireLeaseAsync(OperationContext operation, string holder, TimeSpan duration, CancellationToken cancellationToken)
     {
