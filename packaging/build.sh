@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds zkmitosis-agent and zkmitosis (the CLI) as .deb (dpkg-deb) and .rpm (rpmbuild) from self-contained linux-x64
-# publishes, into out/packages. The tree under packaging/zkmitosis-agent mirrors the installed filesystem.
+# Builds zkmitosis-agent and zkmitosis (the CLI) as .deb (dpkg-deb) and .rpm (rpmbuild) from linux-x64 publishes
+# (the agent Native AOT: one binary, ~30 MB resident; the CLI self-contained ReadyToRun), into out/packages. The tree under packaging/zkmitosis-agent mirrors the installed filesystem.
 # Checks lintian, rpmlint and systemd-analyze verify where installed; any error fails the build.
 #   packaging/build.sh [--skip-rpm] [--skip-checks] [--out DIR] [--agent-from-build DIR]
 # --agent-from-build DIR packages only the agent, from an existing framework-dependent build output (the agent's
@@ -28,9 +28,10 @@ done
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 mkdir -p "$OUT"
 
-publish() { # project output
-  dotnet publish "$1" -c Release -r linux-x64 --self-contained -nologo -v:quiet -clp:ErrorsOnly \
-    -p:PublishReadyToRun=true -p:DebugType=none -o "$2"
+publish() { # project output [extra properties]
+  local project=$1 output=$2; shift 2
+  dotnet publish "$project" -c Release -r linux-x64 --self-contained -nologo -v:quiet -clp:ErrorsOnly \
+    -p:DebugType=none -o "$output" "$@"
 }
 
 if [ -n "$FROM_BUILD" ]; then
@@ -39,9 +40,11 @@ if [ -n "$FROM_BUILD" ]; then
   mkdir -p "$WORK/publish"; cp -a "$FROM_BUILD" "$WORK/publish/agent"
   rm -f "$WORK/publish/agent/"*.xml
 else
-  say "publishing zkmitosis-agent and zkmitosis (self-contained linux-x64, ReadyToRun)"
-  publish agent/ZkMitosis.Agent.csproj "$WORK/publish/agent"
-  publish cli/ZkMitosis.Cli/ZkMitosis.Cli.csproj "$WORK/publish/cli"
+  say "publishing zkmitosis-agent (Native AOT, linux-x64) and zkmitosis (self-contained, ReadyToRun)"
+  command -v clang > /dev/null || { echo "build.sh: Native AOT needs clang and zlib1g-dev (./zkm package installs them)" >&2; exit 1; }
+  publish agent/ZkMitosis.Agent.csproj "$WORK/publish/agent" -p:PublishAot=true
+  rm -f "$WORK/publish/agent/"*.xml "$WORK/publish/agent/"*.staticwebassets.endpoints.json
+  publish cli/ZkMitosis.Cli/ZkMitosis.Cli.csproj "$WORK/publish/cli" -p:PublishReadyToRun=true
 fi
 
 docs() { # stage name

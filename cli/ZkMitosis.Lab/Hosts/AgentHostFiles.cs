@@ -76,7 +76,7 @@ public static class AgentHostFiles
         File.WriteAllText(layout.AgentConfig, Render(host, binaries, tls).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         ServiceEnvironment.Write(
             layout.ServiceEnvironment(HostLayout.AgentService),
-            [binaries.DotNet, binaries.RequireAgent(), "--config", layout.AgentConfig],
+            [.. binaries.AgentCommand(), "--config", layout.AgentConfig],
             match: layout.AgentConfig,
             logFile: layout.LogFile(HostLayout.AgentService),
             stopGraceSeconds: 5);

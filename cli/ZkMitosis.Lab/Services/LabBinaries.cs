@@ -2,7 +2,8 @@ namespace ZkMitosis.Lab.Services;
 
 /// <summary>
 /// Where the programs a lab host runs are: the dotnet host, the agent, the Kafka broker stand-in and the
-/// service script. Explicit paths win; then environment variables (<c>ZKM_AGENT_DLL</c>,
+/// service script. Explicit paths win; then environment variables (<c>ZKM_AGENT_DLL</c>, which may also name a
+/// published agent executable,
 /// <c>ZKM_STANDIN_DLL</c>); then this assembly's directory; then the source tree's build output.
 /// </summary>
 public sealed record LabBinaries(string DotNet, string? Agent, string? StandIn, string ServiceScript)
@@ -28,6 +29,16 @@ public sealed record LabBinaries(string DotNet, string? Agent, string? StandIn, 
 
     /// <summary>The agent's dll, or a clear error saying how to build it.</summary>
     public string RequireAgent() => Agent ?? throw new LabException($"the agent is not built: {AgentFileName} not found (dotnet build agent/ZkMitosis.Agent.csproj, or set ZKM_AGENT_DLL)");
+
+    /// <summary>
+    /// How to run the agent: <c>dotnet zkmitosis-agent.dll</c>, or a published executable (ZKM_AGENT_DLL may name the
+    /// Native AOT binary the packages ship, so the lab runs what production runs).
+    /// </summary>
+    public IReadOnlyList<string> AgentCommand()
+    {
+        var agent = RequireAgent();
+        return agent.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? [DotNet, agent] : [agent];
+    }
 
     /// <summary>The stand-in's dll, or a clear error saying how to build it.</summary>
     public string RequireStandIn() => StandIn ?? throw new LabException($"the Kafka broker stand-in is not built: {StandInFileName} not found (dotnet build cli/ZkMitosis.KafkaStandIn/ZkMitosis.KafkaStandIn.csproj, or set ZKM_STANDIN_DLL)");

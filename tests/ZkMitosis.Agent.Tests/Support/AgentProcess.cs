@@ -184,27 +184,34 @@ public sealed class AgentProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// A published agent executable to test instead of the build's dll (e.g. the Native AOT publish the packages
+    /// ship): <c>ZKM_AGENT_EXECUTABLE=/path/zkmitosis-agent dotnet test tests/ZkMitosis.Agent.Tests</c>.
+    /// </summary>
+    public static string? AgentExecutable => Environment.GetEnvironmentVariable("ZKM_AGENT_EXECUTABLE") is { Length: > 0 } path ? path : null;
+
     private static Process Launch(string configPath, string? networkNamespace)
     {
-        var startInfo = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
+        var command = AgentExecutable is { } executable ? new List<string> { executable } : ["dotnet", AgentDll];
+        command.AddRange(["--config", configPath]);
+        if (networkNamespace is not null)
+        {
+            // ip netns exec execs the command: the pid we hold is the agent's own.
+            command.InsertRange(0, ["ip", "netns", "exec", networkNamespace]);
+        }
+
+        var startInfo = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (networkNamespace is not null)
+        foreach (var argument in command.Skip(1))
         {
-            // ip netns exec execs the command: the pid we hold is the agent's own.
-            foreach (var argument in new[] { "netns", "exec", networkNamespace, "dotnet" })
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
+            startInfo.ArgumentList.Add(argument);
         }
 
-        startInfo.ArgumentList.Add(AgentDll);
-        startInfo.ArgumentList.Add("--config");
-        startInfo.ArgumentList.Add(configPath);
-        return Process.Start(startInfo) ?? throw new InvalidOperationException("could not start dotnet");
+        return Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {command[0]}");
     }
 
     private void Watch()
