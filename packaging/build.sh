@@ -60,7 +60,7 @@ docs() { # stage name
 normalize_modes() { # libdir
   find "$1" -type d -exec chmod 0755 {} +
   find "$1" -type f -exec chmod 0644 {} +
-  for exe in "$1"/zkmitosis-agent "$1"/zkmitosis "$1"/createdump; do [ -f "$exe" ] && chmod 0755 "$exe"; done
+  for exe in "$1"/zkmitosis-agent "$1"/zkmitosis "$1"/createdump "$1"/lab-service.sh; do [ -f "$exe" ] && chmod 0755 "$exe"; done
   return 0
 }
 
@@ -120,7 +120,7 @@ say "building .deb packages"
 deb zkmitosis-agent "$AGENT" "ZkMitosis node agent for ZooKeeper and Kafka hosts" \
   "The node-resident agent of ZkMitosis: a gRPC service over mutual TLS that reads and writes zoo.cfg, myid and Kafka's server.properties, reads the last zxid from ZooKeeper's data dir, starts and stops services, and cuts or heals the host's network with iptables or nftables, so a coordinator can move a ZooKeeper tenant to a dedicated ensemble." \
   "iptables | nftables"
-[ -n "$FROM_BUILD" ] || deb zkmitosis "$CLI" "ZkMitosis coordinator command line" \
+[ -n "$FROM_BUILD" ] || deb zkmitosis "$CLI" "coordinator command line to move a ZooKeeper tenant to its own ensemble" \
   "The zkmitosis command: plans and runs migrations of a ZooKeeper tenant (Kafka under its chroot) from a shared ensemble to a dedicated one, and offers zk, copy, smoketest, stress, certs and agent tools." ""
 
 # ---- rpm -------------------------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ systemctl enable zkmitosis-agent.service >/dev/null 2>&1 || :
 if [ \$1 -eq 0 ]; then systemctl disable --now zkmitosis-agent.service >/dev/null 2>&1 || :; fi
 %postun
 systemctl daemon-reload >/dev/null 2>&1 || :"
-  rpm_build zkmitosis "$CLI" "ZkMitosis coordinator command line" \
+  rpm_build zkmitosis "$CLI" "coordinator command line to move a ZooKeeper tenant to its own ensemble" \
     "The zkmitosis command: plans and runs migrations of a ZooKeeper tenant from a shared ensemble to a dedicated one." \
     "/usr/lib/zkmitosis
 /usr/bin/zkmitosis
