@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # zkmitosis lab service control: start, stop, kill, restart or report one service on one lab host.
 # It plays the part systemd plays on a real host (systemd is not PID 1 here), for the agent's `command`
 # service backend and for `zkmitosis lab`.

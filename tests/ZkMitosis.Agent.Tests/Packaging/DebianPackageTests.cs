@@ -21,7 +21,8 @@ public sealed class DebianPackageTests
         var root = RepositoryRoot();
         using var directory = new TestDirectory("zkat-pkg");
         var packages = Path.Combine(directory.Path, "packages");
-        await NetworkNamespaces.RunAsync("bash", Path.Combine(root, "packaging", "build.sh"), "--agent-from-build", AgentBuildDirectory(root), "--out", packages);
+        // Packaging compresses the whole build output: give it time on a loaded machine.
+        await NetworkNamespaces.RunAsync(TimeSpan.FromMinutes(3), "bash", Path.Combine(root, "packaging", "build.sh"), "--agent-from-build", AgentBuildDirectory(root), "--out", packages);
         var deb = Directory.GetFiles(packages, $"{Package}_*_amd64.deb").Single();
 
         Assert.False(IsInstalled(), $"{Package} is already installed on this machine; the test would remove it");

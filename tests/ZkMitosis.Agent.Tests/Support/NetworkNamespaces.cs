@@ -147,7 +147,10 @@ public sealed partial class NetworkNamespaces : IAsyncDisposable
         }
     }
 
-    public static async Task<string> RunAsync(params string[] command)
+    public static Task<string> RunAsync(params string[] command) => RunAsync(TimeSpan.FromSeconds(30), command);
+
+    /// <summary>Runs <paramref name="command"/>; kills it (by its pid) and fails naming it if it outlasts <paramref name="timeout"/>.</summary>
+    public static async Task<string> RunAsync(TimeSpan timeout, params string[] command)
     {
         var startInfo = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in command[1..])
@@ -158,8 +161,17 @@ public sealed partial class NetworkNamespaces : IAsyncDisposable
         using var process = Process.Start(startInfo)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{string.Join(' ', command)}' did not finish within {timeout.TotalSeconds:0} s");
+        }
+
         return process.ExitCode == 0
             ? await output.ConfigureAwait(false)
             : throw new InvalidOperationException($"'{string.Join(' ', command)}' exited with {process.ExitCode}: {await error.ConfigureAwait(false)}");
