@@ -98,7 +98,7 @@ internal static class CopyBenchmark
     private static async Task<Row> MeasureAsync(string cli, ReadPath readPath, bool acls, string source, string target)
     {
         string[] args = ["copy", "--source", source, "--target", target, "--read-path", readPath.ToString(), "--json", .. acls ? Array.Empty<string>() : ["--no-acls"]];
-        var (exit, output, peakRssKb) = await RunCliAsync(cli, args);
+        var (exit, output, peakRssKb, cpuSeconds) = await RunCliAsync(cli, args);
         if (exit != 0)
         {
             throw new InvalidOperationException($"zkmitosis copy exited {exit}: {output}");
@@ -107,20 +107,20 @@ internal static class CopyBenchmark
         using var summary = JsonDocument.Parse(output);
         var nodes = summary.RootElement.GetProperty("sourceNodes").GetInt64();
         var seconds = TimeSpan.Parse(summary.RootElement.GetProperty("elapsed").GetString()!, CultureInfo.InvariantCulture).TotalSeconds;
-        return new Row(readPath, acls, nodes, seconds, peakRssKb / 1024.0);
+        return new Row(readPath, acls, nodes, seconds, peakRssKb / 1024.0, cpuSeconds);
     }
 
     private static async Task VerifyAsync(string cli, string source, string target)
     {
-        var (exit, output, _) = await RunCliAsync(cli, "diff", "--source", source, "--target", target, "--json");
+        var (exit, output, _, _) = await RunCliAsync(cli, "diff", "--source", source, "--target", target, "--json");
         if (exit != 0)
         {
             throw new InvalidOperationException($"the copy is not equal to its source (zkmitosis diff exited {exit}): {output[..Math.Min(2000, output.Length)]}");
         }
     }
 
-    /// <summary>Runs the CLI and samples its peak resident set (VmHWM) until it exits.</summary>
-    private static async Task<(int Exit, string Output, long PeakRssKb)> RunCliAsync(string cli, params string[] args)
+    /// <summary>Runs the CLI and samples its peak resident set (VmHWM) and its CPU time (user + system) until it exits.</summary>
+    private static async Task<(int Exit, string Output, long PeakRssKb, double CpuSeconds)> RunCliAsync(string cli, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(cli);
@@ -133,16 +133,33 @@ internal static class CopyBenchmark
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         long peak = 0;
+        double cpu = 0;
         while (!process.HasExited)
         {
             peak = Math.Max(peak, ReadPeakRssKb(process.Id));
+            cpu = Math.Max(cpu, ReadCpuSeconds(process.Id));
             await Task.Delay(20);
         }
 
         await process.WaitForExitAsync();
         var text = await output;
         var errors = await error;
-        return (process.ExitCode, process.ExitCode == 0 ? text : text + errors, peak);
+        return (process.ExitCode, process.ExitCode == 0 ? text : text + errors, peak, cpu);
+    }
+
+    /// <summary>utime + stime of <paramref name="pid"/> from /proc/PID/stat (clock ticks of 1/100 s), 0 once it is gone.</summary>
+    private static double ReadCpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
     }
 
     private static long ReadPeakRssKb(int pid)
@@ -162,11 +179,11 @@ internal static class CopyBenchmark
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Source: a Kafka-shaped tree of {created:N0} znodes (topics of {KafkaShapedTree.PartitionsPerTopic} partitions with state, topic configs; about 100 bytes each), copied by the `zkmitosis copy` process (its own JVM-free .NET process; RSS sampled from /proc every 20 ms) to an empty path on a second standalone server on the same machine. Every copy is then checked equal by `zkmitosis diff`.\n\n");
-        text.Append("| read path | znodes | seconds | znodes/s | target znodes/s | peak RSS MB | RSS target MB |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        text.Append("| read path | znodes | seconds | znodes/s | target znodes/s | copier CPU s | peak RSS MB | RSS target MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var row in rows)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {row.ReadPath}{(row.Acls ? " + getACL" : " --no-acls")} | {row.Nodes:N0} | {row.Seconds:0.00} | {row.PerSecond:N0} | {row.TargetPerSecond:N0}{(row.RateMet ? string.Empty : " **(missed)**")} | {row.PeakRssMb:0} | {RssTargetMb:0}{(row.RssMet ? string.Empty : " **(missed)**")} |\n");
+                $"| {row.ReadPath}{(row.Acls ? " + getACL" : " --no-acls")} | {row.Nodes:N0} | {row.Seconds:0.00} | {row.PerSecond:N0} | {row.TargetPerSecond:N0}{(row.RateMet ? string.Empty : " **(missed)**")} | {row.CpuSeconds:0.0} | {row.PeakRssMb:0} | {RssTargetMb:0}{(row.RssMet ? string.Empty : " **(missed)**")} |\n");
         }
 
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
@@ -217,7 +234,7 @@ internal static class CopyBenchmark
         throw new FileNotFoundException($"zkmitosis.dll ({configuration}) not found: build the solution first (./zkm bench builds it)");
     }
 
-    private sealed record Row(ReadPath ReadPath, bool Acls, long Nodes, double Seconds, double PeakRssMb)
+    private sealed record Row(ReadPath ReadPath, bool Acls, long Nodes, double Seconds, double PeakRssMb, double CpuSeconds)
     {
         public double PerSecond => Nodes / Math.Max(Seconds, 1e-9);
 

@@ -14,8 +14,8 @@ public sealed record NodeZxid(int ServerId, long Zxid, long CurrentEpoch = -1)
 
 /// <summary>
 /// The order in which to start the destination nodes so that no node behind another can lead: a quorum-count
-/// fence. The first wave holds every node at the highest zxid plus at most Q−1 others (Q the destination's
-/// quorum). A leader needs Q votes, so at least one vote must come from a node at the highest zxid, and such a
+/// fence. The first wave is a quorum (Q nodes) led by the nodes at the highest zxid, so at most Q−1 of them
+/// are behind. A leader needs Q votes, so at least one vote must come from a node at the highest zxid, and such a
 /// node only votes for a proposal that beats its own (epoch, zxid, id): never for a node behind it. The second
 /// wave starts once a safe leader leads, and can only join it.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed record NodeZxid(int ServerId, long Zxid, long CurrentEpoch = -1)
 /// two others are already a quorum, and under load they agreed on each other within ZooKeeper's 200 ms finalize
 /// wait before the highest node's vote reached them (seen in CI: leader 5 at 0x…1aa7 while node 6 held 0x…1c1c).
 /// </remarks>
-/// <param name="FirstWave">Started together by barrier: the safe nodes and at most Q−1 others.</param>
+/// <param name="FirstWave">Started together by barrier: Q nodes, the highest first (so at most Q−1 behind).</param>
 /// <param name="SecondWave">Started together by barrier once the first wave has a safe leader.</param>
 /// <param name="HighestZxid">The highest zxid any destination node holds: the new leader's log must reach it.</param>
 /// <param name="Zxids">Every node's zxid on disk.</param>
@@ -51,11 +51,11 @@ public sealed record ElectionOrder(IReadOnlyList<int> FirstWave, IReadOnlyList<i
         var lowestSafeEpoch = safe.Min(z => z.VoteEpoch);
 
         // A node behind may share the first wave only if no safe node would vote for it: its vote epoch must not
-        // exceed a safe node's (the epoch is compared before the zxid). The most up-to-date go first, so the second
-        // wave has the least to sync.
+        // exceed a safe node's (the epoch is compared before the zxid). The first wave is just a quorum, the most
+        // up-to-date first: fewer JVMs starting at once on the hosts' CPUs, the least for the second wave to sync.
         var behind = zxids.Where(z => z.Zxid < highest && z.VoteEpoch <= lowestSafeEpoch)
-            .OrderByDescending(z => z.Zxid).ThenByDescending(z => z.ServerId).Take(quorum - 1).ToList();
-        var firstWave = safe.Concat(behind).Select(z => z.ServerId).Order().ToList();
+            .OrderByDescending(z => z.Zxid).ThenByDescending(z => z.ServerId).Take(quorum - 1);
+        var firstWave = safe.OrderByDescending(z => z.ServerId).Concat(behind).Take(quorum).Select(z => z.ServerId).Order().ToList();
         var order = new ElectionOrder(firstWave, zxids.Select(z => z.ServerId).Except(firstWave).Order().ToList(), highest, zxids.ToList());
         if (firstWave.Count < quorum)
         {

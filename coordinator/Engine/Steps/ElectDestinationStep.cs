@@ -33,7 +33,7 @@ internal sealed class ElectDestinationStep : MigrationStep
         "stop every destination node",
         "read each node's last zxid and currentEpoch from its data dir (txn logs, snapshots and epoch files, through the agent)",
         "write the destination-only zoo.cfg (destination voters, no peerType) on each node",
-        "start the first wave by barrier: every node at the highest zxid and at most Q−1 others (no quorum without a node at the highest zxid)",
+        "start the first wave by barrier: a quorum led by the nodes at the highest zxid, so at most Q−1 behind (no quorum without a node at the highest zxid)",
         "once a safe leader leads the first wave, snapshot the source's chroot (static since the cut), then start the second wave by barrier; record the skews",
     ];
 
@@ -161,7 +161,7 @@ internal sealed class ElectDestinationStep : MigrationStep
 }
 
 /// <summary>What the election did, for the journal and the report.</summary>
-/// <param name="FirstWave">The nodes started first, together: those at the highest zxid and at most Q−1 others.</param>
+/// <param name="FirstWave">The nodes started first, together: a quorum led by those at the highest zxid.</param>
 /// <param name="SecondWave">The nodes started once the first wave had its leader.</param>
 /// <param name="HighestZxid">The highest zxid on disk before the election.</param>
 /// <param name="Zxids">Each node's zxid on disk, by server id.</param>
