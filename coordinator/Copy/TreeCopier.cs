@@ -103,7 +103,14 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
     }
 
     private bool WantTarget(Znode node) =>
-        options.Delete || options.ModifiedSince is not { } since || node.Stat.Mtime >= since;
+        options.Delete || options.ModifiedSince is not { } since || node.Stat.Mtime >= since || AclEverChanged(node);
+
+    /// <summary>
+    /// setACL does not move mtime, so a catch-up copy also compares the nodes whose ACL was ever set after their
+    /// creation (aversion above 0: few, in practice). A node never setACL'd still has the ACL it was created with,
+    /// which the copy that created its target wrote.
+    /// </summary>
+    private bool AclEverChanged(Znode node) => options.CopyAcls && node.Stat.Aversion > 0;
 
     private async Task VisitAsync(TreeWalker walker, NodePair pair, CancellationToken cancellationToken)
     {
@@ -140,6 +147,12 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
 
         if (options.ModifiedSince is { } since && node.Stat.Mtime < since)
         {
+            if (AclEverChanged(node) && pair.Target is { } older && !AclEquals(node.Acl, older.Acl))
+            {
+                UpdateAcl(pair, node, cancellationToken);
+                return;
+            }
+
             _skippedOlder++;
             return;
         }
@@ -162,18 +175,23 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         if (!AclEquals(node.Acl, current.Acl))
         {
             changed = true;
-            _aclUpdated++;
-            onAction?.Invoke(new CopyAction(CopyActionKind.SetAcl, pair.TargetPath, string.Join(',', node.Acl.Select(a => $"{a.Scheme}:{a.Id}:{a.Permissions}"))));
-            if (!options.DryRun)
-            {
-                // setACL has no multi op; it is sent on the same session, so it still follows earlier batches.
-                _aclWrites.Add(SetAclAsync(pair.TargetPath, node.Acl, cancellationToken));
-            }
+            UpdateAcl(pair, node, cancellationToken);
         }
 
         if (!changed)
         {
             _unchanged++;
+        }
+    }
+
+    private void UpdateAcl(NodePair pair, Znode node, CancellationToken cancellationToken)
+    {
+        _aclUpdated++;
+        onAction?.Invoke(new CopyAction(CopyActionKind.SetAcl, pair.TargetPath, string.Join(',', node.Acl.Select(a => $"{a.Scheme}:{a.Id}:{a.Permissions}"))));
+        if (!options.DryRun)
+        {
+            // setACL has no multi op; it is sent on the same session, so it still follows earlier batches.
+            _aclWrites.Add(SetAclAsync(pair.TargetPath, node.Acl, cancellationToken));
         }
     }
 

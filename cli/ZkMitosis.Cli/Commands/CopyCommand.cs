@@ -15,7 +15,7 @@ internal static class CopyCommand
     {
         var source = new Option<string>("--source") { Description = "HOST:PORT[,…]/PATH to copy from", Required = true };
         var target = new Option<string>("--target") { Description = "HOST:PORT[,…]/PATH to copy to", Required = true };
-        var mtime = new Option<string?>("--mtime") { Description = "only write znodes modified at or after T (ms since the epoch, or an ISO 8601 time); the run prints the T for the next run" };
+        var mtime = new Option<string?>("--mtime") { Description = "only write znodes modified at or after T (ms since the epoch, or an ISO 8601 time), and ACLs set since (setACL leaves mtime alone); the run prints the T for the next run" };
         var delete = new Option<bool>("--delete") { Description = "delete target znodes the source does not have" };
         var faithful = new Option<bool>("--faithful") { Description = "also reproduce data versions and sequential counters (what Kafka relies on)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "print what would change; write nothing" };

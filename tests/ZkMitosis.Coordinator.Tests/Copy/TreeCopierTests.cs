@@ -90,6 +90,29 @@ public sealed class TreeCopierTests(StandaloneZooKeeperFixture server) : IClassF
     }
 
     [Fact]
+    public async Task CopyAsync_ModifiedSince_CopiesAnAclChangeThatLeftMtimeAlone()
+    {
+        var root = UniqueRoot("mtacl");
+        await CreateAsync(_client, root + "/src/a", "a");
+        await CreateAsync(_client, root + "/src/b", "b");
+        var first = await TreeCopier.CopyAsync(Options(root + "/src", root + "/dst"));
+        await Task.Delay(20);
+        await CreateAsync(_client, root + "/src/later", "l");
+        var since = (await _client.ExistsAsync(root + "/src/later"))!.Mtime;
+        IReadOnlyList<ZooKeeperAcl> readOnly = [new ZooKeeperAcl(ZooKeeperPermissions.Read | ZooKeeperPermissions.Admin, "world", "anyone")];
+        var mtime = (await _client.ExistsAsync(root + "/src/a"))!.Mtime;
+        await _client.SetAclAsync(root + "/src/a", readOnly);
+        Assert.Equal(mtime, (await _client.ExistsAsync(root + "/src/a"))!.Mtime);
+
+        var catchUp = await TreeCopier.CopyAsync(Options(root + "/src", root + "/dst") with { ModifiedSince = since });
+
+        Assert.Equal(1, catchUp.AclUpdated);
+        Assert.Equal(1, catchUp.Created);
+        Assert.Equal(readOnly, (await _client.GetAclAsync(root + "/dst/a")).Acl);
+        Assert.True(first.Created >= 2);
+    }
+
+    [Fact]
     public async Task CopyAsync_ModifiedSinceEqualToAnMtime_IsInclusive()
     {
         var root = UniqueRoot("incl");
