@@ -87,9 +87,9 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
         return CallAsync("ResetDataDir", o => client.ResetDataDirAsync(request, o), CallTimeout, cancellationToken);
     }
 
-    public async Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken, bool untilElectionPort = false)
+    public async Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken)
     {
-        var request = ControlRequest(action, untilElectionPort);
+        var request = ControlRequest(action);
         request.Context = Context(operation);
         var r = await CallAsync($"ControlService({action})", o => client.ControlServiceAsync(request, o), plan.Timeouts.ServerStart + CallTimeout, cancellationToken).ConfigureAwait(false);
         return new ServiceState(r.State == Agent.V1.ServiceState.Running, r.Pids.Count > 0 ? r.Pids[0] : null, r.StateReachedAt?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow);
@@ -97,7 +97,7 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
 
     public Task ArmBarrierAsync(OperationContext operation, string barrierId, string action, CancellationToken cancellationToken)
     {
-        var request = new ArmBarrierRequest { Context = Context(operation), BarrierId = barrierId, Action = new BarrierAction { ControlService = ControlRequest(action, false) } };
+        var request = new ArmBarrierRequest { Context = Context(operation), BarrierId = barrierId, Action = new BarrierAction { ControlService = ControlRequest(action) } };
         return CallAsync("ArmBarrier", o => client.ArmBarrierAsync(request, o), CallTimeout, cancellationToken);
     }
 
@@ -155,7 +155,7 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
             new SetKafkaZookeeperConnectRequest { Context = Context(operation), ZookeeperConnect = connect, ExpectedSha256 = current.File?.Sha256 ?? "*" }, o), CallTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private ControlServiceRequest ControlRequest(string action, bool untilElectionPort) => new()
+    private ControlServiceRequest ControlRequest(string action) => new()
     {
         Action = action switch
         {
@@ -165,7 +165,7 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
             _ => throw new ArgumentException($"unknown service action '{action}'", nameof(action)),
         },
         Timeout = Duration.FromTimeSpan(plan.Timeouts.ServerStart),
-        Ready = untilElectionPort ? ReadyCondition.ElectionPort : ReadyCondition.Process,
+        Ready = ReadyCondition.Process,
     };
 
     private static MutationContext Context(OperationContext operation) => new() { PlanId = operation.PlanId, OperationId = Truncate(operation.OperationId) };

@@ -60,11 +60,8 @@ public interface IHostAgent
     /// <summary>Empties the data directory; the agent refuses unless the service is stopped and the host is a destination.</summary>
     Task ResetDataDirAsync(OperationContext operation, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// start | stop | restart the host's service (ZooKeeper or Kafka), waiting until it is reached; with
-    /// <paramref name="untilElectionPort"/> a ZooKeeper start returns once its election port accepts connections.
-    /// </summary>
-    Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken, bool untilElectionPort = false);
+    /// <summary>start | stop | restart the host's service (ZooKeeper or Kafka), waiting until its process state is reached.</summary>
+    Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken);
 
     /// <summary>Prepares <paramref name="action"/> (start) so that <see cref="FireBarrierAsync"/> does it at once.</summary>
     Task ArmBarrierAsync(OperationContext operation, string barrierId, string action, CancellationToken cancellationToken);

@@ -9,9 +9,8 @@ namespace ZkMitosis.Coordinator.Engine.Steps;
 /// <summary>
 /// Step 6, the heart: the destination elects its own leader without losing a write. Stop every destination
 /// node, read each one's last zxid from disk, write the destination-only config, then start the nodes in two
-/// waves behind a quorum-count fence (<see cref="ElectionOrder"/>): the nodes at the highest zxid with at most
-/// Q−1 others first, together by barrier, so no quorum can form without a node at the highest zxid; the rest
-/// together once a safe leader leads. Any other leader stops the migration, loudly, with the zxids.
+/// waves behind a quorum-count fence (<see cref="ElectionOrder"/>): first a quorum led by the nodes at the highest
+/// zxid, together by barrier, so no quorum can form without one of them; the rest together once a safe leader leads. Any other leader stops the migration, loudly, with the zxids.
 /// </summary>
 /// <remarks>
 /// DESIGN.md's ordering (the highest alone, wait until it listens, then all others together) lets the others form
@@ -24,7 +23,7 @@ internal sealed class ElectDestinationStep : MigrationStep
 
     public override string Id => StepId;
 
-    public override string Title => "Elect the destination: stop, read zxids on disk, start the highest with Q−1 others, then the rest";
+    public override string Title => "Elect the destination: stop, read zxids on disk, start a quorum led by the highest, then the rest";
 
     public override IReadOnlyList<string> ChecksBefore => ["the cut holds (destination cannot reach the source)"];
 

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using ZkMitosis.Testing;
 
 namespace ZkMitosis.Cli.Tests.Commands;
 
-public sealed class ZkCommandTests(StandaloneServerFixture server) : IClassFixture<StandaloneServerFixture>
+public sealed class ZkCommandTests(StandaloneZooKeeperFixture server) : IClassFixture<StandaloneZooKeeperFixture>
 {
     private static string Root(string name) => $"/{name}-{Guid.NewGuid():N}"[..(name.Length + 10)];
 

@@ -1,5 +1,5 @@
 using ZkMitosis.Coordinator.Copy;
-using ZkMitosis.Coordinator.Tests.Stress;
+using ZkMitosis.Testing;
 using ZkMitosis.ZooKeeper;
 using static ZkMitosis.Coordinator.Tests.Copy.CopyTestTree;
 

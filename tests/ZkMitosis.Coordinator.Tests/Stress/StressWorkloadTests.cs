@@ -1,4 +1,5 @@
 using ZkMitosis.Coordinator.Stress;
+using ZkMitosis.Testing;
 using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Coordinator.Tests.Stress;

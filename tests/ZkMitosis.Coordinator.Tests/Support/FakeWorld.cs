@@ -305,7 +305,7 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
         return Task.CompletedTask;
     }
 
-    public Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken, bool untilElectionPort = false)
+    public Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken)
     {
         world.Record($"{action} {Host}", operation);
         if (Broker is { } broker)

@@ -1,5 +1,4 @@
 using ZkMitosis.KafkaStandIn;
-using ZkMitosis.Lab.Hosts;
 using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Lab.Tests.KafkaStandIn;
@@ -19,13 +18,13 @@ public sealed class KafkaBrokerStandInTests : IClassFixture<StandInLabFixture>
     public async Task StandIn_ItsZooKeeperServerKilled_ReconnectsInSameSessionWithoutExpiry()
     {
         var statePath = _lab.Host("kafka1").Layout.StandInState;
-        var before = await WaitForAsync(statePath, s => s.Registered && s.ConnectedServer is not null);
+        var before = await StandInState.WaitForAsync(statePath, s => s.Registered && s.ConnectedServer is not null);
         var victim = _lab.Hosts.Single(h => before.ConnectedServer == $"{h.Address}:{h.ClientPort}");
         try
         {
             await _lab.KillAsync(victim.Name);
 
-            var after = await WaitForAsync(statePath, s => s.ConnectedServer is not null && s.ConnectedServer != before.ConnectedServer && s.LastAcknowledgedSerial > before.LastAcknowledgedSerial + 5);
+            var after = await StandInState.WaitForAsync(statePath, s => s.ConnectedServer is not null && s.ConnectedServer != before.ConnectedServer && s.LastAcknowledgedSerial > before.LastAcknowledgedSerial + 5);
 
             Assert.Equal(before.SessionId, after.SessionId);
             Assert.Equal(0, after.SessionExpiries);
@@ -47,7 +46,7 @@ public sealed class KafkaBrokerStandInTests : IClassFixture<StandInLabFixture>
     [Fact]
     public async Task StandIn_AsController_KeepsPartitionStateCurrentAndWritesAcknowledgedSerials()
     {
-        var state = await WaitForAsync(_lab.Host("kafka1").Layout.StandInState, s => s.IsController && s.LastAcknowledgedSerial >= 3);
+        var state = await StandInState.WaitForAsync(_lab.Host("kafka1").Layout.StandInState, s => s.IsController && s.LastAcknowledgedSerial >= 3);
         await using var client = await ZooKeeperClient.ConnectAsync(_lab.SourceConnectString + _lab.Manifest.Chroot);
 
         var controller = await client.GetDataAsync("/controller");
@@ -65,7 +64,7 @@ public sealed class KafkaBrokerStandInTests : IClassFixture<StandInLabFixture>
     [Fact]
     public async Task TenantWriter_Running_EveryAcknowledgedWriteIsOnTheSource()
     {
-        var state = await WaitForAsync(_lab.Host("tenant").Layout.TenantState, s => s.LastAcknowledgedSerial >= 5);
+        var state = await StandInState.WaitForAsync(_lab.Host("tenant").Layout.TenantState, s => s.LastAcknowledgedSerial >= 5);
         await using var client = await ZooKeeperClient.ConnectAsync(_lab.SourceConnectString);
 
         var children = (await client.GetChildrenAsync("/other/writes")).Children.ToHashSet(StringComparer.Ordinal);
@@ -76,21 +75,5 @@ public sealed class KafkaBrokerStandInTests : IClassFixture<StandInLabFixture>
         }
 
         Assert.Equal(0, state.SessionExpiries);
-    }
-
-    private static async Task<StandInStateSnapshot> WaitForAsync(string path, Func<StandInStateSnapshot, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            var state = StandInStateReader.TryRead(path);
-            if (state is not null && condition(state))
-            {
-                return state;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"stand-in state at {path} did not reach the expected condition within {Timeout.TotalSeconds:0} s; last: {state}");
-            await Task.Delay(100);
-        }
     }
 }

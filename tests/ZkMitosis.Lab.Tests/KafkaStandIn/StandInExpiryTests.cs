@@ -1,4 +1,3 @@
-using ZkMitosis.Lab.Hosts;
 using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Lab.Tests.KafkaStandIn;
@@ -16,7 +15,7 @@ public sealed class StandInExpiryTests
         var spec = await LabTestSpecs.CreateAsync(source: 1, destination: 1, brokers: 1, populate: true) with { BrokerSessionTimeoutMs = 3000 };
         await using var lab = await LabCluster.UpAsync(spec);
         var statePath = lab.Host("kafka1").Layout.StandInState;
-        var before = await WaitForAsync(statePath, s => s.Registered && s.LastAcknowledgedSerial > 0);
+        var before = await StandInState.WaitForAsync(statePath, s => s.Registered && s.LastAcknowledgedSerial > 0);
 
         await lab.PartitionAsync("kafka1", ["zk1"]);
         await using (var observer = await ZooKeeperClient.ConnectAsync(lab.SourceConnectString + lab.Manifest.Chroot))
@@ -31,33 +30,17 @@ public sealed class StandInExpiryTests
         }
 
         await lab.HealAsync("kafka1");
-        var after = await WaitForAsync(statePath, s => s.Registered && s.SessionExpiries == 1 && s.SessionId != before.SessionId);
+        var after = await StandInState.WaitForAsync(statePath, s => s.Registered && s.SessionExpiries == 1 && s.SessionId != before.SessionId);
 
         Assert.NotEqual(before.BrokerEpoch, after.BrokerEpoch);
         await using var client = await ZooKeeperClient.ConnectAsync(lab.SourceConnectString + lab.Manifest.Chroot);
         var registration = await client.ExistsAsync("/brokers/ids/1");
         Assert.NotNull(registration);
         Assert.Equal(after.BrokerEpoch, registration.Czxid);
-        var acknowledged = await WaitForAsync(statePath, s => s.LastAcknowledgedSerial > after.LastAcknowledgedSerial + 2);
+        var acknowledged = await StandInState.WaitForAsync(statePath, s => s.LastAcknowledgedSerial > after.LastAcknowledgedSerial + 2);
         for (var serial = 1L; serial <= acknowledged.LastAcknowledgedSerial; serial++)
         {
             Assert.NotNull(await client.ExistsAsync(ZkMitosis.KafkaStandIn.KafkaBrokerStandIn.WritePathPrefix(1) + serial.ToString("D10", System.Globalization.CultureInfo.InvariantCulture)));
-        }
-    }
-
-    private static async Task<StandInStateSnapshot> WaitForAsync(string path, Func<StandInStateSnapshot, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            var state = StandInStateReader.TryRead(path);
-            if (state is not null && condition(state))
-            {
-                return state;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"stand-in state at {path} did not reach the expected condition within {Timeout.TotalSeconds:0} s; last: {state}");
-            await Task.Delay(100);
         }
     }
 }

@@ -1,9 +1,9 @@
-using ZkMitosis.Testing;
+using Xunit;
 
-namespace ZkMitosis.Cli.Tests.Commands;
+namespace ZkMitosis.Testing;
 
-/// <summary>One real standalone ZooKeeper server for a test class.</summary>
-public sealed class StandaloneServerFixture : IAsyncLifetime
+/// <summary>One real standalone ZooKeeper server shared by a test class (an xUnit class fixture); each test works under its own path.</summary>
+public sealed class StandaloneZooKeeperFixture : IAsyncLifetime
 {
     private ZooKeeperEnsemble? _server;
 
