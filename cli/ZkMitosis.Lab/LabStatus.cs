@@ -94,7 +94,8 @@ public static class LabStatus
 
         if (host.AgentPort > 0)
         {
-            var listening = await CanConnectAsync(host.Address, host.AgentPort, cancellationToken).ConfigureAwait(false);
+            // A refused connection answers at once; only a loaded machine needs the longer bound.
+            var listening = await LabWait.CanConnectAsync(host.Address, host.AgentPort, cancellationToken, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             var (described, problem) = listening
                 ? await LabAgents.DescribeAsync(lab.Manifest, host, TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false)
                 : (null, "not listening");
@@ -126,22 +127,6 @@ public static class LabStatus
         }
 
         return status;
-    }
-
-    private static async Task<bool> CanConnectAsync(string address, int port, CancellationToken cancellationToken)
-    {
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
-        try
-        {
-            await socket.ConnectAsync(address, port, timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
-        {
-            return false;
-        }
     }
 }
 

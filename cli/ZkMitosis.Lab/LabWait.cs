@@ -21,14 +21,14 @@ internal static class LabWait
         }
     }
 
-    public static async Task<bool> CanConnectAsync(string address, int port, CancellationToken cancellationToken)
+    public static async Task<bool> CanConnectAsync(string address, int port, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(1));
         try
         {
-            await socket.ConnectAsync(address, port, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(address, port, deadline.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
