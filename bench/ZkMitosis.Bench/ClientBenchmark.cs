@@ -121,6 +121,7 @@ internal static class ClientBenchmark
             Directory = Path.Combine(workDirectory, name),
             ClientPort = port,
             JvmHeap = "1g",
+            ProductionJvm = true,
         });
         server.Start();
         await server.WaitUntilServingAsync(TimeSpan.FromSeconds(60));

@@ -204,6 +204,7 @@ internal static class CopyBenchmark
             Directory = directory,
             ClientPort = FreePort(),
             JvmHeap = heap,
+            ProductionJvm = true,
             ExtraOptions = new Dictionary<string, string> { ["maxClientCnxns"] = "0" },
         });
         server.Start();

@@ -48,6 +48,13 @@ public sealed record ZooKeeperServerConfig
     /// <summary>JVM heap; small so six servers fit comfortably on a 2-core test machine.</summary>
     public string JvmHeap { get; init; } = "256m";
 
+    /// <summary>
+    /// Run the JVM as production does (the full tiered JIT, the default collector) instead of the quick-start
+    /// settings the tests and the lab use (C1 only, serial GC: a server serves in well under a second but tops
+    /// out far below its real throughput). Benchmarks that measure throughput against the server set this.
+    /// </summary>
+    public bool ProductionJvm { get; init; }
+
     /// <summary>Where zoo.cfg lives; default <c>Directory/conf</c> (the lab uses a host's <c>etc/zookeeper</c>).</summary>
     public string ConfDirectory
     {
