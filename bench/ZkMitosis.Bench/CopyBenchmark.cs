@@ -33,7 +33,7 @@ internal static class CopyBenchmark
             return 2;
         }
 
-        var cli = FindCli();
+        var cli = CliLocator.FindCliDll();
         var work = Path.Combine(Path.GetTempPath(), $"zkm-bench-copy-{Guid.NewGuid():N}"[..24]);
         var heap = million ? "3g" : "1g";
         await using var source = StartServer(Path.Combine(work, "source"), heap);
@@ -218,21 +218,6 @@ internal static class CopyBenchmark
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindCli()
-    {
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "cli", "ZkMitosis.Cli", "bin", configuration, "net10.0", "zkmitosis.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"zkmitosis.dll ({configuration}) not found: build the solution first (./zkm bench builds it)");
     }
 
     private sealed record Row(ReadPath ReadPath, bool Acls, long Nodes, double Seconds, double PeakRssMb, double CpuSeconds)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using ZkMitosis.Cli.Commands.Tools;
 using ZkMitosis.Coordinator.Stress;
@@ -46,6 +47,14 @@ internal static class StressCommand
                 WriteInterval = TimeSpan.FromMilliseconds(parseResult.GetValue(interval)),
                 SessionTimeout = TimeSpan.FromMilliseconds(parseResult.GetValue(sessionTimeout)),
             };
+            // systemd, timeout(1) and kill stop with SIGTERM: treat it as Ctrl-C, so that the result is still saved.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
+            cancellationToken = stop.Token;
             var workload = await StressWorkload.StartAsync(options, cancellationToken);
             await using (workload)
             {

@@ -66,6 +66,9 @@ public sealed class ZooKeeperServerProcess : IAsyncDisposable
         $"-Xmx{config.JvmHeap}",
         .. config.ProductionJvm ? Array.Empty<string>() : QuickStartJvmOptions,
         "-Dzookeeper.admin.enableServer=" + (config.AdminServerPort is null ? "false" : "true"),
+        // slf4j-simple prints no time by default; a log without times cannot be laid beside a migration's journal.
+        "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
         "-cp", ZooKeeperInstallation.ClassPath(config.ConfDirectory),
         "org.apache.zookeeper.server.quorum.QuorumPeerMain",
         config.ConfigPath,

@@ -45,13 +45,13 @@ running_pid() {
   echo "$pid"
 }
 
-wait_gone() { # pid, tenths of a second
+wait_gone() { # pid, tenths of a second; polled every 20 ms, so a stop returns soon after the process ends
   local i=0
-  while [ $i -lt "$2" ]; do
+  while [ $i -lt $(($2 * 5)) ]; do
     local state
     state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 0
     [ -n "$state" ] && [ "$state" != "Z" ] || return 0
-    sleep 0.1; i=$((i + 1))
+    sleep 0.02; i=$((i + 1))
   done
   return 1
 }

@@ -27,13 +27,14 @@ internal static class ClusterQueries
 
     /// <summary>
     /// The destination nodes that joined have reached the joint leader's zxid (read first): every destination
-    /// node as an observer (observer strategy), or every joiner as a follower (participant strategy).
+    /// node as an observer (observer strategy), or every joiner as a follower (participant strategy); with
+    /// <paramref name="only"/>, just that one.
     /// </summary>
-    public static async Task<bool> ObserversCaughtUpAsync(StepContext context, CancellationToken cancellationToken)
+    public static async Task<bool> ObserversCaughtUpAsync(StepContext context, CancellationToken cancellationToken, ServerSpec? only = null)
     {
         var plan = context.Plan;
         var participant = plan.Strategy == Plans.MigrationStrategy.Participant;
-        var joined = participant ? plan.Destination.Where(d => plan.Joiners.Contains(d.Id)).ToList() : plan.Destination;
+        IReadOnlyList<ServerSpec> joined = only is not null ? [only] : participant ? plan.Destination.Where(d => plan.Joiners.Contains(d.Id)).ToList() : plan.Destination;
         var voters = participant ? plan.Source.Concat(joined).ToList() : plan.Source;
         var observedVoters = await ObserveAllAsync(context, voters, cancellationToken).ConfigureAwait(false);
         if (SingleLeader(observedVoters) is not { } leader)

@@ -15,7 +15,7 @@ internal sealed class JoinObserversStep : MigrationStep
     [
         "write zoo.cfg on each destination node: source voters + destination observers, peerType=observer (the source's own files are not touched)",
         "write myid",
-        "start ZooKeeper on each destination node",
+        "start ZooKeeper on each destination node, one at a time, each once the one before has caught up",
     ];
 
     public override IReadOnlyList<string> ChecksAfter => ["every destination node is an observer whose zxid reached the source leader's"];
@@ -24,7 +24,10 @@ internal sealed class JoinObserversStep : MigrationStep
     {
         var plan = context.Plan;
         var members = MemberSets.ObserverJoin(plan);
-        await Task.WhenAll(plan.Destination.Select(async d =>
+        // One at a time: the source leader streams a whole snapshot to each joining observer while serving its own
+        // clients, so one sync at a time keeps the source's latency at one snapshot's worth (ZooKeeper's own
+        // learner.maxConcurrentSnapSyncs exists for the same reason). It costs seconds, outside any window.
+        foreach (var d in plan.Destination)
         {
             var agent = context.Agent(d.Agent);
             var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
@@ -49,9 +52,12 @@ internal sealed class JoinObserversStep : MigrationStep
                 await agent.ControlServiceAsync(context.Operation("start", d.Host), "start", cancellationToken).ConfigureAwait(false);
                 context.Info($"started as observer", d.ClientEndpoint);
             }
-        })).ConfigureAwait(false);
 
-        await context.WaitUntilAsync("every destination node to be an observer caught up with the source leader", plan.Timeouts.ServerStart + plan.Timeouts.CatchUp,
+            await context.WaitUntilAsync($"{d.ClientEndpoint} to be an observer caught up with the source leader", plan.Timeouts.ServerStart + plan.Timeouts.CatchUp,
+                ct => ClusterQueries.ObserversCaughtUpAsync(context, ct, only: d), cancellationToken).ConfigureAwait(false);
+        }
+
+        await context.WaitUntilAsync("every destination node to be an observer caught up with the source leader", plan.Timeouts.CatchUp,
             ct => ClusterQueries.ObserversCaughtUpAsync(context, ct), cancellationToken).ConfigureAwait(false);
         context.Info("destination observers caught up");
     }

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
+using ZkMitosis.Coordinator.Stress;
+using ZkMitosis.Lab.Servers;
 using ZkMitosis.Testing;
 
 namespace ZkMitosis.Cli.Tests.Commands;
@@ -91,6 +94,41 @@ public sealed class ToolCommandTests(StandaloneZooKeeperFixture server) : IClass
         }
         finally
         {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task StressRun_StoppedBySigterm_SavesItsResultAndExitsZero()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"stress-{Guid.NewGuid():N}.json");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "zkmitosis.dll"), "stress", "run", "--connect", server.ConnectString, "--sessions", "2", "--interval-ms", "10", "--output", file, "--json" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var writing = await process.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Contains("sessions writing under", writing, StringComparison.Ordinal);
+            await Task.Delay(500);
+
+            Assert.True(ProcessSignals.Send(process.Id, ProcessSignals.SigTerm));
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(0, process.ExitCode);
+            var result = StressJson.DeserializeResult(await File.ReadAllTextAsync(file));
+            Assert.True(result.AcknowledgedWrites > 0, await stdout);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
             File.Delete(file);
         }
     }
