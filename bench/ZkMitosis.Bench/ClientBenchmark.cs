@@ -39,11 +39,16 @@ internal static class ClientBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = 5.0;
+        var warmUp = 15.0;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds" && i + 1 < args.Length)
             {
                 seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+            else if (args[i] == "--server-warmup" && i + 1 < args.Length)
+            {
+                warmUp = double.Parse(args[++i], CultureInfo.InvariantCulture);
             }
         }
 
@@ -52,7 +57,7 @@ internal static class ClientBenchmark
         try
         {
             Console.WriteLine($"ZkMitosis.ZooKeeper: {seconds:0.#} s per measurement");
-            var ours = await WithServerAsync(workDirectory, "ours", connect => MeasureOursAsync(connect, seconds));
+            var ours = await WithServerAsync(workDirectory, "ours", warmUp, (connect, pid) => MeasureOursAsync(connect, pid, seconds));
             Print(ours);
             Console.WriteLine("Java client (zookeeper.jar):");
             IReadOnlyDictionary<string, double>? java = null;
@@ -60,7 +65,7 @@ internal static class ClientBenchmark
             try
             {
                 var classes = CompileJavaBaseline(workDirectory);
-                java = await WithServerAsync(workDirectory, "java", connect => RunJavaBaselineAsync(classes, connect, seconds));
+                java = await WithServerAsync(workDirectory, "java", warmUp, (connect, _) => RunJavaBaselineAsync(classes, connect, seconds));
                 Print(java);
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
@@ -69,7 +74,7 @@ internal static class ClientBenchmark
                 Console.Error.WriteLine($"Java baseline failed: {e.Message}");
             }
 
-            BenchmarkReport.WriteSection("client", "ZooKeeper client", Render(ours, java, javaProblem, seconds));
+            BenchmarkReport.WriteSection("client", "ZooKeeper client", Render(ours, java, javaProblem, seconds, warmUp));
             return 0;
         }
         finally
@@ -83,21 +88,22 @@ internal static class ClientBenchmark
         foreach (var (name, value) in results.Where(r => !r.Key.Contains('.', StringComparison.Ordinal)))
         {
             var cpu = results.TryGetValue(name + ".cpu", out var c) ? $"{c,8:0.00} µs client CPU per op" : "";
+            cpu += results.TryGetValue(name + ".server", out var sc) ? $", {sc:0.00} µs server CPU per op" : "";
             Console.WriteLine($"  {Descriptions[name],-62} {value,12:N0} {cpu}");
         }
     }
 
-    private static string Render(IReadOnlyDictionary<string, double> ours, IReadOnlyDictionary<string, double>? java, string? javaProblem, double seconds)
+    private static string Render(IReadOnlyDictionary<string, double> ours, IReadOnlyDictionary<string, double>? java, string? javaProblem, double seconds, double warmUp)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Each client on a fresh local standalone ZooKeeper 3.8 (Debian package, 1 GiB heap), {seconds:0.#} s per measurement after a 1 s warm-up; the Java client is Debian's `zookeeper.jar` driven by `bench/java/ClientBaseline.java`, measured in the same run. Load average at the start: {LoadAverage()} (the machine's 2 cores are shared; throughput is bounded by the server JVM on the same cores, so the client CPU per operation is the steadier comparison).\n\n");
-        text.Append("| measurement | ZkMitosis.ZooKeeper | Java client | ratio | target | client CPU µs/op (ours / Java) |\n|---|---:|---:|---:|---:|---:|\n");
+        text.Append(CultureInfo.InvariantCulture, $"Each client on a fresh local standalone ZooKeeper 3.8 (Debian package, 1 GiB heap, the JVM's default JIT and collector), warmed up by {warmUp:0} s of the same load from our client before either client measures (a server's JIT takes that long to settle, and production servers are warm), then {seconds:0.#} s per measurement after a 1 s client warm-up; the Java client is Debian's `zookeeper.jar` driven by `bench/java/ClientBaseline.java`, measured in the same run. Load average at the start: {LoadAverage()} (the machine's 2 cores are shared; throughput is bounded by the server JVM on the same cores, so the client CPU per operation is the steadier comparison).\n\n");
+        text.Append("| measurement | ZkMitosis.ZooKeeper | Java client | ratio | target | client CPU µs/op (ours / Java) | server CPU µs/op (ours) | server ceiling (2 cores ÷ server CPU) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var (name, value) in ours.Where(r => !r.Key.Contains('.', StringComparison.Ordinal)))
         {
             var javaValue = java is not null && java.TryGetValue(name, out var j) ? j : (double?)null;
             var ourCpu = ours.TryGetValue(name + ".cpu", out var oc) ? oc.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
             var javaCpu = java is not null && java.TryGetValue(name + ".cpu", out var jc) ? jc.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
-            text.Append(CultureInfo.InvariantCulture, $"| {Descriptions[name]} | {value:N0} | {(javaValue is null ? "n/a" : javaValue.Value.ToString("N0", CultureInfo.InvariantCulture))} | {(javaValue is null ? "n/a" : (value / javaValue.Value).ToString("0.00", CultureInfo.InvariantCulture) + "×")} | ≥ {Targets[name]:N0} {(value >= Targets[name] ? "✅" : "❌")} | {ourCpu} / {javaCpu} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {Descriptions[name]} | {value:N0} | {(javaValue is null ? "n/a" : javaValue.Value.ToString("N0", CultureInfo.InvariantCulture))} | {(javaValue is null ? "n/a" : (value / javaValue.Value).ToString("0.00", CultureInfo.InvariantCulture) + "×")} | ≥ {Targets[name]:N0} {(value >= Targets[name] ? "✅" : "❌")} | {ourCpu} / {javaCpu} | {ServerColumns(ours, name)} |\n");
         }
 
         if (ours.TryGetValue("getData.perSend", out var perSend) && ours.TryGetValue("getData.perReceive", out var perReceive))
@@ -113,7 +119,7 @@ internal static class ClientBenchmark
         return text.ToString();
     }
 
-    private static async Task<T> WithServerAsync<T>(string workDirectory, string name, Func<string, Task<T>> run)
+    private static async Task<T> WithServerAsync<T>(string workDirectory, string name, double warmUpSeconds, Func<string, int, Task<T>> run)
     {
         var port = FreePort();
         await using var server = new ZooKeeperServerProcess(new ZooKeeperServerConfig
@@ -125,13 +131,32 @@ internal static class ClientBenchmark
         });
         server.Start();
         await server.WaitUntilServingAsync(TimeSpan.FromSeconds(60));
-        return await run($"127.0.0.1:{port}");
+        var connect = $"127.0.0.1:{port}";
+        await WarmUpServerAsync(connect, warmUpSeconds);
+        return await run(connect, server.Pid);
     }
 
     private static TimeSpan CpuTime()
     {
         using var self = Process.GetCurrentProcess();
         return self.TotalProcessorTime;
+    }
+
+    /// <summary>
+    /// The server JVM's CPU per operation during our measurement, and the rate two cores would allow the server
+    /// alone if the client cost nothing: the ceiling any client can reach on this machine.
+    /// </summary>
+    private static string ServerColumns(IReadOnlyDictionary<string, double> ours, string name) =>
+        ours.TryGetValue(name + ".server", out var server) && server > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{server:0.00} | {Environment.ProcessorCount * 1_000_000 / server:N0}")
+            : "n/a | n/a";
+
+    /// <summary>User + system CPU of the server JVM so far (from /proc, in clock ticks of 10 ms).</summary>
+    private static TimeSpan ServerCpu(int pid)
+    {
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
     private static string LoadAverage() =>
@@ -144,7 +169,30 @@ internal static class ClientBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<IReadOnlyDictionary<string, double>> MeasureOursAsync(string connect, double seconds)
+    /// <summary>The three loads in turn, under their own path, so that the server's JIT has compiled their paths.</summary>
+    private static async Task WarmUpServerAsync(string connect, double seconds)
+    {
+        if (seconds <= 0)
+        {
+            return;
+        }
+
+        Console.WriteLine($"  warming the server up for {seconds:0} s");
+        await using var client = await ZooKeeperClient.ConnectAsync(connect, new ZooKeeperClientOptions
+        {
+            SessionTimeout = TimeSpan.FromSeconds(30),
+            RequestTimeout = TimeSpan.FromSeconds(60),
+        });
+        const string root = "/warm-up";
+        await client.CreateAsync(root, default);
+        await client.CreateAsync(root + "/get", new byte[16]);
+        await client.CreateAsync(root + "/c", default);
+        await GetDataAsync(client, root + "/get", seconds / 2);
+        var (_, created) = await MultiCreateAsync(client, root + "/c", seconds / 4);
+        await MultiReadAsync(client, root + "/c", created, seconds / 4);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, double>> MeasureOursAsync(string connect, int serverPid, double seconds)
     {
         await using var client = await ZooKeeperClient.ConnectAsync(connect, new ZooKeeperClientOptions
         {
@@ -158,19 +206,25 @@ internal static class ClientBenchmark
         await GetDataAsync(client, root + "/get", 1.0);
         var results = new Dictionary<string, double>(StringComparer.Ordinal);
         var cpu = CpuTime();
+        var serverCpu = ServerCpu(serverPid);
         var (sends, receives, requests) = (ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Sends, ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Receives, ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Requests);
         results["getData"] = await GetDataAsync(client, root + "/get", seconds);
         results["getData.perSend"] = (ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Requests - requests) / (double)(ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Sends - sends);
         results["getData.perReceive"] = (ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Requests - requests) / (double)(ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Receives - receives);
         Console.WriteLine($"  getData batching: {results["getData.perSend"]:0.0} requests per send, {results["getData.perReceive"]:0.0} replies per receive");
         results["getData.cpu"] = (CpuTime() - cpu).TotalMicroseconds / (results["getData"] * seconds);
+        results["getData.server"] = (ServerCpu(serverPid) - serverCpu).TotalMicroseconds / (results["getData"] * seconds);
         cpu = CpuTime();
+        serverCpu = ServerCpu(serverPid);
         var (createRate, created) = await MultiCreateAsync(client, root + "/c", seconds);
         results["multiCreate"] = createRate;
         results["multiCreate.cpu"] = (CpuTime() - cpu).TotalMicroseconds / created;
+        results["multiCreate.server"] = (ServerCpu(serverPid) - serverCpu).TotalMicroseconds / created;
         cpu = CpuTime();
+        serverCpu = ServerCpu(serverPid);
         results["multiRead"] = await MultiReadAsync(client, root + "/c", created, seconds);
         results["multiRead.cpu"] = (CpuTime() - cpu).TotalMicroseconds / (results["multiRead"] * seconds);
+        results["multiRead.server"] = (ServerCpu(serverPid) - serverCpu).TotalMicroseconds / (results["multiRead"] * seconds);
         return results;
     }
 

@@ -33,7 +33,6 @@ internal static class CopyBenchmark
             return 2;
         }
 
-        var cli = CliLocator.FindCliDll();
         var work = Path.Combine(Path.GetTempPath(), $"zkm-bench-copy-{Guid.NewGuid():N}"[..24]);
         var heap = million ? "3g" : "1g";
         await using var source = StartServer(Path.Combine(work, "source"), heap);
@@ -44,6 +43,7 @@ internal static class CopyBenchmark
             var sourceHosts = Hosts(source);
             var targetHosts = Hosts(target);
             var rows = new List<Row>();
+            var servers = (source.Pid, target.Pid);
             Console.WriteLine($"creating {znodes:N0} Kafka-shaped znodes on the source");
             long created;
             await using (var client = await ZooKeeperClient.ConnectAsync(sourceHosts))
@@ -51,12 +51,22 @@ internal static class CopyBenchmark
                 created = await KafkaShapedTree.CreateAsync(client, "/kafka", znodes);
             }
 
+            // Production servers are warm: their JIT has compiled the paths a copy drives. Two throw-away copies
+            // (every read path and request kind) warm both fresh servers before anything is timed.
+            Console.WriteLine("warming both servers up with two throw-away copies");
+            foreach (var (readPath, acls, path) in new[] { (ReadPath.MultiRead, true, "/warm-up-a"), (ReadPath.PerOp, false, "/warm-up-b") })
+            {
+                await MeasureAsync(servers, readPath, acls, $"{sourceHosts}/kafka", $"{targetHosts}{path}");
+                await DeleteAsync(targetHosts, path);
+            }
+
             foreach (var (readPath, acls) in new[] { (ReadPath.MultiRead, true), (ReadPath.PerOp, true), (ReadPath.MultiRead, false), (ReadPath.PerOp, false) })
             {
                 var targetPath = $"/kafka-{readPath.ToString().ToLowerInvariant()}{(acls ? string.Empty : "-noacl")}";
                 Console.WriteLine($"copying with {readPath}{(acls ? string.Empty : " --no-acls")}");
-                var row = await MeasureAsync(cli, readPath, acls, $"{sourceHosts}/kafka", $"{targetHosts}{targetPath}");
-                await VerifyAsync(cli, $"{sourceHosts}/kafka", $"{targetHosts}{targetPath}");
+                var row = await MeasureAsync(servers, readPath, acls, $"{sourceHosts}/kafka", $"{targetHosts}{targetPath}");
+                await VerifyAsync($"{sourceHosts}/kafka", $"{targetHosts}{targetPath}");
+                await DeleteAsync(targetHosts, targetPath);
                 rows.Add(row);
                 Console.WriteLine(row.Describe());
             }
@@ -70,7 +80,7 @@ internal static class CopyBenchmark
                     await KafkaShapedTree.CreateAsync(client, "/kafka-million", millionCount);
                 }
 
-                var row = await MeasureAsync(cli, ReadPath.MultiRead, true, $"{sourceHosts}/kafka-million", $"{targetHosts}/kafka-million");
+                var row = await MeasureAsync(servers, ReadPath.MultiRead, true, $"{sourceHosts}/kafka-million", $"{targetHosts}/kafka-million");
                 rows.Add(row);
                 Console.WriteLine(row.Describe());
             }
@@ -95,10 +105,11 @@ internal static class CopyBenchmark
         }
     }
 
-    private static async Task<Row> MeasureAsync(string cli, ReadPath readPath, bool acls, string source, string target)
+    private static async Task<Row> MeasureAsync((int Source, int Target) servers, ReadPath readPath, bool acls, string source, string target)
     {
+        var serversCpu = ReadCpuSeconds(servers.Source) + ReadCpuSeconds(servers.Target);
         string[] args = ["copy", "--source", source, "--target", target, "--read-path", readPath.ToString(), "--json", .. acls ? Array.Empty<string>() : ["--no-acls"]];
-        var (exit, output, peakRssKb, cpuSeconds) = await RunCliAsync(cli, args);
+        var (exit, output, peakRssKb, cpuSeconds) = await RunCliAsync(args);
         if (exit != 0)
         {
             throw new InvalidOperationException($"zkmitosis copy exited {exit}: {output}");
@@ -107,29 +118,33 @@ internal static class CopyBenchmark
         using var summary = JsonDocument.Parse(output);
         var nodes = summary.RootElement.GetProperty("sourceNodes").GetInt64();
         var seconds = TimeSpan.Parse(summary.RootElement.GetProperty("elapsed").GetString()!, CultureInfo.InvariantCulture).TotalSeconds;
-        return new Row(readPath, acls, nodes, seconds, peakRssKb / 1024.0, cpuSeconds);
+        serversCpu = ReadCpuSeconds(servers.Source) + ReadCpuSeconds(servers.Target) - serversCpu;
+        return new Row(readPath, acls, nodes, seconds, peakRssKb / 1024.0, cpuSeconds, serversCpu);
     }
 
-    private static async Task VerifyAsync(string cli, string source, string target)
+    private static async Task VerifyAsync(string source, string target)
     {
-        var (exit, output, _, _) = await RunCliAsync(cli, "diff", "--source", source, "--target", target, "--json");
+        var (exit, output, _, _) = await RunCliAsync("diff", "--source", source, "--target", target, "--json");
         if (exit != 0)
         {
             throw new InvalidOperationException($"the copy is not equal to its source (zkmitosis diff exited {exit}): {output[..Math.Min(2000, output.Length)]}");
         }
     }
 
-    /// <summary>Runs the CLI and samples its peak resident set (VmHWM) and its CPU time (user + system) until it exits.</summary>
-    private static async Task<(int Exit, string Output, long PeakRssKb, double CpuSeconds)> RunCliAsync(string cli, params string[] args)
+    /// <summary>Removes a copy from the target, so that every copy meets the same server (heap, tree size).</summary>
+    private static async Task DeleteAsync(string hosts, string path)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(cli);
-        foreach (var arg in args)
+        var (exit, output, _, _) = await RunCliAsync("zk", "--connect", hosts, "delete", "--recursive", path);
+        if (exit != 0)
         {
-            start.ArgumentList.Add(arg);
+            throw new InvalidOperationException($"could not delete {path} from the target: {output}");
         }
+    }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+    /// <summary>Runs the CLI and samples its peak resident set (VmHWM) and its CPU time (user + system) until it exits.</summary>
+    private static async Task<(int Exit, string Output, long PeakRssKb, double CpuSeconds)> RunCliAsync(params string[] args)
+    {
+        using var process = Process.Start(CliLocator.StartInfo(args)) ?? throw new InvalidOperationException("could not start zkmitosis");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         long peak = 0;
@@ -178,16 +193,16 @@ internal static class CopyBenchmark
     private static string Render(List<Row> rows, long created, bool million)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Source: a Kafka-shaped tree of {created:N0} znodes (topics of {KafkaShapedTree.PartitionsPerTopic} partitions with state, topic configs; about 100 bytes each), copied by the `zkmitosis copy` process (its own JVM-free .NET process; RSS sampled from /proc every 20 ms) to an empty path on a second standalone server on the same machine. Every copy is then checked equal by `zkmitosis diff`.\n\n");
-        text.Append("| read path | znodes | seconds | znodes/s | target znodes/s | copier CPU s | peak RSS MB | RSS target MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        text.Append(CultureInfo.InvariantCulture, $"Source: a Kafka-shaped tree of {created:N0} znodes (topics of {KafkaShapedTree.PartitionsPerTopic} partitions with state, topic configs; about 100 bytes each), copied by the `zkmitosis copy` process ({CliLocator.Form}; RSS sampled from /proc every 20 ms) to an empty path on a second standalone server on the same machine (production JVM settings). Both servers are warmed up first by two throw-away copies; every copy is checked equal by `zkmitosis diff`, then deleted.\n\n");
+        text.Append("| read path | znodes | seconds | znodes/s | target znodes/s | copier CPU s | both servers' CPU s | server ceiling znodes/s | peak RSS MB | RSS target MB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var row in rows)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {row.ReadPath}{(row.Acls ? " + getACL" : " --no-acls")} | {row.Nodes:N0} | {row.Seconds:0.00} | {row.PerSecond:N0} | {row.TargetPerSecond:N0}{(row.RateMet ? string.Empty : " **(missed)**")} | {row.CpuSeconds:0.0} | {row.PeakRssMb:0} | {RssTargetMb:0}{(row.RssMet ? string.Empty : " **(missed)**")} |\n");
+                $"| {row.ReadPath}{(row.Acls ? " + getACL" : " --no-acls")} | {row.Nodes:N0} | {row.Seconds:0.00} | {row.PerSecond:N0} | {row.TargetPerSecond:N0}{(row.RateMet ? string.Empty : " **(missed)**")} | {row.CpuSeconds:0.0} | {row.ServersCpuSeconds:0.0} | {row.ServerCeiling:N0} | {row.PeakRssMb:0} | {RssTargetMb:0}{(row.RssMet ? string.Empty : " **(missed)**")} |\n");
         }
 
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
-        text.Append(CultureInfo.InvariantCulture, $"\nLoad average (1 min) when the run ended: {load}. `getACL` has no multi form, so copying ACLs costs one single request per znode; `--no-acls` shows the copy without it.\n");
+        text.Append(CultureInfo.InvariantCulture, $"\nLoad average (1 min) when the run ended: {load}. `getACL` has no multi form, so copying ACLs costs one single request per znode; `--no-acls` shows the copy without it. The server ceiling is {Environment.ProcessorCount} cores divided by the CPU the source and target JVMs spent per znode in that copy: what the servers alone allow here, whatever the client.\n");
         text.Append("\nReference from the issue, measured on this machine: zkcopy (Java) about 1,700 znodes/s and 680 MB RSS for 100,000 znodes; the server ceiling with the official Java client about 72,000 znodes/s (multiRead + multi).\n");
         if (!million)
         {
@@ -220,8 +235,11 @@ internal static class CopyBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed record Row(ReadPath ReadPath, bool Acls, long Nodes, double Seconds, double PeakRssMb, double CpuSeconds)
+    private sealed record Row(ReadPath ReadPath, bool Acls, long Nodes, double Seconds, double PeakRssMb, double CpuSeconds, double ServersCpuSeconds)
     {
+        /// <summary>Znodes/s the two servers' own CPU per znode would allow on this machine's cores with a copier costing nothing.</summary>
+        public double ServerCeiling => Nodes * Environment.ProcessorCount / Math.Max(ServersCpuSeconds, 1e-9);
+
         public double PerSecond => Nodes / Math.Max(Seconds, 1e-9);
 
         public double TargetPerSecond => ReadPath == ReadPath.MultiRead ? MultiReadTarget : PerOpTarget;

@@ -67,12 +67,11 @@ internal static class MigrateBenchmark
             // The source with nothing migrating, then while migrating. The probes run in their own process, as a tenant's
             // application does: sharing the coordinator's
             // process would charge its start-up bursts (TLS to every agent, JIT) to the source.
-            var cli = CliLocator.FindCliDll();
-            await using var idleProbe = await StressProcess.StartAsync(cli, sourceHosts, "/bench-source-idle", 4, Path.Combine(directory.FullName, "source-idle.json"));
+            await using var idleProbe = await StressProcess.StartAsync(sourceHosts, "/bench-source-idle", 4, Path.Combine(directory.FullName, "source-idle.json"));
             await Task.Delay(idle);
             var idleResult = await idleProbe.StopAsync();
 
-            await using var sourceProbe = await StressProcess.StartAsync(cli, sourceHosts, "/bench-source", 4, Path.Combine(directory.FullName, "source-migrating.json"));
+            await using var sourceProbe = await StressProcess.StartAsync(sourceHosts, "/bench-source", 4, Path.Combine(directory.FullName, "source-migrating.json"));
             var tenant = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 8 }, CancellationToken.None);
             var switched = 0;
             var report = await MigrationRunner.RunAsync(text, new MigrationRunOptions

@@ -20,14 +20,9 @@ internal sealed class StressProcess : IAsyncDisposable
         _resultFile = resultFile;
     }
 
-    public static async Task<StressProcess> StartAsync(string cliDll, string connect, string basePath, int sessions, string resultFile)
+    public static async Task<StressProcess> StartAsync(string connect, string basePath, int sessions, string resultFile)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { cliDll, "stress", "run", "--connect", connect, "--base-path", basePath, "--sessions", sessions.ToString(System.Globalization.CultureInfo.InvariantCulture), "--output", resultFile, "--json" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = CliLocator.StartInfo(["stress", "run", "--connect", connect, "--base-path", basePath, "--sessions", sessions.ToString(System.Globalization.CultureInfo.InvariantCulture), "--output", resultFile, "--json"]);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start zkmitosis stress run");
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.ErrorDataReceived += (_, e) =>
