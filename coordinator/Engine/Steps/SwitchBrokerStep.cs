@@ -5,6 +5,8 @@ namespace ZkMitosis.Coordinator.Engine.Steps;
 /// <summary>Step 3, one broker: point it at the destination, restart it, wait until Kafka is whole again.</summary>
 internal sealed class SwitchBrokerStep(BrokerSpec broker) : MigrationStep
 {
+    private const string RestartedKey = "restarted";
+
     public override string Id => $"switch-broker-{broker.Id}";
 
     public override string Title => $"Kafka switch, broker {broker.Id}: zookeeper.connect → destination, restart, wait for registration";
@@ -20,10 +22,21 @@ internal sealed class SwitchBrokerStep(BrokerSpec broker) : MigrationStep
         var plan = context.Plan;
         var agent = context.Agent(broker.Agent);
         var current = await agent.GetKafkaZooKeeperConnectAsync(cancellationToken).ConfigureAwait(false);
-        if (!ConnectStrings.SameEnsemble(current, plan.DestinationConnect))
+        var switched = ConnectStrings.SameEnsemble(current, plan.DestinationConnect);
+
+        // The restart counts once the journal records it. A coordinator killed between the config write and that
+        // record may have left the broker stopped (the agent abandons a call whose caller is gone) or still running
+        // with the source loaded: resume restarts it again. At worst one more bounce of this broker, never a broker
+        // left down or on the old ensemble.
+        if (!switched || !context.Observed<bool>(Id, RestartedKey))
         {
-            await agent.SetKafkaZooKeeperConnectAsync(context.Operation("set-connect", broker.Host), plan.DestinationConnect, cancellationToken).ConfigureAwait(false);
+            if (!switched)
+            {
+                await agent.SetKafkaZooKeeperConnectAsync(context.Operation("set-connect", broker.Host), plan.DestinationConnect, cancellationToken).ConfigureAwait(false);
+            }
+
             await agent.ControlServiceAsync(context.Operation("restart", broker.Host), "restart", cancellationToken).ConfigureAwait(false);
+            await context.ObserveAsync(RestartedKey, true, cancellationToken).ConfigureAwait(false);
             context.Info($"broker {broker.Id} restarted with zookeeper.connect={plan.DestinationConnect}", broker.Host);
             await Task.Delay(plan.Intervals.BrokerRestartPause, context.Time, cancellationToken).ConfigureAwait(false);
         }

@@ -112,6 +112,23 @@ public sealed class MigrationEngineTests
     }
 
     [Fact]
+    public async Task Resume_BrokerLeftStoppedAfterItsConfigWasSwitched_RestartsItAndCompletes()
+    {
+        using var harness = new EngineHarness(SamplePlans.Valid);
+        harness.World.AbandonNextRestart.Add(2);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => harness.RunAsync());
+        Assert.False(harness.World.Brokers[2].Running);
+        Assert.Equal(harness.World.Plan.DestinationConnect, harness.World.Brokers[2].Connect);
+
+        await harness.RunAsync();
+
+        Assert.True(harness.State.Completed);
+        Assert.All(harness.World.Brokers.Values, b => Assert.True(b.Running));
+        Assert.Equal(1, harness.World.Brokers[2].Restarts);
+    }
+
+    [Fact]
     public async Task RunAsync_AlreadyCompleted_DoesNothing()
     {
         using var harness = new EngineHarness(SamplePlans.Valid);

@@ -52,6 +52,9 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     /// <summary>Throws once when a call named like this happens (e.g. "fire", "isolate").</summary>
     public HashSet<string> FailOnce { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Brokers whose next restart stops them and then fails, as when the agent abandons the call of a coordinator that died.</summary>
+    public HashSet<int> AbandonNextRestart { get; } = [];
+
     public IHostAgent Get(string address)
     {
         lock (_gate)
@@ -171,7 +174,7 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
             throw new InvalidOperationException("no server serving");
         }
 
-        var registered = Brokers.Values.ToDictionary(b => b.Spec.Id, b => new BrokerRegistration(b.Spec.Id, b.Czxid, b.Session));
+        var registered = Brokers.Values.Where(b => b.Running).ToDictionary(b => b.Spec.Id, b => new BrokerRegistration(b.Spec.Id, b.Czxid, b.Session));
         return Task.FromResult(new KafkaState(registered, ControllerEpoch, 1, [], 6));
     }
 
@@ -206,6 +209,7 @@ internal sealed class FakeBroker(BrokerSpec spec)
     public long Czxid { get; set; }
     public long Session { get; set; }
     public int Restarts { get; set; }
+    public bool Running { get; set; } = true;
 }
 
 internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
@@ -310,6 +314,13 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
         world.Record($"{action} {Host}", operation);
         if (Broker is { } broker)
         {
+            if (world.AbandonNextRestart.Remove(broker.Spec.Id))
+            {
+                broker.Running = false;
+                throw new AgentCallException(Address, "ControlService", "the call was abandoned after the stop");
+            }
+
+            broker.Running = action != "stop";
             broker.Restarts++;
             return Task.FromResult(new ServiceState(true, 1, DateTimeOffset.UtcNow));
         }
