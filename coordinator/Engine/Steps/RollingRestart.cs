@@ -13,7 +13,10 @@ internal static class RollingRestart
         var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
         var target = ZooConfig.WithMembers(config.Content, members, observer: false);
         var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
-        if (config.Content == target && status.Running)
+        // Resuming this step, a matching file proves the write, not the restart: a coordinator killed in between
+        // leaves the server running with its old members loaded. Only a journaled restart counts.
+        var restartJournaled = context.Attempt == 1 || context.Observed<bool>(context.StepId, RestartedKey(server));
+        if (config.Content == target && status.Running && restartJournaled)
         {
             return false;
         }
@@ -25,9 +28,12 @@ internal static class RollingRestart
 
         await agent.WriteMyIdAsync(context.Operation("write-myid", server.Host), server.Id, cancellationToken).ConfigureAwait(false);
         await agent.ControlServiceAsync(context.Operation("restart", server.Host), status.Running ? "restart" : "start", cancellationToken).ConfigureAwait(false);
+        await context.ObserveAsync(RestartedKey(server), true, cancellationToken).ConfigureAwait(false);
         context.Info($"restarted with {members.Count} members", server.ClientEndpoint);
         return true;
     }
+
+    private static string RestartedKey(ServerSpec server) => $"restarted-{server.Id}";
 
     /// <summary>Waits until <paramref name="servers"/> have one leader and everyone else follows with the leader's zxid or more.</summary>
     public static Task WaitSyncedAsync(StepContext context, IReadOnlyList<ServerSpec> servers, string what, CancellationToken cancellationToken) =>
