@@ -151,14 +151,6 @@ internal static class ClientBenchmark
             ? string.Create(CultureInfo.InvariantCulture, $"{server:0.00} | {Environment.ProcessorCount * 1_000_000 / server:N0}")
             : "n/a | n/a";
 
-    /// <summary>User + system CPU of the server JVM so far (from /proc, in clock ticks of 10 ms).</summary>
-    private static TimeSpan ServerCpu(int pid)
-    {
-        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromMilliseconds(ticks * 10);
-    }
-
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
@@ -167,6 +159,20 @@ internal static class ClientBenchmark
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A session with the loads' znodes under <paramref name="root"/>: ROOT/get (16 bytes) to read, ROOT/c to create under.</summary>
+    private static async Task<ZooKeeperClient> ConnectWithTreeAsync(string connect, string root)
+    {
+        var client = await ZooKeeperClient.ConnectAsync(connect, new ZooKeeperClientOptions
+        {
+            SessionTimeout = TimeSpan.FromSeconds(30),
+            RequestTimeout = TimeSpan.FromSeconds(60),
+        });
+        await client.CreateAsync(root, default);
+        await client.CreateAsync(root + "/get", new byte[16]);
+        await client.CreateAsync(root + "/c", default);
+        return client;
     }
 
     /// <summary>The three loads in turn, under their own path, so that the server's JIT has compiled their paths.</summary>
@@ -178,15 +184,8 @@ internal static class ClientBenchmark
         }
 
         Console.WriteLine($"  warming the server up for {seconds:0} s");
-        await using var client = await ZooKeeperClient.ConnectAsync(connect, new ZooKeeperClientOptions
-        {
-            SessionTimeout = TimeSpan.FromSeconds(30),
-            RequestTimeout = TimeSpan.FromSeconds(60),
-        });
         const string root = "/warm-up";
-        await client.CreateAsync(root, default);
-        await client.CreateAsync(root + "/get", new byte[16]);
-        await client.CreateAsync(root + "/c", default);
+        await using var client = await ConnectWithTreeAsync(connect, root);
         await GetDataAsync(client, root + "/get", seconds / 2);
         var (_, created) = await MultiCreateAsync(client, root + "/c", seconds / 4);
         await MultiReadAsync(client, root + "/c", created, seconds / 4);
@@ -194,37 +193,30 @@ internal static class ClientBenchmark
 
     private static async Task<IReadOnlyDictionary<string, double>> MeasureOursAsync(string connect, int serverPid, double seconds)
     {
-        await using var client = await ZooKeeperClient.ConnectAsync(connect, new ZooKeeperClientOptions
-        {
-            SessionTimeout = TimeSpan.FromSeconds(30),
-            RequestTimeout = TimeSpan.FromSeconds(60),
-        });
         const string root = "/dotnet-bench";
-        await client.CreateAsync(root, default);
-        await client.CreateAsync(root + "/get", new byte[16]);
-        await client.CreateAsync(root + "/c", default);
+        await using var client = await ConnectWithTreeAsync(connect, root);
         await GetDataAsync(client, root + "/get", 1.0);
         var results = new Dictionary<string, double>(StringComparer.Ordinal);
         var cpu = CpuTime();
-        var serverCpu = ServerCpu(serverPid);
+        var serverCpu = TimeSpan.FromSeconds(ProcessCpu.Seconds(serverPid));
         var (sends, receives, requests) = (ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Sends, ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Receives, ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Requests);
         results["getData"] = await GetDataAsync(client, root + "/get", seconds);
         results["getData.perSend"] = (ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Requests - requests) / (double)(ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Sends - sends);
         results["getData.perReceive"] = (ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Requests - requests) / (double)(ZkMitosis.ZooKeeper.Connection.ConnectionCounters.Receives - receives);
         Console.WriteLine($"  getData batching: {results["getData.perSend"]:0.0} requests per send, {results["getData.perReceive"]:0.0} replies per receive");
         results["getData.cpu"] = (CpuTime() - cpu).TotalMicroseconds / (results["getData"] * seconds);
-        results["getData.server"] = (ServerCpu(serverPid) - serverCpu).TotalMicroseconds / (results["getData"] * seconds);
+        results["getData.server"] = (TimeSpan.FromSeconds(ProcessCpu.Seconds(serverPid)) - serverCpu).TotalMicroseconds / (results["getData"] * seconds);
         cpu = CpuTime();
-        serverCpu = ServerCpu(serverPid);
+        serverCpu = TimeSpan.FromSeconds(ProcessCpu.Seconds(serverPid));
         var (createRate, created) = await MultiCreateAsync(client, root + "/c", seconds);
         results["multiCreate"] = createRate;
         results["multiCreate.cpu"] = (CpuTime() - cpu).TotalMicroseconds / created;
-        results["multiCreate.server"] = (ServerCpu(serverPid) - serverCpu).TotalMicroseconds / created;
+        results["multiCreate.server"] = (TimeSpan.FromSeconds(ProcessCpu.Seconds(serverPid)) - serverCpu).TotalMicroseconds / created;
         cpu = CpuTime();
-        serverCpu = ServerCpu(serverPid);
+        serverCpu = TimeSpan.FromSeconds(ProcessCpu.Seconds(serverPid));
         results["multiRead"] = await MultiReadAsync(client, root + "/c", created, seconds);
         results["multiRead.cpu"] = (CpuTime() - cpu).TotalMicroseconds / (results["multiRead"] * seconds);
-        results["multiRead.server"] = (ServerCpu(serverPid) - serverCpu).TotalMicroseconds / (results["multiRead"] * seconds);
+        results["multiRead.server"] = (TimeSpan.FromSeconds(ProcessCpu.Seconds(serverPid)) - serverCpu).TotalMicroseconds / (results["multiRead"] * seconds);
         return results;
     }
 

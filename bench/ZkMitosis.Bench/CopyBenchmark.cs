@@ -107,7 +107,7 @@ internal static class CopyBenchmark
 
     private static async Task<Row> MeasureAsync((int Source, int Target) servers, ReadPath readPath, bool acls, string source, string target)
     {
-        var serversCpu = ReadCpuSeconds(servers.Source) + ReadCpuSeconds(servers.Target);
+        var serversCpu = ProcessCpu.Seconds(servers.Source) + ProcessCpu.Seconds(servers.Target);
         string[] args = ["copy", "--source", source, "--target", target, "--read-path", readPath.ToString(), "--json", .. acls ? Array.Empty<string>() : ["--no-acls"]];
         var (exit, output, peakRssKb, cpuSeconds) = await RunCliAsync(args);
         if (exit != 0)
@@ -118,7 +118,7 @@ internal static class CopyBenchmark
         using var summary = JsonDocument.Parse(output);
         var nodes = summary.RootElement.GetProperty("sourceNodes").GetInt64();
         var seconds = TimeSpan.Parse(summary.RootElement.GetProperty("elapsed").GetString()!, CultureInfo.InvariantCulture).TotalSeconds;
-        serversCpu = ReadCpuSeconds(servers.Source) + ReadCpuSeconds(servers.Target) - serversCpu;
+        serversCpu = ProcessCpu.Seconds(servers.Source) + ProcessCpu.Seconds(servers.Target) - serversCpu;
         return new Row(readPath, acls, nodes, seconds, peakRssKb / 1024.0, cpuSeconds, serversCpu);
     }
 
@@ -152,7 +152,7 @@ internal static class CopyBenchmark
         while (!process.HasExited)
         {
             peak = Math.Max(peak, ReadPeakRssKb(process.Id));
-            cpu = Math.Max(cpu, ReadCpuSeconds(process.Id));
+            cpu = Math.Max(cpu, ProcessCpu.Seconds(process.Id));
             await Task.Delay(20);
         }
 
@@ -160,21 +160,6 @@ internal static class CopyBenchmark
         var text = await output;
         var errors = await error;
         return (process.ExitCode, process.ExitCode == 0 ? text : text + errors, peak, cpu);
-    }
-
-    /// <summary>utime + stime of <paramref name="pid"/> from /proc/PID/stat (clock ticks of 1/100 s), 0 once it is gone.</summary>
-    private static double ReadCpuSeconds(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-        }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
-        {
-            return 0;
-        }
     }
 
     private static long ReadPeakRssKb(int pid)

@@ -73,6 +73,21 @@ public sealed class StepContext(MigrationServices services, string stepId, int a
         return node is null ? default : node.Deserialize<T>(JournalJson.Options);
     }
 
+    /// <summary>
+    /// Whether this step journaled the restart named <paramref name="key"/> (<see cref="RestartJournaledAsync"/>). A
+    /// config file already as wanted proves only its write: a coordinator killed before the restart completed
+    /// leaves the service stopped (the agent abandons a call whose caller is gone) or running with the old file
+    /// loaded, so a resumed step restarts unless this says the restart was done.
+    /// </summary>
+    public bool RestartWasJournaled(string key) => Observed<bool>(StepId, key);
+
+    /// <summary>Has <paramref name="agent"/> do <paramref name="action"/> (restart or start) and journals it under <paramref name="key"/>.</summary>
+    public async Task RestartJournaledAsync(IHostAgent agent, string host, string action, string key, CancellationToken cancellationToken)
+    {
+        await agent.ControlServiceAsync(Operation("restart", host), action, cancellationToken).ConfigureAwait(false);
+        await ObserveAsync(key, true, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Polls <paramref name="condition"/> every plan poll interval until true, or throws naming <paramref name="what"/>.</summary>
     public async Task WaitUntilAsync(string what, TimeSpan timeout, Func<CancellationToken, Task<bool>> condition, CancellationToken cancellationToken)
     {

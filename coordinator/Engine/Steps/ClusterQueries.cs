@@ -30,7 +30,7 @@ internal static class ClusterQueries
     /// node as an observer (observer strategy), or every joiner as a follower (participant strategy); with
     /// <paramref name="only"/>, just that one.
     /// </summary>
-    public static async Task<bool> ObserversCaughtUpAsync(StepContext context, CancellationToken cancellationToken, ServerSpec? only = null)
+    public static async Task<bool> ObserversCaughtUpAsync(StepContext context, ServerSpec? only, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
         var participant = plan.Strategy == Plans.MigrationStrategy.Participant;

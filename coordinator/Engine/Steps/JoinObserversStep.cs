@@ -54,11 +54,11 @@ internal sealed class JoinObserversStep : MigrationStep
             }
 
             await context.WaitUntilAsync($"{d.ClientEndpoint} to be an observer caught up with the source leader", plan.Timeouts.ServerStart + plan.Timeouts.CatchUp,
-                ct => ClusterQueries.ObserversCaughtUpAsync(context, ct, only: d), cancellationToken).ConfigureAwait(false);
+                ct => ClusterQueries.ObserversCaughtUpAsync(context, d, ct), cancellationToken).ConfigureAwait(false);
         }
 
         await context.WaitUntilAsync("every destination node to be an observer caught up with the source leader", plan.Timeouts.CatchUp,
-            ct => ClusterQueries.ObserversCaughtUpAsync(context, ct), cancellationToken).ConfigureAwait(false);
+            ct => ClusterQueries.ObserversCaughtUpAsync(context, null, ct), cancellationToken).ConfigureAwait(false);
         context.Info("destination observers caught up");
     }
 }

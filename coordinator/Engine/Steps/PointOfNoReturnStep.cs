@@ -42,7 +42,7 @@ internal sealed class PointOfNoReturnStep : MigrationStep
             return true;
         }, cancellationToken).ConfigureAwait(false);
 
-        await context.WaitUntilAsync("destination observers caught up", plan.Timeouts.CatchUp, ct => ClusterQueries.ObserversCaughtUpAsync(context, ct), cancellationToken).ConfigureAwait(false);
+        await context.WaitUntilAsync("destination observers caught up", plan.Timeouts.CatchUp, ct => ClusterQueries.ObserversCaughtUpAsync(context, null, ct), cancellationToken).ConfigureAwait(false);
         var kafkaState = await context.Inspector.ReadKafkaStateAsync(plan.Destination, plan.Chroot, cancellationToken).ConfigureAwait(false);
         if (!ClusterQueries.IsKafkaHealthy(kafkaState, plan.Brokers.Select(b => b.Id), out var problem))
         {

@@ -13,9 +13,8 @@ internal static class RollingRestart
         var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
         var target = ZooConfig.WithMembers(config.Content, members, observer: false);
         var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
-        // Resuming this step, a matching file proves the write, not the restart: a coordinator killed in between
-        // leaves the server running with its old members loaded. Only a journaled restart counts.
-        var restartJournaled = context.Attempt == 1 || context.Observed<bool>(context.StepId, RestartedKey(server));
+        // On a first attempt a matching file is the operator's or an earlier step's: nothing to restart.
+        var restartJournaled = context.Attempt == 1 || context.RestartWasJournaled(RestartedKey(server));
         if (config.Content == target && status.Running && restartJournaled)
         {
             return false;
@@ -27,8 +26,7 @@ internal static class RollingRestart
         }
 
         await agent.WriteMyIdAsync(context.Operation("write-myid", server.Host), server.Id, cancellationToken).ConfigureAwait(false);
-        await agent.ControlServiceAsync(context.Operation("restart", server.Host), status.Running ? "restart" : "start", cancellationToken).ConfigureAwait(false);
-        await context.ObserveAsync(RestartedKey(server), true, cancellationToken).ConfigureAwait(false);
+        await context.RestartJournaledAsync(agent, server.Host, status.Running ? "restart" : "start", RestartedKey(server), cancellationToken).ConfigureAwait(false);
         context.Info($"restarted with {members.Count} members", server.ClientEndpoint);
         return true;
     }

@@ -24,19 +24,15 @@ internal sealed class SwitchBrokerStep(BrokerSpec broker) : MigrationStep
         var current = await agent.GetKafkaZooKeeperConnectAsync(cancellationToken).ConfigureAwait(false);
         var switched = ConnectStrings.SameEnsemble(current, plan.DestinationConnect);
 
-        // The restart counts once the journal records it. A coordinator killed between the config write and that
-        // record may have left the broker stopped (the agent abandons a call whose caller is gone) or still running
-        // with the source loaded: resume restarts it again. At worst one more bounce of this broker, never a broker
-        // left down or on the old ensemble.
-        if (!switched || !context.Observed<bool>(Id, RestartedKey))
+        // At worst one more bounce of this broker on resume, never a broker left down or on the old ensemble.
+        if (!switched || !context.RestartWasJournaled(RestartedKey))
         {
             if (!switched)
             {
                 await agent.SetKafkaZooKeeperConnectAsync(context.Operation("set-connect", broker.Host), plan.DestinationConnect, cancellationToken).ConfigureAwait(false);
             }
 
-            await agent.ControlServiceAsync(context.Operation("restart", broker.Host), "restart", cancellationToken).ConfigureAwait(false);
-            await context.ObserveAsync(RestartedKey, true, cancellationToken).ConfigureAwait(false);
+            await context.RestartJournaledAsync(agent, broker.Host, "restart", RestartedKey, cancellationToken).ConfigureAwait(false);
             context.Info($"broker {broker.Id} restarted with zookeeper.connect={plan.DestinationConnect}", broker.Host);
             await Task.Delay(plan.Intervals.BrokerRestartPause, context.Time, cancellationToken).ConfigureAwait(false);
         }
