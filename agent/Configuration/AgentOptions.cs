@@ -149,6 +149,9 @@ public sealed class ServiceCommands
 
     public string? Stop { get; set; }
 
+    /// <summary>Optional: SIGKILLs the service and returns once it is gone; needed for a stop with <c>kill_after</c>.</summary>
+    public string? Kill { get; set; }
+
     /// <summary>Exit code 0 = running, anything else = stopped.</summary>
     public string? Status { get; set; }
 

@@ -385,7 +385,12 @@ public sealed class AgentService : V1Agent.AgentBase
                         throw new InvalidRequestException("action.control_service.action", "required");
                     }
 
-                    _services.Backend(ServiceOf(action.ControlService.Service));
+                    var backend = _services.Backend(ServiceOf(action.ControlService.Service));
+                    if (action.ControlService.KillAfter is not null && !backend.CanKill)
+                    {
+                        throw new InvalidRequestException("action.control_service.kill_after", $"the {backend.Name} backend has no Kill command configured");
+                    }
+
                     break;
                 case BarrierAction.ActionOneofCase.Isolate:
                     (await _firewall.GetAsync(cancellationToken).ConfigureAwait(false)).Validate(ToSpec(action.Isolate));
@@ -465,7 +470,13 @@ public sealed class AgentService : V1Agent.AgentBase
             throw new InvalidRequestException("timeout", $"{timeout} is outside 0-30 min");
         }
 
-        var result = await _services.ControlAsync(service, action, timeout, request.Ready.ToDomain(), cancellationToken).ConfigureAwait(false);
+        var killAfter = request.KillAfter.ToOptional();
+        if (killAfter is { } grace && (action is not (ServiceControlAction.Stop or ServiceControlAction.Restart) || grace <= TimeSpan.Zero || grace >= timeout))
+        {
+            throw new InvalidRequestException("kill_after", $"{grace} is only for STOP and RESTART, above zero and below the timeout ({timeout})");
+        }
+
+        var result = await _services.ControlAsync(service, action, timeout, request.Ready.ToDomain(), killAfter, cancellationToken).ConfigureAwait(false);
         return result.ToProto();
     }
 

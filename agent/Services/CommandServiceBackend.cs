@@ -27,6 +27,11 @@ public sealed class CommandServiceBackend : IServiceBackend
 
     public Task<CommandResult> StopAsync(CancellationToken cancellationToken) => RunCheckedAsync(_commands.Stop!, cancellationToken);
 
+    public bool CanKill => !string.IsNullOrEmpty(_commands.Kill);
+
+    public Task<CommandResult> KillAsync(CancellationToken cancellationToken) =>
+        CanKill ? RunCheckedAsync(_commands.Kill!, cancellationToken) : throw new InvalidOperationException("no Kill command is configured");
+
     public async Task<ServiceStatus> StatusAsync(CancellationToken cancellationToken)
     {
         var result = await _runner.RunShellAsync(_commands.Status!, _timeout, cancellationToken).ConfigureAwait(false);

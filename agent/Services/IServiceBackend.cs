@@ -13,5 +13,12 @@ public interface IServiceBackend
     /// <exception cref="Processes.CommandFailedException">the stop command failed.</exception>
     Task<Processes.CommandResult> StopAsync(CancellationToken cancellationToken);
 
+    /// <summary>Whether <see cref="KillAsync"/> can be used (the command backend needs a Kill command).</summary>
+    bool CanKill { get; }
+
+    /// <summary>SIGKILLs the service's processes (a stop that no longer waits for their own shutdown).</summary>
+    /// <exception cref="Processes.CommandFailedException">the kill command failed.</exception>
+    Task<Processes.CommandResult> KillAsync(CancellationToken cancellationToken);
+
     Task<ServiceStatus> StatusAsync(CancellationToken cancellationToken);
 }

@@ -11,6 +11,7 @@ namespace ZkMitosis.Agent.Services;
 public sealed class ServiceController
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan KillPollInterval = TimeSpan.FromMilliseconds(25);
 
     private readonly ServiceBackendFactory _backends;
     private readonly ILocalZooKeeper _zooKeeper;
@@ -29,11 +30,19 @@ public sealed class ServiceController
     public async Task<ServiceStatus> StatusAsync(ManagedService service, CancellationToken cancellationToken) =>
         await _backends.For(service).StatusAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <remarks><paramref name="killAfter"/>, for stop and restart: SIGKILL the service if it still runs this long after its stop was asked; null: its own stop.</remarks>
     /// <exception cref="TimeoutException">the state (or readiness) was not reached within <paramref name="timeout"/>.</exception>
     /// <exception cref="Processes.CommandFailedException">a start/stop command failed.</exception>
-    public async Task<ServiceControlResult> ControlAsync(ManagedService service, ServiceControlAction action, TimeSpan timeout, ServiceReadiness readiness, CancellationToken cancellationToken)
+    /// <exception cref="Files.InvalidRequestException"><paramref name="killAfter"/> is given but the backend cannot kill (checked before anything is done).</exception>
+    public async Task<ServiceControlResult> ControlAsync(
+        ManagedService service, ServiceControlAction action, TimeSpan timeout, ServiceReadiness readiness, TimeSpan? killAfter, CancellationToken cancellationToken)
     {
         var backend = _backends.For(service);
+        if (killAfter is not null && !backend.CanKill)
+        {
+            throw new Files.InvalidRequestException("kill_after", $"the {backend.Name} backend has no Kill command configured for {service} (Service.{service}Commands.Kill)");
+        }
+
         var startedAt = _time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
         var deadline = stopwatch.Elapsed + timeout;
@@ -46,13 +55,13 @@ public sealed class ServiceController
                 status = await backend.StatusAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case ServiceControlAction.Stop:
-                output = await StopAsync(backend, cancellationToken).ConfigureAwait(false);
+                output = await StopAsync(backend, killAfter, cancellationToken).ConfigureAwait(false);
                 status = await WaitForAsync(backend, ServiceRunState.Stopped, stopwatch, deadline, service, cancellationToken).ConfigureAwait(false);
                 break;
             case ServiceControlAction.Start or ServiceControlAction.Restart:
                 if (action == ServiceControlAction.Restart)
                 {
-                    output = await StopAsync(backend, cancellationToken).ConfigureAwait(false);
+                    output = await StopAsync(backend, killAfter, cancellationToken).ConfigureAwait(false);
                     await WaitForAsync(backend, ServiceRunState.Stopped, stopwatch, deadline, service, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -72,10 +81,38 @@ public sealed class ServiceController
         return new ServiceControlResult(status.State, status.Pids, startedAt, _time.GetUtcNow(), stopwatch.Elapsed, output, met);
     }
 
-    private static async Task<string> StopAsync(IServiceBackend backend, CancellationToken cancellationToken)
+    private async Task<string> StopAsync(IServiceBackend backend, TimeSpan? killAfter, CancellationToken cancellationToken)
     {
         var current = await backend.StatusAsync(cancellationToken).ConfigureAwait(false);
-        return current.State == ServiceRunState.Stopped ? "" : (await backend.StopAsync(cancellationToken).ConfigureAwait(false)).Combined();
+        if (current.State == ServiceRunState.Stopped)
+        {
+            return "";
+        }
+
+        if (killAfter is not { } grace)
+        {
+            return (await backend.StopAsync(cancellationToken).ConfigureAwait(false)).Combined();
+        }
+
+        // The stop (SIGTERM) goes first, so whatever the service does on it still runs for the grace; then SIGKILL.
+        // The command backend's stop blocks until the process is gone, systemd's returns at once: both are covered by
+        // waiting for the stop command and then for the state, each only until the grace ends.
+        var asked = _time.GetTimestamp();
+        var stop = backend.StopAsync(cancellationToken);
+        await Task.WhenAny(stop, Task.Delay(grace, _time, cancellationToken)).ConfigureAwait(false);
+        while (!stop.IsCompleted || (await backend.StatusAsync(cancellationToken).ConfigureAwait(false)).State != ServiceRunState.Stopped)
+        {
+            var left = grace - _time.GetElapsedTime(asked);
+            if (left <= TimeSpan.Zero)
+            {
+                var killed = await backend.KillAsync(cancellationToken).ConfigureAwait(false);
+                return (await stop.ConfigureAwait(false)).Combined() + killed.Combined();
+            }
+
+            await Task.WhenAny(stop, Task.Delay(left < KillPollInterval ? left : KillPollInterval, _time, cancellationToken)).ConfigureAwait(false);
+        }
+
+        return (await stop.ConfigureAwait(false)).Combined();
     }
 
     private static async Task<ServiceStatus> WaitForAsync(IServiceBackend backend, ServiceRunState wanted, Stopwatch stopwatch, TimeSpan deadline, ManagedService service, CancellationToken cancellationToken)

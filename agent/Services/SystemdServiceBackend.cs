@@ -24,6 +24,10 @@ public sealed class SystemdServiceBackend : IServiceBackend
 
     public Task<CommandResult> StopAsync(CancellationToken cancellationToken) => SystemctlCheckedAsync(cancellationToken, "stop", "--no-block", _unit);
 
+    public bool CanKill => true;
+
+    public Task<CommandResult> KillAsync(CancellationToken cancellationToken) => SystemctlCheckedAsync(cancellationToken, "kill", "--signal=SIGKILL", _unit);
+
     public async Task<ServiceStatus> StatusAsync(CancellationToken cancellationToken)
     {
         var active = await _runner.RunAsync("systemctl", ["is-active", _unit], _timeout, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -87,9 +87,18 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
         return CallAsync("ResetDataDir", o => client.ResetDataDirAsync(request, o), CallTimeout, cancellationToken);
     }
 
-    public async Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken)
+    public Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken) =>
+        ControlAsync(operation, ControlRequest(action), action, cancellationToken);
+
+    public Task<ServiceState> StopServiceAsync(OperationContext operation, TimeSpan killAfter, CancellationToken cancellationToken)
     {
-        var request = ControlRequest(action);
+        var request = ControlRequest("stop");
+        request.KillAfter = Duration.FromTimeSpan(killAfter);
+        return ControlAsync(operation, request, "stop", cancellationToken);
+    }
+
+    private async Task<ServiceState> ControlAsync(OperationContext operation, ControlServiceRequest request, string action, CancellationToken cancellationToken)
+    {
         request.Context = Context(operation);
         var r = await CallAsync($"ControlService({action})", o => client.ControlServiceAsync(request, o), plan.Timeouts.ServerStart + CallTimeout, cancellationToken).ConfigureAwait(false);
         return new ServiceState(r.State == Agent.V1.ServiceState.Running, r.Pids.Count > 0 ? r.Pids[0] : null, r.StateReachedAt?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow);

@@ -63,6 +63,9 @@ public interface IHostAgent
     /// <summary>start | stop | restart the host's service (ZooKeeper or Kafka), waiting until its process state is reached.</summary>
     Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken);
 
+    /// <summary>Stops ZooKeeper with SIGTERM and SIGKILLs it if it still runs <paramref name="killAfter"/> later.</summary>
+    Task<ServiceState> StopServiceAsync(OperationContext operation, TimeSpan killAfter, CancellationToken cancellationToken);
+
     /// <summary>Prepares <paramref name="action"/> (start) so that <see cref="FireBarrierAsync"/> does it at once.</summary>
     Task ArmBarrierAsync(OperationContext operation, string barrierId, string action, CancellationToken cancellationToken);
 

@@ -257,6 +257,7 @@ public static class PlanLoader
             CatchUp = section.Duration("catchUp") ?? defaults.CatchUp,
             BrokerRegistration = section.Duration("brokerRegistration") ?? defaults.BrokerRegistration,
             Election = section.Duration("election") ?? defaults.Election,
+            StopGrace = section.Duration("stopGrace") ?? defaults.StopGrace,
         };
         section.RejectUnknown();
         return result;

@@ -30,6 +30,11 @@ public static partial class PlanValidator
             problems.Add(new("intervals.poll", "must be shorter than timeouts.serverStart"));
         }
 
+        if (plan.Timeouts.StopGrace >= plan.Timeouts.ServerStart)
+        {
+            problems.Add(new("timeouts.stopGrace", "must be shorter than timeouts.serverStart (the bound on a stop)"));
+        }
+
         return problems;
     }
 

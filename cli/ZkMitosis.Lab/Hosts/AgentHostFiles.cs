@@ -26,6 +26,7 @@ public static class AgentHostFiles
         {
             ["start"] = Command("start"),
             ["stop"] = Command("stop"),
+            ["kill"] = Command("kill"),
             ["status"] = Command("status"),
             ["pidFile"] = layout.PidFile(service),
         };

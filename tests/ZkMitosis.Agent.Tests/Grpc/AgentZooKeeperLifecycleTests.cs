@@ -119,6 +119,53 @@ public sealed class AgentZooKeeperLifecycleTests : IAsyncLifetime
         Assert.False((await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline())).Empty);
     }
 
+    [Fact]
+    public async Task Stop_KillAfterOnAServerThatHangsOnSigterm_KillsItAfterTheGraceAndEveryTxnIsOnDisk()
+    {
+        await Client.WriteZooConfigAsync(new WriteZooConfigRequest { Context = Next(), ExpectedSha256 = "*", Content = _zooKeeper!.StandaloneZooCfg() }, deadline: Deadline());
+        await Client.ControlServiceAsync(new ControlServiceRequest { Context = Next(), Action = ServiceAction.Start, Ready = ReadyCondition.Serving, Timeout = ServiceTimeout }, deadline: Deadline(120));
+        await using (var zk = await ZooKeeperClient.ConnectAsync(_zooKeeper.ConnectString))
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await zk.CreateAsync($"/zkat-kill-{i}", ReadOnlyMemory<byte>.Empty, CreateMode.Persistent);
+            }
+        }
+
+        var served = (await Client.GetZooKeeperStatusAsync(new GetZooKeeperStatusRequest(), deadline: Deadline())).Zxid;
+        await File.WriteAllTextAsync(_zooKeeper.HangOnStopPath, "");
+
+        // Its own stop would wait 10 s for a frozen JVM; the kill comes after 300 ms.
+        var stopped = await Client.ControlServiceAsync(new ControlServiceRequest
+        {
+            Context = Next(),
+            Action = ServiceAction.Stop,
+            Timeout = ServiceTimeout,
+            KillAfter = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(300)),
+        }, deadline: Deadline(120));
+
+        Assert.Equal(ServiceState.Stopped, stopped.State);
+        Assert.True(stopped.Elapsed.ToTimeSpan() < TimeSpan.FromSeconds(8), $"stopped after {stopped.Elapsed.ToTimeSpan()}: the stop's own 10 s wait, not the kill");
+        Assert.Equal(served, (await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline())).LastZxid);
+    }
+
+    [Fact]
+    public async Task ControlService_KillAfterOnStartOrNotBelowTheTimeout_RefusedNothingDone()
+    {
+        await Client.WriteZooConfigAsync(new WriteZooConfigRequest { Context = Next(), ExpectedSha256 = "*", Content = _zooKeeper!.StandaloneZooCfg() }, deadline: Deadline());
+        var killAfter = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(300));
+
+        var onStart = await Assert.ThrowsAsync<RpcException>(() => Client.ControlServiceAsync(
+            new ControlServiceRequest { Context = Next(), Action = ServiceAction.Start, Timeout = ServiceTimeout, KillAfter = killAfter }, deadline: Deadline()).ResponseAsync);
+        var tooLong = await Assert.ThrowsAsync<RpcException>(() => Client.ControlServiceAsync(
+            new ControlServiceRequest { Context = Next(), Action = ServiceAction.Stop, Timeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(200)), KillAfter = killAfter }, deadline: Deadline()).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, onStart.StatusCode);
+        Assert.Contains("kill_after", onStart.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, tooLong.StatusCode);
+        Assert.Null(_zooKeeper.Pid);
+    }
+
     private MutationContext Next() => new() { PlanId = "plan-life", OperationId = $"op-{Interlocked.Increment(ref _operation)}" };
 
     private static DateTime Deadline(int seconds = 30) => DateTime.UtcNow.AddSeconds(seconds);

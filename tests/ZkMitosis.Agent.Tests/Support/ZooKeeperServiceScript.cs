@@ -27,7 +27,8 @@ public sealed class ZooKeeperServiceScript : IAsyncDisposable
             alive() { [ -f "$PIDFILE" ] && P=$(cat "$PIDFILE") && [ -r /proc/$P/stat ] && ! grep -q '^[0-9]* ([^)]*) Z' /proc/$P/stat; }
             case "$1" in
               start) alive && exit 0; {{java}} >> '{{LogPath}}' 2>&1 < /dev/null & echo $! > "$PIDFILE" ;;
-              stop) alive || exit 0; kill "$P"; i=0; while alive && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; alive && kill -9 "$P"; rm -f "$PIDFILE" ;;
+              stop) alive || exit 0; [ -f '{{HangOnStopPath}}' ] && kill -STOP "$P"; kill "$P"; i=0; while alive && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; alive && kill -9 "$P"; rm -f "$PIDFILE" ;;
+              kill) alive || exit 0; kill -9 "$P"; i=0; while alive && [ $i -lt 100 ]; do sleep 0.02; i=$((i+1)); done; rm -f "$PIDFILE" ;;
               status) alive ;;
             esac
             """.Replace("\r", "", StringComparison.Ordinal));
@@ -52,6 +53,9 @@ public sealed class ZooKeeperServiceScript : IAsyncDisposable
 
     public string LogPath => Path.Combine(Directory, "server.log");
 
+    /// <summary>While this file exists, stop freezes the JVM (SIGSTOP) before its SIGTERM: a server that hangs instead of exiting.</summary>
+    public string HangOnStopPath => Path.Combine(Directory, "hang-on-stop");
+
     public string ConnectString => $"{ClientAddress}:{ClientPort}";
 
     /// <summary>The commands for the agent's config.</summary>
@@ -59,6 +63,7 @@ public sealed class ZooKeeperServiceScript : IAsyncDisposable
     {
         ["Start"] = $"'{ScriptPath}' start",
         ["Stop"] = $"'{ScriptPath}' stop",
+        ["Kill"] = $"'{ScriptPath}' kill",
         ["Status"] = $"'{ScriptPath}' status",
         ["PidFile"] = PidPath,
     };

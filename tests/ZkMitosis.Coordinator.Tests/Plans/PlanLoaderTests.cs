@@ -36,6 +36,7 @@ public sealed class PlanLoaderTests
         Assert.Equal(MigrationStrategy.Observer, plan.Strategy);
         Assert.Equal(TimeSpan.FromSeconds(30), plan.Timeouts.AgentCall);
         Assert.Equal(TimeSpan.FromSeconds(90), plan.Timeouts.ServerStart);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), plan.Timeouts.StopGrace);
         Assert.Equal(TimeSpan.FromMilliseconds(200), plan.Intervals.Poll);
         Assert.Equal(TimeSpan.FromSeconds(2), plan.Intervals.BrokerRestartPause);
     }
@@ -54,6 +55,7 @@ public sealed class PlanLoaderTests
         { "unknown strategy", "strategy: observer", "strategy: mirror", "strategy" },
         { "unknown field", "chroot: /kafka", "chroot: /kafka\nchrot: /kafka", "chrot" },
         { "bad duration", "election: 5s", "election: soon", "timeouts.election" },
+        { "stop grace not below the stop's bound", "election: 5s", "election: 5s\n  stopGrace: 5s", "timeouts.stopGrace" },
         { "port out of range", "clientPort: 2181, quorumPort: 2888, electionPort: 3888, agent: 10.250.7.13:7443", "clientPort: 99999, quorumPort: 2888, electionPort: 3888, agent: 10.250.7.13:7443", "source.servers[2].clientPort" },
         { "agent not host:port", "agent: 10.250.7.21:7443", "agent: nowhere", "kafka.brokers[0].agent" },
         { "duplicate broker id", "{ id: 2, agent: 10.250.7.22:7443 }", "{ id: 1, agent: 10.250.7.22:7443 }", "kafka.brokers[1].id" },

@@ -52,6 +52,9 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     /// <summary>Throws once when a call named like this happens (e.g. "fire", "isolate").</summary>
     public HashSet<string> FailOnce { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Destination nodes that keep serving after the cut (as if still connected to a leader), until stopped.</summary>
+    public HashSet<int> ServesAfterCut { get; } = [];
+
     /// <summary>Brokers whose next restart stops them and then fails, as when the agent abandons the call of a coordinator that died.</summary>
     public HashSet<int> AbandonNextRestart { get; } = [];
 
@@ -104,14 +107,15 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
 
                 if (joined && !node.Isolated)
                 {
-                    node.Mode = "observer";
+                    // The joint config says how it joined: an observer, or a voter that follows (participant strategy).
+                    node.Mode = members.FirstOrDefault(m => m.Id == node.Spec.Id) is { Observer: false } ? "follower" : "observer";
                     node.DiskZxid = SourceZxid;
                     node.ServingZxid = SourceZxid;
                     node.DataEmpty = false;
                 }
                 else if (joined)
                 {
-                    node.Mode = null;
+                    node.Mode = ServesAfterCut.Contains(node.Spec.Id) ? "observer" : null;
                 }
             }
 
@@ -152,12 +156,14 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
 
     public Task<ServerObservation> ObserveServerAsync(ServerSpec server, CancellationToken cancellationToken)
     {
-        Tick();
         var node = Nodes[server.Id];
         if (node.IsSource)
         {
+            // No tick: the source's members are always in step, as a synced ensemble reads between two writes.
             return Task.FromResult(new ServerObservation(true, server.Id == 3 ? "leader" : "follower", SourceZxid, null));
         }
+
+        Tick();
 
         return Task.FromResult(node.Mode is null
             ? new ServerObservation(false, null, -1, node.Running ? "not currently serving requests (electing)" : "connection refused")
@@ -309,9 +315,15 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
         return Task.CompletedTask;
     }
 
-    public Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken)
+    public Task<ServiceState> StopServiceAsync(OperationContext operation, TimeSpan killAfter, CancellationToken cancellationToken) =>
+        ControlAsync($"stop {Host} kill-after {killAfter.TotalMilliseconds:0}ms", operation, "stop");
+
+    public Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken) =>
+        ControlAsync($"{action} {Host}", operation, action);
+
+    private Task<ServiceState> ControlAsync(string call, OperationContext operation, string action)
     {
-        world.Record($"{action} {Host}", operation);
+        world.Record(call, operation);
         if (Broker is { } broker)
         {
             if (world.AbandonNextRestart.Remove(broker.Spec.Id))
