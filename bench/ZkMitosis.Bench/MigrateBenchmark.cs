@@ -11,7 +11,7 @@ namespace ZkMitosis.Bench;
 
 /// <summary>
 /// `./zkm bench migrate [--strategy observer|participant|both] [--subnet 10.251.0.0/24] [--prefix zkm-bench-]
-/// [--idle SECONDS]`: for each strategy, a lab and a whole migration with workloads on both sides. Measured in the
+/// [--idle SECONDS] [--keep]`: for each strategy, a lab and a whole migration with workloads on both sides. Measured in the
 /// same run: the destination's unavailability window (longest gap of the workload that follows Kafka to the
 /// destination) against one destination node's restart-to-serving time; the source's longest gap during the
 /// migration against its longest gap while nothing migrates; the barrier skew; the total duration.
@@ -24,12 +24,13 @@ internal static class MigrateBenchmark
         var subnet = Arg(args, "--subnet") ?? "10.251.0.0/24";
         var prefix = Arg(args, "--prefix") ?? "zkm-bench-";
         var idle = TimeSpan.FromSeconds(int.Parse(Arg(args, "--idle") ?? "20", CultureInfo.InvariantCulture));
+        var keep = args.Contains("--keep");
         var strategies = strategy == "both" ? new[] { "observer", "participant" } : [strategy];
         var rows = new List<Row>();
         foreach (var s in strategies)
         {
             Console.WriteLine($"== {s}");
-            rows.Add(await MeasureAsync(s, subnet, prefix, idle));
+            rows.Add(await MeasureAsync(s, subnet, prefix, idle, keep));
         }
 
         var text = new StringBuilder()
@@ -45,7 +46,10 @@ internal static class MigrateBenchmark
         text.Append("\nTargets: destination window ≤ 2 × restart→serving; observer source gap ≤ idle source gap; skew ≤ 50 ms. ")
             .Append("The window is a stop, a start and an election under the workloads, so the yardstick is one destination follower's stop→serving ")
             .Append("under the same workloads (lab service script, as the agent's command backend runs it), right after the migration. ")
-            .Append("Earlier runs divided by the start→serving of a quiet lab, shown beside it.\n");
+            .Append("Earlier runs divided by the start→serving of a quiet lab, shown beside it. ")
+            .Append("The yardstick's stop is the service's own (SIGTERM, then wait for the JVM to exit), as an operator's restart is; the election step ")
+            .Append("SIGKILLs a destination node that is cut off and no longer serving 300 ms (timeouts.stopGrace) after its SIGTERM, because the JVM's ")
+            .Append("own exit (0.4 s idle, over 1 s under load) writes nothing: ZooKeeper 3.8 has no shutdown hook that does.\n");
         BenchmarkReport.WriteSection("migrate", "Migration (`./zkm bench migrate`)", text.ToString());
         Console.WriteLine(text);
         return 0;
@@ -53,7 +57,7 @@ internal static class MigrateBenchmark
 
     private sealed record Row(string Strategy, long DestinationWindowMs, double DestinationWindowPolledMs, double RestartToServingMs, double StartToServingIdleMs, long SourceGapMigratingMs, long SourceGapIdleMs, double SkewMs, double TotalSeconds);
 
-    private static async Task<Row> MeasureAsync(string strategy, string subnet, string prefix, TimeSpan idle)
+    private static async Task<Row> MeasureAsync(string strategy, string subnet, string prefix, TimeSpan idle, bool keep)
     {
         var directory = Directory.CreateTempSubdirectory("zkm-bench-migrate-");
         var spec = new LabSpec { Name = "bench", Prefix = prefix, Subnet = subnet, Directory = Path.Combine(directory.FullName, "lab") };
@@ -74,10 +78,12 @@ internal static class MigrateBenchmark
             await using var sourceProbe = await StressProcess.StartAsync(sourceHosts, "/bench-source", 4, Path.Combine(directory.FullName, "source-migrating.json"));
             var tenant = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 8 }, CancellationToken.None);
             var switched = 0;
+            using var events = new EventLog(Path.Combine(directory.FullName, "events.log"));
             var report = await MigrationRunner.RunAsync(text, new MigrationRunOptions
             {
                 StateRoot = Path.Combine(directory.FullName, "state"),
                 Confirmation = new FixedConfirmation(true),
+                Events = events,
                 OnBrokerSwitched = _ =>
                 {
                     if (Interlocked.Exchange(ref switched, 1) == 0)
@@ -101,12 +107,37 @@ internal static class MigrateBenchmark
             await lab.StopAsync(follower.Name);
             var startIdle = await TimeRestartAsync(lab, follower.Name, includeStop: false);
 
+            if (keep)
+            {
+                CopyLogs(lab.Manifest.Directory, Path.Combine(directory.FullName, "logs"));
+            }
+
             return new Row(strategy, tenantResult.LongestGapMs, report.DestinationWindowMs, restartUnderLoad, startIdle, sourceResult.LongestGapMs, idleResult.LongestGapMs,
                 report.Election?.SkewMilliseconds ?? 0, report.TotalSeconds ?? 0);
         }
         finally
         {
-            directory.Delete(recursive: true);
+            // --keep leaves the lab's files (ZooKeeper logs, journal) to read a slow window afterwards.
+            if (keep)
+            {
+                Console.WriteLine($"kept {directory.FullName}");
+            }
+            else
+            {
+                directory.Delete(recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Copies every host's service logs out of the lab, which its teardown deletes.</summary>
+    private static void CopyLogs(string labDirectory, string target)
+    {
+        foreach (var log in Directory.EnumerateFiles(Path.Combine(labDirectory, "hosts"), "*.log", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(Path.Combine(labDirectory, "hosts"), log);
+            var destination = Path.Combine(target, relative.Replace(Path.DirectorySeparatorChar, '_'));
+            Directory.CreateDirectory(target);
+            File.Copy(log, destination, overwrite: true);
         }
     }
 

@@ -35,7 +35,8 @@ internal sealed class BaselineStep : MigrationStep
 
         await context.ObserveAsync("destination-configs", configs, cancellationToken).ConfigureAwait(false);
 
-        var snapshot = await context.Inspector.SnapshotAsync(plan.Source, plan.Chroot, cancellationToken).ConfigureAwait(false);
+        var readFrom = await ClusterQueries.FollowersOrAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);
+        var snapshot = await context.Inspector.SnapshotAsync(readFrom, plan.Chroot, cancellationToken).ConfigureAwait(false);
         await context.ObserveAsync("source-chroot", new { count = snapshot.Nodes.Count, persistent = snapshot.PersistentCount, digest = snapshot.Digest }, cancellationToken).ConfigureAwait(false);
 
         var kafka = await context.Inspector.ReadKafkaStateAsync(plan.Source, plan.Chroot, cancellationToken).ConfigureAwait(false);

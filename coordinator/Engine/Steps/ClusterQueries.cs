@@ -18,6 +18,17 @@ internal static class ClusterQueries
         return results.ToDictionary(r => r.Id, r => r.Observation);
     }
 
+    /// <summary>
+    /// The followers among <paramref name="servers"/>, or all of them when none follows: where a whole-tree read goes,
+    /// so that it queues on one follower and not on the leader, which every write of every tenant goes through.
+    /// </summary>
+    public static async Task<IReadOnlyList<ServerSpec>> FollowersOrAllAsync(StepContext context, IReadOnlyList<ServerSpec> servers, CancellationToken cancellationToken)
+    {
+        var observed = await ObserveAllAsync(context, servers, cancellationToken).ConfigureAwait(false);
+        var followers = servers.Where(s => observed[s.Id].Mode == "follower").ToList();
+        return followers.Count > 0 ? followers : servers;
+    }
+
     /// <summary>The one leader among <paramref name="observed"/>, or null when there is none or more than one.</summary>
     public static int? SingleLeader(IReadOnlyDictionary<int, ServerObservation> observed)
     {

@@ -19,9 +19,11 @@ internal sealed class CutStep : MigrationStep
     {
         var plan = context.Plan;
         var peers = plan.Source.Select(s => s.Host).Distinct().ToList();
+        var started = context.Time.GetTimestamp();
         await Task.WhenAll(plan.Destination.Select(d =>
             context.Agent(d.Agent).IsolateAsync(context.Operation("isolate", d.Host), peers, [], cancellationToken))).ConfigureAwait(false);
 
+        var isolated = context.Time.GetElapsedTime(started);
         var targets = plan.Source.SelectMany(s => s.Ports.Select(p => $"{s.Host}:{p}")).ToList();
         var open = new List<string>();
         await Task.WhenAll(plan.Destination.Select(async d =>
@@ -37,6 +39,6 @@ internal sealed class CutStep : MigrationStep
             throw new StepFailedException(Id, "the cut does not hold, still open: " + string.Join(", ", open));
         }
 
-        context.Info("cut proved: every source port refused from every destination node");
+        context.Info($"cut proved: every source port refused from every destination node (rules in {isolated.TotalMilliseconds:0} ms, probes in {(context.Time.GetElapsedTime(started) - isolated).TotalMilliseconds:0} ms)");
     }
 }

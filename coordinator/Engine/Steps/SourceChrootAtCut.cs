@@ -22,7 +22,8 @@ internal static class SourceChrootAtCut
             return;
         }
 
-        var snapshot = await context.Inspector.SnapshotAsync(context.Plan.Source, context.Plan.Chroot, cancellationToken).ConfigureAwait(false);
+        var readFrom = await ClusterQueries.FollowersOrAllAsync(context, context.Plan.Source, cancellationToken).ConfigureAwait(false);
+        var snapshot = await context.Inspector.SnapshotAsync(readFrom, context.Plan.Chroot, cancellationToken).ConfigureAwait(false);
         var temporary = path + ".tmp";
         await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(snapshot, Journal.JournalJson.Options), cancellationToken).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);
