@@ -22,11 +22,16 @@ public static class IpCommands
         }
     }
 
-    /// <summary>Deletes a link in the root namespace; a link that is already gone is fine.</summary>
+    /// <summary>
+    /// Deletes a link in the root namespace; a link that is already gone is fine. The root end of a deleted namespace's
+    /// veth pair goes away asynchronously (the kernel cleans namespaces up in the background), so a link listed a moment
+    /// ago can be gone by now: ip says "Cannot find device" or "No such device".
+    /// </summary>
     public static async Task DeleteLinkAsync(string name, CancellationToken cancellationToken)
     {
         var result = await CommandRunner.RunAsync(Ip, ["link", "delete", name], cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded && !result.StandardError.Contains("Cannot find device", StringComparison.Ordinal))
+        if (!result.Succeeded && !result.StandardError.Contains("Cannot find device", StringComparison.Ordinal)
+            && !result.StandardError.Contains("No such device", StringComparison.Ordinal))
         {
             throw new LabException($"'ip link delete {name}' failed: {result.StandardError.Trim()}");
         }
