@@ -32,10 +32,12 @@ public sealed class SystemdServiceBackend : IServiceBackend
     {
         var active = await _runner.RunAsync("systemctl", ["is-active", _unit], _timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         var word = active.Output.Trim();
+        // Stopped means the process is gone: a unit that is still deactivating (SIGTERM sent, TimeoutStopSec running) or
+        // activating has a process that may yet write to the data dir.
         var state = word switch
         {
-            "active" or "reloading" => ServiceRunState.Running,
-            "inactive" or "failed" or "deactivating" => ServiceRunState.Stopped,
+            "active" or "reloading" or "activating" or "deactivating" => ServiceRunState.Running,
+            "inactive" or "failed" => ServiceRunState.Stopped,
             _ => active.ExitCode is 3 or 4 ? ServiceRunState.Stopped : ServiceRunState.Unknown,
         };
         var pids = new List<int>();

@@ -54,7 +54,16 @@ public static class AgentChannelFactory
             };
         }
 
-        return GrpcChannel.ForAddress(uri, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        // gRPC's own reconnect backoff (1 s, growing to 2 min) fails calls fast while it waits, so an agent back after a
+        // short outage stayed unreachable past our bounded retries (250 ms doubling, 5 attempts): keep it short, so the
+        // retries see the agent as soon as it answers again.
+        return GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
+        });
     }
 
     /// <summary>True when <paramref name="certificate"/> chains to one of <paramref name="authorities"/> and is a server certificate.</summary>

@@ -1,0 +1,107 @@
+extern alias AgentServer;
+
+using AgentServer::ZkMitosis.Agent.Configuration;
+using AgentServer::ZkMitosis.Agent.DataDir;
+using AgentServer::ZkMitosis.Agent.Files;
+using AgentServer::ZkMitosis.Agent.Processes;
+using AgentServer::ZkMitosis.Agent.Services;
+using AgentServer::ZkMitosis.Agent.Status;
+using Microsoft.Extensions.Options;
+
+namespace ZkMitosis.Agent.Tests.Services;
+
+/// <summary>
+/// Stops through the systemd backend. systemd is not PID 1 on this machine, so a scripted <c>systemctl</c> plays the
+/// unit: <c>stop --no-block</c> returns at once and leaves it deactivating until its process exits (or never, for a
+/// process that ignores SIGTERM) or until <c>systemctl kill --signal=SIGKILL</c>.
+/// </summary>
+public sealed class SystemdStopTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Stop_KillAfterOnAUnitStuckDeactivating_KilledAfterTheGraceThenReportedStopped()
+    {
+        var systemctl = new ScriptedSystemctl { ExitsOnSigtermAfterPolls = null };
+
+        var result = await Controller(systemctl).ControlAsync(ManagedService.ZooKeeper, ServiceControlAction.Stop, Timeout, ServiceReadiness.Process, TimeSpan.FromMilliseconds(200), CancellationToken.None);
+
+        Assert.Equal(ServiceRunState.Stopped, result.State);
+        Assert.Equal(["stop --no-block zookeeper.service", "kill --signal=SIGKILL zookeeper.service"], systemctl.Mutations);
+        Assert.True(result.Elapsed >= TimeSpan.FromMilliseconds(200), $"killed after {result.Elapsed}, before the grace");
+    }
+
+    [Fact]
+    public async Task Stop_UnitDeactivatingForAWhile_StoppedOnlyOnceInactiveAndNotKilledWithoutKillAfter()
+    {
+        var systemctl = new ScriptedSystemctl { ExitsOnSigtermAfterPolls = 3 };
+
+        var result = await Controller(systemctl).ControlAsync(ManagedService.ZooKeeper, ServiceControlAction.Stop, Timeout, ServiceReadiness.Process, killAfter: null, CancellationToken.None);
+
+        Assert.Equal(ServiceRunState.Stopped, result.State);
+        Assert.Equal(["stop --no-block zookeeper.service"], systemctl.Mutations);
+        Assert.Equal("inactive", systemctl.State);
+    }
+
+    private static ServiceController Controller(ScriptedSystemctl systemctl) =>
+        new(new ServiceBackendFactory(Options.Create(new AgentOptions { Role = AgentRoles.ZooKeeper }), systemctl), new NoZooKeeper(), TimeProvider.System);
+
+    /// <summary>systemctl for one active unit, answering is-active, show MainPID, stop --no-block and kill.</summary>
+    private sealed class ScriptedSystemctl : ICommandRunner
+    {
+        private int _pollsWhileDeactivating;
+
+        /// <summary>is-active polls after which a deactivating unit's process has exited by itself; null: never (it ignores SIGTERM).</summary>
+        public int? ExitsOnSigtermAfterPolls { get; init; }
+
+        public string State { get; private set; } = "active";
+
+        public List<string> Mutations { get; } = [];
+
+        public Task<CommandResult> RunAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan timeout, string? standardInput = null, CancellationToken cancellationToken = default)
+        {
+            Assert.Equal("systemctl", fileName);
+            var command = string.Join(' ', arguments);
+            lock (Mutations)
+            {
+                switch (arguments[0])
+                {
+                    case "is-active":
+                        if (State == "deactivating" && ExitsOnSigtermAfterPolls is { } polls && ++_pollsWhileDeactivating >= polls)
+                        {
+                            State = "inactive";
+                        }
+
+                        return Task.FromResult(new CommandResult(command, State == "active" ? 0 : 3, State + "\n", "", TimeSpan.Zero));
+                    case "show":
+                        return Task.FromResult(new CommandResult(command, 0, "4242\n", "", TimeSpan.Zero));
+                    case "stop":
+                        Mutations.Add(command);
+                        State = "deactivating";
+                        return Task.FromResult(new CommandResult(command, 0, "", "", TimeSpan.Zero));
+                    case "kill":
+                        Mutations.Add(command);
+                        State = "inactive";
+                        return Task.FromResult(new CommandResult(command, 0, "", "", TimeSpan.Zero));
+                    default:
+                        throw new InvalidOperationException($"unexpected systemctl {command}");
+                }
+            }
+        }
+
+        public Task<CommandResult> RunShellAsync(string command, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException($"the systemd backend runs no shell: {command}");
+    }
+
+    /// <summary>A stop asks nothing of the ZooKeeper server itself.</summary>
+    private sealed class NoZooKeeper : ILocalZooKeeper
+    {
+        public ZooCfg LoadConfig() => throw new NotSupportedException();
+
+        public DataDirInspection InspectDataDir() => throw new NotSupportedException();
+
+        public (string Host, int Port) ElectionEndpoint() => throw new NotSupportedException();
+
+        public Task<ZooKeeperLocalStatus> ReadStatusAsync(bool includeConnections, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}
