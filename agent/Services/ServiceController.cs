@@ -109,7 +109,9 @@ public sealed class ServiceController
                 return (await stop.ConfigureAwait(false)).Combined() + killed.Combined();
             }
 
-            await Task.WhenAny(stop, Task.Delay(left < KillPollInterval ? left : KillPollInterval, _time, cancellationToken)).ConfigureAwait(false);
+            // Once the stop command has returned (systemd's at once), only the pause: no busy loop of status calls.
+            var pause = Task.Delay(left < KillPollInterval ? left : KillPollInterval, _time, cancellationToken);
+            await (stop.IsCompleted ? pause : Task.WhenAny(stop, pause)).ConfigureAwait(false);
         }
 
         return (await stop.ConfigureAwait(false)).Combined();

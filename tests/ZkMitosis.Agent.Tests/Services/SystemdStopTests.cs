@@ -29,6 +29,8 @@ public sealed class SystemdStopTests
         Assert.Equal(ServiceRunState.Stopped, result.State);
         Assert.Equal(["stop --no-block zookeeper.service", "kill --signal=SIGKILL zookeeper.service"], systemctl.Mutations);
         Assert.True(result.Elapsed >= TimeSpan.FromMilliseconds(200), $"killed after {result.Elapsed}, before the grace");
+        // Polled through the grace, not spun: systemd's stop returns at once.
+        Assert.InRange(systemctl.StatusCalls, 2, 20);
     }
 
     [Fact]
@@ -58,6 +60,8 @@ public sealed class SystemdStopTests
 
         public List<string> Mutations { get; } = [];
 
+        public int StatusCalls { get; private set; }
+
         public Task<CommandResult> RunAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan timeout, string? standardInput = null, CancellationToken cancellationToken = default)
         {
             Assert.Equal("systemctl", fileName);
@@ -67,6 +71,7 @@ public sealed class SystemdStopTests
                 switch (arguments[0])
                 {
                     case "is-active":
+                        StatusCalls++;
                         if (State == "deactivating" && ExitsOnSigtermAfterPolls is { } polls && ++_pollsWhileDeactivating >= polls)
                         {
                             State = "inactive";
