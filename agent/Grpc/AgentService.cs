@@ -380,15 +380,14 @@ public sealed class AgentService : V1Agent.AgentBase
             switch (action.ActionCase)
             {
                 case BarrierAction.ActionOneofCase.ControlService:
-                    if (action.ControlService.Action == ServiceAction.Unspecified)
+                    // Everything the fire would refuse is refused now, while nothing has happened yet.
+                    try
                     {
-                        throw new InvalidRequestException("action.control_service.action", "required");
+                        _services.Backend(ServiceOf(action.ControlService.Service), ParseControl(action.ControlService).KillAfter);
                     }
-
-                    var backend = _services.Backend(ServiceOf(action.ControlService.Service));
-                    if (action.ControlService.KillAfter is not null && !backend.CanKill)
+                    catch (InvalidRequestException e)
                     {
-                        throw new InvalidRequestException("action.control_service.kill_after", $"the {backend.Name} backend has no Kill command configured");
+                        throw new InvalidRequestException("action.control_service." + e.Field, e.Description);
                     }
 
                     break;
@@ -456,6 +455,14 @@ public sealed class AgentService : V1Agent.AgentBase
 
     private async Task<ControlServiceResponse> DoControlAsync(ControlServiceRequest request, ManagedService service, CancellationToken cancellationToken)
     {
+        var control = ParseControl(request);
+        var result = await _services.ControlAsync(service, control.Action, control.Timeout, request.Ready.ToDomain(), control.KillAfter, cancellationToken).ConfigureAwait(false);
+        return result.ToProto();
+    }
+
+    /// <summary>A ControlService request's action, timeout and kill_after, validated together (for a call and for an armed barrier).</summary>
+    private static (ServiceControlAction Action, TimeSpan Timeout, TimeSpan? KillAfter) ParseControl(ControlServiceRequest request)
+    {
         var action = request.Action switch
         {
             ServiceAction.Start => ServiceControlAction.Start,
@@ -476,8 +483,7 @@ public sealed class AgentService : V1Agent.AgentBase
             throw new InvalidRequestException("kill_after", $"{grace} is only for STOP and RESTART, above zero and below the timeout ({timeout})");
         }
 
-        var result = await _services.ControlAsync(service, action, timeout, request.Ready.ToDomain(), killAfter, cancellationToken).ConfigureAwait(false);
-        return result.ToProto();
+        return (action, timeout, killAfter);
     }
 
     private async Task<FirewallResponse> DoIsolateAsync(IsolationSpec spec, CancellationToken cancellationToken)

@@ -24,8 +24,21 @@ public sealed class ServiceController
         _time = time;
     }
 
-    /// <summary>The backend that would run <paramref name="service"/>; resolving it is the check a barrier's Arm does.</summary>
-    public IServiceBackend Backend(ManagedService service) => _backends.For(service);
+    /// <summary>
+    /// The backend that would run <paramref name="service"/>, able to kill it when <paramref name="killAfter"/> is given;
+    /// resolving it is the check a barrier's Arm does, and the first thing <see cref="ControlAsync"/> does.
+    /// </summary>
+    /// <exception cref="Files.InvalidRequestException">no backend for the service, or <paramref name="killAfter"/> given and the backend cannot kill.</exception>
+    public IServiceBackend Backend(ManagedService service, TimeSpan? killAfter)
+    {
+        var backend = _backends.For(service);
+        if (killAfter is not null && !backend.CanKill)
+        {
+            throw new Files.InvalidRequestException("kill_after", $"the {backend.Name} backend has no Kill command configured for {service} (Service.{service}Commands.Kill)");
+        }
+
+        return backend;
+    }
 
     public async Task<ServiceStatus> StatusAsync(ManagedService service, CancellationToken cancellationToken) =>
         await _backends.For(service).StatusAsync(cancellationToken).ConfigureAwait(false);
@@ -37,12 +50,7 @@ public sealed class ServiceController
     public async Task<ServiceControlResult> ControlAsync(
         ManagedService service, ServiceControlAction action, TimeSpan timeout, ServiceReadiness readiness, TimeSpan? killAfter, CancellationToken cancellationToken)
     {
-        var backend = _backends.For(service);
-        if (killAfter is not null && !backend.CanKill)
-        {
-            throw new Files.InvalidRequestException("kill_after", $"the {backend.Name} backend has no Kill command configured for {service} (Service.{service}Commands.Kill)");
-        }
-
+        var backend = Backend(service, killAfter);
         var startedAt = _time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
         var deadline = stopwatch.Elapsed + timeout;
@@ -95,11 +103,10 @@ public sealed class ServiceController
         }
 
         // The stop (SIGTERM) goes first, so whatever the service does on it still runs for the grace; then SIGKILL.
-        // The command backend's stop blocks until the process is gone, systemd's returns at once: both are covered by
-        // waiting for the stop command and then for the state, each only until the grace ends.
+        // The command backend's stop blocks until the process is gone, systemd's returns at once: stopped means the
+        // stop command has returned and the status says so, checked until the grace ends.
         var asked = _time.GetTimestamp();
         var stop = backend.StopAsync(cancellationToken);
-        await Task.WhenAny(stop, Task.Delay(grace, _time, cancellationToken)).ConfigureAwait(false);
         while (!stop.IsCompleted || (await backend.StatusAsync(cancellationToken).ConfigureAwait(false)).State != ServiceRunState.Stopped)
         {
             var left = grace - _time.GetElapsedTime(asked);
