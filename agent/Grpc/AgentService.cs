@@ -262,7 +262,7 @@ public sealed class AgentService : V1Agent.AgentBase
 
     public override Task<LeaseResponse> AcquireLease(AcquireLeaseRequest request, ServerCallContext context)
     {
-        var lease = _lease.Acquire(request.PlanId, request.Holder, request.Ttl.ToOptional(), request.TakeOver);
+        var lease = _lease.Acquire(request.PlanId, request.Holder, request.Ttl.ToOptional(), request.TakeOver, request.DestinationHosts);
         return Task.FromResult(new LeaseResponse { Lease = lease.ToProto() });
     }
 
@@ -301,11 +301,15 @@ public sealed class AgentService : V1Agent.AgentBase
         RequireZooKeeper();
         return _gate.RunAsync(nameof(ResetDataDir), request.Context, request, async cancellationToken =>
         {
+            // The destination list comes from the live lease of this call's plan, stored when it was taken: a list in
+            // the request would be the caller's word.
             var names = new HashSet<string>(_options.Addresses.Append(_options.EffectiveHostName), StringComparer.OrdinalIgnoreCase);
-            if (!request.PlanDestinationHosts.Any(names.Contains))
+            var lease = _lease.Current;
+            var destinations = lease is not null && lease.PlanId == request.Context.PlanId ? lease.DestinationHosts : [];
+            if (!destinations.Any(names.Contains))
             {
                 throw new PreconditionFailedException("PLAN", _options.EffectiveHostName,
-                    $"this host ({string.Join(", ", names)}) is not among the plan's destination hosts ({string.Join(", ", request.PlanDestinationHosts)}); only a destination's data dir may be reset.");
+                    $"this host ({string.Join(", ", names)}) is not among the destination hosts of plan '{request.Context.PlanId}'s lease ({string.Join(", ", destinations)}); only a destination's data dir may be reset.");
             }
 
             var status = await _services.StatusAsync(ManagedService.ZooKeeper, cancellationToken).ConfigureAwait(false);

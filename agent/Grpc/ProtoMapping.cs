@@ -29,6 +29,7 @@ internal static class ProtoMapping
         Holder = lease.Holder,
         AcquiredAt = Timestamp.FromDateTimeOffset(lease.AcquiredAt),
         ExpiresAt = Timestamp.FromDateTimeOffset(lease.ExpiresAt),
+        DestinationHosts = { lease.DestinationHosts },
     };
 
     public static ServiceState ToProto(this ServiceRunState state) => state switch

@@ -36,7 +36,7 @@ public sealed class LeaseManager
 
     /// <exception cref="PreconditionFailedException">another plan (or holder, without take-over) holds a live lease.</exception>
     /// <exception cref="InvalidRequestException">plan id, holder or ttl malformed.</exception>
-    public LeaseRecord Acquire(string planId, string holder, TimeSpan? ttl, bool takeOver)
+    public LeaseRecord Acquire(string planId, string holder, TimeSpan? ttl, bool takeOver, IEnumerable<string>? destinationHosts = null)
     {
         Require("plan_id", planId);
         Require("holder", holder);
@@ -67,6 +67,7 @@ public sealed class LeaseManager
                 Holder = holder,
                 AcquiredAt = live is not null && live.Holder == holder ? live.AcquiredAt : now,
                 ExpiresAt = now + duration,
+                DestinationHosts = destinationHosts?.ToList() ?? [],
             };
             _store.SaveLease(lease);
             return lease;

@@ -12,4 +12,7 @@ public sealed record LeaseRecord
     public required DateTimeOffset AcquiredAt { get; init; }
 
     public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>The plan's destination hosts as given with the lease: the only hosts whose data dir may be reset.</summary>
+    public IReadOnlyList<string> DestinationHosts { get; init; } = [];
 }

@@ -25,7 +25,7 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
     }
 
     public Task AcquireLeaseAsync(OperationContext operation, string holder, TimeSpan duration, CancellationToken cancellationToken) =>
-        CallAsync("AcquireLease", o => client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = operation.PlanId, Holder = holder, Ttl = Duration.FromTimeSpan(duration), TakeOver = true }, o), CallTimeout, cancellationToken);
+        CallAsync("AcquireLease", o => client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = operation.PlanId, Holder = holder, Ttl = Duration.FromTimeSpan(duration), TakeOver = true, DestinationHosts = { plan.Destination.Select(d => d.Host) } }, o), CallTimeout, cancellationToken);
 
     public Task ReleaseLeaseAsync(OperationContext operation, CancellationToken cancellationToken) =>
         CallAsync("ReleaseLease", o => client.ReleaseLeaseAsync(new ReleaseLeaseRequest { PlanId = operation.PlanId, Holder = HolderName }, o), CallTimeout, cancellationToken);
@@ -83,7 +83,6 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
     public Task ResetDataDirAsync(OperationContext operation, CancellationToken cancellationToken)
     {
         var request = new ResetDataDirRequest { Context = Context(operation) };
-        request.PlanDestinationHosts.AddRange(plan.Destination.Select(d => d.Host));
         return CallAsync("ResetDataDir", o => client.ResetDataDirAsync(request, o), CallTimeout, cancellationToken);
     }
 

@@ -95,11 +95,16 @@ public sealed class AgentZooKeeperLifecycleTests : IAsyncLifetime
         Assert.Equal(ZooKeeperMode.Stopped, down.Mode);
         Assert.Equal(serving.Zxid, down.LastZxidOnDisk);
 
-        var notDestination = await Assert.ThrowsAsync<RpcException>(() => Client.ResetDataDirAsync(new ResetDataDirRequest { Context = Next(), PlanDestinationHosts = { "zk-other" } }, deadline: Deadline()).ResponseAsync);
+        // The destination list is the lease's, given when it was taken, never the caller's word in the request.
+        var other = Next();
+        await Client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = other.PlanId, Holder = "test", DestinationHosts = { "zk-other" } }, deadline: Deadline());
+        var notDestination = await Assert.ThrowsAsync<RpcException>(() => Client.ResetDataDirAsync(new ResetDataDirRequest { Context = other }, deadline: Deadline()).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, notDestination.StatusCode);
         Assert.False((await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline())).Empty);
 
-        var reset = await Client.ResetDataDirAsync(new ResetDataDirRequest { Context = Next(), PlanDestinationHosts = { "zk-test" } }, deadline: Deadline());
+        var mine = Next();
+        await Client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = mine.PlanId, Holder = "test", DestinationHosts = { "zk-test" } }, deadline: Deadline());
+        var reset = await Client.ResetDataDirAsync(new ResetDataDirRequest { Context = mine }, deadline: Deadline());
         Assert.NotEmpty(reset.Removed);
         var afterReset = await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline());
         Assert.True(afterReset.Empty);
@@ -112,7 +117,9 @@ public sealed class AgentZooKeeperLifecycleTests : IAsyncLifetime
         await Client.WriteZooConfigAsync(new WriteZooConfigRequest { Context = Next(), ExpectedSha256 = "*", Content = _zooKeeper!.StandaloneZooCfg() }, deadline: Deadline());
         await Client.ControlServiceAsync(new ControlServiceRequest { Context = Next(), Action = ServiceAction.Start, Ready = ReadyCondition.Serving, Timeout = ServiceTimeout }, deadline: Deadline(120));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Client.ResetDataDirAsync(new ResetDataDirRequest { Context = Next(), PlanDestinationHosts = { "zk-test" } }, deadline: Deadline()).ResponseAsync);
+        var mine = Next();
+        await Client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = mine.PlanId, Holder = "test", DestinationHosts = { "zk-test" } }, deadline: Deadline());
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client.ResetDataDirAsync(new ResetDataDirRequest { Context = mine }, deadline: Deadline()).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains("stop it", error.Status.Detail, StringComparison.Ordinal);
