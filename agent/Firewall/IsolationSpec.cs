@@ -108,6 +108,6 @@ public sealed partial record IsolationSpec(string Group, IReadOnlyList<IPNetwork
         return [.. networks.OrderBy(n => n.ToString(), StringComparer.Ordinal)];
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,20}$")]
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,20}\\z")]
     private static partial Regex GroupPattern();
 }

@@ -239,7 +239,7 @@ public sealed partial class NftablesFirewall : IFirewallBackend
         }
     }
 
-    [GeneratedRegex("^chain (?<name>[A-Za-z0-9_-]+) \\{$")]
+    [GeneratedRegex("^chain (?<name>[A-Za-z0-9_-]+) \\{\\z")]
     private static partial Regex ChainHeader();
 
     [GeneratedRegex("ip6? [sd]addr (?<peer>[0-9a-fA-F:./]+)")]

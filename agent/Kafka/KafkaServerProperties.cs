@@ -36,6 +36,6 @@ public static partial class KafkaServerProperties
         }
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9._\-\[\]:]+:\d{1,5}(,[A-Za-z0-9._\-\[\]:]+:\d{1,5})*(/[^\s,]*)?$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._\-\[\]:]+:\d{1,5}(,[A-Za-z0-9._\-\[\]:]+:\d{1,5})*(/[^\s,]*)?\z")]
     private static partial Regex ConnectPattern();
 }

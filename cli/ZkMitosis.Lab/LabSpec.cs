@@ -150,16 +150,16 @@ public sealed partial record LabSpec
         }
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9]{0,6}$")]
+    [GeneratedRegex("^[a-z][a-z0-9]{0,6}\\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{2,10}-$")]
+    [GeneratedRegex("^[a-z][a-z0-9-]{2,10}-\\z")]
     private static partial Regex PrefixPattern();
 
-    [GeneratedRegex("^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")]
+    [GeneratedRegex("^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\z")]
     private static partial Regex ChrootPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    [GeneratedRegex("^[A-Za-z0-9._-]+\\z")]
     private static partial Regex OptionKeyPattern();
 }
 

@@ -134,6 +134,6 @@ public static partial class LabTeardown
         }
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{2,10}-$")]
+    [GeneratedRegex("^[a-z][a-z0-9-]{2,10}-\\z")]
     private static partial Regex SafePrefix();
 }

@@ -6,9 +6,13 @@ namespace ZkMitosis.Coordinator.Plans;
 /// <summary>Plan durations: an integer and a unit, <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c>.</summary>
 public static partial class Durations
 {
-    [GeneratedRegex("^([0-9]{1,9})(ms|s|m|h)$")]
+    [GeneratedRegex("^([0-9]{1,9})(ms|s|m|h)\\z")]
     private static partial Regex Pattern();
 
+    /// <summary>
+    /// Parses <paramref name="text"/>; false for anything else, including a value too large for a
+    /// <see cref="TimeSpan"/> (<c>999999999h</c>), so a caller reports it instead of catching an overflow.
+    /// </summary>
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = default;
@@ -18,14 +22,21 @@ public static partial class Durations
             return false;
         }
 
+        // At most 999999999h = 3.6e15 ms: a long holds it, a TimeSpan (9.2e14 ms) may not.
         var number = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        value = match.Groups[2].Value switch
+        var milliseconds = number * match.Groups[2].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(number),
-            "s" => TimeSpan.FromSeconds(number),
-            "m" => TimeSpan.FromMinutes(number),
-            _ => TimeSpan.FromHours(number),
+            "ms" => 1L,
+            "s" => 1_000L,
+            "m" => 60_000L,
+            _ => 3_600_000L,
         };
+        if (milliseconds > (long)TimeSpan.MaxValue.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromMilliseconds(milliseconds);
         return true;
     }
 

@@ -69,7 +69,7 @@ public static class PlanLoader
         };
         if (strategy is null)
         {
-            root.Problem("strategy", $"must be observer or participant, not '{strategyText}'");
+            root.Problem("strategy", $"must be observer or participant, not {PlanProblem.Quote(strategyText)}");
         }
 
         var joiners = new List<int>();
@@ -252,12 +252,12 @@ public static class PlanLoader
 
         var result = new PlanTimeouts
         {
-            AgentCall = section.Duration("agentCall") ?? defaults.AgentCall,
-            ServerStart = section.Duration("serverStart") ?? defaults.ServerStart,
-            CatchUp = section.Duration("catchUp") ?? defaults.CatchUp,
-            BrokerRegistration = section.Duration("brokerRegistration") ?? defaults.BrokerRegistration,
-            Election = section.Duration("election") ?? defaults.Election,
-            StopGrace = section.Duration("stopGrace") ?? defaults.StopGrace,
+            AgentCall = section.Duration("agentCall", DurationBounds.Timeouts["agentCall"]) ?? defaults.AgentCall,
+            ServerStart = section.Duration("serverStart", DurationBounds.Timeouts["serverStart"]) ?? defaults.ServerStart,
+            CatchUp = section.Duration("catchUp", DurationBounds.Timeouts["catchUp"]) ?? defaults.CatchUp,
+            BrokerRegistration = section.Duration("brokerRegistration", DurationBounds.Timeouts["brokerRegistration"]) ?? defaults.BrokerRegistration,
+            Election = section.Duration("election", DurationBounds.Timeouts["election"]) ?? defaults.Election,
+            StopGrace = section.Duration("stopGrace", DurationBounds.Timeouts["stopGrace"]) ?? defaults.StopGrace,
         };
         section.RejectUnknown();
         return result;
@@ -274,8 +274,8 @@ public static class PlanLoader
 
         var result = new PlanIntervals
         {
-            Poll = section.Duration("poll") ?? defaults.Poll,
-            BrokerRestartPause = section.Duration("brokerRestartPause") ?? defaults.BrokerRestartPause,
+            Poll = section.Duration("poll", DurationBounds.Intervals["poll"]) ?? defaults.Poll,
+            BrokerRestartPause = section.Duration("brokerRestartPause", DurationBounds.Intervals["brokerRestartPause"]) ?? defaults.BrokerRestartPause,
         };
         section.RejectUnknown();
         return result;

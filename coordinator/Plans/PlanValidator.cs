@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -9,15 +10,19 @@ namespace ZkMitosis.Coordinator.Plans;
 /// </summary>
 public static partial class PlanValidator
 {
-    [GeneratedRegex("^[a-z0-9-]{3,64}$")]
+    // \z, not $: $ also matches before a final newline, so "name\n" would pass.
+    [GeneratedRegex("^[a-z0-9-]{3,64}\\z")]
     private static partial Regex PlanIdPattern();
+
+    /// <summary>Whether <paramref name="planId"/> is a valid plan id: <c>[a-z0-9-]{3,64}</c>, nothing else (no trailing newline).</summary>
+    public static bool IsPlanId(string planId) => PlanIdPattern().IsMatch(planId);
 
     public static IReadOnlyList<PlanProblem> Validate(MigrationPlan plan)
     {
         var problems = new List<PlanProblem>();
-        if (!PlanIdPattern().IsMatch(plan.PlanId))
+        if (!IsPlanId(plan.PlanId))
         {
-            problems.Add(new("planId", $"must match [a-z0-9-]{{3,64}}, not '{plan.PlanId}'"));
+            problems.Add(new("planId", $"must match [a-z0-9-]{{3,64}}, not {PlanProblem.Quote(plan.PlanId)}"));
         }
 
         ValidateChroot(plan.Chroot, problems);
@@ -47,7 +52,7 @@ public static partial class PlanValidator
         else if (!chroot.StartsWith('/') || chroot.EndsWith('/') || chroot.Contains("//", StringComparison.Ordinal)
             || chroot.Split('/').Skip(1).Any(part => part is "." or ".." || part.Any(char.IsControl)))
         {
-            problems.Add(new("chroot", $"must be an absolute ZooKeeper path such as /kafka, not '{chroot}'"));
+            problems.Add(new("chroot", $"must be an absolute ZooKeeper path such as /kafka, not {PlanProblem.Quote(chroot)}"));
         }
         else if (chroot == "/zookeeper" || chroot.StartsWith("/zookeeper/", StringComparison.Ordinal))
         {
@@ -74,7 +79,7 @@ public static partial class PlanValidator
         {
             if (!IsHost(server.Host))
             {
-                problems.Add(new($"{path}.host", $"'{server.Host}' is not a host name or IP address"));
+                problems.Add(new($"{path}.host", $"{PlanProblem.Quote(server.Host)} is not a host name or IP address"));
             }
 
             if (server.Ports.Distinct().Count() != 3)
@@ -96,7 +101,7 @@ public static partial class PlanValidator
 
             if (!IsEndpoint(server.Agent))
             {
-                problems.Add(new($"{path}.agent", $"must be host:port, not '{server.Agent}'"));
+                problems.Add(new($"{path}.agent", $"must be host:port, not {PlanProblem.Quote(server.Agent)}"));
             }
         }
 
@@ -140,7 +145,7 @@ public static partial class PlanValidator
 
             if (!IsEndpoint(broker.Agent))
             {
-                problems.Add(new($"kafka.brokers[{i}].agent", $"must be host:port, not '{broker.Agent}'"));
+                problems.Add(new($"kafka.brokers[{i}].agent", $"must be host:port, not {PlanProblem.Quote(broker.Agent)}"));
             }
             else if (!seenAgents.TryAdd(broker.Agent, i))
             {
@@ -205,11 +210,11 @@ public static partial class PlanValidator
     }
 
     private static bool IsHost(string host) =>
-        IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns;
+        !host.Any(char.IsControl) && IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns;
 
     private static bool IsEndpoint(string endpoint)
     {
         var colon = endpoint.LastIndexOf(':');
-        return colon > 0 && IsHost(endpoint[..colon]) && int.TryParse(endpoint[(colon + 1)..], out var port) && port is > 0 and <= 65535;
+        return colon > 0 && IsHost(endpoint[..colon]) && int.TryParse(endpoint[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535;
     }
 }

@@ -63,7 +63,7 @@ internal sealed class YamlFields
 
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
-            Problem(name, $"must be a whole number from {min} to {max}, not '{text}'");
+            Problem(name, $"must be a whole number from {min} to {max}, not {PlanProblem.Quote(text)}");
             return null;
         }
 
@@ -80,14 +80,15 @@ internal sealed class YamlFields
 
         if (!bool.TryParse(text, out var value))
         {
-            Problem(name, $"must be true or false, not '{text}'");
+            Problem(name, $"must be true or false, not {PlanProblem.Quote(text)}");
             return null;
         }
 
         return value;
     }
 
-    public TimeSpan? Duration(string name)
+    /// <summary>A duration from <paramref name="bounds"/>.Min to .Max inclusive, or null (absent, or a problem recorded).</summary>
+    public TimeSpan? Duration(string name, (TimeSpan Min, TimeSpan Max) bounds)
     {
         var text = String(name, required: false);
         if (text is null)
@@ -95,9 +96,9 @@ internal sealed class YamlFields
             return null;
         }
 
-        if (!Durations.TryParse(text, out var value) || value <= TimeSpan.Zero)
+        if (!Durations.TryParse(text, out var value) || value < bounds.Min || value > bounds.Max)
         {
-            Problem(name, $"must be a positive duration such as 500ms, 30s or 2m, not '{text}'");
+            Problem(name, $"must be a duration from {Durations.Format(bounds.Min)} to {Durations.Format(bounds.Max)} (such as 500ms, 30s or 2m), not {PlanProblem.Quote(text)}");
             return null;
         }
 
