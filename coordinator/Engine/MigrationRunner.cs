@@ -38,29 +38,40 @@ public sealed record MigrationRunOptions
 public static class MigrationRunner
 {
     /// <summary>Starts the migration of <paramref name="planText"/> (or continues it, if this plan already has a journal).</summary>
-    public static Task<MigrationReport> RunAsync(string planText, MigrationRunOptions options, CancellationToken cancellationToken)
+    /// <exception cref="StateDirectoryLockedException">another coordinator runs this plan.</exception>
+    public static async Task<MigrationReport> RunAsync(string planText, MigrationRunOptions options, CancellationToken cancellationToken)
     {
         var plan = PlanLoader.Load(planText);
-        new MigrationStore(options.StateRoot).SavePlan(plan.PlanId, planText);
-        return DriveAsync(plan, options, abort: false, cancellationToken);
+        var store = new MigrationStore(options.StateRoot);
+        using var held = store.Lock(plan.PlanId);
+        store.SavePlan(plan.PlanId, planText);
+        return await DriveAsync(plan, options, abort: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Continues the migration <paramref name="planId"/> (or the only one) with the plan it started with.</summary>
-    public static Task<MigrationReport> ResumeAsync(string? planId, MigrationRunOptions options, CancellationToken cancellationToken)
+    /// <exception cref="StateDirectoryLockedException">another coordinator runs this plan.</exception>
+    /// <exception cref="JournalCorruptException">the journal is damaged or holds no record.</exception>
+    public static async Task<MigrationReport> ResumeAsync(string? planId, MigrationRunOptions options, CancellationToken cancellationToken)
     {
         var store = new MigrationStore(options.StateRoot);
         var id = store.Resolve(planId);
+        using var held = store.Lock(id);
+        FileJournal.ReadExisting(store.JournalPath(id));
         var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
-        return DriveAsync(plan, options, abort: false, cancellationToken);
+        return await DriveAsync(plan, options, abort: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Undoes the migration <paramref name="planId"/> if it has not passed the point of no return.</summary>
-    public static Task<MigrationReport> AbortAsync(string? planId, MigrationRunOptions options, CancellationToken cancellationToken)
+    /// <exception cref="StateDirectoryLockedException">another coordinator runs this plan.</exception>
+    /// <exception cref="JournalCorruptException">the journal is damaged or holds no record.</exception>
+    public static async Task<MigrationReport> AbortAsync(string? planId, MigrationRunOptions options, CancellationToken cancellationToken)
     {
         var store = new MigrationStore(options.StateRoot);
         var id = store.Resolve(planId);
+        using var held = store.Lock(id);
+        FileJournal.ReadExisting(store.JournalPath(id));
         var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
-        return DriveAsync(plan, options with { MonitorAvailability = false }, abort: true, cancellationToken);
+        return await DriveAsync(plan, options with { MonitorAvailability = false }, abort: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The report as the journal stands, without touching anything.</summary>
@@ -69,7 +80,7 @@ public static class MigrationRunner
         var store = new MigrationStore(stateRoot);
         var id = store.Resolve(planId);
         var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
-        return MigrationReport.Build(plan, FileJournal.ReadAll(store.JournalPath(id)));
+        return MigrationReport.Build(plan, FileJournal.ReadExisting(store.JournalPath(id)));
     }
 
     private static async Task<MigrationReport> DriveAsync(MigrationPlan plan, MigrationRunOptions options, bool abort, CancellationToken cancellationToken)

@@ -1,3 +1,6 @@
+using ZkMitosis.Coordinator.Journal;
+using ZkMitosis.Coordinator.Plans;
+
 namespace ZkMitosis.Coordinator.Engine;
 
 /// <summary>
@@ -36,6 +39,11 @@ public sealed class MigrationStore(string root)
     {
         if (planId is not null)
         {
+            if (!PlanValidator.IsPlanId(planId))
+            {
+                throw new InvalidOperationException($"'{planId}' is not a plan id ([a-z0-9-]{{3,64}})");
+            }
+
             return File.Exists(JournalPath(planId)) ? planId : throw new InvalidOperationException($"no migration {planId} in {Root}");
         }
 
@@ -47,6 +55,10 @@ public sealed class MigrationStore(string root)
             _ => throw new InvalidOperationException($"several migrations in {Root} ({string.Join(", ", ids)}): name one"),
         };
     }
+
+    /// <summary>Takes the plan's <see cref="StateDirectoryLock"/>: one coordinator per plan state directory.</summary>
+    /// <exception cref="StateDirectoryLockedException">another coordinator holds it.</exception>
+    public StateDirectoryLock Lock(string planId) => StateDirectoryLock.Acquire(PlanDirectory(planId));
 
     /// <summary>Keeps a copy of the plan text beside the journal so resume runs exactly the plan that started.</summary>
     public void SavePlan(string planId, string text)

@@ -19,11 +19,13 @@ public static class JournalRecordTypes
 
 /// <summary>
 /// One line of the journal. <see cref="Version"/> is the schema version (<see cref="CurrentVersion"/>); a
-/// reader refuses records of a newer schema rather than misreading them.
+/// reader refuses records of a newer schema rather than misreading them, and records of version 1 (written before
+/// records carried <see cref="Checksum"/>) rather than trusting them unchecked.
 /// </summary>
 public sealed record JournalRecord
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2: every record carries <see cref="Checksum"/>, chained to the previous record's.</summary>
+    public const int CurrentVersion = 2;
 
     [JsonPropertyName("v")]
     public int Version { get; init; } = CurrentVersion;
@@ -56,4 +58,12 @@ public sealed record JournalRecord
     [JsonPropertyName("message")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Message { get; init; }
+
+    /// <summary>
+    /// SHA-256 (hex) chaining this record to the previous one (<see cref="JournalChecksum"/>); set by the journal
+    /// when the record is written, always the last field of its line.
+    /// </summary>
+    [JsonPropertyName("sum")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Checksum { get; init; }
 }

@@ -34,7 +34,7 @@ public sealed class FileJournalTests : IDisposable
             await journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.StepStarted, Step = "join", Attempt = 1 }, default);
         }
 
-        await File.AppendAllTextAsync(PathOf, "{\"v\":1,\"seq\":2,\"type\":\"step-comp");
+        await File.AppendAllTextAsync(PathOf, "{\"v\":2,\"seq\":2,\"type\":\"step-comp");
 
         using (var journal = FileJournal.Open(PathOf))
         {
@@ -49,10 +49,17 @@ public sealed class FileJournalTests : IDisposable
     [Fact]
     public async Task Open_CorruptRecordInTheMiddle_Refused()
     {
-        await File.WriteAllTextAsync(PathOf, "{\"v\":1,\"seq\":1,\"type\":\"run-started\"}\nnot json\n{\"v\":1,\"seq\":3,\"type\":\"completed\"}\n");
+        using (var journal = FileJournal.Open(PathOf))
+        {
+            await journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.StepStarted, Step = "join", Attempt = 1 }, default);
+            await journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.StepCompleted, Step = "join", Attempt = 1 }, default);
+        }
+
+        var lines = await File.ReadAllLinesAsync(PathOf);
+        await File.WriteAllTextAsync(PathOf, $"{lines[0]}\nnot json\n{lines[1]}\n");
 
         var error = Assert.Throws<JournalCorruptException>(() => FileJournal.Open(PathOf));
-        Assert.Contains("record 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
