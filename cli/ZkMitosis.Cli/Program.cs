@@ -1,7 +1,9 @@
 using System.CommandLine;
+using ZkMitosis.Cli;
 using ZkMitosis.Cli.Commands;
 
-// Thin host: each command group lives in its own file under Commands/.
+// Thin host: each command group lives in its own file under Commands/. Every error leaves here as one line
+// (CliErrors): parse errors exit 2, known exceptions by their kind, anything unexpected exits 1 with its type.
 var root = new RootCommand("zkmitosis: move a ZooKeeper tenant (Kafka under its chroot) to a dedicated ensemble with no downtime and no lost data.");
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(ZkCommand.Create());
@@ -12,4 +14,17 @@ root.Subcommands.Add(StressCommand.Create());
 root.Subcommands.Add(LabCommand.Create());
 root.Subcommands.Add(CertsCommand.Create());
 root.Subcommands.Add(AgentCommand.Create());
-return await root.Parse(args).InvokeAsync();
+var parseResult = root.Parse(args);
+if (parseResult.Errors.Count > 0)
+{
+    return CliErrors.ReportUsage(parseResult, Console.Error);
+}
+
+try
+{
+    return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e)
+{
+    return CliErrors.Report(e, Console.Error);
+}

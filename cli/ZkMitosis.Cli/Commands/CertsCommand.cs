@@ -18,11 +18,25 @@ internal static class CertsCommand
         return command;
     }
 
+    /// <summary>Validity in days, 1 to 36500 (a negative or zero lifetime would make a certificate that expired before it began).</summary>
+    private static Option<int> DaysOption(int defaultDays)
+    {
+        var days = new Option<int>("--days") { Description = "validity in days (1 to 36500)", DefaultValueFactory = _ => defaultDays };
+        days.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 36500)
+            {
+                result.AddError($"--days must be from 1 to 36500, not {result.GetValueOrDefault<int>()}");
+            }
+        });
+        return days;
+    }
+
     private static Command Init()
     {
         var directory = new Option<string>("--dir") { Description = "where to write ca.crt and ca.key", DefaultValueFactory = _ => "." };
         var name = new Option<string>("--name") { Description = "the CA's common name", DefaultValueFactory = _ => "zkmitosis CA" };
-        var days = new Option<int>("--days") { Description = "validity in days", DefaultValueFactory = _ => 3650 };
+        var days = DaysOption(3650);
         var force = new Option<bool>("--force") { Description = "replace existing files" };
         var command = new Command("init", "create a CA (ca.crt, ca.key)") { directory, name, days, force };
         command.SetAction(result =>
@@ -43,7 +57,7 @@ internal static class CertsCommand
         var name = new Option<string>("--name") { Description = "common name and file name (e.g. the host name)", Required = true };
         var dns = new Option<string[]>("--dns") { Description = "DNS names for a server certificate", AllowMultipleArgumentsPerToken = true };
         var ip = new Option<string[]>("--ip") { Description = "IP addresses for a server certificate", AllowMultipleArgumentsPerToken = true };
-        var days = new Option<int>("--days") { Description = "validity in days", DefaultValueFactory = _ => 730 };
+        var days = DaysOption(730);
         var force = new Option<bool>("--force") { Description = "replace existing files" };
         var command = new Command("issue", "issue an agent server certificate or a client certificate signed by the CA") { kind, directory, name, dns, ip, days, force };
         command.SetAction(result =>

@@ -40,16 +40,11 @@ internal static class MigrateCommand
             MigrationPlan plan;
             try
             {
-                plan = PlanLoader.LoadFile(result.GetValue(file)!.FullName);
+                plan = PlanLoader.Load(ReadPlan(result.GetValue(file)!));
             }
             catch (InvalidPlanException e)
             {
                 return Refuse(e, json);
-            }
-            catch (IOException e)
-            {
-                Console.Error.WriteLine($"zkmitosis: cannot read the plan: {e.Message}");
-                return 2;
             }
 
             var steps = StepList.Compile(plan);
@@ -108,17 +103,12 @@ internal static class MigrateCommand
             string text;
             try
             {
-                text = await File.ReadAllTextAsync(result.GetValue(file)!.FullName, cancellationToken);
+                text = ReadPlan(result.GetValue(file)!);
                 PlanLoader.Load(text);
             }
             catch (InvalidPlanException e)
             {
                 return Refuse(e, json);
-            }
-            catch (IOException e)
-            {
-                Console.Error.WriteLine($"zkmitosis: cannot read the plan: {e.Message}");
-                return 2;
             }
 
             var options = Options(result, stateDir, yes, json);
@@ -184,10 +174,12 @@ internal static class MigrateCommand
                 Console.WriteLine(result.GetValue(output) == "json" ? report.ToJson() : report.ToText());
                 return 0;
             }
-            catch (Exception e) when (e is InvalidOperationException or IOException or InvalidPlanException)
+            catch (InvalidOperationException e)
             {
-                Console.Error.WriteLine($"zkmitosis: {e.Message}");
-                return 2;
+                // No such migration, or several to choose from (MigrationStore.Resolve); a damaged journal or a
+                // missing plan copy is reported by Program's handler.
+                Console.Error.WriteLine($"zkmitosis: {CliErrors.OneLine(e.Message)}");
+                return CliErrors.Usage;
             }
         });
         return command;
@@ -212,16 +204,18 @@ internal static class MigrateCommand
         {
             Print(e.Report, json);
             var inner = e.InnerException!;
-            Console.Error.WriteLine(inner is UnsafeElectionException ? $"\n!!! {inner.Message} !!!\n" : $"zkmitosis: {inner.Message}");
+            Console.Error.WriteLine(inner is UnsafeElectionException ? $"\n!!! {inner.Message} !!!\n" : $"zkmitosis: {CliErrors.OneLine(inner.Message)}");
             Console.Error.WriteLine(inner is PreflightFailedException or NotConfirmedException
                 ? "nothing past that point was done."
                 : "the journal records where it stopped: fix the cause and run 'zkmitosis migrate resume'.");
             return inner is PreflightFailedException ? 3 : 1;
         }
-        catch (Exception e) when (e is InvalidOperationException or JournalMismatchException or InvalidPlanException or IOException)
+        catch (InvalidOperationException e)
         {
-            Console.Error.WriteLine($"zkmitosis: {e.Message}");
-            return 2;
+            // No such migration, or several to choose from (MigrationStore.Resolve). Everything else (a damaged
+            // journal, another coordinator holding the lock, a changed plan) is reported by Program's handler.
+            Console.Error.WriteLine($"zkmitosis: {CliErrors.OneLine(e.Message)}");
+            return CliErrors.Usage;
         }
     }
 
@@ -246,14 +240,31 @@ internal static class MigrateCommand
         }
         else
         {
-            Console.Error.WriteLine("zkmitosis: the plan is refused:");
+            // One line per problem, each whole on its own (a script can grep for the field).
             foreach (var problem in e.Problems)
             {
-                Console.Error.WriteLine($"  {problem.Path}: {problem.Message}");
+                Console.Error.WriteLine($"zkmitosis: the plan is refused: {CliErrors.OneLine(problem.ToString())}");
             }
         }
 
-        return 2;
+        return CliErrors.Usage;
+    }
+
+    /// <summary>The plan file's text.</summary>
+    /// <exception cref="FileNotFoundException">no such file, or a directory (named as such).</exception>
+    private static string ReadPlan(FileInfo file)
+    {
+        if (Directory.Exists(file.FullName))
+        {
+            throw new FileNotFoundException($"{file.FullName} is a directory, not a plan file", file.FullName);
+        }
+
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"plan file {file.FullName} does not exist", file.FullName);
+        }
+
+        return File.ReadAllText(file.FullName);
     }
 
     /// <summary>Live progress: one line per event (Spectre.Console colours), or JSON lines with <c>--output json</c>.</summary>

@@ -40,6 +40,12 @@ internal static class ToolConsole
         {
             return await body();
         }
+        catch (ZkMitosis.Coordinator.Copy.CopyException e)
+        {
+            // A copy or diff that could not go on (a source or target unreachable, a path refused): a failure, one line.
+            await Error(parseResult).WriteLineAsync($"zkmitosis: {CliErrors.OneLine(e.Message)}");
+            return Failed;
+        }
         catch (KeeperException e)
         {
             await Error(parseResult).WriteLineAsync($"zkmitosis: {Describe(e)}");
