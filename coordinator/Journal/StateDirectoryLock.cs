@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -32,6 +33,9 @@ public sealed partial class StateDirectoryLock : IDisposable
     private const int LockNonBlocking = 4;
     private const int EWouldBlock = 11;
     private const int EInterrupted = 4;
+
+    /// <summary>How long a refused coordinator waits for a new holder to write its line (it does so right after taking the lock).</summary>
+    private static readonly TimeSpan HolderWriteWait = TimeSpan.FromSeconds(1);
 
     private readonly SafeFileHandle _handle;
 
@@ -100,14 +104,30 @@ public sealed partial class StateDirectoryLock : IDisposable
     /// <summary>Releases the lock (closing the descriptor releases the flock).</summary>
     public void Dispose() => _handle.Dispose();
 
+    /// <summary>
+    /// The holder's line. A holder that took the lock a moment ago writes it right after (truncate, then write):
+    /// a whole line ends with a newline, so wait for one, at most <see cref="HolderWriteWait"/>, 10 ms at a time.
+    /// </summary>
     private static string ReadHolder(SafeFileHandle handle)
     {
         var buffer = new byte[512];
-        var read = RandomAccess.Read(handle, buffer, 0);
-        var text = Encoding.UTF8.GetString(buffer, 0, read).Trim();
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var read = RandomAccess.Read(handle, buffer, 0);
+            var text = Encoding.UTF8.GetString(buffer, 0, read);
+            if (text.EndsWith('\n') && !text.TrimEnd('\n').Any(char.IsControl))
+            {
+                return text.TrimEnd('\n');
+            }
 
-        // The holder may not have written its line yet (it took the lock a moment ago); never print control characters.
-        return text.Length == 0 || text.Any(char.IsControl) ? "a process that has not yet written its name" : text;
+            if (waited.Elapsed >= HolderWriteWait)
+            {
+                return "a process that has not written its name";
+            }
+
+            Thread.Sleep(10);
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
