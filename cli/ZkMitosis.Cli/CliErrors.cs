@@ -43,6 +43,7 @@ internal static class CliErrors
         CryptographicException => (Usage, e.Message),
         ArgumentException or FormatException => (Usage, e.Message),
         CopyException or KeeperException or FourLetterWordException or TimeoutException or AgentCallException or LabException => (Failed, e.Message),
+        Grpc.Core.RpcException rpc => (Failed, $"agent call failed: {rpc.StatusCode}: {rpc.Status.Detail}"),
         OperationCanceledException => (Interrupted, "interrupted"),
         _ => (Failed, $"unexpected {e.GetType().Name}: {e.Message}"),
     };

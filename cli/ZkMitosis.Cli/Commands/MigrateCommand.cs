@@ -204,10 +204,14 @@ internal static class MigrateCommand
         {
             Print(e.Report, json);
             var inner = e.InnerException!;
-            Console.Error.WriteLine(inner is UnsafeElectionException ? $"\n!!! {inner.Message} !!!\n" : $"zkmitosis: {CliErrors.OneLine(inner.Message)}");
-            Console.Error.WriteLine(inner is PreflightFailedException or NotConfirmedException
-                ? "nothing past that point was done."
-                : "the journal records where it stopped: fix the cause and run 'zkmitosis migrate resume'.");
+            var next = inner is PreflightFailedException or NotConfirmedException
+                ? "nothing past that point was done"
+                : "the journal records where it stopped: fix the cause and run 'zkmitosis migrate resume'";
+
+            // An unsafe election stays a banner an operator cannot miss; every other failure is one line.
+            Console.Error.WriteLine(inner is UnsafeElectionException
+                ? $"\n!!! {inner.Message} !!!\n{next}."
+                : $"zkmitosis: {CliErrors.OneLine(inner is PreflightFailedException preflight ? "preflight found problems: " + string.Join("; ", preflight.Problems) : inner.Message)}; {next}");
             return inner is PreflightFailedException ? 3 : 1;
         }
         catch (InvalidOperationException e)
