@@ -70,8 +70,21 @@ internal static class CliErrors
             names.Insert(0, command.Parent is null ? "zkmitosis" : command.Command.Name);
         }
 
-        error.WriteLine($"zkmitosis: {OneLine(string.Join("; ", parseResult.Errors.Select(e => e.Message.TrimEnd('.'))))} (see '{string.Join(' ', names)} --help')");
+        error.WriteLine($"zkmitosis: {OneLine(string.Join("; ", parseResult.Errors.Select(Describe)))} (see '{string.Join(' ', names)} --help')");
         return Usage;
+    }
+
+    /// <summary>A parse error, prefixed with its option's name when the message does not say which option it is about.</summary>
+    private static string Describe(ParseError error)
+    {
+        var option = error.SymbolResult switch
+        {
+            OptionResult result => result.Option,
+            ArgumentResult { Parent: OptionResult result } => result.Option,
+            _ => null,
+        };
+        var message = error.Message.TrimEnd('.');
+        return option is null || message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
     }
 
     /// <summary>A message on one line: line breaks and other control characters become spaces.</summary>

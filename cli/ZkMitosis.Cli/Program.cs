@@ -14,14 +14,15 @@ root.Subcommands.Add(StressCommand.Create());
 root.Subcommands.Add(LabCommand.Create());
 root.Subcommands.Add(CertsCommand.Create());
 root.Subcommands.Add(AgentCommand.Create());
-var parseResult = root.Parse(args);
-if (parseResult.Errors.Count > 0)
-{
-    return CliErrors.ReportUsage(parseResult, Console.Error);
-}
-
 try
 {
+    // Parsing runs option validators and conversions: it is inside the handler too.
+    var parseResult = root.Parse(args);
+    if (parseResult.Errors.Count > 0)
+    {
+        return CliErrors.ReportUsage(parseResult, Console.Error);
+    }
+
     return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e)

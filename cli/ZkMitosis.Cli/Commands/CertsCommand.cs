@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net;
 using ZkMitosis.Coordinator.Security;
 
@@ -24,9 +25,11 @@ internal static class CertsCommand
         var days = new Option<int>("--days") { Description = "validity in days (1 to 36500)", DefaultValueFactory = _ => defaultDays };
         days.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 36500)
+            // Validators run even when the token is not a number (the parser reports that itself); reading the
+            // value then would throw, so look at the token.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value is < 1 or > 36500)
             {
-                result.AddError($"--days must be from 1 to 36500, not {result.GetValueOrDefault<int>()}");
+                result.AddError($"--days must be from 1 to 36500, not {value}");
             }
         });
         return days;

@@ -25,7 +25,12 @@ internal static class MigrateCommand
 
     private static Option<string> StateDirOption() => new("--state-dir") { Description = "where journals and reports live", DefaultValueFactory = _ => MigrationStore.DefaultRoot };
 
-    private static Option<string> OutputOption() => new("--output") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
+    private static Option<string> OutputOption()
+    {
+        var output = new Option<string>("--output") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
+        output.AcceptOnlyFromAmong("text", "json");
+        return output;
+    }
 
     private static Option<bool> YesOption() => new("--yes") { Description = "confirm the point of no return without asking" };
 

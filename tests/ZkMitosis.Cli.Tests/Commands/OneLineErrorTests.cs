@@ -78,6 +78,19 @@ public sealed class OneLineErrorTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory.Path, "ca.key")), "nothing may be written for a refused command");
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("36501")]
+    [InlineData("x")]
+    [InlineData("99999999999")]
+    public async Task CertsInit_DaysOutOfRangeOrNotANumber_OneLineExitTwo(string days)
+    {
+        var outcome = await RealCli.RunAsync(["certs", "init", "--dir", _directory.Path, "--days", days]);
+
+        outcome.AssertOneLineError(2, "--days", days);
+        Assert.False(File.Exists(Path.Combine(_directory.Path, "ca.key")), "nothing may be written for a refused command");
+    }
+
     [Fact]
     public async Task CertsIssue_AgainstANonCaCertificate_OneLineExitTwo()
     {
@@ -114,6 +127,14 @@ public sealed class OneLineErrorTests : IDisposable
         var outcome = await RealCli.RunAsync(["migrate", "frobnicate"]);
 
         outcome.AssertOneLineError(2, "frobnicate", "--help");
+    }
+
+    [Fact]
+    public async Task MigrateStatus_UnknownOutputFormat_OneLineExitTwo()
+    {
+        var outcome = await RealCli.RunAsync(["migrate", "status", "--output", "xml", "--state-dir", _directory.Path]);
+
+        outcome.AssertOneLineError(2, "xml", "--output");
     }
 
     public void Dispose() => _directory.Dispose();
