@@ -40,7 +40,7 @@
 
 /*
  * Inputs as the agents read them from disk. They are chosen, the coordinator's rule is applied to them, and then
- * every node is renamed by the rank of its vote and these arrays are cleared (see canonicalize), so inputs whose
+ * every node is renamed by the rank of its vote and these arrays are cleared (see init), so inputs whose
  * elections are the same up to renaming are explored once.
  */
 byte zx[M];
