@@ -13,6 +13,7 @@ using ZkMitosis.Agent.Services;
 using ZkMitosis.Agent.State;
 using ZkMitosis.Agent.Status;
 using ZkMitosis.Agent.V1;
+using ZkMitosis.ZooKeeper.Config;
 using V1Agent = ZkMitosis.Agent.V1.Agent;
 
 namespace ZkMitosis.Agent.Grpc;
