@@ -20,6 +20,7 @@ public sealed class DefaultMonitoringAgentFixture : IAsyncLifetime
     {
         var zooCfg = Path.Combine(Directory.Path, "zoo.cfg");
         await File.WriteAllTextAsync(zooCfg, $"dataDir={Path.Combine(Directory.Path, "data")}\nclientPort={FreePorts.Next()}\n");
+        System.IO.Directory.CreateDirectory(StateDirectory);
         var config = AgentProcess.ZooKeeperConfig(Directory.Path, zooCfg, FreePorts.Next(), MonitoringPort);
         config.Remove("MonitoringAddress");
         Agent = await AgentProcess.StartAsync(config, Directory.Path);
