@@ -21,7 +21,7 @@ public static partial class ZooKeeperPathsValidator
         if (options.DynamicConfigFile is { } dynamic
             && (!BareFileName().IsMatch(dynamic) || dynamic is "." or ".." || dynamic == Path.GetFileName(options.ConfigPath)))
         {
-            failures.Add($"ZooKeeper.DynamicConfigFile: '{ZooKeeperPaths.Printable(dynamic)}' is not a bare file name (letters, digits, '.', '_', '-'; not zoo.cfg itself); it names a file in the directory of ZooKeeper.ConfigPath.");
+            failures.Add($"ZooKeeper.DynamicConfigFile: '{CallerText.Printable(dynamic)}' is not a bare file name (letters, digits, '.', '_', '-'; not zoo.cfg itself); it names a file in the directory of ZooKeeper.ConfigPath.");
         }
 
         if (!dataDirValid || !dataLogDirValid || string.IsNullOrWhiteSpace(options.ConfigPath) || !File.Exists(options.ConfigPath))
@@ -43,13 +43,13 @@ public static partial class ZooKeeperPathsValidator
         var dataDir = ZooKeeperPaths.Normalize(options.DataDir);
         if (current.Get("dataDir") is { Length: > 0 } fileDataDir && !ZooKeeperPaths.SamePath(fileDataDir, dataDir))
         {
-            failures.Add($"ZooKeeper.DataDir: '{dataDir}' but {options.ConfigPath} has dataDir={ZooKeeperPaths.Printable(fileDataDir)}; set ZooKeeper.DataDir to the data dir ZooKeeper uses.");
+            failures.Add($"ZooKeeper.DataDir: '{dataDir}' but {options.ConfigPath} has dataDir={CallerText.Printable(fileDataDir)}; set ZooKeeper.DataDir to the data dir ZooKeeper uses.");
         }
 
         var dataLogDir = options.DataLogDir is null ? dataDir : ZooKeeperPaths.Normalize(options.DataLogDir);
         if (current.Get("dataLogDir") is { Length: > 0 } fileDataLogDir && !ZooKeeperPaths.SamePath(fileDataLogDir, dataLogDir))
         {
-            failures.Add($"ZooKeeper.DataLogDir: '{options.DataLogDir ?? "(unset: the data dir)"}' but {options.ConfigPath} has dataLogDir={ZooKeeperPaths.Printable(fileDataLogDir)}; set ZooKeeper.DataLogDir to the dataLogDir ZooKeeper uses.");
+            failures.Add($"ZooKeeper.DataLogDir: '{options.DataLogDir ?? "(unset: the data dir)"}' but {options.ConfigPath} has dataLogDir={CallerText.Printable(fileDataLogDir)}; set ZooKeeper.DataLogDir to the dataLogDir ZooKeeper uses.");
         }
     }
 
@@ -60,9 +60,9 @@ public static partial class ZooKeeperPathsValidator
             return true;
         }
 
-        if (string.IsNullOrWhiteSpace(path) || !Path.IsPathFullyQualified(path) || ZooKeeperPaths.HasControlCharacter(path) || path.Split('/').Contains(".."))
+        if (string.IsNullOrWhiteSpace(path) || !Path.IsPathFullyQualified(path) || CallerText.HasControlCharacter(path) || path.Split('/').Contains(".."))
         {
-            failures.Add($"{field}: '{ZooKeeperPaths.Printable(path ?? "")}' is not an absolute path (without '..').");
+            failures.Add($"{field}: '{CallerText.Printable(path ?? "")}' is not an absolute path (without '..').");
             return false;
         }
 

@@ -34,6 +34,9 @@ public sealed partial class ZooKeeperFiles
 
     public string ConfigPath => _paths.ConfigPath;
 
+    /// <summary>The configured dynamic config file, or null when this node has none.</summary>
+    public string? DynamicPath => _paths.DynamicPath;
+
     /// <summary>zoo.cfg, its dynamic file (when zoo.cfg uses the configured one) and myid, as on disk.</summary>
     public IReadOnlyList<ManagedFileInfo> Describe()
     {

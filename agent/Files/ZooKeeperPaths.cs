@@ -61,12 +61,6 @@ public sealed class ZooKeeperPaths
     public static bool SamePath(string value, string normalized) =>
         Path.IsPathFullyQualified(value) && !CallerText.HasControlCharacter(value) && Normalize(value) == normalized;
 
-    /// <inheritdoc cref="CallerText.HasControlCharacter"/>
-    public static bool HasControlCharacter(string text) => CallerText.HasControlCharacter(text);
-
-    /// <inheritdoc cref="CallerText.Printable"/>
-    public static string Printable(string text) => CallerText.Printable(text);
-
     private string? DiscoverDynamicPath()
     {
         try

@@ -285,7 +285,13 @@ public sealed class AgentService : V1Agent.AgentBase
                 : null;
             var content = request.ChangeCase == WriteZooConfigRequest.ChangeOneofCase.Content ? request.Content : null;
             var results = _files.WriteConfig(request.ExpectedSha256, content, edit, request.HasDynamicContent ? request.DynamicContent : null, request.ExpectedDynamicSha256);
-            return Task.FromResult(ToWriteResponse(results));
+            var response = ToWriteResponse(results);
+            foreach (var file in response.Files.Where(f => f.Path == _files.DynamicPath))
+            {
+                file.Kind = ZooKeeperFiles.DynamicKind;
+            }
+
+            return Task.FromResult(response);
         }, (r, info) => r.Operation = info, context.CancellationToken);
     }
 

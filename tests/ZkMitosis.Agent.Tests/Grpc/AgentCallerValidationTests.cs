@@ -312,6 +312,7 @@ public sealed class AgentCallerValidationTests : IClassFixture<CallerValidationF
         var read = await ZooKeeper.ReadConfigAsync(new ReadConfigRequest());
 
         Assert.True(written.Changed);
+        Assert.Equal(["zoo.cfg", "dynamic"], written.Files.Select(f => f.Kind));
         Assert.Equal($"# caller validation\ntickTime=2000\ndataDir={_fixture.DataDir}\nclientPort={_fixture.ClientPort}\ndynamicConfigFile={_fixture.DynamicPath}\n", await File.ReadAllTextAsync(_fixture.ZooCfgPath));
         Assert.Equal("server.1=[::1]:2888:3888:participant;[::1]:" + _fixture.ClientPort + "\nserver.2=zk2.example:2888:3888:observer\n", await File.ReadAllTextAsync(_fixture.DynamicPath));
         Assert.Equal(await File.ReadAllTextAsync(_fixture.DynamicPath), read.Dynamic.Content);
