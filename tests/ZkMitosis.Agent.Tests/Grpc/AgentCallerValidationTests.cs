@@ -139,7 +139,9 @@ public sealed class AgentCallerValidationTests : IClassFixture<CallerValidationF
     [InlineData("dynamicConfigFile", "zoo.cfg.dynamic.other")]
     [InlineData("ssl.keyStore.location", "../../root/keystore.jks")]
     [InlineData("dataDir", "../data")]
-    public async Task WriteZooConfig_RelativePathOrOtherDynamicFile_RefusedNamingTheKey(string key, string value)
+    [InlineData("server.1", "fd00::11:2888:3888")]
+    [InlineData("server.1", "[2001:db8::1:2888:3888")]
+    public async Task WriteZooConfig_PathOrMemberTheAgentMustNotWrite_RefusedNamingTheKey(string key, string value)
     {
         var content = SetLine(_fixture.BaselineZooCfg, key, value);
 
@@ -247,6 +249,22 @@ public sealed class AgentCallerValidationTests : IClassFixture<CallerValidationF
 
         Assert.Equal(_fixture.BaselineDynamic, read.Dynamic.Content);
         Assert.Equal(_fixture.DynamicPath, read.Dynamic.File.Path);
+    }
+
+    [Fact]
+    public async Task GetZooKeeperStatus_Ipv6AndObserverMembersInTheDynamicFile_CountsTheVoters()
+    {
+        // Issue 12 §2/§3: members in the dynamic file, IPv6 in brackets, roles and client addresses; one line ZooKeeper
+        // would refuse (an unbracketed IPv6 address) must not make the whole file unreadable.
+        await File.WriteAllTextAsync(_fixture.DynamicPath,
+            "server.1=[2001:db8::1]:2888:3888:participant;[2001:db8::1]:2181\r\n" +
+            "server.2=zk2.example.com:2888:3888;2181\r\n" +
+            "server.3=[2001:db8::3]:2888:3888:observer;[::]:2181\r\n" +
+            "server.4=fd00::4:2888:3888\r\n");
+
+        var status = await ZooKeeper.GetZooKeeperStatusAsync(new GetZooKeeperStatusRequest { Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(2)) });
+
+        Assert.Equal(2, status.VotingMembers);
     }
 
     [Fact]
