@@ -27,9 +27,12 @@ public sealed class AgentOptions
     [Range(1, 65535)]
     public int ListenPort { get; set; } = 7443;
 
-    /// <summary>Monitoring address (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, plain HTTP). Default <c>0.0.0.0</c>.</summary>
+    /// <summary>
+    /// Monitoring address (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, plain HTTP without authentication). Default
+    /// <c>127.0.0.1</c>: only local scrapers; set an address of this host (or <c>0.0.0.0</c>) to expose it.
+    /// </summary>
     [Required]
-    public string MonitoringAddress { get; set; } = "0.0.0.0";
+    public string MonitoringAddress { get; set; } = "127.0.0.1";
 
     /// <summary>Monitoring port. Default 7444; 0 disables the monitoring listener.</summary>
     [Range(0, 65535)]
@@ -89,8 +92,25 @@ public sealed class TlsOptions
 /// <summary>The local ZooKeeper server.</summary>
 public sealed class ZooKeeperOptions
 {
-    /// <summary>zoo.cfg. Default <c>/etc/zookeeper/conf/zoo.cfg</c>.</summary>
+    /// <summary>zoo.cfg. Default <c>/etc/zookeeper/conf/zoo.cfg</c>. Its directory is the config dir: the only directory the agent writes ZooKeeper configuration into.</summary>
     public string ConfigPath { get; set; } = "/etc/zookeeper/conf/zoo.cfg";
+
+    /// <summary>
+    /// ZooKeeper's data dir (absolute): where myid is written and what ResetDataDir empties. A zoo.cfg sent to the agent
+    /// must name this dataDir; the agent never takes a data dir from a file a caller could have written. Default
+    /// <c>/var/lib/zookeeper</c> (the Debian package's dataDir).
+    /// </summary>
+    public string DataDir { get; set; } = "/var/lib/zookeeper";
+
+    /// <summary>ZooKeeper's dataLogDir (absolute), when the txn logs live apart. Default: none (the logs are in <see cref="DataDir"/>).</summary>
+    public string? DataLogDir { get; set; }
+
+    /// <summary>
+    /// The dynamic config file's name (a bare file name, no directory: it lives in the config dir), e.g.
+    /// <c>zoo.cfg.dynamic.100000000</c>. Default: the file the existing zoo.cfg's <c>dynamicConfigFile</c> names, when that
+    /// is in the config dir, else none. A zoo.cfg sent to the agent may name only this file as its dynamicConfigFile.
+    /// </summary>
+    public string? DynamicConfigFile { get; set; }
 
     /// <summary>Where to send four-letter words. Default: <c>clientPortAddress</c> of zoo.cfg, else 127.0.0.1.</summary>
     public string? ClientHost { get; set; }

@@ -56,6 +56,11 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add("ZooKeeper.ConfigPath: required for role 'zookeeper'.");
         }
 
+        if (options.IsZooKeeper)
+        {
+            ZooKeeperPathsValidator.Validate(options.ZooKeeper, failures);
+        }
+
         if (options.IsKafka && string.IsNullOrWhiteSpace(options.Kafka.ServerPropertiesPath))
         {
             failures.Add("Kafka.ServerPropertiesPath: required for role 'kafka'.");

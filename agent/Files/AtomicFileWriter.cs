@@ -24,19 +24,22 @@ public sealed class AtomicFileWriter
 
     /// <summary>
     /// Writes <paramref name="content"/> to <paramref name="path"/> when the file's current sha256 is
-    /// <paramref name="expectedSha256"/> (empty: the file must not exist; "*": no check).
+    /// <paramref name="expectedSha256"/> (empty: the file must not exist; "*": no check). A file that already holds
+    /// <paramref name="content"/> is left alone and reported unchanged, whatever <paramref name="expectedSha256"/> says.
     /// </summary>
     /// <exception cref="PreconditionFailedException">the file is not as the caller last saw it.</exception>
     public FileWriteResult Write(string path, string content, string? expectedSha256)
     {
         var bytes = Encoding.UTF8.GetBytes(content);
         var current = FileHashes.Sha256OrNull(path);
-        CheckExpected(path, current, expectedSha256);
         var sha = FileHashes.Sha256(bytes);
         if (current == sha)
         {
+            // Already as asked: a retried write whose first attempt happened is done, whatever sha256 the caller saw before it.
             return new FileWriteResult(path, false, null, sha);
         }
+
+        CheckExpected(path, current, expectedSha256);
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
         Directory.CreateDirectory(directory);

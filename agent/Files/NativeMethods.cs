@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace ZkMitosis.Agent.Files;
 
-/// <summary>libc calls .NET does not offer: fsync of a directory, monotonic clock.</summary>
+/// <summary>libc calls .NET does not offer: fsync of a directory, access(2).</summary>
 internal static partial class NativeMethods
 {
     /// <summary>O_RDONLY | O_DIRECTORY on Linux x64/arm64.</summary>
@@ -16,4 +16,11 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    /// <summary>access(2) mode bits: W_OK | X_OK (create entries in a directory).</summary>
+    public const int WriteAndSearch = 2 | 1;
+
+    /// <summary>access(2): 0 when the process may access <paramref name="path"/> in <paramref name="mode"/> (checks a read-only or immutable file system too, even for root).</summary>
+    [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Access(string path, int mode);
 }

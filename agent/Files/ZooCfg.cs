@@ -1,71 +1,50 @@
 using System.Globalization;
+using ZkMitosis.ZooKeeper.Config;
 
 namespace ZkMitosis.Agent.Files;
 
-/// <summary>One <c>server.N=host:quorumPort:electionPort[:role][;[clientAddress:]clientPort]</c> line.</summary>
-public sealed record ZooCfgServer(long Id, string Host, int QuorumPort, int ElectionPort, string Role, string? ClientAddress, int? ClientPort)
-{
-    public bool IsObserver => Role == "observer";
-
-    /// <exception cref="FormatException">not a server spec.</exception>
-    public static ZooCfgServer Parse(long id, string spec)
-    {
-        var parts = spec.Split(';', 2);
-        var fields = parts[0].Split(':');
-        if (fields.Length < 3
-            || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var quorum)
-            || !int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var election))
-        {
-            throw new FormatException($"server.{id}={spec} is not host:quorumPort:electionPort[:role][;clientPort]");
-        }
-
-        string? clientAddress = null;
-        int? clientPort = null;
-        if (parts.Length == 2)
-        {
-            var client = parts[1];
-            var colon = client.LastIndexOf(':');
-            clientAddress = colon > 0 ? client[..colon] : null;
-            clientPort = int.TryParse(colon >= 0 ? client[(colon + 1)..] : client, NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
-        }
-
-        return new ZooCfgServer(id, fields[0], quorum, election, fields.Length > 3 ? fields[3] : "participant", clientAddress, clientPort);
-    }
-}
-
-/// <summary>The parts of zoo.cfg (and its dynamic file) the agent needs.</summary>
+/// <summary>
+/// The parts of zoo.cfg (and its dynamic file) the agent needs. Paths come from <see cref="ZooKeeperPaths"/> (the
+/// agent's configuration); the file gives only members and ports. A dynamicConfigFile other than the configured one is
+/// never followed.
+/// </summary>
 public sealed class ZooCfg
 {
-    private ZooCfg(string path, PropertiesText main, PropertiesText? dynamic, string? dynamicPath)
+    private readonly ZooKeeperPaths _paths;
+
+    private ZooCfg(ZooKeeperPaths paths, PropertiesText main, PropertiesText? dynamic, string? dynamicPath)
     {
-        Path = path;
+        _paths = paths;
         Main = main;
         Dynamic = dynamic;
         DynamicPath = dynamicPath;
     }
 
-    public string Path { get; }
+    public string Path => _paths.ConfigPath;
 
     public PropertiesText Main { get; }
 
-    /// <summary>The dynamicConfigFile's content, when zoo.cfg names one that exists.</summary>
+    /// <summary>The dynamic file's content, when zoo.cfg names the configured dynamic file and it exists.</summary>
     public PropertiesText? Dynamic { get; }
 
-    /// <summary>The dynamicConfigFile path (resolved against zoo.cfg's directory when relative).</summary>
+    /// <summary>The configured dynamic file, when zoo.cfg names it (this node keeps its members there).</summary>
     public string? DynamicPath { get; }
 
-    public string? DataDir => Main.Get("dataDir");
+    /// <summary>The configured data dir (ZooKeeper.DataDir), not zoo.cfg's.</summary>
+    public string DataDir => _paths.DataDir;
 
-    /// <summary>dataLogDir, or dataDir when not set (where ZooKeeper then writes its logs).</summary>
-    public string? DataLogDir => Main.Get("dataLogDir") ?? DataDir;
+    /// <summary>The configured dataLogDir, else the data dir.</summary>
+    public string DataLogDir => _paths.DataLogDir;
 
-    public string? MyIdPath => DataDir is null ? null : System.IO.Path.Combine(DataDir, "myid");
+    public string MyIdPath => _paths.MyIdPath;
 
-    /// <summary>server.N lines from the dynamic file when there is one, else from zoo.cfg.</summary>
-    public IReadOnlyList<ZooCfgServer> Servers =>
+    /// <summary>
+    /// server.N lines from the dynamic file when zoo.cfg uses one, else from zoo.cfg. A line ZooKeeper would refuse is
+    /// left out here (a read must not fail for the whole file); writes refuse it.
+    /// </summary>
+    public IReadOnlyList<ZooKeeperServerSpec> Servers =>
         (Dynamic ?? Main).Entries
-            .Where(e => e.Key.StartsWith("server.", StringComparison.Ordinal))
-            .Select(e => long.TryParse(e.Key.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? ZooCfgServer.Parse(id, e.Value) : null)
+            .Select(e => ZooKeeperServerSpec.IdOf(e.Key) is { } id ? TryParse(id, e.Value) : null)
             .Where(s => s is not null)
             .Select(s => s!)
             .ToList();
@@ -84,32 +63,37 @@ public sealed class ZooCfg
     public string? ClientPortAddress(long? myId) =>
         Main.Get("clientPortAddress") ?? Servers.FirstOrDefault(s => s.Id == myId)?.ClientAddress;
 
-    /// <summary>Reads zoo.cfg and its dynamic file.</summary>
+    /// <summary>Reads zoo.cfg and, when it names the configured dynamic file, that file.</summary>
     /// <exception cref="FileNotFoundException">zoo.cfg does not exist.</exception>
-    public static ZooCfg Load(string path)
+    public static ZooCfg Load(ZooKeeperPaths paths)
     {
-        var main = PropertiesText.Parse(File.ReadAllText(path));
-        var dynamicPath = ResolveDynamicPath(path, main.Get("dynamicConfigFile"));
+        ArgumentNullException.ThrowIfNull(paths);
+        var main = PropertiesText.Parse(File.ReadAllText(paths.ConfigPath));
+        var dynamicPath = main.Get("dynamicConfigFile") is { Length: > 0 } named && paths.IsDynamicPath(named) ? paths.DynamicPath : null;
         var dynamic = dynamicPath is not null && File.Exists(dynamicPath) ? PropertiesText.Parse(File.ReadAllText(dynamicPath)) : null;
-        return new ZooCfg(path, main, dynamic, dynamicPath);
+        return new ZooCfg(paths, main, dynamic, dynamicPath);
     }
 
-    public static string? ResolveDynamicPath(string configPath, string? dynamicConfigFile) =>
-        string.IsNullOrWhiteSpace(dynamicConfigFile)
-            ? null
-            : System.IO.Path.IsPathRooted(dynamicConfigFile)
-                ? dynamicConfigFile
-                : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(configPath)) ?? "/", dynamicConfigFile);
-
-    /// <summary>The myid in dataDir, or null when absent or unreadable as a number.</summary>
+    /// <summary>The myid in the data dir, or null when absent or unreadable as a number.</summary>
     public long? ReadMyId()
     {
-        var path = MyIdPath;
-        if (path is null || !File.Exists(path))
+        if (!File.Exists(MyIdPath))
         {
             return null;
         }
 
-        return long.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+        return long.TryParse(File.ReadAllText(MyIdPath).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
+    private static ZooKeeperServerSpec? TryParse(long id, string value)
+    {
+        try
+        {
+            return ZooKeeperServerSpec.Parse(id, value);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }

@@ -1,113 +1,139 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
-using ZkMitosis.Agent.Configuration;
+using System.Text;
+using System.Text.RegularExpressions;
 using ZkMitosis.Agent.DataDir;
+using ZkMitosis.ZooKeeper.Config;
 
 namespace ZkMitosis.Agent.Files;
 
 /// <summary>A structured zoo.cfg edit: keys to set (in place, else appended) and keys to remove ("server.*" removes a prefix).</summary>
 public sealed record ZooCfgEdit(IReadOnlyDictionary<string, string> Set, IReadOnlyList<string> Remove);
 
-/// <summary>Writes of zoo.cfg, its dynamic file and myid, and the data dir reset: checked first, then atomic.</summary>
-public sealed class ZooKeeperFiles
+/// <summary>
+/// Writes of zoo.cfg, its dynamic file and myid, and the data dir reset. Every path comes from
+/// <see cref="ZooKeeperPaths"/>; a config that names another dataDir, dataLogDir or dynamicConfigFile, or a relative path
+/// climbing out with <c>..</c>, is refused before anything is written. A write whose result is already on disk is
+/// "unchanged" whatever the caller's expected sha256 (a retry of a write that happened is done, not a conflict).
+/// </summary>
+public sealed partial class ZooKeeperFiles
 {
     public const string ZooCfgKind = "zoo.cfg";
     public const string DynamicKind = "dynamic";
     public const string MyIdKind = "myid";
 
-    private readonly string _configPath;
+    private const string DynamicConfigFileKey = "dynamicConfigFile";
+
+    private readonly ZooKeeperPaths _paths;
     private readonly AtomicFileWriter _writer;
 
-    public ZooKeeperFiles(IOptions<AgentOptions> options, AtomicFileWriter writer)
+    public ZooKeeperFiles(ZooKeeperPaths paths, AtomicFileWriter writer)
     {
-        _configPath = options.Value.ZooKeeper.ConfigPath;
+        _paths = paths;
         _writer = writer;
     }
 
-    public string ConfigPath => _configPath;
+    public string ConfigPath => _paths.ConfigPath;
 
-    /// <summary>zoo.cfg, its dynamic file (when named) and myid (when dataDir is known), as on disk.</summary>
+    /// <summary>The configured dynamic config file, or null when this node has none.</summary>
+    public string? DynamicPath => _paths.DynamicPath;
+
+    /// <summary>zoo.cfg, its dynamic file (when zoo.cfg uses the configured one) and myid, as on disk.</summary>
     public IReadOnlyList<ManagedFileInfo> Describe()
     {
-        var files = new List<ManagedFileInfo> { ManagedFileInfo.Of(ZooCfgKind, _configPath) };
-        if (!File.Exists(_configPath))
+        var files = new List<ManagedFileInfo> { ManagedFileInfo.Of(ZooCfgKind, _paths.ConfigPath) };
+        if (File.Exists(_paths.ConfigPath) && LoadConfig().DynamicPath is { } dynamic)
         {
-            return files;
+            files.Add(ManagedFileInfo.Of(DynamicKind, dynamic));
         }
 
-        var config = ZooCfg.Load(_configPath);
-        if (config.DynamicPath is not null)
-        {
-            files.Add(ManagedFileInfo.Of(DynamicKind, config.DynamicPath));
-        }
-
-        if (config.MyIdPath is not null)
-        {
-            files.Add(ManagedFileInfo.Of(MyIdKind, config.MyIdPath));
-        }
-
+        files.Add(ManagedFileInfo.Of(MyIdKind, _paths.MyIdPath));
         return files;
     }
 
     /// <summary>
-    /// Writes zoo.cfg (whole <paramref name="content"/>, or <paramref name="edit"/> of the current file) and optionally the
-    /// dynamic file. Every precondition and the new content are checked before anything is written.
+    /// Writes zoo.cfg (whole <paramref name="content"/>, or <paramref name="edit"/> of the current file) and the dynamic
+    /// file: <paramref name="dynamicContent"/> when given, else, when this node keeps its members in its dynamic file and
+    /// the new zoo.cfg carries server lines, those lines go there (zoo.cfg keeps naming the file). Every precondition and
+    /// the new content are checked before anything is written; the dynamic file is written first, so a crash between the
+    /// two leaves the new members in effect.
     /// </summary>
+    /// <exception cref="InvalidRequestException">a value or path the agent does not accept; the field names the key.</exception>
+    /// <exception cref="PreconditionFailedException">a file changed since the caller read it.</exception>
     public IReadOnlyList<FileWriteResult> WriteConfig(string? expectedSha256, string? content, ZooCfgEdit? edit, string? dynamicContent, string? expectedDynamicSha256)
     {
-        var current = File.Exists(_configPath) ? File.ReadAllText(_configPath) : null;
-        string updated;
+        var current = File.Exists(_paths.ConfigPath) ? File.ReadAllText(_paths.ConfigPath) : null;
+        string field;
+        PropertiesText updated;
         if (content is not null)
         {
-            updated = content;
+            field = "content";
+            CallerText.RequireTextFile(field, content);
+            updated = PropertiesText.Parse(content);
         }
         else if (edit is not null)
         {
+            field = "edit";
+            ValidateEdit(edit);
             if (current is null)
             {
-                throw new PreconditionFailedException("CONFIG", _configPath, $"{_configPath} does not exist; an edit needs a file to edit (send the whole content instead).");
+                throw new PreconditionFailedException("CONFIG", _paths.ConfigPath, $"{_paths.ConfigPath} does not exist; an edit needs a file to edit (send the whole content instead).");
             }
 
-            var properties = PropertiesText.Parse(current);
+            updated = PropertiesText.Parse(current);
             foreach (var key in edit.Remove)
             {
-                properties.Remove(key);
+                updated.Remove(key);
             }
 
             foreach (var (key, value) in edit.Set)
             {
-                ValidateKey(key);
-                properties.Set(key, value);
+                updated.Set(key, value);
             }
-
-            updated = properties.ToString();
         }
         else
         {
             throw new InvalidRequestException("change", "either content or edit is required");
         }
 
-        var parsed = ValidateConfig(updated);
-        AtomicFileWriter.CheckExpected(_configPath, FileHashes.Sha256OrNull(_configPath), expectedSha256);
+        ValidateConfig(field, updated);
+        var currentNamed = current is null ? null : PropertiesText.Parse(current).Get(DynamicConfigFileKey);
+        var usesDynamic = currentNamed is { Length: > 0 } && _paths.IsDynamicPath(currentNamed);
+        if (dynamicContent is null && usesDynamic && updated.Get(DynamicConfigFileKey) is null && updated.Entries.Any(e => IsMemberKey(e.Key)))
+        {
+            // This node keeps its members in its dynamic file (ZooKeeper 3.5+): the new members go there, zoo.cfg keeps naming it.
+            (updated, dynamicContent) = SplitMembers(updated, currentNamed!);
+
+            // The caller read zoo.cfg, not the dynamic file the agent chose: zoo.cfg's sha256 is the precondition.
+            expectedDynamicSha256 = string.IsNullOrEmpty(expectedDynamicSha256) ? AtomicFileWriter.AnySha256 : expectedDynamicSha256;
+        }
+
         string? dynamicPath = null;
         if (dynamicContent is not null)
         {
-            dynamicPath = ZooCfg.ResolveDynamicPath(_configPath, parsed.Get("dynamicConfigFile"))
-                ?? throw new InvalidRequestException("dynamic_content", "the resulting zoo.cfg names no dynamicConfigFile to write it to");
-            ValidateServers("dynamic_content", PropertiesText.Parse(dynamicContent));
-            AtomicFileWriter.CheckExpected(dynamicPath, FileHashes.Sha256OrNull(dynamicPath), expectedDynamicSha256);
+            if (updated.Get(DynamicConfigFileKey) is not { Length: > 0 })
+            {
+                throw new InvalidRequestException("dynamic_content", "the resulting zoo.cfg names no dynamicConfigFile to write it to");
+            }
+
+            dynamicPath = _paths.DynamicPath!;
+            CallerText.RequireTextFile("dynamic_content", dynamicContent);
+            ValidateDynamic(PropertiesText.Parse(dynamicContent));
+            CheckExpectedUnlessSame(dynamicPath, dynamicContent, expectedDynamicSha256);
         }
 
-        var results = new List<FileWriteResult> { _writer.Write(_configPath, updated, AtomicFileWriter.AnySha256) };
+        var main = updated.ToString();
+        CheckExpectedUnlessSame(_paths.ConfigPath, main, expectedSha256);
+        var results = new List<FileWriteResult>();
         if (dynamicPath is not null)
         {
             results.Add(_writer.Write(dynamicPath, dynamicContent!, AtomicFileWriter.AnySha256));
         }
 
+        results.Insert(0, _writer.Write(_paths.ConfigPath, main, AtomicFileWriter.AnySha256));
         return results;
     }
 
-    /// <summary>Writes dataDir/myid ("N\n").</summary>
+    /// <summary>Writes myid ("N\n") into the configured data dir.</summary>
     public FileWriteResult WriteMyId(long serverId, string? expectedSha256)
     {
         if (serverId is < 1 or > 255)
@@ -115,17 +141,14 @@ public sealed class ZooKeeperFiles
             throw new InvalidRequestException("server_id", $"{serverId} is outside 1-255 (ZooKeeper's server id range)");
         }
 
-        var path = LoadConfig().MyIdPath ?? throw new PreconditionFailedException("CONFIG", _configPath, $"{_configPath} has no dataDir, so there is no myid path.");
-        return _writer.Write(path, serverId.ToString(CultureInfo.InvariantCulture) + "\n", expectedSha256);
+        return _writer.Write(_paths.MyIdPath, serverId.ToString(CultureInfo.InvariantCulture) + "\n", expectedSha256);
     }
 
-    /// <summary>Removes the snapshots, txn logs and epoch files (the version-2 directories); myid stays unless asked.</summary>
+    /// <summary>Removes the snapshots, txn logs and epoch files (the version-2 directories) of the configured data dir and dataLogDir; myid stays unless asked.</summary>
     public IReadOnlyList<string> ResetDataDir(bool removeMyId)
     {
-        var config = LoadConfig();
-        var dataDir = config.DataDir ?? throw new PreconditionFailedException("CONFIG", _configPath, $"{_configPath} has no dataDir.");
         var removed = new List<string>();
-        foreach (var directory in new[] { dataDir, config.DataLogDir ?? dataDir }.Distinct(StringComparer.Ordinal))
+        foreach (var directory in new[] { _paths.DataDir, _paths.DataLogDir }.Distinct(StringComparer.Ordinal))
         {
             var version = Path.Combine(directory, DataDirInspector.VersionDirectory);
             if (Directory.Exists(version))
@@ -135,10 +158,10 @@ public sealed class ZooKeeperFiles
             }
         }
 
-        if (removeMyId && config.MyIdPath is { } myId && File.Exists(myId))
+        if (removeMyId && File.Exists(_paths.MyIdPath))
         {
-            File.Delete(myId);
-            removed.Add(myId);
+            File.Delete(_paths.MyIdPath);
+            removed.Add(_paths.MyIdPath);
         }
 
         return removed;
@@ -148,61 +171,147 @@ public sealed class ZooKeeperFiles
     {
         try
         {
-            return ZooCfg.Load(_configPath);
+            return ZooCfg.Load(_paths);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new PreconditionFailedException("CONFIG", _configPath, $"{_configPath} does not exist (ZooKeeper.ConfigPath).");
+            throw new PreconditionFailedException("CONFIG", _paths.ConfigPath, $"{_paths.ConfigPath} does not exist (ZooKeeper.ConfigPath).");
         }
     }
 
-    private static PropertiesText ValidateConfig(string content)
+    private static bool IsMemberKey(string key) =>
+        key.StartsWith(ZooKeeperServerSpec.KeyPrefix, StringComparison.Ordinal) || key.StartsWith("group.", StringComparison.Ordinal) || key.StartsWith("weight.", StringComparison.Ordinal);
+
+    /// <summary>zoo.cfg without its member lines (naming <paramref name="dynamicConfigFile"/>) and the dynamic file's text.</summary>
+    private static (PropertiesText Main, string Dynamic) SplitMembers(PropertiesText updated, string dynamicConfigFile)
     {
-        if (content.Contains('\0', StringComparison.Ordinal))
+        var newline = PropertiesText.FirstNewline(updated.ToString());
+        var dynamic = new StringBuilder();
+        foreach (var (key, value) in updated.Entries.Where(e => IsMemberKey(e.Key)))
         {
-            throw new InvalidRequestException("content", "contains a NUL byte; zoo.cfg is text");
+            dynamic.Append(key).Append('=').Append(value).Append(newline);
         }
 
-        var properties = PropertiesText.Parse(content);
+        var main = PropertiesText.Parse(updated.ToString());
+        foreach (var prefix in new[] { "server.*", "group.*", "weight.*" })
+        {
+            main.Remove(prefix);
+        }
+
+        main.Set(DynamicConfigFileKey, dynamicConfigFile);
+        return (main, dynamic.ToString());
+    }
+
+    private void CheckExpectedUnlessSame(string path, string content, string? expectedSha256)
+    {
+        var current = FileHashes.Sha256OrNull(path);
+        if (current != FileHashes.Sha256(Encoding.UTF8.GetBytes(content)))
+        {
+            AtomicFileWriter.CheckExpected(path, current, expectedSha256);
+        }
+    }
+
+    private static void ValidateEdit(ZooCfgEdit edit)
+    {
+        foreach (var key in edit.Remove)
+        {
+            CallerText.RequireNoControl("edit.remove", key);
+            if (!RemoveKey().IsMatch(key))
+            {
+                throw new InvalidRequestException("edit.remove", $"'{key}' is not a zoo.cfg key (a trailing '*' removes a prefix)");
+            }
+        }
+
+        foreach (var (key, value) in edit.Set)
+        {
+            CallerText.RequireNoControl("edit.set", key);
+            if (!SetKey().IsMatch(key))
+            {
+                throw new InvalidRequestException("edit.set", $"'{key}' is not a zoo.cfg key");
+            }
+
+            CallerText.RequireNoControl($"edit.set.{key}", value);
+            if (value.Contains('\\', StringComparison.Ordinal))
+            {
+                throw new InvalidRequestException($"edit.set.{key}", "a backslash would be read as an escape by Java's Properties; send the whole content instead");
+            }
+        }
+    }
+
+    /// <summary>Checks every entry of the resulting zoo.cfg: printable keys and values, member lines, and the paths.</summary>
+    private void ValidateConfig(string field, PropertiesText properties)
+    {
+        foreach (var (line, key, value) in properties.NumberedEntries)
+        {
+            CallerText.RequireNoControl($"{field}.{CallerText.Printable(key)}", key);
+            CallerText.RequireNoControl($"{field}.{key}", value);
+            if (value.Split('/').Contains(".."))
+            {
+                throw new InvalidRequestException($"{field}.{key}", $"'{value}' (line {line}) climbs out of its directory with '..'");
+            }
+
+            switch (key)
+            {
+                case "dataDir" when !ZooKeeperPaths.SamePath(value, _paths.DataDir):
+                    throw new InvalidRequestException($"{field}.dataDir", $"'{value}' is not this agent's data dir ({_paths.DataDir}, ZooKeeper.DataDir)");
+                case "dataLogDir" when !ZooKeeperPaths.SamePath(value, _paths.DataLogDir):
+                    throw new InvalidRequestException($"{field}.dataLogDir", $"'{value}' is not this agent's dataLogDir ({_paths.DataLogDir}, ZooKeeper.DataLogDir)");
+                case DynamicConfigFileKey when !_paths.IsDynamicPath(value):
+                    throw new InvalidRequestException($"{field}.{DynamicConfigFileKey}", _paths.DynamicPath is null
+                        ? $"'{value}': this agent has no dynamic config file (ZooKeeper.DynamicConfigFile)"
+                        : $"'{value}' is not this agent's dynamic config file ({_paths.DynamicPath}, in the config dir)");
+            }
+
+            if (ZooKeeperServerSpec.IdOf(key) is { } id)
+            {
+                ParseMember(field, id, value);
+            }
+            else if (key.StartsWith(ZooKeeperServerSpec.KeyPrefix, StringComparison.Ordinal))
+            {
+                throw new InvalidRequestException($"{field}.{key}", "is not server.N");
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(properties.Get("dataDir")))
         {
-            throw new InvalidRequestException("content", "zoo.cfg must set dataDir");
+            throw new InvalidRequestException($"{field}.dataDir", $"zoo.cfg must set dataDir (to {_paths.DataDir})");
         }
-
-        ValidateServers("content", properties);
-        return properties;
     }
 
-    private static void ValidateServers(string field, PropertiesText properties)
+    /// <summary>A dynamic file holds member lines only (server.N, group.N, weight.N), as ZooKeeper's reconfig writes it.</summary>
+    private static void ValidateDynamic(PropertiesText properties)
     {
-        foreach (var (key, value) in properties.Entries)
+        foreach (var (_, key, value) in properties.NumberedEntries)
         {
-            if (!key.StartsWith("server.", StringComparison.Ordinal))
+            CallerText.RequireNoControl("dynamic_content", key);
+            CallerText.RequireNoControl($"dynamic_content.{key}", value);
+            if (!IsMemberKey(key))
             {
-                continue;
+                throw new InvalidRequestException($"dynamic_content.{key}", "a dynamic config file holds only server.N, group.N and weight.N lines");
             }
 
-            if (!long.TryParse(key.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (ZooKeeperServerSpec.IdOf(key) is { } id)
             {
-                throw new InvalidRequestException(field, $"'{key}' is not server.N");
-            }
-
-            try
-            {
-                ZooCfgServer.Parse(id, value);
-            }
-            catch (FormatException e)
-            {
-                throw new InvalidRequestException(field, e.Message);
+                ParseMember("dynamic_content", id, value);
             }
         }
     }
 
-    private static void ValidateKey(string key)
+    private static void ParseMember(string field, long id, string value)
     {
-        if (string.IsNullOrWhiteSpace(key) || key.Contains('=', StringComparison.Ordinal) || key.Contains('\n', StringComparison.Ordinal))
+        try
         {
-            throw new InvalidRequestException("edit.set", $"'{key}' is not a zoo.cfg key");
+            ZooKeeperServerSpec.Parse(id, value);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidRequestException($"{field}.server.{id}", e.Message);
         }
     }
+
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
+    private static partial Regex SetKey();
+
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\*?\z")]
+    private static partial Regex RemoveKey();
 }

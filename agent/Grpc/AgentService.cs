@@ -13,6 +13,7 @@ using ZkMitosis.Agent.Services;
 using ZkMitosis.Agent.State;
 using ZkMitosis.Agent.Status;
 using ZkMitosis.Agent.V1;
+using ZkMitosis.ZooKeeper.Config;
 using V1Agent = ZkMitosis.Agent.V1.Agent;
 
 namespace ZkMitosis.Agent.Grpc;
@@ -284,7 +285,13 @@ public sealed class AgentService : V1Agent.AgentBase
                 : null;
             var content = request.ChangeCase == WriteZooConfigRequest.ChangeOneofCase.Content ? request.Content : null;
             var results = _files.WriteConfig(request.ExpectedSha256, content, edit, request.HasDynamicContent ? request.DynamicContent : null, request.ExpectedDynamicSha256);
-            return Task.FromResult(ToWriteResponse(results));
+            var response = ToWriteResponse(results);
+            foreach (var file in response.Files.Where(f => f.Path == _files.DynamicPath))
+            {
+                file.Kind = ZooKeeperFiles.DynamicKind;
+            }
+
+            return Task.FromResult(response);
         }, (r, info) => r.Operation = info, context.CancellationToken);
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -39,6 +38,7 @@ public static class AgentHost
         builder.Services.AddSingleton<AgentClock>();
         builder.Services.AddSingleton<ICommandRunner, CommandRunner>();
         builder.Services.AddSingleton<AtomicFileWriter>();
+        builder.Services.AddSingleton<ZooKeeperPaths>();
         builder.Services.AddSingleton<ZooKeeperFiles>();
         builder.Services.AddSingleton<ILocalZooKeeper, LocalZooKeeper>();
         builder.Services.AddSingleton<ServiceBackendFactory>();
@@ -57,7 +57,7 @@ public static class AgentHost
         builder.Services.AddGrpcHealthChecks().AddCheck<StateDirectoryHealthCheck>("agent");
 
         var clientValidator = options.Insecure ? null : ClientCertificateValidator.FromPemFile(options.Tls.ClientCaPath!);
-        var serverCertificate = options.Insecure ? null : X509Certificate2.CreateFromPemFile(options.Tls.CertificatePath!, options.Tls.KeyPath!);
+        var serverCertificate = options.Insecure ? null : TlsMaterial.LoadServerCertificate(options.Tls, configPath);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -91,6 +91,21 @@ public static class AgentHost
         });
 
         var app = builder.Build();
+        if (options.IsZooKeeper)
+        {
+            // Resolved once, at start: the dynamic config file a zoo.cfg names is taken from the file as it is now, before any caller wrote it.
+            app.Services.GetRequiredService<ZooKeeperPaths>();
+        }
+
+        try
+        {
+            // Made here, not by the readiness check (which writes nothing); if it cannot be made, /readyz says why.
+            Directory.CreateDirectory(options.StateDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not ready until it exists and is writable; the agent still starts so that monitoring can report it.
+        }
         var monitoringPort = options.MonitoringPort;
         // Each port serves only its own endpoints: monitoring never exposes the API, the mTLS port never the metrics.
         app.Use(async (context, next) =>
@@ -141,7 +156,11 @@ public static class AgentHost
     }
 }
 
-/// <summary>Ready when the state directory is writable: operation records must be persisted before answering.</summary>
+/// <summary>
+/// Ready when the state directory is writable: operation records must be persisted before answering. The check writes
+/// nothing (a readiness probe every few seconds must not churn the disk): access(2) with W_OK|X_OK, which also sees a
+/// read-only or immutable file system where root's permission bits would say yes.
+/// </summary>
 public sealed class StateDirectoryHealthCheck : IHealthCheck
 {
     private readonly string _directory;
@@ -153,17 +172,12 @@ public sealed class StateDirectoryHealthCheck : IHealthCheck
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        try
+        if (NativeMethods.Access(_directory, NativeMethods.WriteAndSearch) == 0)
         {
-            Directory.CreateDirectory(_directory);
-            var probe = Path.Combine(_directory, ".ready-probe");
-            File.WriteAllText(probe, "ok");
-            File.Delete(probe);
             return Task.FromResult(HealthCheckResult.Healthy());
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"state directory {_directory} is not writable: {e.Message}"));
-        }
+
+        var error = new System.ComponentModel.Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError()).Message;
+        return Task.FromResult(HealthCheckResult.Unhealthy($"state directory {_directory} is not writable: {error}"));
     }
 }

@@ -27,9 +27,30 @@ public sealed class ClientCertificateValidator
             : new ClientCertificateValidator(authorities);
     }
 
-    /// <summary>Null when trusted, else why not.</summary>
+    /// <summary>
+    /// Null when trusted, else why not. Besides chaining to the CA, the certificate must carry the clientAuth extended key
+    /// usage (a certificate without the extension is valid for every purpose to X509Chain, so it is checked here) and must
+    /// not be a CA certificate: the CA's own certificate, or any other with basicConstraints CA=true, is no client.
+    /// </summary>
     public string? Problem(X509Certificate2 certificate)
     {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (_authorities.Any(a => a.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span)))
+        {
+            return "the CA certificate itself is not a client certificate";
+        }
+
+        if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority))
+        {
+            return "a CA certificate (basicConstraints CA=true) is not a client certificate";
+        }
+
+        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SelectMany(e => e.EnhancedKeyUsages.Cast<Oid>()).ToList();
+        if (!usages.Any(u => u.Value == ClientAuthenticationOid))
+        {
+            return $"no clientAuth extended key usage ({ClientAuthenticationOid}); issue client certificates with 'zkmitosis certs issue'";
+        }
+
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_authorities);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ZkMitosis.Agent.Files;
+using ZkMitosis.ZooKeeper.Config;
 
 namespace ZkMitosis.Agent.Kafka;
 
@@ -30,12 +31,15 @@ public static partial class KafkaServerProperties
     /// <exception cref="InvalidRequestException">not <c>host:port[,host:port…][/chroot]</c>.</exception>
     public static void Validate(string connect)
     {
+        ArgumentNullException.ThrowIfNull(connect);
+        CallerText.RequireNoControl("zookeeper_connect", connect);
         if (string.IsNullOrWhiteSpace(connect) || !ConnectPattern().IsMatch(connect))
         {
             throw new InvalidRequestException("zookeeper_connect", $"'{connect}' is not host:port[,host:port…][/chroot]");
         }
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9._\-\[\]:]+:\d{1,5}(,[A-Za-z0-9._\-\[\]:]+:\d{1,5})*(/[^\s,]*)?\z")]
+    // \z, not $: '$' also matches before a final newline. The chroot takes no whitespace, comma, backslash or control character.
+    [GeneratedRegex(@"\A[A-Za-z0-9._\-\[\]:]+:\d{1,5}(,[A-Za-z0-9._\-\[\]:]+:\d{1,5})*(/[^\s,\\\x00-\x1f\x7f]*)?\z")]
     private static partial Regex ConnectPattern();
 }

@@ -10,17 +10,19 @@ namespace ZkMitosis.Agent.Status;
 public sealed class LocalZooKeeper : ILocalZooKeeper
 {
     private readonly ZooKeeperOptions _options;
+    private readonly ZooKeeperPaths _paths;
 
-    public LocalZooKeeper(IOptions<AgentOptions> options)
+    public LocalZooKeeper(IOptions<AgentOptions> options, ZooKeeperPaths paths)
     {
         _options = options.Value.ZooKeeper;
+        _paths = paths;
     }
 
     public ZooCfg LoadConfig()
     {
         try
         {
-            return ZooCfg.Load(_options.ConfigPath);
+            return ZooCfg.Load(_paths);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -30,15 +32,14 @@ public sealed class LocalZooKeeper : ILocalZooKeeper
 
     public DataDirInspection InspectDataDir()
     {
-        var config = LoadConfig();
-        var dataDir = config.DataDir ?? throw new PreconditionFailedException("CONFIG", config.Path, $"{config.Path} has no dataDir.");
-        return DataDirInspector.Inspect(dataDir, config.DataLogDir);
+        // The configured data dir, not zoo.cfg's: zoo.cfg is a file callers write.
+        return DataDirInspector.Inspect(_paths.DataDir, _paths.DataLogDir);
     }
 
     public (string Host, int Port) ElectionEndpoint()
     {
         var config = LoadConfig();
-        var myId = config.ReadMyId() ?? throw new PreconditionFailedException("CONFIG", config.MyIdPath ?? "myid", "no myid: this server has no election port.");
+        var myId = config.ReadMyId() ?? throw new PreconditionFailedException("CONFIG", config.MyIdPath, "no myid: this server has no election port.");
         var server = config.Servers.FirstOrDefault(s => s.Id == myId)
             ?? throw new PreconditionFailedException("CONFIG", config.Path, $"no server.{myId} line in {config.Path}: this server has no election port.");
         return (server.Host, server.ElectionPort);
@@ -65,7 +66,7 @@ public sealed class LocalZooKeeper : ILocalZooKeeper
         }
 
         var port = _options.ClientPort != 0 ? _options.ClientPort : config?.ClientPort(myId) ?? 2181;
-        var voting = config?.Servers.Count(s => !s.IsObserver) ?? 0;
+        var voting = config?.Servers.Count(s => !s.Observer) ?? 0;
         var serverId = myId ?? 0;
         var errors = new List<string>();
         SrvrResult? srvr = null;

@@ -37,13 +37,14 @@ public static class AgentHostFiles
             ["addresses"] = new JsonArray(host.Address, host.Name),
             ["listenAddress"] = "0.0.0.0",
             ["listenPort"] = host.AgentPort,
-            ["monitoringAddress"] = "0.0.0.0",
+            ["monitoringAddress"] = "127.0.0.1",
             ["monitoringPort"] = MonitoringPort,
             ["stateDirectory"] = layout.AgentStateDirectory,
             ["insecure"] = tls is null,
             ["zooKeeper"] = new JsonObject
             {
                 ["configPath"] = layout.ZooCfg,
+                ["dataDir"] = layout.ZooKeeperDataDirectory,
                 ["clientHost"] = "127.0.0.1",
                 ["clientPort"] = host.ClientPort,
                 ["adminServerUrl"] = $"http://127.0.0.1:{ZooKeeperHostFiles.AdminServerPort}",

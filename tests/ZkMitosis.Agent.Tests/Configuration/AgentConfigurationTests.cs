@@ -47,6 +47,54 @@ public sealed class AgentConfigurationTests : IDisposable
         Assert.Contains($"{path}: no such file", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_KeyDoesNotMatchCertificate_ExitsTwoWithOneLine()
+    {
+        using var certificates = new TestCertificates();
+        var zooCfg = Path.Combine(_directory.Path, "zoo.cfg");
+        File.WriteAllText(zooCfg, $"dataDir={Path.Combine(_directory.Path, "data")}\n");
+        var config = AgentProcess.ZooKeeperConfig(_directory.Path, zooCfg, FreePorts.Next(), FreePorts.Next(), certificates);
+        config["Tls"]!["KeyPath"] = certificates.ClientKeyPath;
+        var path = Write(config.ToJsonString());
+
+        var (exitCode, output) = await AgentProcess.RunExpectingFailureAsync(path);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(certificates.ClientKeyPath, line, StringComparison.Ordinal);
+        Assert.Contains("does not match", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ZooCfgNamesAnotherDataDir_ExitsNamingBoth()
+    {
+        var zooCfg = Path.Combine(_directory.Path, "zoo.cfg");
+        File.WriteAllText(zooCfg, "dataDir=/var/lib/elsewhere\n");
+        var path = Write(AgentProcess.ZooKeeperConfig(_directory.Path, zooCfg, FreePorts.Next(), FreePorts.Next()).ToJsonString());
+
+        var (exitCode, output) = await AgentProcess.RunExpectingFailureAsync(path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("ZooKeeper.DataDir", output, StringComparison.Ordinal);
+        Assert.Contains("dataDir=/var/lib/elsewhere", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("DataDir", "relative/data", "ZooKeeper.DataDir")]
+    [InlineData("DynamicConfigFile", "../zoo.cfg.dynamic", "ZooKeeper.DynamicConfigFile")]
+    [InlineData("DynamicConfigFile", "/etc/zoo.cfg.dynamic", "ZooKeeper.DynamicConfigFile")]
+    public async Task Start_BadZooKeeperPath_ExitsNamingTheField(string key, string value, string field)
+    {
+        var config = AgentProcess.ZooKeeperConfig(_directory.Path, Path.Combine(_directory.Path, "absent.cfg"), FreePorts.Next(), FreePorts.Next());
+        config["ZooKeeper"]![key] = value;
+        var path = Write(config.ToJsonString());
+
+        var (exitCode, output) = await AgentProcess.RunExpectingFailureAsync(path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(field + ":", output, StringComparison.Ordinal);
+    }
+
     private string Write(string json)
     {
         var path = Path.Combine(_directory.Path, $"agent-{Guid.NewGuid():N}.json");

@@ -39,16 +39,6 @@ public sealed class PropertiesTextTests
     }
 
     [Fact]
-    public void Remove_Prefix_RemovesEveryServerLineAndNothingElse()
-    {
-        var text = PropertiesText.Parse("tickTime=2000\nserver.1=a:2888:3888\nserver.2=b:2888:3888\nserverCnxnFactory=x\n");
-
-        text.Remove("server.*");
-
-        Assert.Equal("tickTime=2000\nserverCnxnFactory=x\n", text.ToString());
-    }
-
-    [Fact]
     public void Write_ExpectedShaDiffers_PreconditionFailedAndFileUntouched()
     {
         var path = Path.Combine(Path.GetTempPath(), $"zkat-{Guid.NewGuid():N}.cfg");

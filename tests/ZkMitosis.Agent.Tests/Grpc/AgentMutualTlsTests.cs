@@ -66,6 +66,30 @@ public sealed class AgentMutualTlsTests(MutualTlsAgentFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Describe_CertificateWithoutClientAuthUsage_Refused()
+    {
+        var (client, channel) = _agent.Connect(_certificates.NoUsage);
+        using var _ = channel;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.DescribeAsync(new DescribeRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("no clientAuth extended key usage", await WaitForOutputAsync("no clientAuth extended key usage"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Describe_TheCaCertificateAsClient_Refused()
+    {
+        var (client, channel) = _agent.Connect(_certificates.CaAsClient);
+        using var _ = channel;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.DescribeAsync(new DescribeRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("the CA certificate itself is not a client certificate", await WaitForOutputAsync("the CA certificate itself"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Describe_NoClientCertificate_Refused()
     {
         using var handler = new SocketsHttpHandler();

@@ -111,7 +111,7 @@ public sealed class AgentOperationTests(PlainAgentFixture fixture) : IClassFixtu
     {
         var before = await File.ReadAllTextAsync(fixture.ZooCfgPath);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Client.WriteZooConfigAsync(new WriteZooConfigRequest { Context = Context("plan-x"), ExpectedSha256 = new string('0', 64), Content = "dataDir=/elsewhere\n" }).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client.WriteZooConfigAsync(new WriteZooConfigRequest { Context = Context("plan-x"), ExpectedSha256 = new string('0', 64), Content = $"dataDir={fixture.DataDir}\nsyncLimit=9\n" }).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Equal("SHA256", Assert.Single(Detail<PreconditionFailure>(error).Violations).Type);

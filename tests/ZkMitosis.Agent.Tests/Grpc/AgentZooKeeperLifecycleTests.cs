@@ -28,7 +28,7 @@ public sealed class AgentZooKeeperLifecycleTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _zooKeeper = new ZooKeeperServiceScript(Path.Combine(_directory.Path, "zk"));
-        var config = AgentProcess.ZooKeeperConfig(_directory.Path, _zooKeeper.ZooCfgPath, FreePorts.Next(), FreePorts.Next(), _certificates, commands: _zooKeeper.Commands);
+        var config = AgentProcess.ZooKeeperConfig(_directory.Path, _zooKeeper.ZooCfgPath, FreePorts.Next(), FreePorts.Next(), _certificates, commands: _zooKeeper.Commands, dataDir: _zooKeeper.DataDirectory);
         _agent = await AgentProcess.StartAsync(config, _directory.Path);
         (_client, _channel) = _agent.Connect(_certificates.Client);
     }

@@ -97,8 +97,11 @@ public sealed class AgentProcess : IAsyncDisposable
         return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
     }
 
-    /// <summary>A config for a ZooKeeper host with the command backend, insecure unless <paramref name="certificates"/> are given.</summary>
-    public static JsonObject ZooKeeperConfig(string directory, string zooCfgPath, int port, int monitoringPort, TestCertificates? certificates = null, string listenAddress = "127.0.0.1", string firewallBackend = "auto", JsonObject? commands = null)
+    /// <summary>
+    /// A config for a ZooKeeper host with the command backend, insecure unless <paramref name="certificates"/> are given;
+    /// the data dir is <paramref name="dataDir"/>, else <paramref name="directory"/>/data.
+    /// </summary>
+    public static JsonObject ZooKeeperConfig(string directory, string zooCfgPath, int port, int monitoringPort, TestCertificates? certificates = null, string listenAddress = "127.0.0.1", string firewallBackend = "auto", JsonObject? commands = null, string? dataDir = null)
     {
         var config = new JsonObject
         {
@@ -111,7 +114,7 @@ public sealed class AgentProcess : IAsyncDisposable
             ["MonitoringPort"] = monitoringPort,
             ["StateDirectory"] = Path.Combine(directory, "state"),
             ["Insecure"] = certificates is null,
-            ["ZooKeeper"] = new JsonObject { ["ConfigPath"] = zooCfgPath },
+            ["ZooKeeper"] = new JsonObject { ["ConfigPath"] = zooCfgPath, ["DataDir"] = dataDir ?? Path.Combine(directory, "data") },
             ["Service"] = new JsonObject
             {
                 ["Backend"] = "command",

@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using ZkMitosis.Agent.Files;
+using ZkMitosis.ZooKeeper.Config;
+
+namespace ZkMitosis.Agent.Configuration;
+
+/// <summary>
+/// Start-time checks of the ZooKeeper paths the agent writes to: absolute data dirs, a dynamic config file that is a bare
+/// name in the config dir, and an existing zoo.cfg that agrees with them (an agent configured for one data dir must not
+/// reset or write myid into another one, nor refuse every write because the host's zoo.cfg names a different one).
+/// </summary>
+public static partial class ZooKeeperPathsValidator
+{
+    /// <summary>Adds a message naming the field for each problem.</summary>
+    public static void Validate(ZooKeeperOptions options, List<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(failures);
+        var dataDirValid = RequireAbsolute(failures, "ZooKeeper.DataDir", options.DataDir, required: true);
+        var dataLogDirValid = RequireAbsolute(failures, "ZooKeeper.DataLogDir", options.DataLogDir, required: false);
+        if (options.DynamicConfigFile is { } dynamic
+            && (!BareFileName().IsMatch(dynamic) || dynamic is "." or ".." || dynamic == Path.GetFileName(options.ConfigPath)))
+        {
+            failures.Add($"ZooKeeper.DynamicConfigFile: '{CallerText.Printable(dynamic)}' is not a bare file name (letters, digits, '.', '_', '-'; not zoo.cfg itself); it names a file in the directory of ZooKeeper.ConfigPath.");
+        }
+
+        if (!dataDirValid || !dataLogDirValid || string.IsNullOrWhiteSpace(options.ConfigPath) || !File.Exists(options.ConfigPath))
+        {
+            return;
+        }
+
+        PropertiesText current;
+        try
+        {
+            current = PropertiesText.Parse(File.ReadAllText(options.ConfigPath));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            failures.Add($"ZooKeeper.ConfigPath: '{options.ConfigPath}' cannot be read: {e.Message}");
+            return;
+        }
+
+        var dataDir = ZooKeeperPaths.Normalize(options.DataDir);
+        if (current.Get("dataDir") is { Length: > 0 } fileDataDir && !ZooKeeperPaths.SamePath(fileDataDir, dataDir))
+        {
+            failures.Add($"ZooKeeper.DataDir: '{dataDir}' but {options.ConfigPath} has dataDir={CallerText.Printable(fileDataDir)}; set ZooKeeper.DataDir to the data dir ZooKeeper uses.");
+        }
+
+        var dataLogDir = options.DataLogDir is null ? dataDir : ZooKeeperPaths.Normalize(options.DataLogDir);
+        if (current.Get("dataLogDir") is { Length: > 0 } fileDataLogDir && !ZooKeeperPaths.SamePath(fileDataLogDir, dataLogDir))
+        {
+            failures.Add($"ZooKeeper.DataLogDir: '{options.DataLogDir ?? "(unset: the data dir)"}' but {options.ConfigPath} has dataLogDir={CallerText.Printable(fileDataLogDir)}; set ZooKeeper.DataLogDir to the dataLogDir ZooKeeper uses.");
+        }
+    }
+
+    private static bool RequireAbsolute(List<string> failures, string field, string? path, bool required)
+    {
+        if (path is null && !required)
+        {
+            return true;
+        }
+
+        if (string.IsNullOrWhiteSpace(path) || !Path.IsPathFullyQualified(path) || CallerText.HasControlCharacter(path) || path.Split('/').Contains(".."))
+        {
+            failures.Add($"{field}: '{CallerText.Printable(path ?? "")}' is not an absolute path (without '..').");
+            return false;
+        }
+
+        return true;
+    }
+
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,255}\z")]
+    private static partial Regex BareFileName();
+}
