@@ -126,6 +126,11 @@ public static class AgentHost
         app.MapHealthChecks("/readyz", new HealthCheckOptions());
         app.MapMetrics("/metrics");
 
+        // Before serving: what an earlier process accepted and did not finish is interrupted, and the barriers it armed
+        // are gone with it.
+        var records = app.Services.GetRequiredService<OperationGate>().MarkInterrupted();
+        app.Services.GetRequiredService<BarrierRegistry>().RememberArmsLostByRestart(records);
+
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ZkMitosis.Agent");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
@@ -157,27 +162,22 @@ public static class AgentHost
 }
 
 /// <summary>
-/// Ready when the state directory is writable: operation records must be persisted before answering. The check writes
-/// nothing (a readiness probe every few seconds must not churn the disk): access(2) with W_OK|X_OK, which also sees a
-/// read-only or immutable file system where root's permission bits would say yes.
+/// Ready when the state directory is writable: operation records must be persisted before acting. The store checks
+/// without writing a file (<see cref="IAgentStateStore.ProbeWritable"/>).
 /// </summary>
 public sealed class StateDirectoryHealthCheck : IHealthCheck
 {
+    private readonly IAgentStateStore _store;
     private readonly string _directory;
 
-    public StateDirectoryHealthCheck(IOptions<AgentOptions> options)
+    public StateDirectoryHealthCheck(IAgentStateStore store, IOptions<AgentOptions> options)
     {
+        _store = store;
         _directory = options.Value.StateDirectory;
     }
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        if (NativeMethods.Access(_directory, NativeMethods.WriteAndSearch) == 0)
-        {
-            return Task.FromResult(HealthCheckResult.Healthy());
-        }
-
-        var error = new System.ComponentModel.Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError()).Message;
-        return Task.FromResult(HealthCheckResult.Unhealthy($"state directory {_directory} is not writable: {error}"));
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_store.ProbeWritable()
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"state directory {_directory} is not writable"));
 }

@@ -176,7 +176,7 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
         Ready = ReadyCondition.Process,
     };
 
-    private static MutationContext Context(OperationContext operation) => new() { PlanId = operation.PlanId, OperationId = Truncate(operation.OperationId) };
+    private static MutationContext Context(OperationContext operation) => new() { PlanId = operation.PlanId, OperationId = Truncate(operation.OperationId), LeaseHolder = HolderName };
 
     /// <summary>The agent accepts operation ids of at most 128 characters; long ids keep their unique tail.</summary>
     private static string Truncate(string id) =>
