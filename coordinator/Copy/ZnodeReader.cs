@@ -35,9 +35,9 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
             {
                 // Deleted between the reads: treat as gone; recreated in between: the ACL is still the one to copy.
                 nodes[i] = aclResults[i] is { } acl ? node with { Acl = CheckNotMasked(node.Path, acl) } : null;
-                if (node.Data.Length > LargestData)
+                if (node.DataLength > LargestData)
                 {
-                    Interlocked.Exchange(ref _largestData, Math.Max(LargestData, node.Data.Length));
+                    Interlocked.Exchange(ref _largestData, Math.Max(LargestData, node.DataLength));
                 }
             }
         }
@@ -76,7 +76,7 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
 
             Check(data, paths[i]);
             Check(children, paths[i]);
-            nodes[i] = new Znode(paths[i], data.Data ?? [], data.Stat!, children.Children ?? [], []);
+            nodes[i] = new Znode(paths[i], data.Data, data.Stat!, children.Children ?? [], []);
         }
 
         return nodes;
@@ -95,7 +95,7 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
         {
             if (data[i] is { } d && children[i] is { } c)
             {
-                nodes[i] = new Znode(paths[i], d.Data, d.Stat, c, []);
+                nodes[i] = new Znode(paths[i], d.NullableData, d.Stat, c, []);
             }
         }
 
