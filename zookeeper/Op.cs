@@ -15,14 +15,14 @@ public abstract record Op(string Path)
 
     /// <summary>A create with <paramref name="data"/>, null meaning null data (see <see cref="CreateWithNullData"/>).</summary>
     public static Op CreateNullable(string path, byte[]? data, CreateMode mode = CreateMode.Persistent, IReadOnlyList<ZooKeeperAcl>? acl = null, long ttlMs = 0) =>
-        new CreateOp(path, data is null ? null : data, mode, acl ?? ZooKeeperAcl.OpenUnsafe, ttlMs);
+        new CreateOp(path, data is null ? (ReadOnlyMemory<byte>?)null : data, mode, acl ?? ZooKeeperAcl.OpenUnsafe, ttlMs);
 
     public static Op Delete(string path, int version = -1) => new DeleteOp(path, version);
 
     public static Op SetData(string path, ReadOnlyMemory<byte> data, int version = -1) => new SetDataOp(path, data, version);
 
-    /// <summary>A setData with <paramref name="data"/>, null meaning null data (jute buffer length −1).</summary>
-    public static Op SetDataNullable(string path, byte[]? data, int version = -1) => new SetDataOp(path, data is null ? null : data, version);
+    /// <summary>A setData with <paramref name="data"/>, null meaning null data (length −1), as the Java client's <c>setData(path, null, v)</c>.</summary>
+    public static Op SetDataNullable(string path, byte[]? data, int version = -1) => new SetDataOp(path, data is null ? (ReadOnlyMemory<byte>?)null : data, version);
 
     /// <summary>Fails the whole multi unless the znode's version is <paramref name="version"/>.</summary>
     public static Op Check(string path, int version) => new CheckOp(path, version);

@@ -207,7 +207,7 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
                 return;
             }
 
-            await WriteAsync(Op.SetDataNullable(pair.TargetPath, node.Data), WriteKind.SetData, new CopyAction(CopyActionKind.SetData, pair.TargetPath), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(Op.SetDataNullable(pair.TargetPath, node.Data), WriteKind.SetData, new CopyAction(CopyActionKind.SetData, pair.TargetPath, node.Data is null ? "null data" : null), cancellationToken).ConfigureAwait(false);
         }
 
         if (!AclEquals(node.Acl, current.Acl))

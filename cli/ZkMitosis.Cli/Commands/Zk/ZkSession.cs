@@ -45,7 +45,13 @@ internal static class ZkSession
             throw new ArgumentException($"--max-frame-bytes {maxFrameBytes} is below 1024");
         }
 
-        var client = await ZooKeeperClient.ConnectAsync(parseResult.GetRequiredValue(Connect), new ZooKeeperClientOptions { ConnectTimeout = TimeSpan.FromSeconds(3), MaxFrameBytes = maxFrameBytes }, cancellationToken);
+        var client = await ZooKeeperClient.ConnectAsync(parseResult.GetRequiredValue(Connect), new ZooKeeperClientOptions
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+            MaxFrameBytes = maxFrameBytes,
+            // getData's reply is the data plus a header and a Stat, so a znode at the server's limit answers a little over it.
+            MaxReplyFrameBytes = maxFrameBytes + (64 * 1024),
+        }, cancellationToken);
         if (parseResult.GetValue(Auth) is { } auth)
         {
             var colon = auth.IndexOf(':', StringComparison.Ordinal);
