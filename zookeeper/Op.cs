@@ -6,18 +6,32 @@ public abstract record Op(string Path)
     public static Op Create(string path, ReadOnlyMemory<byte> data, CreateMode mode = CreateMode.Persistent, IReadOnlyList<ZooKeeperAcl>? acl = null, long ttlMs = 0) =>
         new CreateOp(path, data, mode, acl ?? ZooKeeperAcl.OpenUnsafe, ttlMs);
 
+    /// <summary>
+    /// A create with null data (jute buffer length −1), which ZooKeeper keeps apart from empty data: what the Java
+    /// client's <c>create(path, null, …)</c> and zkCli's <c>create /x</c> make. getData returns it as null.
+    /// </summary>
+    public static Op CreateWithNullData(string path, CreateMode mode = CreateMode.Persistent, IReadOnlyList<ZooKeeperAcl>? acl = null, long ttlMs = 0) =>
+        new CreateOp(path, null, mode, acl ?? ZooKeeperAcl.OpenUnsafe, ttlMs);
+
+    /// <summary>A create with <paramref name="data"/>, null meaning null data (see <see cref="CreateWithNullData"/>).</summary>
+    public static Op CreateNullable(string path, byte[]? data, CreateMode mode = CreateMode.Persistent, IReadOnlyList<ZooKeeperAcl>? acl = null, long ttlMs = 0) =>
+        new CreateOp(path, data is null ? (ReadOnlyMemory<byte>?)null : data, mode, acl ?? ZooKeeperAcl.OpenUnsafe, ttlMs);
+
     public static Op Delete(string path, int version = -1) => new DeleteOp(path, version);
 
     public static Op SetData(string path, ReadOnlyMemory<byte> data, int version = -1) => new SetDataOp(path, data, version);
 
+    /// <summary>A setData with <paramref name="data"/>, null meaning null data (length −1), as the Java client's <c>setData(path, null, v)</c>.</summary>
+    public static Op SetDataNullable(string path, byte[]? data, int version = -1) => new SetDataOp(path, data is null ? (ReadOnlyMemory<byte>?)null : data, version);
+
     /// <summary>Fails the whole multi unless the znode's version is <paramref name="version"/>.</summary>
     public static Op Check(string path, int version) => new CheckOp(path, version);
 
-    internal sealed record CreateOp(string Path, ReadOnlyMemory<byte> Data, CreateMode Mode, IReadOnlyList<ZooKeeperAcl> Acl, long TtlMs) : Op(Path);
+    internal sealed record CreateOp(string Path, ReadOnlyMemory<byte>? Data, CreateMode Mode, IReadOnlyList<ZooKeeperAcl> Acl, long TtlMs) : Op(Path);
 
     internal sealed record DeleteOp(string Path, int Version) : Op(Path);
 
-    internal sealed record SetDataOp(string Path, ReadOnlyMemory<byte> Data, int Version) : Op(Path);
+    internal sealed record SetDataOp(string Path, ReadOnlyMemory<byte>? Data, int Version) : Op(Path);
 
     internal sealed record CheckOp(string Path, int Version) : Op(Path);
 }
@@ -62,5 +76,8 @@ public abstract record ReadOp(string Path)
     internal sealed record GetChildrenOp(string Path) : ReadOp(Path);
 }
 
-/// <summary>One read's result: reads are independent, so each has its own error (Ok on success).</summary>
+/// <summary>
+/// One read's result: reads are independent, so each has its own error (Ok on success). <paramref name="Data"/> is
+/// null for an error, for a getChildren, and for a znode whose data is null (created without data).
+/// </summary>
 public sealed record ReadOpResult(string Path, KeeperErrorCode Error, byte[]? Data, IReadOnlyList<string>? Children, ZooKeeperStat? Stat);

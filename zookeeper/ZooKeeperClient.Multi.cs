@@ -80,7 +80,7 @@ public sealed partial class ZooKeeperClient
             switch (type)
             {
                 case OpCode.GetData:
-                    var data = body.ReadBuffer() ?? [];
+                    var data = body.ReadBuffer();
                     results[index++] = new ReadOpResult(path, KeeperErrorCode.Ok, data, null, body.ReadStat());
                     break;
                 case OpCode.GetChildren:
@@ -127,21 +127,7 @@ public sealed partial class ZooKeeperClient
                 w.WriteInt(opCode);
                 w.WriteBool(false);
                 w.WriteInt(-1);
-                switch (request)
-                {
-                    case CreateRequest create:
-                        create.WriteBody(w);
-                        break;
-                    case (string path, int version):
-                        w.WriteString(path);
-                        w.WriteInt(version);
-                        break;
-                    case (string path, ReadOnlyMemory<byte> data, int version):
-                        w.WriteString(path);
-                        w.WriteBuffer(data.Span);
-                        w.WriteInt(version);
-                        break;
-                }
+                WriteOpBody(w, request);
             }
 
             w.WriteInt(-1);
@@ -206,7 +192,7 @@ public sealed partial class ZooKeeperClient
             return new ReadOpResult(r.Path!, (KeeperErrorCode)error, null, null, null);
         }
 
-        var data = body.ReadBuffer() ?? [];
+        var data = body.ReadBuffer();
         return new ReadOpResult(r.Path!, KeeperErrorCode.Ok, data, null, body.ReadStat());
     };
 
@@ -237,6 +223,92 @@ public sealed partial class ZooKeeperClient
         return new OpResult(path, (KeeperErrorCode)error, null, null);
     }
 
+    /// <summary>Bytes a multi request adds to its ops: the request header (xid, type) and the closing op header (type, done, error).</summary>
+    public const int MultiOverheadBytes = 8 + 9;
+
+    /// <summary>Bytes of a request header (xid, type), which every single request adds to its body.</summary>
+    public const int RequestHeaderBytes = 8;
+
+    /// <summary>
+    /// The bytes <paramref name="op"/> takes inside a multi request on the wire (op header, path with the chroot,
+    /// data, ACL, flags; jute encoding). A multi's frame is <see cref="MultiOverheadBytes"/> plus the sum over its
+    /// ops, and a server refuses a frame above its <c>jute.maxbuffer</c> by closing the connection.
+    /// </summary>
+    /// <exception cref="ArgumentException">the op is not valid (bad path, empty ACL, …).</exception>
+    public int MultiOpBytes(Op op) => 9 + OpBodyBytes(PrepareOp(op).Request);
+
+    /// <summary>The frame bytes of <paramref name="op"/> sent alone by <see cref="SingleAsync"/>: 18 bytes fewer than a multi holding only it.</summary>
+    /// <exception cref="ArgumentException">the op is not valid (bad path, empty ACL, …).</exception>
+    public int SingleRequestBytes(Op op) => RequestHeaderBytes + OpBodyBytes(PrepareOp(op).Request);
+
+    /// <summary>The bytes <paramref name="op"/> takes inside a multiRead request (op header, path with the chroot, watch flag).</summary>
+    public int MultiReadOpBytes(ReadOp op)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        return 9 + JuteSize.String(ToServerPath(op.Path)) + 1;
+    }
+
+    /// <summary>
+    /// Sends one write op as its own request (create, createContainer, createTTL, setData or delete), not inside
+    /// a multi: the form for a znode so large that a multi's extra 18 bytes would put it over the frame limit.
+    /// Returns the op's result; a server error throws <see cref="KeeperException"/> naming the path.
+    /// </summary>
+    /// <exception cref="ArgumentException">a check op (it exists only inside a multi), or an invalid op.</exception>
+    public Task<OpResult> SingleAsync(Op op, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        if (op is Op.CheckOp)
+        {
+            throw new ArgumentException($"check of {op.Path}: a version check exists only inside a multi", nameof(op));
+        }
+
+        var (opCode, request) = PrepareOp(op);
+        return Execute(opCode, op.Path, request, static (w, r) => WriteOpBody(w, r), SingleOpParser, opCode, null, cancellationToken);
+    }
+
+    private static readonly ReplyParser<OpResult> SingleOpParser = static (PendingReply<OpResult> r, int error, ref JuteReader body) =>
+    {
+        if (error != 0)
+        {
+            throw r.Error(error);
+        }
+
+        var path = r.Path!;
+        return (int)r.State! switch
+        {
+            // createContainer and createTTL answer as create2 does (path and Stat).
+            OpCode.Create => new OpResult(path, KeeperErrorCode.Ok, r.Client.ToClientPath(body.ReadRequiredString("created path")), null),
+            OpCode.Create2 or OpCode.CreateContainer or OpCode.CreateTtl => new OpResult(path, KeeperErrorCode.Ok, r.Client.ToClientPath(body.ReadRequiredString("created path")), body.ReadStat()),
+            OpCode.SetData => new OpResult(path, KeeperErrorCode.Ok, null, body.ReadStat()),
+            _ => new OpResult(path, KeeperErrorCode.Ok, null, null),
+        };
+    };
+
+    private static void WriteOpBody(JuteWriter w, object request)
+    {
+        switch (request)
+        {
+            case CreateRequest create:
+                create.WriteBody(w);
+                break;
+            case SetDataRequest setData:
+                setData.WriteBody(w);
+                break;
+            case PathVersionRequest pathVersion:
+                w.WriteString(pathVersion.ServerPath);
+                w.WriteInt(pathVersion.Version);
+                break;
+        }
+    }
+
+    private static int OpBodyBytes(object request) => request switch
+    {
+        CreateRequest create => create.BodyBytes,
+        SetDataRequest setData => JuteSize.String(setData.ServerPath) + JuteSize.Buffer(setData.Data) + 4,
+        PathVersionRequest pathVersion => JuteSize.String(pathVersion.ServerPath) + 4,
+        _ => throw new ArgumentException($"unsupported request {request.GetType().Name}", nameof(request)),
+    };
+
     private (int OpCode, object Request) PrepareOp(Op op)
     {
         switch (op)
@@ -246,15 +318,31 @@ public sealed partial class ZooKeeperClient
                 return (request.OpCode, request);
             case Op.DeleteOp delete:
                 ZooKeeperPath.Validate(delete.Path);
-                return (OpCode.Delete, (ToServerPath(delete.Path), delete.Version));
+                return (OpCode.Delete, new PathVersionRequest(ToServerPath(delete.Path), delete.Version));
             case Op.SetDataOp setData:
                 ZooKeeperPath.Validate(setData.Path);
-                return (OpCode.SetData, (ToServerPath(setData.Path), setData.Data, setData.Version));
+                return (OpCode.SetData, new SetDataRequest(ToServerPath(setData.Path), setData.Data, setData.Version));
             case Op.CheckOp check:
                 ZooKeeperPath.Validate(check.Path);
-                return (OpCode.Check, (ToServerPath(check.Path), check.Version));
+                return (OpCode.Check, new PathVersionRequest(ToServerPath(check.Path), check.Version));
             default:
                 throw new ArgumentException($"unsupported op {op.GetType().Name} for {op.Path}", nameof(op));
         }
     }
+
+    /// <summary>setData's body; null <see cref="Data"/> is null data (length −1).</summary>
+    internal sealed record SetDataRequest(string ServerPath, ReadOnlyMemory<byte>? Data, int Version)
+    {
+        public static readonly Action<JuteWriter, SetDataRequest> Write = static (w, r) => r.WriteBody(w);
+
+        public void WriteBody(JuteWriter w)
+        {
+            w.WriteString(ServerPath);
+            w.WriteNullableBuffer(Data);
+            w.WriteInt(Version);
+        }
+    }
+
+    /// <summary>The body of delete and check: a path and a version.</summary>
+    internal sealed record PathVersionRequest(string ServerPath, int Version);
 }

@@ -65,14 +65,14 @@ public sealed partial class ZooKeeperClient
             throw r.Error(error);
         }
 
-        var data = body.ReadBuffer() ?? [];
+        var data = body.ReadBuffer();
         var stat = body.ReadStat();
         if (r.Watcher is not null)
         {
             r.Client.Watches.Add(WatchKind.Data, (string)r.State!, r.Watcher);
         }
 
-        return new DataResult(data, stat);
+        return new DataResult(data ?? [], stat) { IsNullData = data is null };
     };
 
     private static readonly ReplyParser<ZooKeeperStat> StatParser = static (PendingReply<ZooKeeperStat> r, int error, ref JuteReader body) =>
@@ -149,12 +149,7 @@ public sealed partial class ZooKeeperClient
     public Task<ZooKeeperStat> SetDataAsync(string path, ReadOnlyMemory<byte> data, int version = -1, CancellationToken cancellationToken = default)
     {
         ZooKeeperPath.Validate(path);
-        return Execute(OpCode.SetData, path, (ToServerPath(path), data, version), static (w, s) =>
-        {
-            w.WriteString(s.Item1);
-            w.WriteBuffer(s.data.Span);
-            w.WriteInt(s.version);
-        }, StatParser, null, null, cancellationToken);
+        return Execute(OpCode.SetData, path, new SetDataRequest(ToServerPath(path), data, version), SetDataRequest.Write, StatParser, null, null, cancellationToken);
     }
 
     /// <summary>Children's names and the znode's Stat (getChildren2). A watcher fires on a child change or the znode's deletion.</summary>
@@ -245,7 +240,7 @@ public sealed partial class ZooKeeperClient
         return result.Path;
     }
 
-    private CreateRequest PrepareCreate(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<ZooKeeperAcl>? acl, long ttlMs, bool create2)
+    private CreateRequest PrepareCreate(string path, ReadOnlyMemory<byte>? data, CreateMode mode, IReadOnlyList<ZooKeeperAcl>? acl, long ttlMs, bool create2)
     {
         ZooKeeperPath.Validate(path, allowSequentialSuffix: mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential or CreateMode.PersistentSequentialWithTtl);
         acl ??= ZooKeeperAcl.OpenUnsafe;
@@ -295,15 +290,30 @@ public sealed partial class ZooKeeperClient
         }
     }
 
-    /// <summary>A create request ready to encode (server path, flags decided).</summary>
-    internal sealed record CreateRequest(int OpCode, string ServerPath, ReadOnlyMemory<byte> Data, IReadOnlyList<ZooKeeperAcl> Acl, int Flags, long TtlMs)
+    /// <summary>A create request ready to encode (server path, flags decided); null <see cref="Data"/> is null data.</summary>
+    internal sealed record CreateRequest(int OpCode, string ServerPath, ReadOnlyMemory<byte>? Data, IReadOnlyList<ZooKeeperAcl> Acl, int Flags, long TtlMs)
     {
         public static readonly Action<JuteWriter, CreateRequest> Write = static (w, r) => r.WriteBody(w);
+
+        /// <summary>The body's length on the wire (what <see cref="WriteBody"/> writes).</summary>
+        public int BodyBytes
+        {
+            get
+            {
+                var size = JuteSize.String(ServerPath) + JuteSize.Buffer(Data) + 4 + 4;
+                foreach (var entry in Acl)
+                {
+                    size += 4 + JuteSize.String(entry.Scheme) + JuteSize.String(entry.Id);
+                }
+
+                return OpCode == Protocol.OpCode.CreateTtl ? size + 8 : size;
+            }
+        }
 
         public void WriteBody(JuteWriter w)
         {
             w.WriteString(ServerPath);
-            w.WriteBuffer(Data.Span);
+            w.WriteNullableBuffer(Data);
             w.WriteAcls(Acl);
             w.WriteInt(Flags);
             if (OpCode == Protocol.OpCode.CreateTtl)

@@ -242,7 +242,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             attempts++;
             try
             {
-                var (connection, response) = await ZooKeeperConnection.OpenAsync(host, this, ConnectRequest(), _options.MaxFrameBytes, _options.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
+                var (connection, response) = await ZooKeeperConnection.OpenAsync(host, this, ConnectRequest(), _options.MaxFrameBytes, _options.EffectiveMaxReplyFrameBytes, _options.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
                 if (connection is null)
                 {
                     throw new KeeperException(KeeperErrorCode.SessionExpired, null, $"session 0x{_sessionId:x} is not known to {host} any more");
@@ -430,7 +430,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             }
             try
             {
-                var (connection, response) = await ZooKeeperConnection.OpenAsync(host, this, ConnectRequest(), _options.MaxFrameBytes, _options.ConnectTimeout, _time, _shutdown.Token).ConfigureAwait(false);
+                var (connection, response) = await ZooKeeperConnection.OpenAsync(host, this, ConnectRequest(), _options.MaxFrameBytes, _options.EffectiveMaxReplyFrameBytes, _options.ConnectTimeout, _time, _shutdown.Token).ConfigureAwait(false);
                 if (connection is null)
                 {
                     ZooKeeperClientLog.SessionExpired(_logger, SessionId, host.ToString());

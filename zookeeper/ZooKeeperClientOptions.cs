@@ -17,8 +17,25 @@ public sealed class ZooKeeperClientOptions
     /// <summary>Pause between host attempts after a connection loss. Default 100 ms.</summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Largest frame sent or accepted, as ZooKeeper's <c>jute.maxbuffer</c>. Default 0xfffff (1 MiB − 1).</summary>
-    public int MaxFrameBytes { get; init; } = 0xfffff;
+    /// <summary>ZooKeeper's default <c>jute.maxbuffer</c>: 0xfffff bytes (1 MiB − 1).</summary>
+    public const int DefaultMaxFrameBytes = 0xfffff;
+
+    /// <summary>
+    /// Largest request frame sent (and, unless <see cref="MaxReplyFrameBytes"/> says otherwise, reply frame
+    /// accepted), in bytes after the 4-byte length prefix: the server's <c>jute.maxbuffer</c>. A server closes
+    /// the connection ("Len error") on a longer request; the client refuses it first with MarshallingError.
+    /// Default <see cref="DefaultMaxFrameBytes"/>; set it to the server's value when it runs a larger one.
+    /// </summary>
+    public int MaxFrameBytes { get; init; } = DefaultMaxFrameBytes;
+
+    /// <summary>
+    /// Largest reply frame accepted, in bytes; 0 (default) means <see cref="MaxFrameBytes"/>. Servers do not bound
+    /// their replies by <c>jute.maxbuffer</c>: a multiRead reply carries many znodes, so a reader may allow more.
+    /// </summary>
+    public int MaxReplyFrameBytes { get; init; }
+
+    /// <summary>The reply limit in force: <see cref="MaxReplyFrameBytes"/>, or <see cref="MaxFrameBytes"/> when 0.</summary>
+    internal int EffectiveMaxReplyFrameBytes => MaxReplyFrameBytes > 0 ? MaxReplyFrameBytes : MaxFrameBytes;
 
     /// <summary>Accept a session on a server that is in read-only mode (partitioned from its quorum). Default false.</summary>
     public bool CanBeReadOnly { get; init; }
@@ -59,6 +76,11 @@ public sealed class ZooKeeperClientOptions
         if (MaxFrameBytes < 1024)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxFrameBytes), MaxFrameBytes, "MaxFrameBytes must be at least 1024.");
+        }
+
+        if (MaxReplyFrameBytes is < 0 or (> 0 and < 1024))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxReplyFrameBytes), MaxReplyFrameBytes, "MaxReplyFrameBytes must be 0 (same as MaxFrameBytes) or at least 1024.");
         }
 
         if (SessionId != 0 && SessionPassword.Length == 0)

@@ -1,3 +1,5 @@
+using ZkMitosis.ZooKeeper;
+
 namespace ZkMitosis.Coordinator.Copy;
 
 /// <summary>What <see cref="TreeCopier"/> copies and how. Defaults copy everything once, fast, without deleting.</summary>
@@ -34,8 +36,31 @@ public sealed record CopyOptions
     /// <summary>Read requests in flight per side. Default 8.</summary>
     public int ReadsInFlight { get; init; } = 8;
 
-    /// <summary>Upper bound of one multi request's size. Default 512 KiB, half of ZooKeeper's default jute.maxbuffer (1 MiB).</summary>
+    /// <summary>
+    /// Upper bound of one multi request's size in bytes on the wire. Default 512 KiB, half of ZooKeeper's default
+    /// jute.maxbuffer (1 MiB); must not exceed <see cref="MaxFrameBytes"/>.
+    /// </summary>
     public int MaxBatchBytes { get; init; } = 512 * 1024;
+
+    /// <summary>
+    /// The servers' <c>jute.maxbuffer</c>: the largest request frame they accept, in bytes. Every request (write
+    /// batches, read batches) is sized by its jute encoding under it; a znode that fits no multi is written alone,
+    /// and one too large even alone is an error naming it. Default 0xfffff, ZooKeeper's default.
+    /// </summary>
+    public int MaxFrameBytes { get; init; } = ZooKeeperClientOptions.DefaultMaxFrameBytes;
+
+    /// <summary>
+    /// Source paths (<see cref="PathPattern"/>) whose znodes are created as containers on the target, as Curator
+    /// creates its lock and leader parents. ZooKeeper reports containers as persistent znodes, so the copy cannot
+    /// see the kind: it is named here. Existing target znodes keep their kind.
+    /// </summary>
+    public IReadOnlyList<PathPattern> Containers { get; init; } = [];
+
+    /// <summary>
+    /// Source paths whose znodes are created as TTL znodes with the given TTL (ms) on the target. Needs
+    /// <c>zookeeper.extendedTypesEnabled=true</c> on the target, which the copy checks before writing the tree.
+    /// </summary>
+    public IReadOnlyList<TtlRule> Ttls { get; init; } = [];
 
     /// <summary>Upper bound of ops in one multi. Default 1000.</summary>
     public int MaxBatchOps { get; init; } = 1000;
@@ -54,9 +79,47 @@ public sealed record CopyOptions
 
     internal void Validate()
     {
-        if (ReadChunk < 1 || ReadsInFlight < 1 || MaxBatchOps < 1 || BatchesInFlight < 1 || MaxBatchBytes < 1024)
+        if (ReadChunk < 1 || ReadsInFlight < 1 || MaxBatchOps < 1 || BatchesInFlight < 1 || MaxBatchBytes < 1024 || MaxFrameBytes < 1024)
         {
-            throw new ArgumentException("copy: read chunk, reads in flight, batch ops and batches in flight must be at least 1, batch bytes at least 1024");
+            throw new ArgumentException("copy: read chunk, reads in flight, batch ops and batches in flight must be at least 1, batch bytes and frame bytes at least 1024");
         }
+
+        if (MaxBatchBytes > MaxFrameBytes)
+        {
+            throw new ArgumentException($"copy: --batch-bytes {MaxBatchBytes} is above the servers' frame limit of {MaxFrameBytes} bytes (jute.maxbuffer), which a server refuses by closing the connection; raise --max-frame-bytes only if the target runs a larger jute.maxbuffer");
+        }
+
+        foreach (var container in Containers)
+        {
+            if (Ttls.FirstOrDefault(t => t.Pattern.Text == container.Text) is { } both)
+            {
+                throw new ArgumentException($"copy: {both.Pattern} is named both as a container and as a TTL znode");
+            }
+        }
+    }
+}
+
+/// <summary>A TTL for the znodes whose source path matches <see cref="Pattern"/> (<c>--ttl PATTERN=MS</c>).</summary>
+/// <param name="Pattern">Which source znodes.</param>
+/// <param name="TtlMs">Their TTL in milliseconds (1 to 0xFF_FFFF_FFFF, as ZooKeeper's EphemeralType allows).</param>
+public sealed record TtlRule(PathPattern Pattern, long TtlMs)
+{
+    /// <summary>Parses <c>PATTERN=MS</c>.</summary>
+    /// <exception cref="ArgumentException">not PATTERN=MS, or the TTL is out of range.</exception>
+    public static TtlRule Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var equals = text.LastIndexOf('=');
+        if (equals <= 0 || !long.TryParse(text.AsSpan(equals + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        {
+            throw new ArgumentException($"--ttl '{text}' is not PATTERN=MILLISECONDS");
+        }
+
+        if (ms is < 1 or > 0xFF_FFFF_FFFF)
+        {
+            throw new ArgumentException($"--ttl '{text}': a TTL is 1 to {0xFF_FFFF_FFFF} ms");
+        }
+
+        return new TtlRule(PathPattern.Parse(text[..equals]), ms);
     }
 }

@@ -12,7 +12,20 @@ public sealed record CopySummary
     /// <summary>Source znodes read (ephemerals included, vanished ones not).</summary>
     public long SourceNodes { get; init; }
 
+    /// <summary>Znodes created (acknowledged by the target; in a dry run, needed). Containers and TTL znodes included.</summary>
     public long Created { get; init; }
+
+    /// <summary>Of <see cref="Created"/>: created as containers (<c>--container</c>).</summary>
+    public long ContainersCreated { get; init; }
+
+    /// <summary>Of <see cref="Created"/>: created as TTL znodes (<c>--ttl</c>).</summary>
+    public long TtlCreated { get; init; }
+
+    /// <summary>
+    /// False when neither <c>--container</c> nor <c>--ttl</c> named any kind: ZooKeeper's API reports container and
+    /// TTL znodes as persistent, so their kinds were not checked and any were copied as persistent znodes.
+    /// </summary>
+    public bool KindsChecked { get; init; }
 
     public long DataUpdated { get; init; }
 
@@ -28,6 +41,19 @@ public sealed record CopySummary
     public long Ephemerals { get; init; }
 
     public required IReadOnlyList<string> EphemeralPaths { get; init; }
+
+    /// <summary>Target znodes that are persistent where the source's are ephemeral (a stale copy of a session's znode; left alone).</summary>
+    public long PersistentCopiesOfEphemerals { get; init; }
+
+    public IReadOnlyList<string> PersistentCopiesOfEphemeralsPaths { get; init; } = [];
+
+    /// <summary>Target ephemerals of live sessions that <c>--delete</c> did not delete (with the ancestors they keep), or that stand where the source has a persistent znode.</summary>
+    public long TargetEphemeralsKept { get; init; }
+
+    public IReadOnlyList<string> TargetEphemeralsKeptPaths { get; init; } = [];
+
+    /// <summary>Znodes the copy could not write for lack of permission, each with the identities that would do (the copy failed without writing past the first).</summary>
+    public IReadOnlyList<string> NeedsCredentials { get; init; } = [];
 
     /// <summary>Listed by their parent, gone when read: the source changed during the copy.</summary>
     public long Vanished { get; init; }
@@ -52,9 +78,13 @@ public sealed record CopySummary
 
     public long? ModifiedSince { get; init; }
 
+    /// <summary>True when the copy went through the whole tree and every write was acknowledged (false on a failure or a dry run).</summary>
+    public bool Complete { get; init; }
+
     /// <summary>
     /// The <c>--mtime</c> for the next catch-up run: the newest mtime among znodes last modified before this
-    /// run began (by zxid), so a change made during this run is copied again next time. Null when the tree is empty.
+    /// run began (by zxid), so a change made during this run is copied again next time. Null when the tree is
+    /// empty, and unless <see cref="Complete"/>: after a failure a catch-up from that time would skip what was not copied.
     /// </summary>
     public long? NextModifiedSince { get; init; }
 

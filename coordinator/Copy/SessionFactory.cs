@@ -10,16 +10,27 @@ internal static class SessionFactory
 {
     /// <summary>
     /// Replies bigger than ZooKeeper's jute.maxbuffer are expected: one znode is bounded by it, but a multiRead
-    /// reply carries many. Requests stay bounded by the batch size.
+    /// reply carries many. Requests stay bounded by the server's frame limit.
     /// </summary>
     public const int ReadFrameBytes = 64 * 1024 * 1024;
 
-    public static async Task<ZooKeeperClient> ConnectAsync(string side, string hosts, string? auth, CancellationToken cancellationToken)
+    /// <param name="side">"source" or "target", for messages.</param>
+    /// <param name="hosts">The connect string.</param>
+    /// <param name="auth"><c>scheme:auth</c> to add, or null.</param>
+    /// <param name="maxFrameBytes">The server's jute.maxbuffer: requests above it are refused before they are sent.</param>
+    /// <param name="cancellationToken">Stops connecting.</param>
+    public static async Task<ZooKeeperClient> ConnectAsync(string side, string hosts, string? auth, int maxFrameBytes, CancellationToken cancellationToken)
     {
         ZooKeeperClient client;
         try
         {
-            client = await ZooKeeperClient.ConnectAsync(hosts, new ZooKeeperClientOptions { RequestTimeout = TimeSpan.FromSeconds(30), MaxFrameBytes = ReadFrameBytes }, cancellationToken).ConfigureAwait(false);
+            var options = new ZooKeeperClientOptions
+            {
+                RequestTimeout = TimeSpan.FromSeconds(30),
+                MaxFrameBytes = maxFrameBytes,
+                MaxReplyFrameBytes = Math.Max(ReadFrameBytes, maxFrameBytes),
+            };
+            client = await ZooKeeperClient.ConnectAsync(hosts, options, cancellationToken).ConfigureAwait(false);
         }
         catch (KeeperException e)
         {

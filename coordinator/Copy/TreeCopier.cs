@@ -4,9 +4,11 @@ using ZkMitosis.ZooKeeper;
 namespace ZkMitosis.Coordinator.Copy;
 
 /// <summary>
-/// <c>zkmitosis copy</c>: makes the target subtree equal to the source subtree (data, ACLs, children;
-/// with <see cref="CopyOptions.Faithful"/> also data versions and sequential counters). It compares before
-/// it writes, so a rerun after a failure or an interruption converges.
+/// <c>zkmitosis copy</c>: makes the target subtree equal to the source subtree (data, null data apart from
+/// empty, ACLs, children; with <see cref="CopyOptions.Faithful"/> also data versions and sequential counters).
+/// It compares before it writes, so a rerun after a failure or an interruption converges. Ephemerals are never
+/// copied nor deleted; a restrictive ACL is set once the znode's children exist; the summary counts only what
+/// the target acknowledged.
 /// </summary>
 public static class TreeCopier
 {
@@ -22,8 +24,8 @@ public static class TreeCopier
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var startZxid = await SessionFactory.ReadZxidAsync(options.Source.Hosts, cancellationToken).ConfigureAwait(false);
-        await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, cancellationToken).ConfigureAwait(false);
-        await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, cancellationToken).ConfigureAwait(false);
+        await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+        await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
         var run = new CopyRun(options, source, target, startZxid, progress ?? new CopyProgress(), onAction);
         return await run.RunAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -33,29 +35,34 @@ public static class TreeCopier
 internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKeeperClient target, long? startZxid, CopyProgress progress, Action<CopyAction>? onAction)
 {
     private const string SequenceBumpChild = "zkmitosis-sequence-bump";
+    private const string TtlProbe = "zkmitosis-ttl-probe-";
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly BatchWriter _writer = new(target, options);
-    private readonly List<Task> _aclWrites = [];
+    private readonly BatchWriter _writer = new(target, options, progress);
+    private readonly TargetIdentity _identity = new(options.TargetAuth);
+    private readonly long[] _planned = new long[Enum.GetValues<WriteKind>().Length];
+    private readonly List<(string Path, IReadOnlyList<ZooKeeperAcl> Acl, bool Update)> _deferredAcls = [];
+    private readonly Dictionary<string, IReadOnlyList<ZooKeeperAcl>> _createLocked = new(StringComparer.Ordinal);
     private readonly List<string> _ephemeralPaths = [];
     private readonly List<string> _vanishedPaths = [];
     private readonly List<string> _extraPaths = [];
     private readonly List<string> _unfaithful = [];
     private readonly List<string> _deleteRoots = [];
+    private readonly List<string> _persistentCopies = [];
+    private readonly List<string> _ephemeralsKept = [];
+    private readonly List<string> _needsCredentials = [];
     private long _sourceNodes;
-    private long _created;
-    private long _dataUpdated;
     private long _aclUpdated;
-    private long _deleted;
     private long _unchanged;
     private long _skippedOlder;
     private long _ephemerals;
     private long _vanished;
     private long _extra;
-    private long _versionBumps;
-    private long _sequenceBumps;
+    private long _persistentCopyCount;
+    private long _ephemeralsKeptCount;
     private long? _nextModifiedSince;
-    private KeeperException? _aclFailure;
+    private bool _complete;
+    private bool _blocked;
 
     public async Task<CopySummary> RunAsync(CancellationToken cancellationToken)
     {
@@ -64,9 +71,16 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
             new ZnodeReader(target, options.ReadPath, "target", options.CopyAcls),
             options.Source,
             options.Target,
-            new WalkSettings(options.ReadChunk, options.ReadsInFlight));
+            new WalkSettings(options.ReadChunk, options.ReadsInFlight, options.MaxFrameBytes));
         try
         {
+            // Before anything of the tree is written: permissions on the target's existing path, TTL support.
+            var parent = await CheckTargetPathAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Ttls.Count > 0 && !options.DryRun)
+            {
+                await CheckTtlSupportAsync(parent, cancellationToken).ConfigureAwait(false);
+            }
+
             if (!options.DryRun)
             {
                 await EnsureTargetParentsAsync(cancellationToken).ConfigureAwait(false);
@@ -75,19 +89,23 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
             progress.Phase = "copy";
             await walker.WalkAsync(WantTarget, pair => VisitAsync(walker, pair, cancellationToken), cancellationToken).ConfigureAwait(false);
             await FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (options.Delete && _deleteRoots.Count > 0)
+            if (options.Delete && _deleteRoots.Count > 0 && !_blocked)
             {
                 progress.Phase = "delete";
                 await DeleteExtrasAsync(cancellationToken).ConfigureAwait(false);
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (options.Faithful)
+            if (options.Faithful && !_blocked)
             {
                 progress.Phase = "faithful";
                 await walker.WalkAsync(_ => true, pair => FaithfulVisitAsync(pair, cancellationToken), cancellationToken).ConfigureAwait(false);
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            ThrowIfNeedsCredentials();
+            progress.Phase = "acls";
+            await SetDeferredAclsAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (CopyFailedException)
         {
@@ -99,6 +117,7 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
             throw new CopyFailedException(e.Message, Summary(), e.Path, e.Code, e);
         }
 
+        _complete = !options.DryRun;
         return Summary();
     }
 
@@ -137,6 +156,22 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         {
             _ephemerals++;
             List(_ephemeralPaths, pair.SourcePath);
+            if (pair.Target is { IsEphemeral: false })
+            {
+                // A copy made by a tool that copied ephemerals: the session that owns the source's would find NodeExists.
+                _persistentCopyCount++;
+                List(_persistentCopies, pair.TargetPath);
+            }
+
+            return;
+        }
+
+        if (pair.Target is { IsEphemeral: true } owned)
+        {
+            // Another session's znode: never written over, and no child can be created under an ephemeral.
+            _ephemeralsKeptCount++;
+            List(_ephemeralsKept, $"{pair.TargetPath} (ephemeral of session 0x{owned.Stat.EphemeralOwner:x}; persistent on the source)");
+            NeedsCredentials($"{pair.TargetPath} is an ephemeral of session 0x{owned.Stat.EphemeralOwner:x} on the target where the source has a persistent znode: it can be copied only once that session has ended");
             return;
         }
 
@@ -149,7 +184,7 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         {
             if (AclEverChanged(node) && pair.Target is { } older && !AclEquals(node.Acl, older.Acl))
             {
-                UpdateAcl(pair, node, cancellationToken);
+                UpdateAcl(pair, node, older);
                 return;
             }
 
@@ -159,23 +194,26 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
 
         if (pair.Target is not { } current)
         {
-            _created++;
-            await WriteAsync(Op.Create(pair.TargetPath, node.Data, CreateMode.Persistent, node.Acl), BatchWriter.EstimateBytes(pair.TargetPath, node.Data.Length, node.Acl), new CopyAction(CopyActionKind.Create, pair.TargetPath), cancellationToken).ConfigureAwait(false);
+            await CreateAsync(pair, node, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var changed = false;
-        if (!node.Data.AsSpan().SequenceEqual(current.Data))
+        if (!node.SameData(current))
         {
             changed = true;
-            _dataUpdated++;
-            await WriteAsync(Op.SetData(pair.TargetPath, node.Data), BatchWriter.EstimateBytes(pair.TargetPath, node.Data.Length, null), new CopyAction(CopyActionKind.SetData, pair.TargetPath), cancellationToken).ConfigureAwait(false);
+            if (Lacks(current, ZooKeeperPermissions.Write, pair.TargetPath, "to set its data"))
+            {
+                return;
+            }
+
+            await WriteAsync(Op.SetDataNullable(pair.TargetPath, node.Data), WriteKind.SetData, new CopyAction(CopyActionKind.SetData, pair.TargetPath, node.Data is null ? "null data" : null), cancellationToken).ConfigureAwait(false);
         }
 
         if (!AclEquals(node.Acl, current.Acl))
         {
             changed = true;
-            UpdateAcl(pair, node, cancellationToken);
+            UpdateAcl(pair, node, current);
         }
 
         if (!changed)
@@ -184,25 +222,117 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         }
     }
 
-    private void UpdateAcl(NodePair pair, Znode node, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the target of <paramref name="node"/>. When its ACL would keep this session from creating its
+    /// children (or, with --faithful, from bumping its versions), it is created with that ACL plus a grant for
+    /// this session, and its own ACL is set once everything below it exists.
+    /// </summary>
+    private async Task CreateAsync(NodePair pair, Znode node, CancellationToken cancellationToken)
     {
-        _aclUpdated++;
-        onAction?.Invoke(new CopyAction(CopyActionKind.SetAcl, pair.TargetPath, string.Join(',', node.Acl.Select(a => $"{a.Scheme}:{a.Id}:{a.Permissions}"))));
-        if (!options.DryRun)
+        if (ParentOf(pair.TargetPath) is { } parent && _createLocked.Remove(parent, out var parentAcl))
         {
-            // setACL has no multi op; it is sent on the same session, so it still follows earlier batches.
-            _aclWrites.Add(SetAclAsync(pair.TargetPath, node.Acl, cancellationToken));
+            NeedsCredentials($"{parent} needs CREATE to create its children: its ACL grants it to {TargetIdentity.Holders(parentAcl, ZooKeeperPermissions.Create)} (--target-auth)");
+            return;
+        }
+
+        var (mode, ttl, kind) = KindOf(pair.SourcePath);
+        var needed = (node.Children.Count > 0 ? ZooKeeperPermissions.Create : ZooKeeperPermissions.None)
+            | (options.Faithful ? ZooKeeperPermissions.Write | ZooKeeperPermissions.Create | ZooKeeperPermissions.Delete : ZooKeeperPermissions.None);
+        var acl = node.Acl.Count == 0 ? ZooKeeperAcl.OpenUnsafe : node.Acl;
+        if ((_identity.Granted(acl) & needed) != needed)
+        {
+            var grant = needed | ZooKeeperPermissions.Admin;
+            _deferredAcls.Add((pair.TargetPath, acl, Update: false));
+            acl = _identity.WithGrant(acl, grant);
+        }
+
+        await WriteAsync(Op.CreateNullable(pair.TargetPath, node.Data, mode, acl, ttl), kind, new CopyAction(CopyActionKind.Create, pair.TargetPath, mode == CreateMode.Persistent ? null : mode.ToString()), cancellationToken).ConfigureAwait(false);
+    }
+
+    private (CreateMode Mode, long TtlMs, WriteKind Kind) KindOf(string sourcePath)
+    {
+        if (options.Containers.Any(p => p.Matches(sourcePath)))
+        {
+            return (CreateMode.Container, 0, WriteKind.CreateContainer);
+        }
+
+        return options.Ttls.FirstOrDefault(t => t.Pattern.Matches(sourcePath)) is { } ttl
+            ? (CreateMode.PersistentWithTtl, ttl.TtlMs, WriteKind.CreateTtl)
+            : (CreateMode.Persistent, 0, WriteKind.Create);
+    }
+
+    /// <summary>
+    /// An ACL change waits until the end (deepest first): set now, an ACL that keeps this session out would
+    /// stop the creates below it. The target must let this session change the ACL (ADMIN).
+    /// </summary>
+    private void UpdateAcl(NodePair pair, Znode node, Znode current)
+    {
+        onAction?.Invoke(new CopyAction(CopyActionKind.SetAcl, pair.TargetPath, string.Join(',', node.Acl.Select(a => $"{a.Scheme}:{a.Id}:{a.Permissions}"))));
+        if (Lacks(current, ZooKeeperPermissions.Admin, pair.TargetPath, "to set its ACL"))
+        {
+            return;
+        }
+
+        if (options.DryRun)
+        {
+            _aclUpdated++;
+            return;
+        }
+
+        _deferredAcls.Add((pair.TargetPath, node.Acl, Update: true));
+    }
+
+    /// <summary>
+    /// True (and the copy is marked as needing credentials) when <paramref name="current"/>'s ACL surely does not
+    /// grant <paramref name="permission"/> to this session. An ACL with entries of other schemes (ip, sasl, x509)
+    /// is tried: only the server knows whether they match.
+    /// </summary>
+    private bool Lacks(Znode current, ZooKeeperPermissions permission, string path, string why)
+    {
+        if ((_identity.Granted(current.Acl) & permission) == permission || TargetIdentity.HasUnknownEntries(current.Acl) || !options.CopyAcls)
+        {
+            return false;
+        }
+
+        NeedsCredentials($"{path} needs {permission.ToString().ToUpperInvariant()} {why}: its ACL grants it to {TargetIdentity.Holders(current.Acl, permission)} (--target-auth)");
+        return true;
+    }
+
+    /// <summary>Records a znode the copy cannot write; from then on nothing more is written (the walk goes on to list them all).</summary>
+    private void NeedsCredentials(string message)
+    {
+        _blocked = true;
+        List(_needsCredentials, message);
+    }
+
+    private void ThrowIfNeedsCredentials()
+    {
+        if (_blocked)
+        {
+            throw new CopyFailedException(
+                $"target: {_needsCredentials.Count} znode(s) cannot be written by this copy; nothing more was written once the first was found: {string.Join("; ", _needsCredentials)}",
+                Summary(),
+                _needsCredentials.FirstOrDefault()?.Split(' ')[0],
+                KeeperErrorCode.NoAuth);
         }
     }
 
     private void NoteExtras(TreeWalker walker, NodePair pair, Znode node, Znode existing)
     {
+        var sourceChildren = node.Children.ToHashSet(StringComparer.Ordinal);
+        if (options.CopyAcls && (_identity.Granted(existing.Acl) & ZooKeeperPermissions.Create) == 0 && !TargetIdentity.HasUnknownEntries(existing.Acl)
+            && node.Children.Any(c => !existing.Children.Contains(c)))
+        {
+            // Reported only if a child is really to be created (not a source ephemeral, not older than --mtime).
+            _createLocked[pair.TargetPath] = existing.Acl;
+        }
+
         if (existing.Children.Count == 0)
         {
             return;
         }
 
-        var sourceChildren = node.Children.ToHashSet(StringComparer.Ordinal);
+        var extras = false;
         foreach (var child in existing.Children)
         {
             var relative = pair.Relative + "/" + child;
@@ -212,6 +342,7 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
             }
 
             _extra++;
+            extras = true;
             var path = options.Target.Resolve(relative);
             List(_extraPaths, path);
             if (options.Delete)
@@ -219,11 +350,16 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
                 _deleteRoots.Add(path);
             }
         }
+
+        if (extras && options.Delete)
+        {
+            Lacks(existing, ZooKeeperPermissions.Delete, pair.TargetPath, "to delete its extra children");
+        }
     }
 
     private async Task FaithfulVisitAsync(NodePair pair, CancellationToken cancellationToken)
     {
-        if (pair.Source is not { IsEphemeral: false } node || pair.Target is not { } current)
+        if (pair.Source is not { IsEphemeral: false } node || pair.Target is not { IsEphemeral: false } current)
         {
             return;
         }
@@ -231,10 +367,9 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         if (current.Stat.Version < node.Stat.Version)
         {
             var bumps = node.Stat.Version - current.Stat.Version;
-            _versionBumps += bumps;
             for (var i = 0; i < bumps; i++)
             {
-                await WriteAsync(Op.SetData(pair.TargetPath, node.Data), BatchWriter.EstimateBytes(pair.TargetPath, node.Data.Length, null), i == 0 ? new CopyAction(CopyActionKind.BumpVersion, pair.TargetPath, $"data version {current.Stat.Version} -> {node.Stat.Version}") : null, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(Op.SetDataNullable(pair.TargetPath, node.Data), WriteKind.VersionBump, i == 0 ? new CopyAction(CopyActionKind.BumpVersion, pair.TargetPath, $"data version {current.Stat.Version} -> {node.Stat.Version}") : null, cancellationToken).ConfigureAwait(false);
             }
         }
         else if (current.Stat.Version > node.Stat.Version)
@@ -247,13 +382,12 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         if (targetCounter < sourceCounter)
         {
             var bumps = sourceCounter - targetCounter;
-            _sequenceBumps += bumps;
             var child = pair.TargetPath == "/" ? "/" + SequenceBumpChild : pair.TargetPath + "/" + SequenceBumpChild;
             for (var i = 0; i < bumps; i++)
             {
                 var detail = i == 0 ? new CopyAction(CopyActionKind.BumpSequence, pair.TargetPath, $"next sequential number {targetCounter} -> {sourceCounter}") : null;
-                await WriteAsync(Op.Create(child, ReadOnlyMemory<byte>.Empty), BatchWriter.EstimateBytes(child, 0, ZooKeeperAcl.OpenUnsafe), detail, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(Op.Delete(child), BatchWriter.EstimateBytes(child, 0, null), null, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(Op.Create(child, ReadOnlyMemory<byte>.Empty), WriteKind.SequenceBumpCreate, detail, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(Op.Delete(child), WriteKind.SequenceBump, null, cancellationToken).ConfigureAwait(false);
             }
         }
         else if (targetCounter > sourceCounter)
@@ -262,19 +396,41 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         }
     }
 
+    /// <summary>
+    /// Deletes the extra subtrees deepest first, except another session's ephemerals (read from each znode's
+    /// Stat: a broker already registered on the target keeps its registration) and the ancestors that keep them.
+    /// </summary>
     private async Task DeleteExtrasAsync(CancellationToken cancellationToken)
     {
         foreach (var root in _deleteRoots)
         {
-            // Deepest first: a znode can only be deleted once its children are gone.
             var levels = new List<List<string>> { new() { root } };
+            var kept = new HashSet<string>(StringComparer.Ordinal);
             while (levels[^1].Count > 0)
             {
                 var next = new List<string>();
-                var children = await Task.WhenAll(levels[^1].Select(p => ListChildrenAsync(p, cancellationToken))).ConfigureAwait(false);
-                for (var i = 0; i < children.Length; i++)
+                var listed = await Task.WhenAll(levels[^1].Select(p => ListChildrenAsync(p, cancellationToken))).ConfigureAwait(false);
+                for (var i = 0; i < listed.Length; i++)
                 {
-                    next.AddRange(children[i].Select(c => levels[^1][i] + "/" + c));
+                    var path = levels[^1][i];
+                    if (listed[i] is not { } children)
+                    {
+                        continue;
+                    }
+
+                    if (children.Stat.EphemeralOwner != 0)
+                    {
+                        _ephemeralsKeptCount++;
+                        List(_ephemeralsKept, $"{path} (ephemeral of session 0x{children.Stat.EphemeralOwner:x})");
+                        for (var keep = path; keep.Length >= root.Length; keep = ParentOf(keep) ?? string.Empty)
+                        {
+                            kept.Add(keep);
+                        }
+
+                        continue;
+                    }
+
+                    next.AddRange(children.Children.Select(c => path + "/" + c));
                 }
 
                 levels.Add(next);
@@ -282,24 +438,23 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
 
             for (var level = levels.Count - 1; level >= 0; level--)
             {
-                foreach (var path in levels[level])
+                foreach (var path in levels[level].Where(p => !kept.Contains(p)))
                 {
-                    _deleted++;
-                    await WriteAsync(Op.Delete(path), BatchWriter.EstimateBytes(path, 0, null), new CopyAction(CopyActionKind.Delete, path), cancellationToken).ConfigureAwait(false);
+                    await WriteAsync(Op.Delete(path), WriteKind.Delete, new CopyAction(CopyActionKind.Delete, path), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
     }
 
-    private async Task<IReadOnlyList<string>> ListChildrenAsync(string path, CancellationToken cancellationToken)
+    private async Task<ChildrenResult?> ListChildrenAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
-            return (await target.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Children;
+            return await target.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
         {
-            return [];
+            return null;
         }
         catch (KeeperException e)
         {
@@ -307,8 +462,14 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         }
     }
 
-    private async Task WriteAsync(Op op, int estimatedBytes, CopyAction? action, CancellationToken cancellationToken)
+    private async Task WriteAsync(Op op, WriteKind kind, CopyAction? action, CancellationToken cancellationToken)
     {
+        if (_blocked)
+        {
+            // Once a znode is known to need other credentials nothing more is written; the walk goes on to list every such znode.
+            return;
+        }
+
         if (action is not null)
         {
             onAction?.Invoke(action);
@@ -316,30 +477,46 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
 
         if (options.DryRun)
         {
+            _planned[(int)kind]++;
             return;
         }
 
         try
         {
-            await _writer.AddAsync(op, estimatedBytes, cancellationToken).ConfigureAwait(false);
+            await _writer.AddAsync(op, kind, cancellationToken).ConfigureAwait(false);
         }
         catch (CopyException e)
         {
+            await DrainAsync().ConfigureAwait(false);
             throw new CopyFailedException(e.Message, Summary(), e.Path, e.Code, e);
         }
-
-        progress.AddWritten(1);
     }
 
-    private async Task SetAclAsync(string path, IReadOnlyList<ZooKeeperAcl> acl, CancellationToken cancellationToken)
+    /// <summary>The ACLs that waited for the znodes below them, deepest first (setACL has no multi form).</summary>
+    private async Task SetDeferredAclsAsync(CancellationToken cancellationToken)
     {
-        try
+        if (options.DryRun || _deferredAcls.Count == 0)
         {
-            await target.SetAclAsync(path, acl, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return;
         }
-        catch (KeeperException e)
+
+        foreach (var level in _deferredAcls.GroupBy(a => a.Path.Count(c => c == '/')).OrderByDescending(g => g.Key))
         {
-            Interlocked.CompareExchange(ref _aclFailure, e, null);
+            await Task.WhenAll(level.Select(async item =>
+            {
+                try
+                {
+                    await target.SetAclAsync(item.Path, item.Acl, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    if (item.Update)
+                    {
+                        Interlocked.Increment(ref _aclUpdated);
+                    }
+                }
+                catch (KeeperException e)
+                {
+                    throw new CopyException($"target: setting the ACL of {item.Path} failed: {e.Code}{(e.Code == KeeperErrorCode.NoAuth ? " (this session lacks ADMIN on it: --target-auth)" : string.Empty)}", item.Path, e.Code, e);
+                }
+            })).ConfigureAwait(false);
         }
     }
 
@@ -351,20 +528,13 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         }
 
         await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(_aclWrites).ConfigureAwait(false);
-        _aclWrites.Clear();
         if (_writer.Failure is { } failure)
         {
             throw new CopyFailedException($"target: {failure.Message}", Summary(), failure.Path, failure.Code, failure.Inner);
         }
-
-        if (_aclFailure is { } aclFailure)
-        {
-            throw new CopyFailedException($"target: setting the ACL of {aclFailure.Path} failed: {aclFailure.Code}", Summary(), aclFailure.Path, aclFailure.Code, aclFailure);
-        }
     }
 
-    /// <summary>After a failure: let the batches in flight finish so the summary counts what was sent.</summary>
+    /// <summary>After a failure: let the requests in flight finish so the summary counts what was acknowledged.</summary>
     private async Task DrainAsync()
     {
         if (options.DryRun)
@@ -376,11 +546,82 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         {
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await _writer.FlushAsync(bound.Token).ConfigureAwait(false);
-            await Task.WhenAll(_aclWrites).ConfigureAwait(false);
         }
         catch (Exception e) when (e is CopyException or KeeperException or OperationCanceledException)
         {
             // The first failure is the one reported.
+        }
+    }
+
+    /// <summary>
+    /// Before anything is written: when the target path does not exist yet, its deepest existing ancestor must
+    /// let this session create under it. Returns that ancestor (or the target path itself when it exists).
+    /// </summary>
+    private async Task<string> CheckTargetPathAsync(CancellationToken cancellationToken)
+    {
+        var path = options.Target.Path;
+        var existing = "/";
+        IReadOnlyList<ZooKeeperAcl>? acl = null;
+        for (var end = path.Length; ; end = path.LastIndexOf('/', end - 1))
+        {
+            var candidate = end <= 0 ? "/" : path[..end];
+            try
+            {
+                acl = (await target.GetAclAsync(candidate, cancellationToken).ConfigureAwait(false)).Acl;
+                existing = candidate;
+                break;
+            }
+            catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode && candidate != "/")
+            {
+                // Not there yet: look further up.
+            }
+            catch (KeeperException e)
+            {
+                throw CopyException.FromKeeper("target", "reading the ACL of", candidate, e);
+            }
+        }
+
+        if (existing != path && acl is not null && (_identity.Granted(acl) & ZooKeeperPermissions.Create) == 0 && !TargetIdentity.HasUnknownEntries(acl))
+        {
+            var message = $"{existing} needs CREATE to create {path} under it: its ACL grants it to {TargetIdentity.Holders(acl, ZooKeeperPermissions.Create)} (--target-auth)";
+            NeedsCredentials(message);
+            throw new CopyFailedException($"target: {message}; nothing was written", Summary(), existing, KeeperErrorCode.NoAuth);
+        }
+
+        return existing;
+    }
+
+    /// <summary>
+    /// TTL znodes need <c>zookeeper.extendedTypesEnabled=true</c> on the target; the API cannot ask, so a probe
+    /// TTL znode is created (and deleted) under <paramref name="parent"/>. Unimplemented means the option is off.
+    /// </summary>
+    private async Task CheckTtlSupportAsync(string parent, CancellationToken cancellationToken)
+    {
+        var probe = (parent == "/" ? "/" : parent + "/") + TtlProbe + Guid.NewGuid().ToString("N");
+        try
+        {
+            await target.CreateAsync(probe, ReadOnlyMemory<byte>.Empty, CreateMode.PersistentWithTtl, ttlMs: 60_000, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeeperException e) when (e.Code == KeeperErrorCode.Unimplemented)
+        {
+            throw new CopyException(
+                $"target: {options.Target.Hosts} does not accept TTL znodes (Unimplemented: start it with zookeeper.extendedTypesEnabled=true), and --ttl names {string.Join(", ", options.Ttls.Select(t => t.Pattern.Text))}; nothing was written",
+                null,
+                e.Code,
+                e);
+        }
+        catch (KeeperException e)
+        {
+            throw CopyException.FromKeeper("target", "checking TTL support by creating", probe, e);
+        }
+
+        try
+        {
+            await target.DeleteAsync(probe, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeeperException e)
+        {
+            throw CopyException.FromKeeper("target", "deleting the TTL probe", probe, e);
         }
     }
 
@@ -405,6 +646,12 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         }
     }
 
+    private static string? ParentOf(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 || path == "/" ? null : slash == 0 ? "/" : path[..slash];
+    }
+
     internal static bool AclEquals(IReadOnlyList<ZooKeeperAcl> a, IReadOnlyList<ZooKeeperAcl> b) =>
         a.Count == b.Count && a.OrderBy(x => x.Scheme, StringComparer.Ordinal).ThenBy(x => x.Id, StringComparer.Ordinal).ThenBy(x => x.Permissions)
             .SequenceEqual(b.OrderBy(x => x.Scheme, StringComparer.Ordinal).ThenBy(x => x.Id, StringComparer.Ordinal).ThenBy(x => x.Permissions));
@@ -417,30 +664,41 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         }
     }
 
+    private long Count(WriteKind kind) => options.DryRun ? _planned[(int)kind] : _writer.Acknowledged(kind);
+
     private CopySummary Summary() => new()
     {
         Source = options.Source.ToString(),
         Target = options.Target.ToString(),
         DryRun = options.DryRun,
         SourceNodes = _sourceNodes,
-        Created = _created,
-        DataUpdated = _dataUpdated,
-        AclUpdated = _aclUpdated,
-        Deleted = _deleted,
+        Created = Count(WriteKind.Create) + Count(WriteKind.CreateContainer) + Count(WriteKind.CreateTtl),
+        ContainersCreated = Count(WriteKind.CreateContainer),
+        TtlCreated = Count(WriteKind.CreateTtl),
+        KindsChecked = options.Containers.Count > 0 || options.Ttls.Count > 0,
+        DataUpdated = Count(WriteKind.SetData),
+        AclUpdated = Interlocked.Read(ref _aclUpdated),
+        Deleted = Count(WriteKind.Delete),
         Unchanged = _unchanged,
         SkippedOlder = _skippedOlder,
         Ephemerals = _ephemerals,
         EphemeralPaths = [.. _ephemeralPaths],
+        PersistentCopiesOfEphemerals = _persistentCopyCount,
+        PersistentCopiesOfEphemeralsPaths = [.. _persistentCopies],
+        TargetEphemeralsKept = _ephemeralsKeptCount,
+        TargetEphemeralsKeptPaths = [.. _ephemeralsKept],
+        NeedsCredentials = [.. _needsCredentials],
         Vanished = _vanished,
         VanishedPaths = [.. _vanishedPaths],
         ExtraOnTarget = _extra,
         ExtraPaths = [.. _extraPaths],
-        VersionBumps = _versionBumps,
-        SequenceBumps = _sequenceBumps,
+        VersionBumps = Count(WriteKind.VersionBump),
+        SequenceBumps = Count(WriteKind.SequenceBump),
         Unfaithful = [.. _unfaithful],
         Batches = _writer.Batches,
         ModifiedSince = options.ModifiedSince,
-        NextModifiedSince = _nextModifiedSince,
+        Complete = _complete,
+        NextModifiedSince = _complete ? _nextModifiedSince : null,
         NextModifiedSinceExact = startZxid is not null,
         Elapsed = _clock.Elapsed,
     };

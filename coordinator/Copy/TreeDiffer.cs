@@ -21,9 +21,31 @@ public sealed record DiffOptions
 
     /// <summary>Differences kept in the result (all are counted). Default 1000.</summary>
     public int ListedDifferences { get; init; } = 1000;
+
+    /// <summary>The servers' jute.maxbuffer (bytes): every read request is sized under it. Default 0xfffff, ZooKeeper's default.</summary>
+    public int MaxFrameBytes { get; init; } = ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes;
 }
 
-public enum DifferenceKind { MissingOnTarget, ExtraOnTarget, Data, Acl, DataVersion, SequentialCounter }
+/// <summary>How two trees differ at one path.</summary>
+public enum DifferenceKind
+{
+    MissingOnTarget,
+
+    /// <summary>On the target only; the detail says when it is another session's ephemeral (which <c>copy --delete</c> keeps).</summary>
+    ExtraOnTarget,
+
+    /// <summary>Different bytes, or null data on one side and empty data on the other.</summary>
+    Data,
+    Acl,
+    DataVersion,
+    SequentialCounter,
+
+    /// <summary>Ephemeral on the source, persistent on the target: a stale copy the owning session would collide with.</summary>
+    PersistentCopyOfEphemeral,
+
+    /// <summary>Persistent on the source, another session's ephemeral on the target.</summary>
+    EphemeralOnTarget,
+}
 
 /// <summary>One difference; <see cref="Path"/> is the source path (the target path for extras).</summary>
 public sealed record Difference(DifferenceKind Kind, string Path, string? Detail = null);
@@ -60,14 +82,14 @@ public static class TreeDiffer
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, cancellationToken).ConfigureAwait(false);
-        await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, cancellationToken).ConfigureAwait(false);
+        await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+        await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
         var walker = new TreeWalker(
             new ZnodeReader(source, options.ReadPath, "source"),
             new ZnodeReader(target, options.ReadPath, "target"),
             options.Source,
             options.Target,
-            new WalkSettings(250, 8));
+            new WalkSettings(250, 8, options.MaxFrameBytes));
         var differences = new List<Difference>();
         long count = 0;
         long compared = 0;
@@ -81,7 +103,7 @@ public static class TreeDiffer
             }
         }
 
-        await walker.WalkAsync(_ => true, pair =>
+        await walker.WalkAsync(_ => true, async pair =>
         {
             if (pair.Source is not { } node)
             {
@@ -90,7 +112,7 @@ public static class TreeDiffer
                     throw new CopyException($"source: {pair.SourcePath} does not exist on {options.Source.Hosts}", pair.SourcePath, ZooKeeper.KeeperErrorCode.NoNode);
                 }
 
-                return Task.CompletedTask;
+                return;
             }
 
             compared++;
@@ -98,18 +120,29 @@ public static class TreeDiffer
             if (node.IsEphemeral)
             {
                 ephemerals++;
-                return Task.CompletedTask;
+                if (pair.Target is { IsEphemeral: false })
+                {
+                    Add(new Difference(DifferenceKind.PersistentCopyOfEphemeral, pair.SourcePath, $"{pair.TargetPath} is persistent; the source's is an ephemeral of session 0x{node.Stat.EphemeralOwner:x}"));
+                }
+
+                return;
             }
 
             if (pair.Target is not { } other)
             {
                 Add(new Difference(DifferenceKind.MissingOnTarget, pair.SourcePath, pair.TargetPath));
-                return Task.CompletedTask;
+                return;
             }
 
-            if (!node.Data.AsSpan().SequenceEqual(other.Data))
+            if (other.IsEphemeral)
             {
-                Add(new Difference(DifferenceKind.Data, pair.SourcePath, $"{node.Data.Length} bytes on the source, {other.Data.Length} on the target"));
+                Add(new Difference(DifferenceKind.EphemeralOnTarget, pair.SourcePath, $"{pair.TargetPath} is an ephemeral of session 0x{other.Stat.EphemeralOwner:x}; the source's is persistent"));
+                return;
+            }
+
+            if (!node.SameData(other))
+            {
+                Add(new Difference(DifferenceKind.Data, pair.SourcePath, $"{node.DescribeData()} on the source, {other.DescribeData()} on the target"));
             }
 
             if (!CopyRun.AclEquals(node.Acl, other.Acl))
@@ -133,11 +166,11 @@ public static class TreeDiffer
                 var relative = pair.Relative + "/" + child;
                 if (!sourceChildren.Contains(child) && !walker.IsSystemTargetPath(relative))
                 {
-                    Add(new Difference(DifferenceKind.ExtraOnTarget, options.Target.Resolve(relative)));
+                    var path = options.Target.Resolve(relative);
+                    var owner = await EphemeralOwnerAsync(target, path, cancellationToken).ConfigureAwait(false);
+                    Add(new Difference(DifferenceKind.ExtraOnTarget, path, owner is { } session ? $"ephemeral of session 0x{session:x}" : null));
                 }
             }
-
-            return Task.CompletedTask;
         }, cancellationToken).ConfigureAwait(false);
 
         return new DiffResult
@@ -150,6 +183,19 @@ public static class TreeDiffer
             EphemeralsSkipped = ephemerals,
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>The session owning an extra target znode, or null when it is persistent or gone (extras are few: one exists each).</summary>
+    private static async Task<long?> EphemeralOwnerAsync(ZooKeeper.ZooKeeperClient client, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.ExistsAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false) is { EphemeralOwner: not 0 } stat ? stat.EphemeralOwner : null;
+        }
+        catch (ZooKeeper.KeeperException e)
+        {
+            throw CopyException.FromKeeper("target", "reading the Stat of", path, e);
+        }
     }
 
     private static string Describe(IReadOnlyList<ZooKeeper.ZooKeeperAcl> acl) =>

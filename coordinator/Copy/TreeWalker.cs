@@ -1,3 +1,5 @@
+using ZkMitosis.ZooKeeper;
+
 namespace ZkMitosis.Coordinator.Copy;
 
 /// <summary>One znode of the source tree beside its counterpart on the target.</summary>
@@ -37,9 +39,18 @@ internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLoc
             {
                 var chunkSize = ChunkSize();
                 var chunk = new List<WalkItem>(Math.Min(chunkSize, pending.Count));
+                var requestBytes = ZooKeeperClient.MultiOverheadBytes;
                 while (chunk.Count < chunkSize && pending.Count > 0)
                 {
+                    // A multiRead request grows with its paths: 200 siblings with 3,000-character names are 1.2 MB.
+                    var bytes = RequestBytes(pending.Peek());
+                    if (chunk.Count > 0 && requestBytes + bytes > settings.MaxFrameBytes)
+                    {
+                        break;
+                    }
+
                     chunk.Add(pending.Pop());
+                    requestBytes += bytes;
                 }
 
                 inFlight.Add(ReadChunkAsync(chunk, wantTarget, cancellationToken));
@@ -79,6 +90,17 @@ internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLoc
         return Math.Clamp(ReplyBudgetBytes / largest, 1, settings.ReadChunk);
     }
 
+    /// <summary>
+    /// The bytes one znode adds to a multiRead request (getData and getChildren of its path), on whichever side
+    /// its path is longer: a chunk is read on both sides, so both requests stay under the frame limit.
+    /// </summary>
+    private int RequestBytes(WalkItem item)
+    {
+        var sourcePath = sourceRoot.Resolve(item.Relative);
+        var targetPath = targetRoot.Resolve(item.Relative);
+        return 2 * Math.Max(source.Client.MultiReadOpBytes(ReadOp.GetData(sourcePath)), target.Client.MultiReadOpBytes(ReadOp.GetData(targetPath)));
+    }
+
     /// <summary>True for a path the walk never touches on the target side (ZooKeeper's own subtree).</summary>
     public bool IsSystemTargetPath(string relative) => targetRoot.Resolve(relative) == SystemPath;
 
@@ -88,7 +110,8 @@ internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLoc
         var targetIndexes = new List<int>();
         for (var i = 0; i < chunk.Count; i++)
         {
-            if (!chunk[i].TargetKnownAbsent && sourceNodes[i] is { } node && !node.IsEphemeral && wantTarget(node))
+            // A source ephemeral's target is read too: a persistent copy of it there is reported.
+            if (!chunk[i].TargetKnownAbsent && sourceNodes[i] is { } node && (node.IsEphemeral || wantTarget(node)))
             {
                 targetIndexes.Add(i);
             }
@@ -114,5 +137,5 @@ internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLoc
     private readonly record struct WalkItem(string Relative, bool TargetKnownAbsent);
 }
 
-/// <summary>How hard a walk reads: znodes per request and requests in flight.</summary>
-internal sealed record WalkSettings(int ReadChunk, int ReadsInFlight);
+/// <summary>How hard a walk reads: znodes per request, requests in flight, and the servers' frame limit (bytes) every read request stays under.</summary>
+internal sealed record WalkSettings(int ReadChunk, int ReadsInFlight, int MaxFrameBytes);

@@ -2,12 +2,21 @@ using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Coordinator.Copy;
 
-/// <summary>Everything a copy or diff needs of one znode, read at one moment.</summary>
-internal sealed record Znode(string Path, byte[] Data, ZooKeeperStat Stat, IReadOnlyList<string> Children, IReadOnlyList<ZooKeeperAcl> Acl)
+/// <summary>Everything a copy or diff needs of one znode, read at one moment. <paramref name="Data"/> is null for null data (created without data), which is not empty data.</summary>
+internal sealed record Znode(string Path, byte[]? Data, ZooKeeperStat Stat, IReadOnlyList<string> Children, IReadOnlyList<ZooKeeperAcl> Acl)
 {
+    /// <summary>Bytes of data (0 for null data).</summary>
+    public int DataLength => Data?.Length ?? 0;
+
+    /// <summary>Same data, null and empty being different.</summary>
+    public bool SameData(Znode other) => Data is null ? other.Data is null : other.Data is not null && Data.AsSpan().SequenceEqual(other.Data);
+
+    /// <summary>"null data" or "N bytes", for messages.</summary>
+    public string DescribeData() => Data is null ? "null data" : $"{Data.Length} bytes";
+
     /// <summary>
-    /// Owned by a session: belongs to the source's clients, never copied. (Servers report 0 for container
-    /// and TTL znodes, so those are copied as persistent znodes: the client cannot tell them apart.)
+    /// Owned by a session: belongs to that session's client, never copied nor deleted. (Servers report 0 for
+    /// container and TTL znodes too, so the client cannot tell those from persistent ones: see CopyOptions.Containers.)
     /// </summary>
     public bool IsEphemeral => Stat.EphemeralOwner != 0;
 

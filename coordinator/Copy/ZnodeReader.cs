@@ -34,10 +34,10 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
             if (nodes[i] is { } node)
             {
                 // Deleted between the reads: treat as gone; recreated in between: the ACL is still the one to copy.
-                nodes[i] = aclResults[i] is { } acl ? node with { Acl = CheckNotMasked(node.Path, acl) } : null;
-                if (node.Data.Length > LargestData)
+                nodes[i] = aclResults[i] is { } acl ? node with { Acl = Side == "source" ? CheckNotMasked(node.Path, acl) : acl } : null;
+                if (node.DataLength > LargestData)
                 {
-                    Interlocked.Exchange(ref _largestData, Math.Max(LargestData, node.Data.Length));
+                    Interlocked.Exchange(ref _largestData, Math.Max(LargestData, node.DataLength));
                 }
             }
         }
@@ -76,7 +76,7 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
 
             Check(data, paths[i]);
             Check(children, paths[i]);
-            nodes[i] = new Znode(paths[i], data.Data ?? [], data.Stat!, children.Children ?? [], []);
+            nodes[i] = new Znode(paths[i], data.Data, data.Stat!, children.Children ?? [], []);
         }
 
         return nodes;
@@ -95,7 +95,7 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
         {
             if (data[i] is { } d && children[i] is { } c)
             {
-                nodes[i] = new Znode(paths[i], d.Data, d.Stat, c, []);
+                nodes[i] = new Znode(paths[i], d.NullableData, d.Stat, c, []);
             }
         }
 
@@ -151,8 +151,9 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
     }
 
     /// <summary>
-    /// Since 3.6 a session without ADMIN on a znode reads digest ids as <c>user:x</c>; copying that would lock
-    /// everyone out, so it is an error naming the path.
+    /// Since 3.6 a session without ADMIN on a znode reads digest ids as <c>user:x</c>; copying that from the
+    /// source would lock everyone out, so it is an error naming the path. (On the target a masked ACL simply
+    /// differs from the source's, and changing it needs the ADMIN the copy then reports as missing.)
     /// </summary>
     private IReadOnlyList<ZooKeeperAcl> CheckNotMasked(string path, IReadOnlyList<ZooKeeperAcl> acl)
     {

@@ -18,6 +18,7 @@ internal sealed class ZooKeeperConnection
     private readonly Socket _socket;
     private readonly IConnectionOwner _owner;
     private readonly int _maxFrameBytes;
+    private readonly int _maxReplyFrameBytes;
     private readonly TimeProvider _time;
     private readonly Lock _sendLock = new();
     // Enqueued under _sendLock (so queue order is wire order), dequeued by the read loop without taking it.
@@ -39,12 +40,13 @@ internal sealed class ZooKeeperConnection
     private int _readStart;
     private int _readEnd;
 
-    private ZooKeeperConnection(Socket socket, string server, IConnectionOwner owner, int maxFrameBytes, TimeProvider time, ConnectResponse session, byte[] readBuffer, int readStart, int readEnd)
+    private ZooKeeperConnection(Socket socket, string server, IConnectionOwner owner, int maxFrameBytes, int maxReplyFrameBytes, TimeProvider time, ConnectResponse session, byte[] readBuffer, int readStart, int readEnd)
     {
         _socket = socket;
         Server = server;
         _owner = owner;
         _maxFrameBytes = maxFrameBytes;
+        _maxReplyFrameBytes = maxReplyFrameBytes;
         _time = time;
         Session = session;
         _readBuffer = readBuffer;
@@ -88,7 +90,7 @@ internal sealed class ZooKeeperConnection
     /// garbage throws <see cref="ZooKeeperProtocolException"/>.
     /// </summary>
     public static async Task<(ZooKeeperConnection? Connection, ConnectResponse Response)> OpenAsync(
-        HostEndpoint host, IConnectionOwner owner, ConnectRequestData request, int maxFrameBytes, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+        HostEndpoint host, IConnectionOwner owner, ConnectRequestData request, int maxFrameBytes, int maxReplyFrameBytes, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var server = host.ToString();
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -139,7 +141,7 @@ internal sealed class ZooKeeperConnection
                 return (null, response);
             }
 
-            var connection = new ZooKeeperConnection(socket, server, owner, maxFrameBytes, time, response, buffer, 4 + length, end);
+            var connection = new ZooKeeperConnection(socket, server, owner, maxFrameBytes, maxReplyFrameBytes, time, response, buffer, 4 + length, end);
             handedOver = true;
             return (connection, response);
         }
@@ -374,11 +376,11 @@ internal sealed class ZooKeeperConnection
                 while (_readEnd - _readStart >= 4)
                 {
                     var length = BinaryPrimitives.ReadInt32BigEndian(_readBuffer.AsSpan(_readStart));
-                    if (length < 16 || length > _maxFrameBytes)
+                    if (length < 16 || length > _maxReplyFrameBytes)
                     {
                         throw new ZooKeeperProtocolException(
-                            length > _maxFrameBytes
-                                ? $"frame of {length} bytes exceeds the frame limit of {_maxFrameBytes} bytes (MaxFrameBytes, jute.maxbuffer)"
+                            length > _maxReplyFrameBytes
+                                ? $"frame of {length} bytes exceeds the frame limit of {_maxReplyFrameBytes} bytes for replies (MaxFrameBytes or MaxReplyFrameBytes, jute.maxbuffer)"
                                 : $"frame length {length} is smaller than a reply header (16 bytes)",
                             Server);
                     }

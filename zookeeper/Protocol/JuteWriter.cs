@@ -82,6 +82,19 @@ internal sealed class JuteWriter : IDisposable
         Length += value.Length;
     }
 
+    /// <summary>A jute buffer, or null (length −1) when <paramref name="value"/> is null.</summary>
+    public void WriteNullableBuffer(ReadOnlyMemory<byte>? value)
+    {
+        if (value is { } bytes)
+        {
+            WriteBuffer(bytes.Span);
+        }
+        else
+        {
+            WriteInt(-1);
+        }
+    }
+
     /// <summary>A jute ustring: UTF-8 byte length then bytes; null as length −1.</summary>
     public void WriteString(string? value)
     {

@@ -7,7 +7,8 @@ namespace ZkMitosis.Cli.Commands;
 
 /// <summary>
 /// <c>zkmitosis copy --source HOST:PORT[,…]/PATH --target HOST:PORT[,…]/PATH</c>: block &amp; copy. Exit 0 when
-/// the target now matches, 1 on any failure (named with its path), 2 on bad input.
+/// the target now matches, 1 on any failure (named with its path; the summary then counts only what the target
+/// acknowledged and gives no catch-up time), 2 on bad input.
 /// </summary>
 internal static class CopyCommand
 {
@@ -20,7 +21,10 @@ internal static class CopyCommand
         var faithful = new Option<bool>("--faithful") { Description = "also reproduce data versions and sequential counters (what Kafka relies on)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "print what would change; write nothing" };
         var readPath = new Option<ReadPath>("--read-path") { Description = "MultiRead (3.6+, default) or PerOp", DefaultValueFactory = _ => ReadPath.MultiRead };
-        var batchBytes = new Option<int>("--batch-bytes") { Description = "upper bound of one multi request, bytes (keep under the server's jute.maxbuffer)", DefaultValueFactory = _ => 512 * 1024 };
+        var batchBytes = new Option<int>("--batch-bytes") { Description = "upper bound of one multi request, bytes on the wire (at most --max-frame-bytes)", DefaultValueFactory = _ => 512 * 1024 };
+        var maxFrameBytes = MaxFrameBytesOption("the servers' jute.maxbuffer: every request is sized under it; a znode too large for the target is an error naming it");
+        var containers = new Option<string[]>("--container") { Description = "PATH-PATTERN (/a/*, /a/**) of source znodes to create as containers (Curator's lock and leader parents); repeatable", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+        var ttls = new Option<string[]>("--ttl") { Description = "PATH-PATTERN=MS: create these source znodes as TTL znodes (the target needs extendedTypesEnabled; checked first); repeatable", Arity = ArgumentArity.ZeroOrMore };
         var batchOps = new Option<int>("--batch-ops") { Description = "upper bound of ops in one multi", DefaultValueFactory = _ => 1000 };
         var inFlight = new Option<int>("--in-flight") { Description = "multi batches in flight", DefaultValueFactory = _ => 8 };
         var sourceAuth = new Option<string?>("--source-auth") { Description = "scheme:auth for the source session (e.g. digest:user:password)" };
@@ -30,7 +34,7 @@ internal static class CopyCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress display, no per-change lines in a dry run" };
         var command = new Command("copy", "copy a subtree between clusters (block & copy); reruns converge")
         {
-            source, target, mtime, delete, faithful, dryRun, readPath, batchBytes, batchOps, inFlight, sourceAuth, targetAuth, noAcls, json, quiet,
+            source, target, mtime, delete, faithful, dryRun, readPath, batchBytes, maxFrameBytes, batchOps, inFlight, containers, ttls, sourceAuth, targetAuth, noAcls, json, quiet,
         };
         command.SetAction((parseResult, cancellationToken) => ToolConsole.RunAsync(parseResult, async () =>
         {
@@ -44,6 +48,9 @@ internal static class CopyCommand
                 DryRun = parseResult.GetValue(dryRun),
                 ReadPath = parseResult.GetValue(readPath),
                 MaxBatchBytes = parseResult.GetValue(batchBytes),
+                MaxFrameBytes = parseResult.GetValue(maxFrameBytes),
+                Containers = [.. (parseResult.GetValue(containers) ?? []).Select(PathPattern.Parse)],
+                Ttls = [.. (parseResult.GetValue(ttls) ?? []).Select(TtlRule.Parse)],
                 MaxBatchOps = parseResult.GetValue(batchOps),
                 BatchesInFlight = parseResult.GetValue(inFlight),
                 SourceAuth = parseResult.GetValue(sourceAuth),
@@ -66,9 +73,15 @@ internal static class CopyCommand
             }
             catch (CopyFailedException e)
             {
-                await ToolConsole.Error(parseResult).WriteLineAsync($"zkmitosis: copy failed: {e.Message}");
+                await ToolConsole.Error(parseResult).WriteLineAsync($"zkmitosis: copy failed: {OneLine(e.Message)}");
                 summary = e.Summary;
                 exitCode = ToolConsole.Failed;
+            }
+            catch (CopyException e)
+            {
+                // Nothing was written (a server unreachable, the source missing): no summary to print.
+                await ToolConsole.Error(parseResult).WriteLineAsync($"zkmitosis: copy failed: {OneLine(e.Message)}");
+                return ToolConsole.Failed;
             }
 
             if (asJson)
@@ -84,6 +97,15 @@ internal static class CopyCommand
         }));
         return command;
     }
+
+    /// <summary><c>--max-frame-bytes</c>, shared by copy and diff.</summary>
+    internal static Option<int> MaxFrameBytesOption(string description) => new("--max-frame-bytes")
+    {
+        Description = description + " (default 1048575 = 0xfffff, ZooKeeper's default)",
+        DefaultValueFactory = _ => ZkMitosis.ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes,
+    };
+
+    internal static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
     /// <summary>Milliseconds since the epoch, or an ISO 8601 time (UTC unless it says otherwise).</summary>
     internal static long ParseTime(string text)
@@ -123,7 +145,20 @@ internal static class CopyCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  faithful: {s.VersionBumps} data version steps, {s.SequenceBumps} sequential counter steps"));
         }
 
+        if (s.ContainersCreated > 0 || s.TtlCreated > 0)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  of those created: {s.ContainersCreated} containers, {s.TtlCreated} TTL znodes"));
+        }
+
+        if (!s.KindsChecked)
+        {
+            output.WriteLine("  container and TTL kinds were not checked: ZooKeeper reports them as persistent, so any were copied as persistent znodes (name them with --container/--ttl)");
+        }
+
         WriteList(output, "ephemeral znodes skipped", s.Ephemerals, s.EphemeralPaths);
+        WriteList(output, "persistent on the target but ephemeral on the source (stale copies; left alone)", s.PersistentCopiesOfEphemerals, s.PersistentCopiesOfEphemeralsPaths);
+        WriteList(output, "target ephemerals of live sessions kept", s.TargetEphemeralsKept, s.TargetEphemeralsKeptPaths);
+        WriteList(output, "cannot be written by this copy", s.NeedsCredentials.Count, s.NeedsCredentials);
         WriteList(output, "znodes vanished from the source during the copy (rerun to converge)", s.Vanished, s.VanishedPaths);
         if (s.Deleted == 0)
         {
@@ -131,7 +166,11 @@ internal static class CopyCommand
         }
 
         WriteList(output, "cannot reproduce on the target (already above the source)", s.Unfaithful.Count, s.Unfaithful);
-        if (s.NextModifiedSince is { } next)
+        if (!s.DryRun && !s.Complete)
+        {
+            output.WriteLine("incomplete: the counts are what the target acknowledged; rerun the same copy (no --mtime from this run) to converge");
+        }
+        else if (s.NextModifiedSince is { } next)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"next catch-up: --mtime {next} ({DateTimeOffset.FromUnixTimeMilliseconds(next):O}){(s.NextModifiedSinceExact ? string.Empty : " (approximate: the source's zxid could not be read with srvr)")}"));

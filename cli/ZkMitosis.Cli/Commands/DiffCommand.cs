@@ -5,9 +5,17 @@ using ZkMitosis.Coordinator.Copy;
 
 namespace ZkMitosis.Cli.Commands;
 
-/// <summary><c>zkmitosis diff --source … --target …</c>: exit 0 when the trees are equal, 1 when they differ or on failure.</summary>
+/// <summary>
+/// <c>zkmitosis diff --source … --target …</c>: exit <see cref="ToolConsole.Ok"/> (0) when the trees are equal,
+/// <see cref="Different"/> (3) when they differ, <see cref="ToolConsole.Failed"/> (1) when the diff could not be
+/// made (a server unreachable or refusing a read), <see cref="ToolConsole.Usage"/> (2) on bad input: a failure
+/// never looks like a result.
+/// </summary>
 internal static class DiffCommand
 {
+    /// <summary>The exit code of a diff that found differences.</summary>
+    public const int Different = 3;
+
     public static Command Create()
     {
         var source = new Option<string>("--source") { Description = "HOST:PORT[,…]/PATH", Required = true };
@@ -17,9 +25,10 @@ internal static class DiffCommand
         var sourceAuth = new Option<string?>("--source-auth") { Description = "scheme:auth for the source session" };
         var targetAuth = new Option<string?>("--target-auth") { Description = "scheme:auth for the target session" };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
-        var command = new Command("diff", "compare two subtrees (data, ACLs, children; versions with --faithful); exit 1 on a difference")
+        var maxFrameBytes = CopyCommand.MaxFrameBytesOption("the servers' jute.maxbuffer: every read request is sized under it");
+        var command = new Command("diff", "compare two subtrees (data, null vs empty, ACLs, children, ephemerals; versions with --faithful). Exit 0 equal, 3 different, 1 failed, 2 bad input")
         {
-            source, target, faithful, readPath, sourceAuth, targetAuth, json,
+            source, target, faithful, readPath, maxFrameBytes, sourceAuth, targetAuth, json,
         };
         command.SetAction((parseResult, cancellationToken) => ToolConsole.RunAsync(parseResult, async () =>
         {
@@ -31,12 +40,23 @@ internal static class DiffCommand
                 ReadPath = parseResult.GetValue(readPath),
                 SourceAuth = parseResult.GetValue(sourceAuth),
                 TargetAuth = parseResult.GetValue(targetAuth),
+                MaxFrameBytes = parseResult.GetValue(maxFrameBytes),
             };
             var asJson = parseResult.GetValue(json);
             var console = ToolConsole.Ansi(parseResult);
             var progress = new CopyProgress { Phase = "diff" };
-            var result = await CopyProgressDisplay.RunAsync(console, !asJson && console.Profile.Capabilities.Interactive, progress,
-                () => TreeDiffer.DiffAsync(options, progress, cancellationToken));
+            DiffResult result;
+            try
+            {
+                result = await CopyProgressDisplay.RunAsync(console, !asJson && console.Profile.Capabilities.Interactive, progress,
+                    () => TreeDiffer.DiffAsync(options, progress, cancellationToken));
+            }
+            catch (CopyException e)
+            {
+                await ToolConsole.Error(parseResult).WriteLineAsync($"zkmitosis: diff failed: {CopyCommand.OneLine(e.Message)}");
+                return ToolConsole.Failed;
+            }
+
             var output = ToolConsole.Out(parseResult);
             if (asJson)
             {
@@ -58,7 +78,7 @@ internal static class DiffCommand
                     $"{(result.Equal ? "equal" : "DIFFERENT")}: {result.Source} vs {result.Target}: {result.Compared} znodes compared, {result.DifferenceCount} differences, {result.EphemeralsSkipped} ephemerals skipped, {result.Elapsed.TotalSeconds:0.0} s"));
             }
 
-            return result.Equal ? ToolConsole.Ok : ToolConsole.Failed;
+            return result.Equal ? ToolConsole.Ok : Different;
         }));
         return command;
     }
@@ -70,6 +90,8 @@ internal static class DiffCommand
         DifferenceKind.Data => "data differs:     ",
         DifferenceKind.Acl => "ACL differs:      ",
         DifferenceKind.DataVersion => "version differs:  ",
+        DifferenceKind.PersistentCopyOfEphemeral => "persistent copy of an ephemeral:",
+        DifferenceKind.EphemeralOnTarget => "ephemeral on target:",
         _ => "sequence differs: ",
     };
 }

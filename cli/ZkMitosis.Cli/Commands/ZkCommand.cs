@@ -15,6 +15,7 @@ internal static class ZkCommand
         command.Options.Add(ZkSession.Connect);
         command.Options.Add(ZkSession.Json);
         command.Options.Add(ZkSession.Auth);
+        command.Options.Add(ZkSession.MaxFrameBytes);
         command.Subcommands.Add(ZkReadCommands.Ls());
         command.Subcommands.Add(ZkReadCommands.Get());
         command.Subcommands.Add(ZkReadCommands.Stat());

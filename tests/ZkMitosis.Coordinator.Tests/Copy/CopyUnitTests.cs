@@ -54,16 +54,6 @@ public sealed class CopyUnitTests
     }
 
     [Fact]
-    public void EstimateBytes_IsAnUpperBoundOfTheEncoding()
-    {
-        // jute: path (4 + utf8), data (4 + n), acl vector (4 + per entry 4 + 4 + scheme + 4 + id), flags 4, plus op header.
-        var acl = new[] { new ZooKeeperAcl(ZooKeeperPermissions.All, "world", "anyone") };
-        var exact = 4 + 6 + 4 + 100 + 4 + (4 + 4 + 5 + 4 + 6) + 4 + 9;
-
-        Assert.True(BatchWriter.EstimateBytes("/a/b/c", 100, acl) >= exact);
-    }
-
-    [Fact]
     public void AclEquals_SameEntriesInAnotherOrder_IsEqual()
     {
         var a = new[] { new ZooKeeperAcl(ZooKeeperPermissions.Read, "world", "anyone"), new ZooKeeperAcl(ZooKeeperPermissions.All, "digest", "u:x") };

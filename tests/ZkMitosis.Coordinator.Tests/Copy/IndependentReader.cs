@@ -2,7 +2,10 @@ using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Coordinator.Tests.Copy;
 
-/// <summary>What one znode holds, read plainly (one call at a time) so copy results are checked by code other than the copier's.</summary>
+/// <summary>
+/// What one znode holds, read plainly (one call at a time) so copy results are checked by code other than the
+/// copier's. <paramref name="Data"/> is base64, or "(null)" for null data (which is not empty data).
+/// </summary>
 internal sealed record ZnodeImage(string Data, string Acl, int Version, int Cversion, int NumChildren, bool Ephemeral);
 
 internal static class IndependentReader
@@ -25,7 +28,7 @@ internal static class IndependentReader
 
             var acl = await client.GetAclAsync(path);
             tree[relative] = new ZnodeImage(
-                Convert.ToBase64String(data.Data),
+                data.IsNullData ? "(null)" : Convert.ToBase64String(data.Data),
                 string.Join(';', acl.Acl.Select(a => $"{a.Scheme}:{a.Id}:{(int)a.Permissions}").Order(StringComparer.Ordinal)),
                 data.Stat.Version,
                 data.Stat.Cversion,
@@ -51,7 +54,7 @@ internal static class IndependentReader
         Assert.Equal(expected.Keys, actual.Keys);
         foreach (var (path, node) in expected)
         {
-            Assert.True(node.Data == actual[path].Data, $"data differs at '{path}'");
+            Assert.True(node.Data == actual[path].Data, $"data differs at '{path}': {node.Data} vs {actual[path].Data}");
             Assert.True(node.Acl == actual[path].Acl, $"ACL differs at '{path}': {node.Acl} vs {actual[path].Acl}");
         }
     }

@@ -46,7 +46,7 @@ internal static class ZkReadCommands
         var base64 = new Option<bool>("--base64") { Description = "print the data as base64" };
         var hex = new Option<bool>("--hex") { Description = "print the data as hex" };
         var stat = new Option<bool>("--stat") { Description = "print the stat too" };
-        var command = new Command("get", "print the data of a znode (text unless --base64 or --hex)") { path, base64, hex, stat };
+        var command = new Command("get", "print the data of a znode (text unless --base64 or --hex); with --json, null data (a znode created without data) is \"data\": null, empty data \"\"") { path, base64, hex, stat };
         command.SetAction((parseResult, ct) => ToolConsole.RunAsync(parseResult, async () =>
         {
             if (parseResult.GetValue(base64) && parseResult.GetValue(hex))
@@ -65,7 +65,7 @@ internal static class ZkReadCommands
             };
             if (ZkSession.WantsJson(parseResult))
             {
-                var json = new JsonObject { ["path"] = parseResult.GetRequiredValue(path), ["encoding"] = encoding, ["data"] = data };
+                var json = new JsonObject { ["path"] = parseResult.GetRequiredValue(path), ["encoding"] = encoding, ["data"] = result.IsNullData ? null : data };
                 if (parseResult.GetValue(stat))
                 {
                     json["stat"] = ZkSession.StatJson(result.Stat);

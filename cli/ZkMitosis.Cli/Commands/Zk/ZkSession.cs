@@ -30,9 +30,28 @@ internal static class ZkSession
         Recursive = true,
     };
 
+    public static readonly Option<int> MaxFrameBytes = new("--max-frame-bytes")
+    {
+        Description = "the server's jute.maxbuffer: largest request sent and reply read, bytes (default 1048575 = 0xfffff; raise it for a server with a larger one)",
+        Recursive = true,
+        DefaultValueFactory = _ => ZooKeeperClientOptions.DefaultMaxFrameBytes,
+    };
+
     public static async Task<ZooKeeperClient> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var client = await ZooKeeperClient.ConnectAsync(parseResult.GetRequiredValue(Connect), new ZooKeeperClientOptions { ConnectTimeout = TimeSpan.FromSeconds(3) }, cancellationToken);
+        var maxFrameBytes = parseResult.GetValue(MaxFrameBytes);
+        if (maxFrameBytes < 1024)
+        {
+            throw new ArgumentException($"--max-frame-bytes {maxFrameBytes} is below 1024");
+        }
+
+        var client = await ZooKeeperClient.ConnectAsync(parseResult.GetRequiredValue(Connect), new ZooKeeperClientOptions
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+            MaxFrameBytes = maxFrameBytes,
+            // getData's reply is the data plus a header and a Stat, so a znode at the server's limit answers a little over it.
+            MaxReplyFrameBytes = maxFrameBytes + (64 * 1024),
+        }, cancellationToken);
         if (parseResult.GetValue(Auth) is { } auth)
         {
             var colon = auth.IndexOf(':', StringComparison.Ordinal);
