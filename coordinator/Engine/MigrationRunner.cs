@@ -42,7 +42,7 @@ public static class MigrationRunner
     {
         var plan = PlanLoader.Load(planText);
         new MigrationStore(options.StateRoot).SavePlan(plan.PlanId, planText);
-        return DriveAsync(plan, options, abort: false, cancellationToken);
+        return DriveAsync(plan, options, "run", cancellationToken);
     }
 
     /// <summary>Continues the migration <paramref name="planId"/> (or the only one) with the plan it started with.</summary>
@@ -51,7 +51,7 @@ public static class MigrationRunner
         var store = new MigrationStore(options.StateRoot);
         var id = store.Resolve(planId);
         var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
-        return DriveAsync(plan, options, abort: false, cancellationToken);
+        return DriveAsync(plan, options, "resume", cancellationToken);
     }
 
     /// <summary>Undoes the migration <paramref name="planId"/> if it has not passed the point of no return.</summary>
@@ -60,7 +60,7 @@ public static class MigrationRunner
         var store = new MigrationStore(options.StateRoot);
         var id = store.Resolve(planId);
         var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
-        return DriveAsync(plan, options with { MonitorAvailability = false }, abort: true, cancellationToken);
+        return DriveAsync(plan, options with { MonitorAvailability = false }, "abort", cancellationToken);
     }
 
     /// <summary>The report as the journal stands, without touching anything.</summary>
@@ -72,7 +72,8 @@ public static class MigrationRunner
         return MigrationReport.Build(plan, FileJournal.ReadAll(store.JournalPath(id)));
     }
 
-    private static async Task<MigrationReport> DriveAsync(MigrationPlan plan, MigrationRunOptions options, bool abort, CancellationToken cancellationToken)
+    // mode: run | resume | abort; only resume and abort take the plan's leases over from another holder.
+    private static async Task<MigrationReport> DriveAsync(MigrationPlan plan, MigrationRunOptions options, string mode, CancellationToken cancellationToken)
     {
         var store = new MigrationStore(options.StateRoot);
         using var channels = new PlanAgentChannels(plan.Tls);
@@ -91,16 +92,20 @@ public static class MigrationRunner
             Events = options.Events,
             Confirmation = options.Confirmation,
             StateDirectory = store.PlanDirectory(plan.PlanId),
-            Holder = GrpcHostAgent.HolderName,
+            Mode = mode,
+            TakeOverLeases = mode is "resume" or "abort",
             OnBrokerSwitched = options.OnBrokerSwitched,
         };
 
-        var monitor = options.MonitorAvailability ? new AvailabilityMonitor(plan, inspector) : null;
+        // Each gap is journaled as it closes, so a coordinator killed later keeps the gaps it saw for the report.
+        var monitor = options.MonitorAvailability
+            ? new AvailabilityMonitor(plan, inspector) { OnGap = gap => journal.AppendAsync(GapRecord([gap]), CancellationToken.None) }
+            : null;
         monitor?.Start();
         Exception? failure = null;
         try
         {
-            if (abort)
+            if (mode == "abort")
             {
                 await new MigrationAborter(services).AbortAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -116,9 +121,13 @@ public static class MigrationRunner
 
         if (monitor is not null)
         {
-            var gaps = await monitor.StopAsync().ConfigureAwait(false);
+            await monitor.StopAsync().ConfigureAwait(false);
+            var open = monitor.OpenAtStop;
             await monitor.DisposeAsync().ConfigureAwait(false);
-            await journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.Observation, Step = "monitor", Key = "gaps", Value = StepContext.ToNode(gaps) }, CancellationToken.None).ConfigureAwait(false);
+            if (open.Count > 0)
+            {
+                await journal.AppendAsync(GapRecord(open), CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         WorkloadSummary? workload = null;
@@ -137,6 +146,9 @@ public static class MigrationRunner
 
         return report;
     }
+
+    private static JournalRecord GapRecord(IReadOnlyList<Gap> gaps) =>
+        new() { Type = JournalRecordTypes.Observation, Step = "monitor", Key = "gaps", Value = StepContext.ToNode(gaps) };
 }
 
 /// <summary>The run stopped with <see cref="Exception.InnerException"/>; <see cref="Report"/> shows how far it got.</summary>

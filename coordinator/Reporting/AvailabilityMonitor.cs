@@ -21,6 +21,23 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
+    /// <summary>Called (on the monitor's loop) with each gap as it closes, e.g. to journal it at once.</summary>
+    public Func<Gap, Task>? OnGap { get; init; }
+
+    /// <summary>The gaps still open when <see cref="StopAsync"/> ended the loop (named "… (still down)").</summary>
+    public IReadOnlyList<Gap> OpenAtStop
+    {
+        get
+        {
+            lock (_gaps)
+            {
+                return _openAtStop.ToList();
+            }
+        }
+    }
+
+    private readonly List<Gap> _openAtStop = [];
+
     /// <summary>Poll period; default 100 ms (gaps are measured to about this resolution).</summary>
     public TimeSpan Period { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -74,9 +91,15 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
                     seen.Add(name);
                     if (open.Remove(name, out var start))
                     {
+                        var gap = new Gap(name, start, now);
                         lock (_gaps)
                         {
-                            _gaps.Add(new Gap(name, start, now));
+                            _gaps.Add(gap);
+                        }
+
+                        if (OnGap is not null)
+                        {
+                            await OnGap(gap).ConfigureAwait(false);
                         }
                     }
                 }
@@ -99,7 +122,8 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
         var end = _time.GetUtcNow();
         lock (_gaps)
         {
-            _gaps.AddRange(open.Select(o => new Gap(o.Key + " (still down)", o.Value, end)));
+            _openAtStop.AddRange(open.Select(o => new Gap(o.Key + " (still down)", o.Value, end)));
+            _gaps.AddRange(_openAtStop);
         }
     }
 
