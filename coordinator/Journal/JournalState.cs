@@ -17,6 +17,7 @@ public sealed class JournalState
     private readonly Dictionary<string, int> _generations = new(StringComparer.Ordinal);
     private readonly List<CoordinatorProcess> _processes = [];
     private DateTimeOffset? _lastRecordAt;
+    private string? _lastType;
 
     public string? PlanId { get; private set; }
 
@@ -88,8 +89,10 @@ public sealed class JournalState
                 RunId = record.Value?["runId"]?.GetValue<string>() ?? $"{PlanId}@{record.At.ToUnixTimeMilliseconds()}";
                 break;
             case JournalRecordTypes.ProcessStarted:
+                // The first process follows only the run's start: no coordinator was down before it.
                 _processes.Add(new CoordinatorProcess(
-                    record.At, record.Value?["mode"]?.GetValue<string>() ?? "run", record.Value?["host"]?.GetValue<string>(), record.Value?["pid"]?.GetValue<int>(), _lastRecordAt));
+                    record.At, record.Value?["mode"]?.GetValue<string>() ?? "run", record.Value?["host"]?.GetValue<string>(), record.Value?["pid"]?.GetValue<int>(),
+                    _lastType is JournalRecordTypes.RunStarted or null ? null : _lastRecordAt));
                 break;
             case JournalRecordTypes.Effect when record.Step is not null && record.Key is not null && record.Value is not null:
                 if (record.Value.Deserialize<EffectRecord>(JournalJson.Options) is { } effect)
@@ -134,6 +137,7 @@ public sealed class JournalState
         }
 
         _lastRecordAt = record.At;
+        _lastType = record.Type;
     }
 }
 

@@ -53,13 +53,16 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     /// <summary>Throws once when a call named like this happens (e.g. "fire", "isolate"), before the agent accepts it: as if the coordinator died before sending it.</summary>
     public HashSet<string> FailOnce { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Fails the Nth call of a name (counting from 1) as <see cref="FailOnce"/> does.</summary>
+    public Dictionary<string, int> FailAtCall { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Once per name: the agent accepts, acts and records the call as done, but the answer is lost (the coordinator died before journaling it).</summary>
     public HashSet<string> LoseAnswerOnce { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Once per name: the agent accepts the call and restarts before acting (its record says interrupted; nothing happened).</summary>
     public HashSet<string> InterruptBeforeActOnce { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Once per name: the agent acts and restarts before recording the end (its record says interrupted; the effect happened).</summary>
+    /// <summary>Once per name: the agent acts and restarts before recording the end (its record says interrupted; the effect happened); the caller's retry is answered "interrupted".</summary>
     public HashSet<string> InterruptAfterActOnce { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Once per name: the agent accepts the call and keeps running it for two GetOperation polls (the caller's answer is lost meanwhile).</summary>
@@ -111,7 +114,8 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
             }
 
             var name = call.Split(' ')[0];
-            if (FailOnce.Remove(name))
+            var countdown = FailAtCall.TryGetValue(name, out var left) && (FailAtCall[name] = left - 1) == 0;
+            if (FailOnce.Remove(name) || FailOnce.Remove(call) || countdown)
             {
                 throw new AgentCallException(call, name, "Unavailable: injected failure before the agent accepted the call") { Answered = false };
             }
@@ -407,17 +411,18 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
         {
             record.Status = AgentOperationStatus.Interrupted;
             record.Error = "the agent restarted while acting";
-            throw new AgentCallException(Address, name, "Unavailable: the agent restarted") { Answered = false };
-        }
-
-        if (record.Status == AgentOperationStatus.Failed)
-        {
-            throw new AgentCallException(Address, name, record.Error!);
+            // The caller's retry reaches the restarted agent, which answers from its record: interrupted.
+            throw new AgentCallException(Address, name, "Aborted: OPERATION_INTERRUPTED") { Interrupted = true };
         }
 
         if (world.LoseAnswerOnce.Remove(name))
         {
             throw new AgentCallException(Address, name, "Unavailable: connection reset (after 5 attempts)") { Answered = false };
+        }
+
+        if (record.Status == AgentOperationStatus.Failed)
+        {
+            throw new AgentCallException(Address, name, record.Error!);
         }
 
         return Task.FromResult((T)record.Result!);
