@@ -12,6 +12,12 @@ internal static partial class AgentLog
     [LoggerMessage(1003, LogLevel.Warning, "Refused a client certificate ({Subject}, issuer {Issuer}): {Reason}")]
     public static partial void ClientCertificateRefused(ILogger logger, string subject, string issuer, string reason);
 
+    [LoggerMessage(1004, LogLevel.Warning, "{Count} operation(s) accepted by the previous agent process did not finish; they are recorded as interrupted")]
+    public static partial void OperationsInterrupted(ILogger logger, int count);
+
+    [LoggerMessage(1005, LogLevel.Error, "Could not write the record of operation {OperationId}: {Problem}")]
+    public static partial void StateWriteFailed(ILogger logger, string operationId, string problem);
+
     [LoggerMessage(2001, LogLevel.Information, "{Method} -> {Code} in {ElapsedMs:0.0} ms")]
     public static partial void Mutation(ILogger logger, string method, string code, double elapsedMs);
 

@@ -29,7 +29,6 @@ public sealed class AgentService : V1Agent.AgentBase
     private readonly AgentOptions _options;
     private readonly OperationGate _gate;
     private readonly LeaseManager _lease;
-    private readonly IAgentStateStore _store;
     private readonly ILocalZooKeeper _zooKeeper;
     private readonly ZooKeeperFiles _files;
     private readonly ServiceController _services;
@@ -42,7 +41,6 @@ public sealed class AgentService : V1Agent.AgentBase
         IOptions<AgentOptions> options,
         OperationGate gate,
         LeaseManager lease,
-        IAgentStateStore store,
         ILocalZooKeeper zooKeeper,
         ZooKeeperFiles files,
         ServiceController services,
@@ -54,7 +52,6 @@ public sealed class AgentService : V1Agent.AgentBase
         _options = options.Value;
         _gate = gate;
         _lease = lease;
-        _store = store;
         _zooKeeper = zooKeeper;
         _files = files;
         _services = services;
@@ -242,20 +239,35 @@ public sealed class AgentService : V1Agent.AgentBase
 
     public override Task<GetOperationResponse> GetOperation(GetOperationRequest request, ServerCallContext context)
     {
-        if (string.IsNullOrWhiteSpace(request.OperationId))
-        {
-            throw new InvalidRequestException("operation_id", "required");
-        }
-
-        var record = _store.FindOperation(request.OperationId) ?? throw new OperationNotFoundException(request.OperationId);
-        return Task.FromResult(new GetOperationResponse
+        Identifiers.RequireId("operation_id", request.OperationId);
+        var record = _gate.Describe(request.OperationId) ?? throw new OperationNotFoundException(request.OperationId);
+        var response = new GetOperationResponse
         {
             OperationId = record.OperationId,
             PlanId = record.PlanId,
             Method = record.Method,
-            PerformedAt = Timestamp.FromDateTimeOffset(record.PerformedAt),
-            ResponseJson = record.ResponseJson,
-        });
+            PerformedAt = Timestamp.FromDateTimeOffset(record.AcceptedAt),
+        };
+        switch (record.Status)
+        {
+            case OperationStates.Done:
+                response.Status = OperationStatus.Done;
+                response.ResponseJson = record.ResponseJson ?? "";
+                break;
+            case OperationStates.Failed:
+                response.Status = OperationStatus.Failed;
+                response.Error = $"{(StatusCode)(record.ErrorCode ?? (int)StatusCode.Unknown)}: {record.ErrorMessage}";
+                break;
+            case OperationStates.Accepted:
+                response.Status = OperationStatus.Running;
+                break;
+            default:
+                response.Status = OperationStatus.Interrupted;
+                response.Error = $"{record.Method} accepted at {record.AcceptedAt:O} by an agent process that ended before it finished; its effect is unknown";
+                break;
+        }
+
+        return Task.FromResult(response);
     }
 
     // ---- Lease -----------------------------------------------------------------------------------------------------
@@ -378,6 +390,8 @@ public sealed class AgentService : V1Agent.AgentBase
     public override Task<ArmBarrierResponse> ArmBarrier(ArmBarrierRequest request, ServerCallContext context)
     {
         RequireId("barrier_id", request.BarrierId);
+        // Arming changes nothing outside this process: a repeat arms again (rerunnable) instead of answering "armed" from a
+        // record while an agent restart has emptied the registry.
         return _gate.RunAsync(nameof(ArmBarrier), request.Context, request, async cancellationToken =>
         {
             var action = request.Action ?? throw new InvalidRequestException("action", "required");
@@ -410,7 +424,7 @@ public sealed class AgentService : V1Agent.AgentBase
             var expires = now + (request.ExpiresAfter.ToOptional() ?? DefaultBarrierExpiry);
             _barriers.Arm(new ArmedBarrier(request.BarrierId, request.Context.PlanId, action, now, expires));
             return new ArmBarrierResponse { BarrierId = request.BarrierId, ArmedAt = Timestamp.FromDateTimeOffset(now), ExpiresAt = Timestamp.FromDateTimeOffset(expires) };
-        }, (r, info) => r.Operation = info, context.CancellationToken);
+        }, (r, info) => r.Operation = info, context.CancellationToken, rerunnable: true);
     }
 
     public override Task<FireBarrierResponse> FireBarrier(FireBarrierRequest request, ServerCallContext context)
@@ -557,13 +571,7 @@ public sealed class AgentService : V1Agent.AgentBase
         Content = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false),
     };
 
-    private static void RequireId(string field, string value)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > 128)
-        {
-            throw new InvalidRequestException(field, "required, at most 128 characters");
-        }
-    }
+    private static void RequireId(string field, string value) => Identifiers.RequireId(field, value);
 
     private void RequireZooKeeper()
     {

@@ -14,9 +14,15 @@ public static class RpcErrors
     public const string Domain = "zkmitosis.agent";
 
     /// <summary>The RpcException for <paramref name="exception"/>, or null when it is not one of ours (a bug: INTERNAL).</summary>
-    public static RpcException? Map(Exception exception) => exception switch
+    public static RpcException? Map(Exception exception) => exception is RpcException ? null : StatusOf(exception)?.ToRpcException();
+
+    /// <summary>
+    /// The google.rpc.Status (code, message, details) a call failing with <paramref name="exception"/> answers: what an
+    /// operation record keeps, so a retry gets the same error back. Null when the exception is not one of ours.
+    /// </summary>
+    public static Google.Rpc.Status? StatusOf(Exception exception) => exception switch
     {
-        RpcException => null,
+        RpcException e => e.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)e.StatusCode, Message = e.Status.Detail },
         InvalidRequestException e => Build(global::Grpc.Core.StatusCode.InvalidArgument, e.Message, Any.Pack(new BadRequest
         {
             FieldViolations = { new BadRequest.Types.FieldViolation { Field = e.Field, Description = e.Description } },
@@ -25,6 +31,9 @@ public static class RpcErrors
         {
             Violations = { new PreconditionFailure.Types.Violation { Type = e.Type, Subject = e.Subject, Description = e.Message } },
         })),
+        OperationInterruptedException e => Build(global::Grpc.Core.StatusCode.Aborted, e.Message, Info("OPERATION_INTERRUPTED",
+            ("operation_id", e.OperationId), ("method", e.Method), ("accepted_at", e.AcceptedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)))),
+        StateStoreUnavailableException e => Build(global::Grpc.Core.StatusCode.Unavailable, e.Message, Info("STATE_DIR_NOT_WRITABLE", ("state_directory", e.Directory))),
         OperationConflictException e => Build(global::Grpc.Core.StatusCode.AlreadyExists, e.Message, Info("OPERATION_ID_REUSED", ("operation_id", e.OperationId))),
         NotArmedException e => Build(global::Grpc.Core.StatusCode.NotFound, e.Message, Info("BARRIER_NOT_ARMED", ("barrier_id", e.BarrierId))),
         OperationNotFoundException e => Build(global::Grpc.Core.StatusCode.NotFound, e.Message, Info("OPERATION_NOT_FOUND", ("operation_id", e.OperationId))),
@@ -49,8 +58,8 @@ public static class RpcErrors
         return Any.Pack(info);
     }
 
-    private static RpcException Build(global::Grpc.Core.StatusCode code, string message, Any detail) =>
-        new Google.Rpc.Status { Code = (int)code, Message = message, Details = { detail } }.ToRpcException();
+    private static Google.Rpc.Status Build(global::Grpc.Core.StatusCode code, string message, Any detail) =>
+        new() { Code = (int)code, Message = message, Details = { detail } };
 }
 
 /// <summary>An operation id was reused for a different request. Maps to ALREADY_EXISTS.</summary>
@@ -69,4 +78,25 @@ public sealed class OperationNotFoundException(string operationId) : Exception($
 public sealed class UnsupportedOnThisHostException(string role, string message) : Exception(message)
 {
     public string Role { get; } = role;
+}
+
+/// <summary>
+/// The operation was accepted by an earlier agent process that ended before the action finished: its effect is unknown.
+/// Maps to ABORTED with google.rpc.ErrorInfo reason OPERATION_INTERRUPTED.
+/// </summary>
+public sealed class OperationInterruptedException(string operationId, string method, DateTimeOffset acceptedAt)
+    : Exception($"operation '{operationId}' ({method}, accepted at {acceptedAt:O}) was interrupted: the agent restarted while it ran, so its effect is unknown; check the host and send a new generation of the id to act again")
+{
+    public string OperationId { get; } = operationId;
+
+    public string Method { get; } = method;
+
+    public DateTimeOffset AcceptedAt { get; } = acceptedAt;
+}
+
+/// <summary>The agent cannot write its state dir, so it cannot record an operation before acting. Maps to UNAVAILABLE.</summary>
+public sealed class StateStoreUnavailableException(string directory, string problem)
+    : Exception($"the agent cannot write its state directory {directory} ({problem}); it refuses every change until it can record it")
+{
+    public string Directory { get; } = directory;
 }

@@ -111,6 +111,11 @@ public static class AgentHost
         app.MapHealthChecks("/readyz", new HealthCheckOptions());
         app.MapMetrics("/metrics");
 
+        // Before serving: what an earlier process accepted and did not finish is interrupted, and the barriers it armed
+        // are gone with it.
+        var records = app.Services.GetRequiredService<OperationGate>().MarkInterrupted();
+        app.Services.GetRequiredService<BarrierRegistry>().RememberArmsLostByRestart(records);
+
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ZkMitosis.Agent");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
@@ -141,29 +146,23 @@ public static class AgentHost
     }
 }
 
-/// <summary>Ready when the state directory is writable: operation records must be persisted before answering.</summary>
+/// <summary>
+/// Ready when the state directory is writable: operation records must be persisted before acting. The store checks
+/// without writing a file (<see cref="IAgentStateStore.ProbeWritable"/>).
+/// </summary>
 public sealed class StateDirectoryHealthCheck : IHealthCheck
 {
+    private readonly IAgentStateStore _store;
     private readonly string _directory;
 
-    public StateDirectoryHealthCheck(IOptions<AgentOptions> options)
+    public StateDirectoryHealthCheck(IAgentStateStore store, IOptions<AgentOptions> options)
     {
+        _store = store;
         _directory = options.Value.StateDirectory;
     }
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            Directory.CreateDirectory(_directory);
-            var probe = Path.Combine(_directory, ".ready-probe");
-            File.WriteAllText(probe, "ok");
-            File.Delete(probe);
-            return Task.FromResult(HealthCheckResult.Healthy());
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"state directory {_directory} is not writable: {e.Message}"));
-        }
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_store.ProbeWritable()
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"state directory {_directory} is not writable"));
 }

@@ -3,8 +3,9 @@ using ZkMitosis.Agent.Files;
 namespace ZkMitosis.Agent.State;
 
 /// <summary>
-/// One lease per host: while plan A holds a live lease, mutating calls of any other plan are refused. A plan's lease is
-/// renewed by its holder, or taken over explicitly (resume after the first coordinator crashed).
+/// One lease per host, a fencing token: a mutating call needs the live lease of its plan held by its holder. A plan's
+/// lease is renewed by its holder, or taken over explicitly by the same plan (resume or abort after the first
+/// coordinator crashed); another plan's live lease never moves.
 /// </summary>
 public sealed class LeaseManager
 {
@@ -38,8 +39,13 @@ public sealed class LeaseManager
     /// <exception cref="InvalidRequestException">plan id, holder or ttl malformed.</exception>
     public LeaseRecord Acquire(string planId, string holder, TimeSpan? ttl, bool takeOver, IEnumerable<string>? destinationHosts = null)
     {
-        Require("plan_id", planId);
-        Require("holder", holder);
+        Identifiers.RequireId("plan_id", planId);
+        Identifiers.RequireText("holder", holder);
+        foreach (var host in destinationHosts ?? [])
+        {
+            Identifiers.RequireText("destination_hosts", host);
+        }
+
         var duration = ttl is null || ttl == TimeSpan.Zero ? DefaultTtl : ttl.Value;
         if (duration < TimeSpan.Zero || duration > MaxTtl)
         {
@@ -74,16 +80,23 @@ public sealed class LeaseManager
         }
     }
 
-    /// <exception cref="PreconditionFailedException">another plan holds the lease.</exception>
+    /// <summary>Releases the plan's lease; a no-op when no live lease is held.</summary>
+    /// <exception cref="InvalidRequestException">plan id or holder missing or malformed (an empty holder releases nothing).</exception>
+    /// <exception cref="PreconditionFailedException">another plan, or another holder of this plan, holds the lease.</exception>
     public void Release(string planId, string? holder)
     {
-        Require("plan_id", planId);
+        Identifiers.RequireId("plan_id", planId);
+        Identifiers.RequireText("holder", holder);
         lock (_gate)
         {
             var existing = _store.ReadLease();
             if (existing is null || existing.ExpiresAt <= _time.GetUtcNow())
             {
-                _store.SaveLease(null);
+                if (existing is not null)
+                {
+                    _store.SaveLease(null);
+                }
+
                 return;
             }
 
@@ -92,34 +105,38 @@ public sealed class LeaseManager
                 throw Conflict(existing, planId);
             }
 
-            if (!string.IsNullOrEmpty(holder) && existing.Holder != holder)
+            if (existing.Holder != holder)
             {
-                throw new PreconditionFailedException("LEASE", planId, $"plan '{planId}' is held by '{existing.Holder}', not '{holder}'.");
+                throw OtherHolder(existing, holder!);
             }
 
             _store.SaveLease(null);
         }
     }
 
-    /// <summary>Refuses a mutating call of <paramref name="planId"/> while another plan's lease is live.</summary>
-    /// <exception cref="PreconditionFailedException">another plan holds the lease.</exception>
-    public void CheckMayMutate(string planId)
+    /// <summary>
+    /// Refuses a mutating call unless the live lease is of <paramref name="planId"/> and held by
+    /// <paramref name="holder"/> (the call's MutationContext.lease_holder).
+    /// </summary>
+    /// <exception cref="PreconditionFailedException">no live lease, another plan's, or another holder's ("LEASE").</exception>
+    public void CheckMayMutate(string planId, string holder)
     {
-        var live = Current;
-        if (live is not null && live.PlanId != planId)
+        var live = Current ?? throw new PreconditionFailedException("LEASE", planId,
+            $"this host holds no live lease; take plan '{planId}'s lease first (AcquireLease) and send its holder with every change.");
+        if (live.PlanId != planId)
         {
             throw Conflict(live, planId);
+        }
+
+        if (live.Holder != holder)
+        {
+            throw OtherHolder(live, holder);
         }
     }
 
     private static PreconditionFailedException Conflict(LeaseRecord live, string planId) =>
         new("LEASE", live.PlanId, $"this host is leased to plan '{live.PlanId}' (holder '{live.Holder}') until {live.ExpiresAt:O}; plan '{planId}' may not change it.");
 
-    private static void Require(string field, string value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new InvalidRequestException(field, "required");
-        }
-    }
+    private static PreconditionFailedException OtherHolder(LeaseRecord live, string holder) =>
+        new("LEASE", live.PlanId, $"plan '{live.PlanId}'s lease is held by '{live.Holder}' until {live.ExpiresAt:O}, not by '{holder}'; only an explicit resume or abort of the plan takes it over.");
 }

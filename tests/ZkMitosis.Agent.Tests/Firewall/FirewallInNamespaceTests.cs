@@ -51,6 +51,7 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         await using var agent = await StartAgentAsync(backend);
         var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
         using var _ = channel;
+        await TestLease.TakeAsync(client, "plan-fw");
         var b = _namespaces!.AddressB.ToString();
         Assert.All(await ProbeAsync(client, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
 
@@ -89,6 +90,7 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         await using var agent = await StartAgentAsync(backend);
         var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
         using var _ = channel;
+        await TestLease.TakeAsync(client, "plan-fw");
 
         await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "election", Peers = { _namespaces!.AddressB.ToString() }, Ports = { ElectionPort } });
 
@@ -105,6 +107,7 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         await using var agent = await StartAgentAsync(backend);
         var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
         using var _ = channel;
+        await TestLease.TakeAsync(client, "plan-fw");
         var b = _namespaces!.AddressB.ToString();
 
         // Fenced to another node: B's election port is refused, its client port is not.
@@ -132,6 +135,7 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         await using var agent = await StartAgentAsync(backend);
         var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
         using var _ = channel;
+        await TestLease.TakeAsync(client, "plan-fw");
         var b = _namespaces!.AddressB.ToString();
         await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "client", Peers = { b }, Ports = { ClientPort } });
         await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "election", Peers = { b }, Ports = { ElectionPort } });
@@ -192,5 +196,5 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         return string.Join('\n', all.Split('\n').Where(l => l.Contains("ZKM", StringComparison.Ordinal)));
     }
 
-    private MutationContext Next() => new() { PlanId = "plan-fw", OperationId = $"fw-{Interlocked.Increment(ref _operation)}" };
+    private MutationContext Next() => TestLease.Context("plan-fw", $"fw-{Interlocked.Increment(ref _operation)}");
 }

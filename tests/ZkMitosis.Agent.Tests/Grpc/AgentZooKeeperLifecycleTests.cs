@@ -31,6 +31,7 @@ public sealed class AgentZooKeeperLifecycleTests : IAsyncLifetime
         var config = AgentProcess.ZooKeeperConfig(_directory.Path, _zooKeeper.ZooCfgPath, FreePorts.Next(), FreePorts.Next(), _certificates, commands: _zooKeeper.Commands);
         _agent = await AgentProcess.StartAsync(config, _directory.Path);
         (_client, _channel) = _agent.Connect(_certificates.Client);
+        await TestLease.TakeAsync(_client, "plan-life", "zk-test");
     }
 
     public async Task DisposeAsync()
@@ -97,13 +98,13 @@ public sealed class AgentZooKeeperLifecycleTests : IAsyncLifetime
 
         // The destination list is the lease's, given when it was taken, never the caller's word in the request.
         var other = Next();
-        await Client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = other.PlanId, Holder = "test", DestinationHosts = { "zk-other" } }, deadline: Deadline());
+        await Client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = other.PlanId, Holder = TestLease.Holder, DestinationHosts = { "zk-other" } }, deadline: Deadline());
         var notDestination = await Assert.ThrowsAsync<RpcException>(() => Client.ResetDataDirAsync(new ResetDataDirRequest { Context = other }, deadline: Deadline()).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, notDestination.StatusCode);
         Assert.False((await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline())).Empty);
 
         var mine = Next();
-        await Client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = mine.PlanId, Holder = "test", DestinationHosts = { "zk-test" } }, deadline: Deadline());
+        await Client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = mine.PlanId, Holder = TestLease.Holder, DestinationHosts = { "zk-test" } }, deadline: Deadline());
         var reset = await Client.ResetDataDirAsync(new ResetDataDirRequest { Context = mine }, deadline: Deadline());
         Assert.NotEmpty(reset.Removed);
         var afterReset = await Client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: Deadline());
@@ -118,7 +119,7 @@ public sealed class AgentZooKeeperLifecycleTests : IAsyncLifetime
         await Client.ControlServiceAsync(new ControlServiceRequest { Context = Next(), Action = ServiceAction.Start, Ready = ReadyCondition.Serving, Timeout = ServiceTimeout }, deadline: Deadline(120));
 
         var mine = Next();
-        await Client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = mine.PlanId, Holder = "test", DestinationHosts = { "zk-test" } }, deadline: Deadline());
+        await Client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = mine.PlanId, Holder = TestLease.Holder, DestinationHosts = { "zk-test" } }, deadline: Deadline());
         var error = await Assert.ThrowsAsync<RpcException>(() => Client.ResetDataDirAsync(new ResetDataDirRequest { Context = mine }, deadline: Deadline()).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
@@ -173,7 +174,7 @@ public sealed class AgentZooKeeperLifecycleTests : IAsyncLifetime
         Assert.Null(_zooKeeper.Pid);
     }
 
-    private MutationContext Next() => new() { PlanId = "plan-life", OperationId = $"op-{Interlocked.Increment(ref _operation)}" };
+    private MutationContext Next() => TestLease.Context("plan-life", $"op-{Interlocked.Increment(ref _operation)}");
 
     private static DateTime Deadline(int seconds = 30) => DateTime.UtcNow.AddSeconds(seconds);
 }
