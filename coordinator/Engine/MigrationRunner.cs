@@ -99,7 +99,12 @@ public static class MigrationRunner
 
         // Each gap is journaled as it closes, so a coordinator killed later keeps the gaps it saw for the report.
         var monitor = options.MonitorAvailability
-            ? new AvailabilityMonitor(plan, inspector) { OnGap = gap => journal.AppendAsync(GapRecord([gap]), CancellationToken.None) }
+            ? new AvailabilityMonitor(plan, inspector)
+            {
+                OnGap = gap => journal.AppendAsync(GapRecord([gap]), CancellationToken.None),
+                // A resumed run's destination has served since its join: down at the first poll is a gap, measured from there.
+                ServedBefore = JournalState.From(journal.Records).IsCompleted("join") ? new HashSet<string> { "destination" } : new HashSet<string>(),
+            }
             : null;
         monitor?.Start();
         Exception? failure = null;

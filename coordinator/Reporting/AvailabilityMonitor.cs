@@ -21,6 +21,12 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
+    /// <summary>
+    /// Clusters known to have served before this monitor started (e.g. the destination once the join completed, for a
+    /// resumed run): a cluster down at the first poll is then a gap from that poll, not a cluster not yet started.
+    /// </summary>
+    public IReadOnlySet<string> ServedBefore { get; init; } = new HashSet<string>();
+
     /// <summary>Called (on the monitor's loop) with each gap as it closes, e.g. to journal it at once.</summary>
     public Func<Gap, Task>? OnGap { get; init; }
 
@@ -68,7 +74,7 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var open = new Dictionary<string, DateTimeOffset>();
-        var seen = new HashSet<string>();
+        var seen = new HashSet<string>(ServedBefore);
         while (!cancellationToken.IsCancellationRequested)
         {
             foreach (var (name, servers) in new[] { ("source", plan.Source), ("destination", plan.Destination) })
