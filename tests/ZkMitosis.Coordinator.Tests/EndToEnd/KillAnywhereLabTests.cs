@@ -79,9 +79,31 @@ public sealed class KillAnywhereLabTests(ITestOutputHelper output)
             Assert.Contains("chroot /nokafka does not exist on the source", refused.Output, StringComparison.Ordinal);
         }
 
-        var journalPath = Path.Combine(lab.StateRoot, plan.PlanId, "journal.jsonl");
         var points = KillPoints(plan);
-        var arguments = new[] { "migrate", "run", planPath, "--yes", "--state-dir", lab.StateRoot, "--output", "json" };
+        var kills = await KillAtEachPointAsync(lab, plan, points,
+            ["migrate", "run", planPath, "--yes", "--state-dir", lab.StateRoot, "--output", "json"],
+            ["migrate", "resume", plan.PlanId, "--yes", "--state-dir", lab.StateRoot, "--output", "json"]);
+
+        var report = MigrationRunner.Status(plan.PlanId, lab.StateRoot);
+        output.WriteLine(report.ToText());
+        Assert.True(kills.Count >= 20, $"only {kills.Count} of {points.Count} kill points were hit: {string.Join("; ", kills)}");
+        Assert.Equal("completed", report.Status);
+        Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.True(report.CoordinatorDown.Count >= kills.Count, $"the report shows {report.CoordinatorDown.Count} interruptions for {kills.Count} kills");
+        Assert.Equal(report.Election!.Zxids.Values.Max(), report.Election.Zxids[report.Election.Leader.ToString(CultureInfo.InvariantCulture)]);
+        await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
+        await lab.AssertOtherTenantWholeAsync();
+        await AssertNothingLeftAsync(plan);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="first"/>, then <paramref name="again"/> after each kill: SIGKILL at each point in turn
+    /// (skipping points already passed), then runs <paramref name="again"/> to its end. Returns the points hit.
+    /// </summary>
+    private async Task<List<string>> KillAtEachPointAsync(MigrationLab lab, MigrationPlan plan, IReadOnlyList<KillPoint> points, string[] first, string[] again)
+    {
+        var journalPath = Path.Combine(lab.StateRoot, plan.PlanId, "journal.jsonl");
+        var arguments = first;
         var kills = new List<string>();
         foreach (var point in points)
         {
@@ -110,23 +132,67 @@ public sealed class KillAnywhereLabTests(ITestOutputHelper output)
             await cli.KillNineAsync();
             kills.Add(point.Description);
             output.WriteLine($"killed -9: {point.Description}");
-            arguments = ["migrate", "resume", plan.PlanId, "--yes", "--state-dir", lab.StateRoot, "--output", "json"];
+            arguments = again;
         }
 
-        using (var last = CliProcess.Start(arguments))
-        {
-            var exit = await last.WaitAsync(TimeSpan.FromMinutes(5));
-            Assert.True(exit == 0, last.Output);
-        }
+        using var last = CliProcess.Start(arguments);
+        var exit = await last.WaitAsync(TimeSpan.FromMinutes(5));
+        Assert.True(exit == 0, last.Output);
+        return kills;
+    }
+
+    /// <summary>
+    /// <c>migrate abort</c> killed at points inside the abort — between a broker's restored write and its restart,
+    /// inside a restart, between a destination node's stop, restore and reset — and run again each time: every broker
+    /// ends on the source (restarted), the destination stopped and empty, nothing lost, no lease or rule left.
+    /// </summary>
+    [Fact]
+    public async Task Abort_KilledAtPointsInsideTheAbort_RunAgainEachTimeUndoesEverything()
+    {
+        await using var lab = await MigrationLab.UpAsync();
+        var text = lab.Plan();
+        var plan = PlanLoader.Load(text);
+        // The run stops at the point of no return: brokers on the destination, the destination observers serving.
+        await Assert.ThrowsAsync<MigrationFailedException>(() => MigrationRunner.RunAsync(text, new MigrationRunOptions { StateRoot = lab.StateRoot, Confirmation = new FixedConfirmation(false) }, CancellationToken.None));
+        string Broker(int i) => plan.Brokers[i].Id.ToString(CultureInfo.InvariantCulture);
+        string Id(int i) => plan.Destination[i].Id.ToString(CultureInfo.InvariantCulture);
+        KillPoint[] points =
+        [
+            new("abort: started", Started(MigrationAborter.StepId)),
+            new("abort: between the first broker's restored write and its restart", Effect(MigrationAborter.StepId, $"restore-connect:broker-{Broker(0)}")),
+            new("abort: waiting for the first broker on the source", Effect(MigrationAborter.StepId, $"restart:broker-{Broker(0)}")),
+            new("abort: inside the second broker's restart", Effect(MigrationAborter.StepId, $"restore-connect:broker-{Broker(1)}"), 40),
+            new("abort: between the third broker's write and its restart", Effect(MigrationAborter.StepId, $"restore-connect:broker-{Broker(2)}")),
+            new("abort: after a destination stop", Effect(MigrationAborter.StepId, $"stop:{Id(0)}")),
+            new("abort: after a config restore", Effect(MigrationAborter.StepId, $"restore-config:{Id(1)}")),
+            new("abort: after a data dir reset", Effect(MigrationAborter.StepId, $"reset-data:{Id(1)}")),
+        ];
+        string[] abort = ["migrate", "abort", plan.PlanId, "--state-dir", lab.StateRoot, "--output", "json"];
+
+        var kills = await KillAtEachPointAsync(lab, plan, points, abort, abort);
 
         var report = MigrationRunner.Status(plan.PlanId, lab.StateRoot);
         output.WriteLine(report.ToText());
-        Assert.True(kills.Count >= 20, $"only {kills.Count} of {points.Count} kill points were hit: {string.Join("; ", kills)}");
-        Assert.Equal("completed", report.Status);
-        Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
-        Assert.True(report.CoordinatorDown.Count >= kills.Count, $"the report shows {report.CoordinatorDown.Count} interruptions for {kills.Count} kills");
-        Assert.Equal(report.Election!.Zxids.Values.Max(), report.Election.Zxids[report.Election.Leader.ToString(CultureInfo.InvariantCulture)]);
-        await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
+        Assert.True(kills.Count >= 6, $"only {kills.Count} of {points.Length} kill points were hit: {string.Join("; ", kills)}");
+        Assert.Equal("aborted", report.Status);
+        using var channels = new PlanAgentChannels(plan.Tls);
+        foreach (var b in plan.Brokers)
+        {
+            var config = await new Agent.V1.Agent.AgentClient(channels.For(b.Agent)).GetKafkaConfigAsync(new GetKafkaConfigRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+            Assert.True(ConnectStrings.SameEnsemble(config.ZookeeperConnect, plan.SourceConnect), $"broker {b.Id}: {config.ZookeeperConnect}");
+        }
+
+        foreach (var d in plan.Destination)
+        {
+            var client = new Agent.V1.Agent.AgentClient(channels.For(d.Agent));
+            var dataDir = await client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+            var description = await client.DescribeAsync(new DescribeRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+            Assert.True(dataDir.Empty, $"destination {d.Id} not emptied");
+            Assert.Equal(Agent.V1.ServiceState.Stopped, description.ServiceState);
+        }
+
+        // Every acknowledged write of the stand-ins is on the source again, none expired; the other tenant is whole.
+        await lab.AssertStandInsWholeAsync(plan.SourceConnect);
         await lab.AssertOtherTenantWholeAsync();
         await AssertNothingLeftAsync(plan);
     }
