@@ -45,7 +45,7 @@ public sealed class KillAnywhereLabTests(ITestOutputHelper output)
             new("switch: inside the third broker's switch", Started(Broker(2)), 150),
             new("inside the point of no return", Started("point-of-no-return"), 100),
             new("cut: after the first rule", Effect("cut", "isolate:")),
-            new("cut: inside the probes", Started("cut"), 250),
+            new("cut: inside the probes", Effect("cut", $"isolate:{Id(2)}"), 100),
             new("elect: started", Started("elect")),
             new("elect: after a stop", Effect("elect", "stop:")),
             new("elect: zxids read", Observed("elect", "zxids")),
