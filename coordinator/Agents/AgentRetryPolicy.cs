@@ -31,6 +31,11 @@ public sealed class AgentRetryPolicy
             {
                 return await action(cancellationToken).ConfigureAwait(false);
             }
+            catch (RpcException e) when (IsInterrupted(e))
+            {
+                // Not transient: the same id will be answered "interrupted" again; the caller re-checks the world.
+                throw new AgentCallException(agent, call, Describe(e), e) { Interrupted = true };
+            }
             catch (RpcException e) when (IsTransient(e) && attempt < Attempts && !cancellationToken.IsCancellationRequested)
             {
                 OnRetry?.Invoke(agent, call, attempt, Describe(e));
@@ -39,8 +44,29 @@ public sealed class AgentRetryPolicy
             }
             catch (RpcException e)
             {
-                throw new AgentCallException(agent, call, Describe(e) + (IsTransient(e) ? $" (after {attempt} attempts)" : ""), e);
+                throw new AgentCallException(agent, call, Describe(e) + (IsTransient(e) ? $" (after {attempt} attempts)" : ""), e) { Answered = !IsTransient(e) };
             }
+        }
+    }
+
+    /// <summary>
+    /// The agent restarted while it ran this operation id (ABORTED with google.rpc.ErrorInfo reason
+    /// OPERATION_INTERRUPTED, agent.proto): its effect is unknown until the world is checked.
+    /// </summary>
+    public static bool IsInterrupted(RpcException e)
+    {
+        if (e.StatusCode != StatusCode.Aborted)
+        {
+            return false;
+        }
+
+        try
+        {
+            return e.GetRpcStatus()?.GetDetail<ErrorInfo>() is { Reason: "OPERATION_INTERRUPTED" };
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return false;
         }
     }
 

@@ -24,14 +24,39 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
         return new AgentDescription(r.HostName, role, r.AgentVersion, string.IsNullOrEmpty(version) ? null : version.Split(' ', '-')[0], r.ServerId == 0 ? null : (int)r.ServerId);
     }
 
-    public Task AcquireLeaseAsync(OperationContext operation, string holder, TimeSpan duration, CancellationToken cancellationToken) =>
-        CallAsync("AcquireLease", o => client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = operation.PlanId, Holder = holder, Ttl = Duration.FromTimeSpan(duration), TakeOver = true, DestinationHosts = { plan.Destination.Select(d => d.Host) } }, o), CallTimeout, cancellationToken);
+    public Task AcquireLeaseAsync(OperationContext operation, TimeSpan duration, bool takeOver, CancellationToken cancellationToken) =>
+        CallAsync("AcquireLease", o => client.AcquireLeaseAsync(new AcquireLeaseRequest
+        {
+            PlanId = operation.PlanId,
+            Holder = operation.LeaseHolder,
+            Ttl = Duration.FromTimeSpan(duration),
+            TakeOver = takeOver,
+            DestinationHosts = { plan.Destination.Select(d => d.Host) },
+        }, o), CallTimeout, cancellationToken);
 
     public Task ReleaseLeaseAsync(OperationContext operation, CancellationToken cancellationToken) =>
-        CallAsync("ReleaseLease", o => client.ReleaseLeaseAsync(new ReleaseLeaseRequest { PlanId = operation.PlanId, Holder = HolderName }, o), CallTimeout, cancellationToken);
+        CallAsync("ReleaseLease", o => client.ReleaseLeaseAsync(new ReleaseLeaseRequest { PlanId = operation.PlanId, Holder = operation.LeaseHolder }, o), CallTimeout, cancellationToken);
 
-    /// <summary>The lease holder this process presents.</summary>
-    public static string HolderName { get; set; } = $"coordinator@{Environment.MachineName}:{Environment.ProcessId}";
+    public async Task<AgentOperation> GetOperationAsync(string operationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var r = await CallAsync("GetOperation", o => client.GetOperationAsync(new GetOperationRequest { OperationId = Truncate(operationId) }, o), CallTimeout, cancellationToken).ConfigureAwait(false);
+            var status = r.Status switch
+            {
+                OperationStatus.Running => AgentOperationStatus.Running,
+                OperationStatus.Failed => AgentOperationStatus.Failed,
+                OperationStatus.Interrupted => AgentOperationStatus.Interrupted,
+                // An agent older than the resume contract records only finished operations, without a status.
+                _ => AgentOperationStatus.Done,
+            };
+            return new AgentOperation(status, r.Method, string.IsNullOrEmpty(r.ResponseJson) ? null : r.ResponseJson, string.IsNullOrEmpty(r.Error) ? null : r.Error);
+        }
+        catch (AgentCallException e) when (e.InnerException is RpcException { StatusCode: StatusCode.NotFound })
+        {
+            return new AgentOperation(AgentOperationStatus.NotFound);
+        }
+    }
 
     public async Task<ZooKeeperNodeStatus> GetZooKeeperStatusAsync(CancellationToken cancellationToken)
     {
@@ -176,7 +201,8 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
         Ready = ReadyCondition.Process,
     };
 
-    private static MutationContext Context(OperationContext operation) => new() { PlanId = operation.PlanId, OperationId = Truncate(operation.OperationId), LeaseHolder = HolderName };
+    private static MutationContext Context(OperationContext operation) =>
+        new() { PlanId = operation.PlanId, OperationId = Truncate(operation.OperationId), LeaseHolder = operation.LeaseHolder };
 
     /// <summary>The agent accepts operation ids of at most 128 characters; long ids keep their unique tail.</summary>
     private static string Truncate(string id) =>

@@ -1,7 +1,37 @@
 namespace ZkMitosis.Coordinator.Agents;
 
-/// <summary>Identifies one mutating call: the plan it belongs to and an operation id that a retry repeats.</summary>
-public sealed record OperationContext(string PlanId, string OperationId);
+/// <summary>
+/// Identifies one mutating call: the plan it belongs to, an operation id naming the effect
+/// (<c>plan/step/effect-key[/generation]</c>, never the attempt, so a retry or a resume repeats it) and the lease
+/// holder it is made for (the run's stable identity: a fencing token the agent checks against its live lease).
+/// </summary>
+public sealed record OperationContext(string PlanId, string OperationId, string LeaseHolder = "");
+
+/// <summary>Where an operation stands in an agent's record (agent.proto's OperationStatus).</summary>
+public enum AgentOperationStatus
+{
+    /// <summary>The agent has no record of the id: it never accepted it.</summary>
+    NotFound,
+
+    /// <summary>Accepted and still running in the agent's current process.</summary>
+    Running,
+
+    /// <summary>Finished; the recorded response is kept.</summary>
+    Done,
+
+    /// <summary>Finished with an error; the recorded error is kept.</summary>
+    Failed,
+
+    /// <summary>Accepted by an earlier agent process that ended before the action finished: its effect is unknown.</summary>
+    Interrupted,
+}
+
+/// <summary>An agent's record of one operation id (GetOperation).</summary>
+/// <param name="Status">Where it stands.</param>
+/// <param name="Method">The RPC, e.g. "WriteMyId"; empty when not found.</param>
+/// <param name="ResponseJson">The recorded response as proto3 JSON when done, else null.</param>
+/// <param name="Error">The recorded error when failed, or what is known when interrupted.</param>
+public sealed record AgentOperation(AgentOperationStatus Status, string Method = "", string? ResponseJson = null, string? Error = null);
 
 /// <summary>What an agent says about itself.</summary>
 public sealed record AgentDescription(string HostName, string Role, string AgentVersion, string? ProductVersion, int? ServerId);
@@ -43,9 +73,18 @@ public interface IHostAgent
     /// <summary>A cheap liveness call (gRPC health): the agent answers and can persist its records.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 
-    Task AcquireLeaseAsync(OperationContext operation, string holder, TimeSpan duration, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes or renews the lease of the plan for <see cref="OperationContext.LeaseHolder"/>. With
+    /// <paramref name="takeOver"/> (only an explicit <c>migrate resume</c> or <c>abort</c> of the plan) the plan's
+    /// lease moves from another holder; without it another holder's live lease refuses the call.
+    /// </summary>
+    Task AcquireLeaseAsync(OperationContext operation, TimeSpan duration, bool takeOver, CancellationToken cancellationToken);
 
+    /// <summary>Releases the plan's lease held by <see cref="OperationContext.LeaseHolder"/> (no-op when none is held).</summary>
     Task ReleaseLeaseAsync(OperationContext operation, CancellationToken cancellationToken);
+
+    /// <summary>The agent's record of <paramref name="operationId"/>; <see cref="AgentOperationStatus.NotFound"/> when it has none.</summary>
+    Task<AgentOperation> GetOperationAsync(string operationId, CancellationToken cancellationToken);
 
     Task<ZooKeeperNodeStatus> GetZooKeeperStatusAsync(CancellationToken cancellationToken);
 
@@ -98,4 +137,13 @@ public sealed class AgentCallException(string agent, string call, string message
 {
     public string Agent { get; } = agent;
     public string Call { get; } = call;
+
+    /// <summary>
+    /// True when the agent answered with a definite outcome (a refusal or a recorded failure); false when the call
+    /// never got an answer (unavailable, deadline after the retries): the agent may still have accepted it.
+    /// </summary>
+    public bool Answered { get; init; } = true;
+
+    /// <summary>True when the agent reported the operation interrupted by its own restart (OPERATION_INTERRUPTED).</summary>
+    public bool Interrupted { get; init; }
 }

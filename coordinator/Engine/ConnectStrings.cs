@@ -22,4 +22,12 @@ public static class ConnectStrings
         var (hostsB, chrootB) = Split(b);
         return chrootA == chrootB && hostsA.SetEquals(hostsB);
     }
+
+    /// <summary>The host of a client address as <c>cons</c> prints it ("/10.0.0.5:41234"; IPv6 bracketed or bare).</summary>
+    public static string HostOfClientAddress(string address)
+    {
+        var trimmed = address.TrimStart('/');
+        var colon = trimmed.LastIndexOf(':');
+        return (colon > 0 ? trimmed[..colon] : trimmed).Trim('[', ']');
+    }
 }

@@ -28,15 +28,52 @@ public sealed class MigrationEngine(MigrationServices services)
             return;
         }
 
-        if (!state.Started)
+        await StartProcessAsync(_services, cancellationToken).ConfigureAwait(false);
+        try
         {
-            await _services.Journal.AppendAsync(new JournalRecord
+            await RunStepsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _services.Leases.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Journals the run's start (with a new stable run identity) if this is the first process of the run, then this
+    /// process's start; sets <see cref="MigrationServices.RunId"/> from the journal.
+    /// </summary>
+    internal static async Task StartProcessAsync(MigrationServices services, CancellationToken cancellationToken)
+    {
+        var plan = services.Plan;
+        if (!JournalState.From(services.Journal.Records).Started)
+        {
+            await services.Journal.AppendAsync(new JournalRecord
             {
                 Type = JournalRecordTypes.RunStarted,
-                Value = new JsonObject { ["planId"] = plan.PlanId, ["planSha256"] = plan.Sha256, ["strategy"] = plan.Strategy.ToString().ToLowerInvariant(), ["coordinator"] = CoordinatorInfo.Version },
+                Value = new JsonObject
+                {
+                    ["planId"] = plan.PlanId,
+                    ["planSha256"] = plan.Sha256,
+                    ["strategy"] = plan.Strategy.ToString().ToLowerInvariant(),
+                    ["coordinator"] = CoordinatorInfo.Version,
+                    ["runId"] = $"{plan.PlanId}.{Guid.NewGuid():N}",
+                },
             }, cancellationToken).ConfigureAwait(false);
         }
 
+        services.RunId = JournalState.From(services.Journal.Records).RunId!;
+        await services.Journal.AppendAsync(new JournalRecord
+        {
+            Type = JournalRecordTypes.ProcessStarted,
+            Value = new JsonObject { ["mode"] = services.Mode.ToString().ToLowerInvariant(), ["host"] = Environment.MachineName, ["pid"] = Environment.ProcessId },
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunStepsAsync(CancellationToken cancellationToken)
+    {
+        var plan = _services.Plan;
+        JournalState state;
         foreach (var step in StepList.For(plan))
         {
             state = JournalState.From(_services.Journal.Records);
@@ -54,6 +91,12 @@ public sealed class MigrationEngine(MigrationServices services)
                 if (step.NeedsEveryAgent)
                 {
                     await AgentReachability.EnsureAsync(_services, step.Id, cancellationToken).ConfigureAwait(false);
+                }
+
+                // A resumed process holds the run's leases again (renewing them) before it changes anything.
+                if (state.IsCompleted(Steps.LeaseStep.StepId) && !_services.Leases.Held)
+                {
+                    await _services.Leases.AcquireAsync(step.Id, cancellationToken).ConfigureAwait(false);
                 }
 
                 await step.ExecuteAsync(new StepContext(_services, step.Id, attempt), cancellationToken).ConfigureAwait(false);

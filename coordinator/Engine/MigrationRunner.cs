@@ -45,7 +45,7 @@ public static class MigrationRunner
         var store = new MigrationStore(options.StateRoot);
         using var held = store.Lock(plan.PlanId);
         store.SavePlan(plan.PlanId, planText);
-        return await DriveAsync(plan, options, abort: false, cancellationToken).ConfigureAwait(false);
+        return await DriveAsync(plan, options, CoordinatorMode.Run, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Continues the migration <paramref name="planId"/> (or the only one) with the plan it started with.</summary>
@@ -58,7 +58,7 @@ public static class MigrationRunner
         using var held = store.Lock(id);
         FileJournal.ReadExisting(store.JournalPath(id));
         var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
-        return await DriveAsync(plan, options, abort: false, cancellationToken).ConfigureAwait(false);
+        return await DriveAsync(plan, options, CoordinatorMode.Resume, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Undoes the migration <paramref name="planId"/> if it has not passed the point of no return.</summary>
@@ -71,7 +71,7 @@ public static class MigrationRunner
         using var held = store.Lock(id);
         FileJournal.ReadExisting(store.JournalPath(id));
         var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
-        return await DriveAsync(plan, options with { MonitorAvailability = false }, abort: true, cancellationToken).ConfigureAwait(false);
+        return await DriveAsync(plan, options with { MonitorAvailability = false }, CoordinatorMode.Abort, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The report as the journal stands, without touching anything.</summary>
@@ -83,7 +83,7 @@ public static class MigrationRunner
         return MigrationReport.Build(plan, FileJournal.ReadExisting(store.JournalPath(id)));
     }
 
-    private static async Task<MigrationReport> DriveAsync(MigrationPlan plan, MigrationRunOptions options, bool abort, CancellationToken cancellationToken)
+    private static async Task<MigrationReport> DriveAsync(MigrationPlan plan, MigrationRunOptions options, CoordinatorMode mode, CancellationToken cancellationToken)
     {
         var store = new MigrationStore(options.StateRoot);
         using var channels = new PlanAgentChannels(plan.Tls);
@@ -102,16 +102,24 @@ public static class MigrationRunner
             Events = options.Events,
             Confirmation = options.Confirmation,
             StateDirectory = store.PlanDirectory(plan.PlanId),
-            Holder = GrpcHostAgent.HolderName,
+            Mode = mode,
             OnBrokerSwitched = options.OnBrokerSwitched,
         };
 
-        var monitor = options.MonitorAvailability ? new AvailabilityMonitor(plan, inspector) : null;
+        // Each gap is journaled as it closes, so a coordinator killed later keeps the gaps it saw for the report.
+        var monitor = options.MonitorAvailability
+            ? new AvailabilityMonitor(plan, inspector)
+            {
+                OnGap = gap => journal.AppendAsync(GapRecord([gap]), CancellationToken.None),
+                // A resumed run's destination has served since its join: down at the first poll is a gap, measured from there.
+                ServedBefore = JournalState.From(journal.Records).IsCompleted("join") ? new HashSet<string> { "destination" } : new HashSet<string>(),
+            }
+            : null;
         monitor?.Start();
         Exception? failure = null;
         try
         {
-            if (abort)
+            if (mode == CoordinatorMode.Abort)
             {
                 await new MigrationAborter(services).AbortAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -127,9 +135,13 @@ public static class MigrationRunner
 
         if (monitor is not null)
         {
-            var gaps = await monitor.StopAsync().ConfigureAwait(false);
+            await monitor.StopAsync().ConfigureAwait(false);
+            var open = monitor.OpenAtStop;
             await monitor.DisposeAsync().ConfigureAwait(false);
-            await journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.Observation, Step = "monitor", Key = "gaps", Value = StepContext.ToNode(gaps) }, CancellationToken.None).ConfigureAwait(false);
+            if (open.Count > 0)
+            {
+                await journal.AppendAsync(GapRecord(open), CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         WorkloadSummary? workload = null;
@@ -148,6 +160,9 @@ public static class MigrationRunner
 
         return report;
     }
+
+    private static JournalRecord GapRecord(IReadOnlyList<Gap> gaps) =>
+        new() { Type = JournalRecordTypes.Observation, Step = "monitor", Key = "gaps", Value = StepContext.ToNode(gaps) };
 }
 
 /// <summary>The run stopped with <see cref="Exception.InnerException"/>; <see cref="Report"/> shows how far it got.</summary>

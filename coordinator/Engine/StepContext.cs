@@ -7,6 +7,19 @@ using ZkMitosis.Coordinator.Verification;
 
 namespace ZkMitosis.Coordinator.Engine;
 
+/// <summary>Why a coordinator process drives a plan.</summary>
+public enum CoordinatorMode
+{
+    /// <summary><c>migrate run</c>: never takes another holder's lease.</summary>
+    Run,
+
+    /// <summary><c>migrate resume</c>: continues the journaled run and takes its leases over.</summary>
+    Resume,
+
+    /// <summary><c>migrate abort</c>: undoes the journaled run and takes its leases over.</summary>
+    Abort,
+}
+
 /// <summary>Everything the engine hands to its steps.</summary>
 public sealed class MigrationServices
 {
@@ -21,30 +34,47 @@ public sealed class MigrationServices
     /// <summary>Where side files (snapshots, the report) are written; the journal lives here too.</summary>
     public required string StateDirectory { get; init; }
 
-    /// <summary>Who holds the leases: host and pid of this coordinator.</summary>
-    public string Holder { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+    /// <summary>
+    /// The run's stable identity (its run-started record's <c>runId</c>): the lease holder and the fencing token every
+    /// mutation carries. Set by the engine from the journal; every process of one run presents the same.
+    /// </summary>
+    public string RunId { get; set; } = "";
+
+    /// <summary>Why this process drives the plan; journaled with each process start.</summary>
+    public CoordinatorMode Mode { get; init; } = CoordinatorMode.Run;
+
+    /// <summary>
+    /// Whether this process may take the plan's leases over from another holder: only an explicit
+    /// <c>migrate resume</c> or <c>migrate abort</c> of the plan; a fresh <c>run</c> never does.
+    /// </summary>
+    public bool TakeOverLeases => Mode != CoordinatorMode.Run;
+
+    /// <summary>This run's leases (taken by the lease step, or at the start of a resume or abort).</summary>
+    public LeaseKeeper Leases => _leases ??= new LeaseKeeper(this);
+
+    private LeaseKeeper? _leases;
 
     /// <summary>Called when the Kafka switch moves a broker to the destination (for <c>--stress</c> to follow).</summary>
     public Action<int>? OnBrokerSwitched { get; init; }
 }
 
-/// <summary>One step's run: its attempt number, operation ids, observations and bounded waits.</summary>
-public sealed class StepContext(MigrationServices services, string stepId, int attempt)
+/// <summary>One step's run: its effects (<see cref="EffectAsync{T}"/>), observations and bounded waits.</summary>
+public sealed partial class StepContext(MigrationServices services, string stepId, int attempt)
 {
     public MigrationServices Services { get; } = services;
     public MigrationPlan Plan => Services.Plan;
     public string StepId { get; } = stepId;
+
+    /// <summary>How often the step has been started (for the timeline only: operation ids never carry it).</summary>
     public int Attempt { get; } = attempt;
+
     public IClusterInspector Inspector => Services.Inspector;
     public TimeProvider Time => Services.Time;
 
     public IHostAgent Agent(string address) => Services.Agents.Get(address);
 
-    /// <summary>
-    /// The operation id of one action on one host in this attempt of this step. A retry of the same call in the
-    /// same attempt repeats it, so the agent answers from its record; a new attempt (after resume) is a new operation.
-    /// </summary>
-    public OperationContext Operation(string action, string host) => new(Plan.PlanId, $"{Plan.PlanId}/{StepId}/{Attempt}/{action}/{host}");
+    /// <summary>The context of a lease call (acquire, renew, release): the plan and this run's identity.</summary>
+    public OperationContext LeaseOperation => new(Plan.PlanId, $"{Plan.PlanId}/lease", Services.RunId);
 
     public JournalState State => JournalState.From(Services.Journal.Records);
 
@@ -71,21 +101,6 @@ public sealed class StepContext(MigrationServices services, string stepId, int a
     {
         var node = State.Observation(step, key);
         return node is null ? default : node.Deserialize<T>(JournalJson.Options);
-    }
-
-    /// <summary>
-    /// Whether this step journaled the restart named <paramref name="key"/> (<see cref="RestartJournaledAsync"/>). A
-    /// config file already as wanted proves only its write: a coordinator killed before the restart completed
-    /// leaves the service stopped (the agent abandons a call whose caller is gone) or running with the old file
-    /// loaded, so a resumed step restarts unless this says the restart was done.
-    /// </summary>
-    public bool RestartWasJournaled(string key) => Observed<bool>(StepId, key);
-
-    /// <summary>Has <paramref name="agent"/> do <paramref name="action"/> (restart or start) and journals it under <paramref name="key"/>.</summary>
-    public async Task RestartJournaledAsync(IHostAgent agent, string host, string action, string key, CancellationToken cancellationToken)
-    {
-        await agent.ControlServiceAsync(Operation("restart", host), action, cancellationToken).ConfigureAwait(false);
-        await ObserveAsync(key, true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Polls <paramref name="condition"/> every plan poll interval until true, or throws naming <paramref name="what"/>.</summary>

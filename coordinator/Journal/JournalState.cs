@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ZkMitosis.Coordinator.Journal;
@@ -12,10 +13,24 @@ public sealed class JournalState
     private readonly HashSet<string> _completed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonNode?> _observations = new(StringComparer.Ordinal);
     private readonly HashSet<string> _confirmed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EffectRecord> _effects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _generations = new(StringComparer.Ordinal);
+    private readonly List<CoordinatorProcess> _processes = [];
+    private DateTimeOffset? _lastRecordAt;
+    private string? _lastType;
 
     public string? PlanId { get; private set; }
 
     public string? PlanSha256 { get; private set; }
+
+    /// <summary>
+    /// The run's stable identity from its run-started record: the lease holder of every coordinator process that
+    /// works on this run (run, resume, abort), so a resumed process holds the leases the first one took.
+    /// </summary>
+    public string? RunId { get; private set; }
+
+    /// <summary>Every coordinator process that took the run up, in order, with the time the coordinator was down before it.</summary>
+    public IReadOnlyList<CoordinatorProcess> Processes => _processes;
 
     public bool Started { get; private set; }
 
@@ -55,6 +70,12 @@ public sealed class JournalState
     public JsonNode? Observation(string step, string key) =>
         _observations.TryGetValue($"{step}/{key}", out var value) ? value?.DeepClone() : null;
 
+    /// <summary>The last outcome journaled for effect <paramref name="key"/> of <paramref name="step"/> (any generation), or null.</summary>
+    public EffectRecord? Effect(string step, string key) => _effects.GetValueOrDefault($"{step}/{key}");
+
+    /// <summary>The current generation of effect <paramref name="key"/> of <paramref name="step"/> (0 until one is journaled).</summary>
+    public int Generation(string step, string key) => _generations.GetValueOrDefault($"{step}/{key}");
+
     private void Apply(JournalRecord record)
     {
         switch (record.Type)
@@ -64,6 +85,24 @@ public sealed class JournalState
                 StartedAt ??= record.At;
                 PlanId = record.Value?["planId"]?.GetValue<string>();
                 PlanSha256 = record.Value?["planSha256"]?.GetValue<string>();
+                // A journal begun before runs had an identity: one derived from its start, stable across resumes.
+                RunId = record.Value?["runId"]?.GetValue<string>() ?? $"{PlanId}@{record.At.ToUnixTimeMilliseconds()}";
+                break;
+            case JournalRecordTypes.ProcessStarted:
+                // The first process follows only the run's start: no coordinator was down before it.
+                _processes.Add(new CoordinatorProcess(
+                    record.At, record.Value?["mode"]?.GetValue<string>() ?? "run", record.Value?["host"]?.GetValue<string>(), record.Value?["pid"]?.GetValue<int>(),
+                    _lastType is JournalRecordTypes.RunStarted or null ? null : _lastRecordAt));
+                break;
+            case JournalRecordTypes.Effect when record.Step is not null && record.Key is not null && record.Value is not null:
+                if (record.Value.Deserialize<EffectRecord>(JournalJson.Options) is { } effect)
+                {
+                    _effects[$"{record.Step}/{record.Key}"] = effect;
+                }
+
+                break;
+            case JournalRecordTypes.EffectGeneration when record.Step is not null && record.Key is not null:
+                _generations[$"{record.Step}/{record.Key}"] = record.Value?["generation"]?.GetValue<int>() ?? 0;
                 break;
             case JournalRecordTypes.StepStarted when record.Step is not null:
                 _attempts[record.Step] = Math.Max(_attempts.GetValueOrDefault(record.Step), record.Attempt);
@@ -96,5 +135,20 @@ public sealed class JournalState
                 Completed = true;
                 break;
         }
+
+        _lastRecordAt = record.At;
+        _lastType = record.Type;
     }
+}
+
+/// <summary>One coordinator process that worked on the run.</summary>
+/// <param name="StartedAt">When it journaled its start.</param>
+/// <param name="Mode">run | resume | abort.</param>
+/// <param name="Host">The machine it ran on.</param>
+/// <param name="Pid">Its process id.</param>
+/// <param name="PreviousRecordAt">The last record before it (the previous process's last sign of life), or null for the first.</param>
+public sealed record CoordinatorProcess(DateTimeOffset StartedAt, string Mode, string? Host, int? Pid, DateTimeOffset? PreviousRecordAt)
+{
+    /// <summary>The unmeasured time between the previous process's last record and this one's start; null for the first.</summary>
+    public TimeSpan? DownBefore => PreviousRecordAt is { } previous ? StartedAt - previous : null;
 }

@@ -21,6 +21,29 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
+    /// <summary>
+    /// Clusters known to have served before this monitor started (e.g. the destination once the join completed, for a
+    /// resumed run): a cluster down at the first poll is then a gap from that poll, not a cluster not yet started.
+    /// </summary>
+    public IReadOnlySet<string> ServedBefore { get; init; } = new HashSet<string>();
+
+    /// <summary>Called (on the monitor's loop) with each gap as it closes, e.g. to journal it at once.</summary>
+    public Func<Gap, Task>? OnGap { get; init; }
+
+    /// <summary>The gaps still open when <see cref="StopAsync"/> ended the loop (named "… (still down)").</summary>
+    public IReadOnlyList<Gap> OpenAtStop
+    {
+        get
+        {
+            lock (_gaps)
+            {
+                return _openAtStop.ToList();
+            }
+        }
+    }
+
+    private readonly List<Gap> _openAtStop = [];
+
     /// <summary>Poll period; default 100 ms (gaps are measured to about this resolution).</summary>
     public TimeSpan Period { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -51,7 +74,7 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var open = new Dictionary<string, DateTimeOffset>();
-        var seen = new HashSet<string>();
+        var seen = new HashSet<string>(ServedBefore);
         while (!cancellationToken.IsCancellationRequested)
         {
             foreach (var (name, servers) in new[] { ("source", plan.Source), ("destination", plan.Destination) })
@@ -74,9 +97,15 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
                     seen.Add(name);
                     if (open.Remove(name, out var start))
                     {
+                        var gap = new Gap(name, start, now);
                         lock (_gaps)
                         {
-                            _gaps.Add(new Gap(name, start, now));
+                            _gaps.Add(gap);
+                        }
+
+                        if (OnGap is not null)
+                        {
+                            await OnGap(gap).ConfigureAwait(false);
                         }
                     }
                 }
@@ -99,7 +128,8 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
         var end = _time.GetUtcNow();
         lock (_gaps)
         {
-            _gaps.AddRange(open.Select(o => new Gap(o.Key + " (still down)", o.Value, end)));
+            _openAtStop.AddRange(open.Select(o => new Gap(o.Key + " (still down)", o.Value, end)));
+            _gaps.AddRange(_openAtStop);
         }
     }
 

@@ -15,6 +15,18 @@ public sealed record StepTiming(string Step, DateTimeOffset? Started, DateTimeOf
     public double? Seconds => Started is { } s && Ended is { } e ? (e - s).TotalSeconds : null;
 }
 
+/// <summary>
+/// A time the coordinator was not running (killed, crashed, stopped) between the last record of one process and the
+/// start of the next: nothing was measured then, so a gap may have happened unseen.
+/// </summary>
+/// <param name="From">The last journal record before the interruption.</param>
+/// <param name="To">When the next coordinator process (resume or abort) started.</param>
+/// <param name="ResumedAs">resume | abort | run.</param>
+public sealed record CoordinatorDowntime(DateTimeOffset From, DateTimeOffset To, string ResumedAs)
+{
+    public double Seconds => (To - From).TotalSeconds;
+}
+
 /// <summary>Workload figures when <c>--stress</c> ran (or a test fed them in).</summary>
 public sealed record WorkloadSummary(long AcknowledgedWrites, long MissingOnDestination, int Expiries, long LongestGapMs);
 
@@ -34,6 +46,9 @@ public sealed record MigrationReport
     public ElectionRecord? Election { get; init; }
     public IReadOnlyList<CheckResult> Checks { get; init; } = [];
     public IReadOnlyList<Gap> Gaps { get; init; } = [];
+
+    /// <summary>Every time the coordinator was down between two of its processes (the run was interrupted and taken up again).</summary>
+    public IReadOnlyList<CoordinatorDowntime> CoordinatorDown { get; init; } = [];
     public double DestinationWindowMs => Gaps.Where(g => g.Cluster.StartsWith("destination", StringComparison.Ordinal)).Select(g => g.Milliseconds).DefaultIfEmpty(0).Max();
     public double SourceLongestGapMs => Gaps.Where(g => g.Cluster.StartsWith("source", StringComparison.Ordinal)).Select(g => g.Milliseconds).DefaultIfEmpty(0).Max();
     public WorkloadSummary? Workload { get; init; }
@@ -66,6 +81,8 @@ public sealed record MigrationReport
             Election = election,
             Checks = checks,
             Gaps = gaps,
+            CoordinatorDown = state.Processes.Where(p => p.PreviousRecordAt is not null)
+                .Select(p => new CoordinatorDowntime(p.PreviousRecordAt!.Value, p.StartedAt, p.Mode)).ToList(),
             Workload = workload,
             Failure = state.Completed ? null : state.LastFailure,
         };
@@ -110,6 +127,15 @@ public sealed record MigrationReport
         foreach (var gap in Gaps)
         {
             text.Append(inv, $"  gap {gap.Cluster}: {gap.Start:HH:mm:ss.fff} → {gap.End:HH:mm:ss.fff} ({gap.Milliseconds:0} ms)\n");
+        }
+
+        if (CoordinatorDown.Count > 0)
+        {
+            text.Append(inv, $"  the run was interrupted {CoordinatorDown.Count} time(s); gaps while the coordinator was down were not measured:\n");
+            foreach (var down in CoordinatorDown)
+            {
+                text.Append(inv, $"  coordinator down: {down.From:HH:mm:ss.fff} → {down.To:HH:mm:ss.fff} ({down.Seconds:0.0} s, unmeasured), then {down.ResumedAs}\n");
+            }
         }
 
         if (Workload is { } w)

@@ -20,8 +20,11 @@ internal sealed class CutStep : MigrationStep
         var plan = context.Plan;
         var peers = plan.Source.Select(s => s.Host).Distinct().ToList();
         var started = context.Time.GetTimestamp();
+        // Interrupted by an agent restart: the rules are re-applied under the next generation (Isolate is idempotent,
+        // and the probes below are the post-condition that counts).
         await Task.WhenAll(plan.Destination.Select(d =>
-            context.Agent(d.Agent).IsolateAsync(context.Operation("isolate", d.Host), peers, [], cancellationToken))).ConfigureAwait(false);
+            context.EffectAsync(RollingRestart.Key("isolate", d), context.Agent(d.Agent),
+                (operation, ct) => context.Agent(d.Agent).IsolateAsync(operation, peers, [], ct), cancellationToken))).ConfigureAwait(false);
 
         var isolated = context.Time.GetElapsedTime(started);
         var targets = plan.Source.SelectMany(s => s.Ports.Select(p => $"{s.Host}:{p}")).ToList();

@@ -45,6 +45,9 @@ internal sealed class ElectDestinationStep : MigrationStep
         "every other node follows; the leader's zxid is past the highest zxid seen (nothing truncated)",
     ];
 
+    /// <summary>The generation of the whole election (stop, read, start): bumped, journaled, only when a round must truly be done again.</summary>
+    public const string RoundKey = "round";
+
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
@@ -56,46 +59,37 @@ internal sealed class ElectDestinationStep : MigrationStep
             return;
         }
 
-        // 1-3. On each node at once: stop it (idempotent: nothing is lost by stopping a node that already ran), read its
-        // last zxid from disk, write the destination-only config (no zxid needed for that, so no extra round).
-        var members = MemberSets.DestinationOnly(plan);
-        var zxids = await Task.WhenAll(plan.Destination.Select(async d =>
+        var round = context.State.Generation(Id, RoundKey);
+        var start = context.Observed<ElectionStart>(Id, "round-start") is { } s && s.Round == round ? s : null;
+        if (start is not null && await FirstWaveLostAsync(context, start, cancellationToken).ConfigureAwait(false))
         {
-            var agent = context.Agent(d.Agent);
-            await StopAsync(context, d, cancellationToken).ConfigureAwait(false);
-            var dataDir = await agent.InspectDataDirAsync(cancellationToken).ConfigureAwait(false);
-            context.NodeState(d.ClientEndpoint, "stopped", dataDir.LastZxid);
-            var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
-            var target = ZooConfig.WithMembers(config.Content, members, observer: false);
-            if (config.Content != target)
-            {
-                await agent.WriteZooConfigAsync(context.Operation("write-config", d.Host), target, config.Sha256, cancellationToken).ConfigureAwait(false);
-            }
-
-            return new NodeZxid(d.Id, dataDir.LastZxid, dataDir.CurrentEpoch);
-        })).ConfigureAwait(false);
-        var order = ElectionOrder.Decide(zxids);
-        var highestEver = Math.Max(order.HighestZxid, context.Observed<long?>(Id, "highest-zxid") ?? -1);
-        if (order.HighestZxid < highestEver)
-        {
-            throw new UnsafeElectionException($"the destination's highest zxid on disk is {Zxid.Format(order.HighestZxid)}, but an earlier attempt saw {Zxid.Format(highestEver)}: transactions were lost. Zxids on disk: {order.Describe()}");
+            round = await context.NextGenerationAsync(RoundKey, "the first wave was started but a node of it is down without a safe leader: stop, read and start again", cancellationToken).ConfigureAwait(false);
+            start = null;
         }
 
-        await context.ObserveAsync("zxids", zxids, cancellationToken).ConfigureAwait(false);
-        await context.ObserveAsync("highest-zxid", highestEver, cancellationToken).ConfigureAwait(false);
-        context.Info($"zxids on disk: {order.Describe()}; first wave {Ids(order.FirstWave)} (holding the highest: {Ids(order.SafeLeaders)}), second wave {Ids(order.SecondWave)}");
+        if (start is null)
+        {
+            start = await StopAndReadAsync(context, round, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Resumed inside this round: the destination was stopped and its zxids read before. Nothing is stopped
+            // again: a first wave that already leads at the highest zxid goes straight on to the second wave.
+            context.Info($"resuming election round {round}: zxids on disk were {start.Order.Describe()}");
+        }
+
+        var order = start.Order;
 
         // 4. The first wave together: it holds a quorum, and every quorum in it holds a node at the highest zxid.
-        var started = context.Time.GetUtcNow();
         var fired = new Dictionary<string, BarrierFired>();
-        var skew = await StartWaveAsync(context, order.FirstWave, "wave1", fired, cancellationToken).ConfigureAwait(false);
+        var skew = await StartWaveAsync(context, order.FirstWave, "wave1", round, fired, cancellationToken).ConfigureAwait(false);
         context.Info($"first wave {Ids(order.FirstWave)} started by barrier, skew {skew.TotalMilliseconds:0.0} ms");
         var firstWave = plan.Destination.Where(d => order.FirstWave.Contains(d.Id)).ToList();
         var leader = await WaitForSafeLeaderAsync(context, order, firstWave,
             $"the first wave {Ids(order.FirstWave)} to elect a leader at the highest zxid (it cannot elect without node(s) {Ids(order.SafeLeaders)}: if they do not start, lifting that requirement would lose their transactions)",
             cancellationToken).ConfigureAwait(false);
         var elected = context.Time.GetUtcNow();
-        context.Info($"leader {leader.Id} (held {Zxid.Format(order.HighestZxid)}) leads the first wave after {(elected - started).TotalSeconds:0.00} s");
+        context.Info($"leader {leader.Id} (held {Zxid.Format(order.HighestZxid)}) leads the first wave after {(elected - start.StartedAt).TotalSeconds:0.00} s");
 
         // The destination serves again; what the source held of the chroot is read now, outside that window.
         await SourceChrootAtCut.EnsureAsync(context, cancellationToken).ConfigureAwait(false);
@@ -103,17 +97,86 @@ internal sealed class ElectDestinationStep : MigrationStep
         // 5. The second wave together; a leader already leads, so they can only join it.
         if (order.SecondWave.Count > 0)
         {
-            var secondSkew = await StartWaveAsync(context, order.SecondWave, "wave2", fired, cancellationToken).ConfigureAwait(false);
+            var secondSkew = await StartWaveAsync(context, order.SecondWave, "wave2", round, fired, cancellationToken).ConfigureAwait(false);
             context.Info($"second wave {Ids(order.SecondWave)} started by barrier, skew {secondSkew.TotalMilliseconds:0.0} ms");
             leader = await WaitForSafeLeaderAsync(context, order, plan.Destination, "every destination node to follow the safe leader", cancellationToken).ConfigureAwait(false);
         }
 
         var record = new ElectionRecord(
-            order.FirstWave, order.SecondWave, order.HighestZxid, zxids.ToDictionary(z => z.ServerId.ToString(CultureInfo.InvariantCulture), z => z.Zxid),
-            leader.Id, leader.Zxid, fired, skew.TotalMilliseconds, started, elected, context.Time.GetUtcNow());
+            order.FirstWave, order.SecondWave, order.HighestZxid, order.Zxids.ToDictionary(z => z.ServerId.ToString(CultureInfo.InvariantCulture), z => z.Zxid),
+            leader.Id, leader.Zxid, fired, skew.TotalMilliseconds, start.StartedAt, elected, context.Time.GetUtcNow());
         await context.ObserveAsync("election", record, cancellationToken).ConfigureAwait(false);
         context.Info($"leader {record.Leader} (held {Zxid.Format(order.HighestZxid)}), every other node following; nothing truncated");
     }
+
+    /// <summary>Steps 1-3 of round <paramref name="round"/>: stop every node, read its zxid on disk, write the destination-only config; journals the order.</summary>
+    private static async Task<ElectionStart> StopAndReadAsync(StepContext context, int round, CancellationToken cancellationToken)
+    {
+        // On each node at once: stop it (nothing is lost by stopping a node that already ran), read its last zxid
+        // from disk, write the destination-only config (no zxid needed for that, so no extra round trip).
+        var plan = context.Plan;
+        var members = MemberSets.DestinationOnly(plan);
+        var zxids = await Task.WhenAll(plan.Destination.Select(async d =>
+        {
+            var agent = context.Agent(d.Agent);
+            await StopAsync(context, d, round, cancellationToken).ConfigureAwait(false);
+            var dataDir = await agent.InspectDataDirAsync(cancellationToken).ConfigureAwait(false);
+            context.NodeState(d.ClientEndpoint, "stopped", dataDir.LastZxid);
+            var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
+            var target = ZooConfig.WithMembers(config.Content, members, observer: false);
+            await context.EffectAsync(RoundEffect("config", d, round), agent,
+                (operation, ct) => agent.WriteZooConfigAsync(operation, target, config.Sha256, ct), cancellationToken,
+                needed: config.Content != target,
+                achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Content == target).ConfigureAwait(false);
+            return new NodeZxid(d.Id, dataDir.LastZxid, dataDir.CurrentEpoch);
+        })).ConfigureAwait(false);
+        var order = ElectionOrder.Decide(zxids);
+        var highestEver = Math.Max(order.HighestZxid, context.Observed<long?>(StepId, "highest-zxid") ?? -1);
+        if (order.HighestZxid < highestEver)
+        {
+            throw new UnsafeElectionException($"the destination's highest zxid on disk is {Zxid.Format(order.HighestZxid)}, but an earlier attempt saw {Zxid.Format(highestEver)}: transactions were lost. Zxids on disk: {order.Describe()}");
+        }
+
+        await context.ObserveAsync("zxids", zxids, cancellationToken).ConfigureAwait(false);
+        await context.ObserveAsync("highest-zxid", highestEver, cancellationToken).ConfigureAwait(false);
+        var start = new ElectionStart(round, order, context.Time.GetUtcNow());
+        await context.ObserveAsync("round-start", start, cancellationToken).ConfigureAwait(false);
+        context.Info($"zxids on disk: {order.Describe()}; first wave {Ids(order.FirstWave)} (holding the highest: {Ids(order.SafeLeaders)}), second wave {Ids(order.SecondWave)}");
+        return start;
+    }
+
+    /// <summary>
+    /// Whether round <paramref name="start"/>'s first wave was fired but cannot elect any more: no safe leader leads
+    /// and a node of the wave is down. Anything else (not yet fired, electing, leading) continues the round.
+    /// </summary>
+    private static async Task<bool> FirstWaveLostAsync(StepContext context, ElectionStart start, CancellationToken cancellationToken)
+    {
+        var firstWave = context.Plan.Destination.Where(d => start.Order.FirstWave.Contains(d.Id)).ToList();
+        if (!firstWave.All(d => context.EffectDone(RoundEffect("fire-wave1", d, start.Round))))
+        {
+            return false;
+        }
+
+        var observed = await ClusterQueries.ObserveAllAsync(context, firstWave, cancellationToken).ConfigureAwait(false);
+        if (ClusterQueries.SingleLeader(observed) is { } leader && start.Order.SafeLeaders.Contains(leader))
+        {
+            return false;
+        }
+
+        foreach (var d in firstWave)
+        {
+            if (!(await context.Agent(d.Agent).GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false)).Running)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The effect key of <paramref name="action"/> on <paramref name="node"/> in election round <paramref name="round"/>.</summary>
+    private static string RoundEffect(string action, ServerSpec node, int round) =>
+        RollingRestart.Key(action, node) + (round > 0 ? ".r" + round.ToString(CultureInfo.InvariantCulture) : "");
 
     /// <summary>
     /// Stops <paramref name="node"/>. Once it no longer serves, it has left the source: its observer (or follower)
@@ -123,18 +186,23 @@ internal sealed class ElectDestinationStep : MigrationStep
     /// SIGKILL follows after <see cref="PlanTimeouts.StopGrace"/>. A node still serving after the cut is stopped with
     /// its own grace.
     /// </summary>
-    private static async Task StopAsync(StepContext context, ServerSpec node, CancellationToken cancellationToken)
+    private static async Task StopAsync(StepContext context, ServerSpec node, int round, CancellationToken cancellationToken)
     {
         var agent = context.Agent(node.Agent);
-        var operation = context.Operation("stop", node.Host);
+        var key = RoundEffect("stop", node, round);
+        if (context.EffectDone(key))
+        {
+            return;
+        }
+
         if (await LeftTheSourceAsync(context, node, cancellationToken).ConfigureAwait(false))
         {
-            await agent.StopServiceAsync(operation, context.Plan.Timeouts.StopGrace, cancellationToken).ConfigureAwait(false);
+            await context.EffectAsync(key, agent, (operation, ct) => agent.StopServiceAsync(operation, context.Plan.Timeouts.StopGrace, ct), cancellationToken).ConfigureAwait(false);
             return;
         }
 
         context.Warning($"{node.ClientEndpoint} still serves after the cut; stopping it with its own SIGTERM grace", node.Host);
-        await agent.ControlServiceAsync(operation, "stop", cancellationToken).ConfigureAwait(false);
+        await context.EffectAsync(key, agent, (operation, ct) => agent.ControlServiceAsync(operation, "stop", ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether <paramref name="node"/> stops serving within a few seconds of the cut (it has already, as a rule).</summary>
@@ -159,20 +227,34 @@ internal sealed class ElectDestinationStep : MigrationStep
     }
 
     /// <summary>Arms and fires a start barrier on <paramref name="ids"/>; adds the fire times to <paramref name="fired"/>, returns the skew.</summary>
-    private static async Task<TimeSpan> StartWaveAsync(StepContext context, IReadOnlyList<int> ids, string wave, Dictionary<string, BarrierFired> fired, CancellationToken cancellationToken)
+    private static async Task<TimeSpan> StartWaveAsync(StepContext context, IReadOnlyList<int> ids, string wave, int round, Dictionary<string, BarrierFired> fired, CancellationToken cancellationToken)
     {
         var nodes = context.Plan.Destination.Where(d => ids.Contains(d.Id)).ToList();
-        var barrierId = $"{context.Plan.PlanId}-elect-{context.Attempt.ToString(CultureInfo.InvariantCulture)}-{wave}";
-        await Task.WhenAll(nodes.Select(d =>
-            context.Agent(d.Agent).ArmBarrierAsync(context.Operation($"arm-{wave}", d.Host), barrierId, "start", cancellationToken))).ConfigureAwait(false);
-        var results = await Task.WhenAll(nodes.Select(async d =>
-            (d.Id, Fired: await context.Agent(d.Agent).FireBarrierAsync(context.Operation($"fire-{wave}", d.Host), barrierId, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
-        foreach (var (id, result) in results)
+        var barrierId = $"{context.Plan.PlanId}-elect-r{round.ToString(CultureInfo.InvariantCulture)}-{wave}";
+        foreach (var d in nodes)
         {
-            fired[id.ToString(CultureInfo.InvariantCulture)] = new BarrierFired(result.WallTime, result.MonotonicNanoseconds);
+            // A fire that failed (the agent lost the armed barrier in a restart) needs the barrier armed again.
+            if (context.State.Effect(StepId, RoundEffect($"fire-{wave}", d, round)) is { Outcome: Journal.EffectRecord.Failed } failedFire
+                && failedFire.Generation == context.State.Generation(StepId, RoundEffect($"fire-{wave}", d, round)))
+            {
+                await context.NextGenerationAsync(RoundEffect($"arm-{wave}", d, round), "its fire failed: arm again", cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        return results.Length > 1 ? results.Max(r => r.Fired.WallTime) - results.Min(r => r.Fired.WallTime) : TimeSpan.Zero;
+        await Task.WhenAll(nodes.Select(d => context.EffectAsync(RoundEffect($"arm-{wave}", d, round), context.Agent(d.Agent),
+            (operation, ct) => context.Agent(d.Agent).ArmBarrierAsync(operation, barrierId, "start", ct), cancellationToken))).ConfigureAwait(false);
+        var results = await Task.WhenAll(nodes.Select(async d =>
+            (d.Id, Fired: (await context.EffectAsync(RoundEffect($"fire-{wave}", d, round), context.Agent(d.Agent),
+                (operation, ct) => context.Agent(d.Agent).FireBarrierAsync(operation, barrierId, ct), cancellationToken,
+                achieved: async ct => (await context.Agent(d.Agent).GetZooKeeperStatusAsync(ct).ConfigureAwait(false)).Running,
+                fromRecord: AgentResponses.BarrierFired).ConfigureAwait(false)).Result))).ConfigureAwait(false);
+        var known = results.Where(r => r.Fired is not null).ToList();
+        foreach (var (id, result) in known)
+        {
+            fired[id.ToString(CultureInfo.InvariantCulture)] = result!;
+        }
+
+        return known.Count > 1 ? known.Max(r => r.Fired!.WallTime) - known.Min(r => r.Fired!.WallTime) : TimeSpan.Zero;
     }
 
     /// <summary>Waits until <paramref name="nodes"/> have one safe leader and the rest follow; a leader behind stops everything at once.</summary>
@@ -204,6 +286,12 @@ internal sealed class ElectDestinationStep : MigrationStep
 
     private static string Ids(IEnumerable<int> ids) => string.Join(", ", ids);
 }
+
+/// <summary>One round of the election as journaled once the destination was stopped and its zxids read: a resume continues it.</summary>
+/// <param name="Round">The round (the generation of <see cref="ElectDestinationStep.RoundKey"/>).</param>
+/// <param name="Order">The waves decided from the zxids on disk.</param>
+/// <param name="StartedAt">When the zxids were read.</param>
+public sealed record ElectionStart(int Round, ElectionOrder Order, DateTimeOffset StartedAt);
 
 /// <summary>What the election did, for the journal and the report.</summary>
 /// <param name="FirstWave">The nodes started first, together: a quorum led by those at the highest zxid.</param>

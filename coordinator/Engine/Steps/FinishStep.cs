@@ -1,6 +1,6 @@
 namespace ZkMitosis.Coordinator.Engine.Steps;
 
-/// <summary>Releases the leases; the engine writes the report.</summary>
+/// <summary>Releases the leases (held by the run's identity, so after any number of resumes); the engine writes the report.</summary>
 internal sealed class FinishStep : MigrationStep
 {
     public override string Id => "finish";
@@ -13,18 +13,6 @@ internal sealed class FinishStep : MigrationStep
 
     public override IReadOnlyList<string> ChecksAfter => ["report written to the state directory"];
 
-    public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
-    {
-        foreach (var address in context.Plan.AgentAddresses)
-        {
-            try
-            {
-                await context.Agent(address).ReleaseLeaseAsync(context.Operation("release", address), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                context.Warning($"could not release the lease: {e.Message} (it expires by itself)", address);
-            }
-        }
-    }
+    public override Task ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
+        context.Services.Leases.ReleaseAsync((address, message) => context.Warning(message, address), cancellationToken);
 }

@@ -23,7 +23,8 @@ internal sealed class HealStep : MigrationStep
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
-        await Task.WhenAll(plan.Destination.Select(d => context.Agent(d.Agent).HealAsync(context.Operation("heal", d.Host), cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(plan.Destination.Select(d => context.EffectAsync(RollingRestart.Key("heal", d), context.Agent(d.Agent),
+            (operation, ct) => context.Agent(d.Agent).HealAsync(operation, ct), cancellationToken))).ConfigureAwait(false);
         var problems = new List<string>();
         var destinationIds = plan.Destination.Select(d => d.Id).ToHashSet();
         foreach (var d in plan.Destination)

@@ -33,23 +33,21 @@ internal sealed class JoinObserversStep : MigrationStep
             var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
             var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
             var target = ZooConfig.WithMembers(config.Content, members, observer: true);
-            if (config.Content != target)
+            if (config.Content != target && status.Running && !context.EffectDone(RollingRestart.Key("start", d)))
             {
-                if (status.Running)
-                {
-                    // Running with another config (a crash between start and write cannot cause this; an operator can).
-                    await agent.ControlServiceAsync(context.Operation("stop", d.Host), "stop", cancellationToken).ConfigureAwait(false);
-                }
-
-                await agent.WriteZooConfigAsync(context.Operation("write-config", d.Host), target, config.Sha256, cancellationToken).ConfigureAwait(false);
-                await agent.WriteMyIdAsync(context.Operation("write-myid", d.Host), d.Id, cancellationToken).ConfigureAwait(false);
+                // Running with another config that is not ours (an operator's doing): stop it before rewriting.
+                await context.EffectAsync(RollingRestart.Key("stop-foreign", d), agent, (operation, ct) => agent.ControlServiceAsync(operation, "stop", ct), cancellationToken).ConfigureAwait(false);
                 status = status with { Running = false };
             }
 
+            await context.EffectAsync(RollingRestart.Key("config", d), agent,
+                (operation, ct) => agent.WriteZooConfigAsync(operation, target, config.Sha256, ct), cancellationToken,
+                needed: config.Content != target,
+                achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Content == target).ConfigureAwait(false);
+            await context.EffectAsync(RollingRestart.Key("myid", d), agent, (operation, ct) => agent.WriteMyIdAsync(operation, d.Id, ct), cancellationToken).ConfigureAwait(false);
             if (!status.Running)
             {
-                await agent.WriteMyIdAsync(context.Operation("write-myid", d.Host), d.Id, cancellationToken).ConfigureAwait(false);
-                await agent.ControlServiceAsync(context.Operation("start", d.Host), "start", cancellationToken).ConfigureAwait(false);
+                await RollingRestart.RestartAsync(context, agent, RollingRestart.Key("start", d), running: false, cancellationToken).ConfigureAwait(false);
                 context.Info($"started as observer", d.ClientEndpoint);
             }
 

@@ -54,9 +54,20 @@ internal sealed class JoinParticipantsStep : MigrationStep
         if (ClusterQueries.SingleLeader(observed) is { } jointLeader && plan.Joiners.Contains(jointLeader))
         {
             context.Warning($"joiner {jointLeader} leads the joint ensemble; stopping the joiners so a source node is elected");
-            await Task.WhenAll(joiners.Select(j => context.Agent(j.Agent).ControlServiceAsync(context.Operation("stop-joiner", j.Host), "stop", cancellationToken))).ConfigureAwait(false);
+            // A true redo each time it happens: the next generation of both effects, journaled before acting.
+            foreach (var j in joiners)
+            {
+                await context.NextGenerationAsync(RollingRestart.Key("stop-joiner", j), $"joiner {jointLeader} leads", cancellationToken).ConfigureAwait(false);
+            }
+
+            await Task.WhenAll(joiners.Select(j => context.EffectAsync(RollingRestart.Key("stop-joiner", j), context.Agent(j.Agent),
+                (operation, ct) => context.Agent(j.Agent).ControlServiceAsync(operation, "stop", ct), cancellationToken))).ConfigureAwait(false);
             await RollingRestart.WaitSyncedAsync(context, plan.Source, "the source to elect one of its own", cancellationToken).ConfigureAwait(false);
-            await Task.WhenAll(joiners.Select(j => context.Agent(j.Agent).ControlServiceAsync(context.Operation("start-joiner", j.Host), "start", cancellationToken))).ConfigureAwait(false);
+            foreach (var j in joiners)
+            {
+                await RollingRestart.RestartAsync(context, context.Agent(j.Agent), RollingRestart.Key("restart", j), running: false, cancellationToken).ConfigureAwait(false);
+            }
+
             await RollingRestart.WaitSyncedAsync(context, voters, "the joiners to follow the source leader again", cancellationToken).ConfigureAwait(false);
         }
 

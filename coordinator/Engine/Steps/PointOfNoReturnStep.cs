@@ -31,7 +31,7 @@ internal sealed class PointOfNoReturnStep : MigrationStep
             foreach (var s in plan.Source)
             {
                 var status = await context.Agent(s.Agent).GetZooKeeperStatusAsync(ct).ConfigureAwait(false);
-                var kafka = status.ClientAddresses.Where(a => brokerHosts.Contains(HostOf(a))).ToList();
+                var kafka = status.ClientAddresses.Where(a => brokerHosts.Contains(ConnectStrings.HostOfClientAddress(a))).ToList();
                 if (kafka.Count > 0)
                 {
                     context.Info($"source server {s.Id} still has Kafka connections: {string.Join(", ", kafka)}", s.ClientEndpoint);
@@ -65,13 +65,5 @@ internal sealed class PointOfNoReturnStep : MigrationStep
         }
 
         await context.Services.Journal.AppendAsync(new Journal.JournalRecord { Type = Journal.JournalRecordTypes.Confirmed, Step = Id }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static string HostOf(string address)
-    {
-        // cons prints "/10.0.0.5:41234"; IPv6 addresses come bracketed or bare.
-        var trimmed = address.TrimStart('/');
-        var colon = trimmed.LastIndexOf(':');
-        return (colon > 0 ? trimmed[..colon] : trimmed).Trim('[', ']');
     }
 }

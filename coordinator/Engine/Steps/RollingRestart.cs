@@ -1,3 +1,4 @@
+using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Config;
 using ZkMitosis.Coordinator.Plans;
 
@@ -6,32 +7,48 @@ namespace ZkMitosis.Coordinator.Engine.Steps;
 /// <summary>Rewrites one server's members and restarts it, guarded so a rolling restart never outruns the ensemble.</summary>
 internal static class RollingRestart
 {
-    /// <summary>Writes <paramref name="members"/> into <paramref name="server"/>'s zoo.cfg and restarts it if the file changed.</summary>
+    /// <summary>
+    /// Writes <paramref name="members"/> into <paramref name="server"/>'s zoo.cfg and restarts it if this run wrote
+    /// the file (the effect is in the journal or the agent's record, whoever wrote it), or starts it if it is down.
+    /// A file already as wanted with no record of our write is the operator's or an earlier step's: nothing to do.
+    /// </summary>
     public static async Task<bool> RewriteAndRestartAsync(StepContext context, ServerSpec server, IReadOnlyList<ZooConfigMember> members, CancellationToken cancellationToken)
     {
         var agent = context.Agent(server.Agent);
         var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
         var target = ZooConfig.WithMembers(config.Content, members, observer: false);
+        var wrote = await context.EffectAsync(Key("config", server), agent,
+            (operation, ct) => agent.WriteZooConfigAsync(operation, target, config.Sha256, ct), cancellationToken,
+            needed: config.Content != target,
+            achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Content == target).ConfigureAwait(false);
         var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
-        // On a first attempt a matching file is the operator's or an earlier step's: nothing to restart.
-        var restartJournaled = context.Attempt == 1 || context.RestartWasJournaled(RestartedKey(server));
-        if (config.Content == target && status.Running && restartJournaled)
+        if (!wrote && status.Running)
         {
             return false;
         }
 
-        if (config.Content != target)
-        {
-            await agent.WriteZooConfigAsync(context.Operation("write-config", server.Host), target, config.Sha256, cancellationToken).ConfigureAwait(false);
-        }
-
-        await agent.WriteMyIdAsync(context.Operation("write-myid", server.Host), server.Id, cancellationToken).ConfigureAwait(false);
-        await context.RestartJournaledAsync(agent, server.Host, status.Running ? "restart" : "start", RestartedKey(server), cancellationToken).ConfigureAwait(false);
+        await context.EffectAsync(Key("myid", server), agent, (operation, ct) => agent.WriteMyIdAsync(operation, server.Id, ct), cancellationToken).ConfigureAwait(false);
+        await RestartAsync(context, agent, Key("restart", server), status.Running, cancellationToken).ConfigureAwait(false);
         context.Info($"restarted with {members.Count} members", server.ClientEndpoint);
         return true;
     }
 
-    private static string RestartedKey(ServerSpec server) => $"restarted-{server.Id}";
+    /// <summary>
+    /// The effect <paramref name="key"/>: restart the service (start it when it is not <paramref name="running"/>). A
+    /// restart already done but a service down again (stopped since) is a true redo: the next generation.
+    /// </summary>
+    public static async Task RestartAsync(StepContext context, IHostAgent agent, string key, bool running, CancellationToken cancellationToken)
+    {
+        if (!running && context.EffectDone(key))
+        {
+            await context.NextGenerationAsync(key, "the service is down again since its restart", cancellationToken).ConfigureAwait(false);
+        }
+
+        await context.EffectAsync(key, agent, (operation, ct) => agent.ControlServiceAsync(operation, running ? "restart" : "start", ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An effect key for one server: <c>action:server-id</c>.</summary>
+    public static string Key(string action, ServerSpec server) => $"{action}:{server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>Waits until <paramref name="servers"/> have one leader and everyone else follows with the leader's zxid or more.</summary>
     public static Task WaitSyncedAsync(StepContext context, IReadOnlyList<ServerSpec> servers, string what, CancellationToken cancellationToken) =>

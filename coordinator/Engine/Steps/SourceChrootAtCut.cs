@@ -13,11 +13,11 @@ internal static class SourceChrootAtCut
 {
     public const string FileName = "source-chroot-at-cut.json";
 
-    /// <summary>Takes the snapshot unless an earlier attempt did.</summary>
+    /// <summary>Takes the snapshot unless the journal says an earlier attempt took it (the file alone proves nothing: it may be a torn write's).</summary>
     public static async Task EnsureAsync(StepContext context, CancellationToken cancellationToken)
     {
         var path = context.SideFile(FileName);
-        if (File.Exists(path))
+        if (context.State.Observation(ElectDestinationStep.StepId, "source-chroot") is not null && File.Exists(path))
         {
             return;
         }

@@ -5,9 +5,15 @@ namespace ZkMitosis.Coordinator.Engine.Steps;
 /// <summary>Step 3, one broker: point it at the destination, restart it, wait until Kafka is whole again.</summary>
 internal sealed class SwitchBrokerStep(BrokerSpec broker) : MigrationStep
 {
-    private const string RestartedKey = "restarted";
+    /// <summary>The effect that points the broker at the destination (abort reads it: did we switch this broker?).</summary>
+    public const string ConnectKey = "connect";
 
-    public override string Id => $"switch-broker-{broker.Id}";
+    /// <summary>The broker's restart after its switch.</summary>
+    public const string RestartKey = "restart";
+
+    public static string StepIdFor(int brokerId) => $"switch-broker-{brokerId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    public override string Id => StepIdFor(broker.Id);
 
     public override string Title => $"Kafka switch, broker {broker.Id}: zookeeper.connect → destination, restart, wait for registration";
 
@@ -24,15 +30,15 @@ internal sealed class SwitchBrokerStep(BrokerSpec broker) : MigrationStep
         var current = await agent.GetKafkaZooKeeperConnectAsync(cancellationToken).ConfigureAwait(false);
         var switched = ConnectStrings.SameEnsemble(current, plan.DestinationConnect);
 
-        // At worst one more bounce of this broker on resume, never a broker left down or on the old ensemble.
-        if (!switched || !context.RestartWasJournaled(RestartedKey))
+        // The restart follows our switch, decided by the record of the switch (journal, else the agent's), never by
+        // the file alone: a file already switched says nothing about whether the broker restarted since.
+        var wrote = await context.EffectAsync(ConnectKey, agent,
+            (operation, ct) => agent.SetKafkaZooKeeperConnectAsync(operation, plan.DestinationConnect, ct), cancellationToken,
+            needed: !switched,
+            achieved: async ct => ConnectStrings.SameEnsemble(await agent.GetKafkaZooKeeperConnectAsync(ct).ConfigureAwait(false), plan.DestinationConnect)).ConfigureAwait(false);
+        if (wrote && !context.EffectDone(RestartKey))
         {
-            if (!switched)
-            {
-                await agent.SetKafkaZooKeeperConnectAsync(context.Operation("set-connect", broker.Host), plan.DestinationConnect, cancellationToken).ConfigureAwait(false);
-            }
-
-            await context.RestartJournaledAsync(agent, broker.Host, "restart", RestartedKey, cancellationToken).ConfigureAwait(false);
+            await context.EffectAsync(RestartKey, agent, (operation, ct) => agent.ControlServiceAsync(operation, "restart", ct), cancellationToken).ConfigureAwait(false);
             context.Info($"broker {broker.Id} restarted with zookeeper.connect={plan.DestinationConnect}", broker.Host);
             await Task.Delay(plan.Intervals.BrokerRestartPause, context.Time, cancellationToken).ConfigureAwait(false);
         }

@@ -76,21 +76,26 @@ public sealed class MigrationEngineTests
     }
 
     [Fact]
-    public async Task RunAsync_CrashInTheMiddleOfTheSplit_ResumeCompletesWithNewOperationIds()
+    public async Task RunAsync_CrashInTheMiddleOfTheSplit_ResumeRepeatsTheSameEffectIdsAndNothingTwice()
     {
         using var harness = new EngineHarness(SamplePlans.Valid);
         harness.World.FailOnce.Add("fire");
 
         await Assert.ThrowsAnyAsync<Exception>(() => harness.RunAsync());
         Assert.Equal("elect", harness.State.InProgressStep);
+        var firedBefore = harness.World.OperationIds.Where(id => id.Contains("/elect/fire-wave1", StringComparison.Ordinal)).ToList();
 
-        await harness.RunAsync();
+        await harness.ResumeAsync();
 
         Assert.True(harness.State.Completed);
         Assert.Equal(2, harness.State.Attempts("elect"));
         Assert.Equal(1, harness.State.Attempts("cut"));
-        Assert.Contains(harness.World.OperationIds, id => id.Contains("/elect/1/", StringComparison.Ordinal));
-        Assert.Contains(harness.World.OperationIds, id => id.Contains("/elect/2/", StringComparison.Ordinal));
+        // Operation ids name effects, never attempts: the resumed step fires the same ids, and stops nobody twice.
+        Assert.DoesNotContain(harness.World.OperationIds, id => id.Contains("/elect/1/", StringComparison.Ordinal) || id.Contains("/elect/2/", StringComparison.Ordinal));
+        var firedAfter = harness.World.OperationIds.Where(o => o.Contains("/elect/fire-wave1", StringComparison.Ordinal)).Skip(firedBefore.Count).ToList();
+        var failed = Assert.Single(firedAfter);
+        Assert.Contains(failed, firedBefore);
+        Assert.Equal(harness.Plan.Destination.Count, harness.World.Acted.Count(a => a.StartsWith("stop ", StringComparison.Ordinal) && harness.Plan.Destination.Any(d => a.EndsWith(d.Host, StringComparison.Ordinal))));
         Assert.Empty(harness.World.Truncated);
     }
 

@@ -16,27 +16,52 @@ internal sealed class EngineHarness : IDisposable
         World = new FakeWorld(Plan);
     }
 
+    /// <summary>A second operator's coordinator: the same hosts (<paramref name="world"/>), its own state dir and journal.</summary>
+    public EngineHarness(string planText, FakeWorld world)
+    {
+        Plan = PlanLoader.Load(planText);
+        World = world;
+    }
+
     public MigrationPlan Plan { get; }
     public FakeWorld World { get; }
     public List<MigrationEvent> Events { get; } = [];
     public string JournalPath => Path.Combine(_directory.Path, "journal.jsonl");
 
+    /// <summary>A coordinator process as <c>migrate run</c> starts it (it never takes a lease over).</summary>
     public async Task RunAsync(bool confirm = true)
     {
         using var journal = FileJournal.Open(JournalPath);
-        await new MigrationEngine(Services(journal, confirm)).RunAsync(CancellationToken.None);
+        await new MigrationEngine(Services(journal, confirm, CoordinatorMode.Run)).RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>A coordinator process as <c>migrate resume</c> starts it.</summary>
+    public async Task ResumeAsync(bool confirm = true)
+    {
+        using var journal = FileJournal.Open(JournalPath);
+        await new MigrationEngine(Services(journal, confirm, CoordinatorMode.Resume)).RunAsync(CancellationToken.None);
     }
 
     public async Task AbortAsync()
     {
         using var journal = FileJournal.Open(JournalPath);
-        await new MigrationAborter(Services(journal, false)).AbortAsync(CancellationToken.None);
+        await new MigrationAborter(Services(journal, false, CoordinatorMode.Abort)).AbortAsync(CancellationToken.None);
+    }
+
+    /// <summary>A step context over this harness's journal (for effect tests); dispose the journal after.</summary>
+    public (StepContext Context, FileJournal Journal) Step(string stepId, int attempt = 1)
+    {
+        var journal = FileJournal.Open(JournalPath);
+        var services = Services(journal, false, CoordinatorMode.Run);
+        services.RunId = "run-test";
+        return (new StepContext(services, stepId, attempt), journal);
     }
 
     public JournalState State => JournalState.From(FileJournal.ReadAll(JournalPath));
 
-    private MigrationServices Services(IMigrationJournal journal, bool confirm) => new()
+    private MigrationServices Services(IMigrationJournal journal, bool confirm, CoordinatorMode mode) => new()
     {
+        Mode = mode,
         Plan = Plan,
         Journal = journal,
         Agents = World,

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Config;
+using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Verification;
 
@@ -32,7 +33,7 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
 
         foreach (var b in plan.Brokers)
         {
-            Brokers[b.Id] = new FakeBroker(b) { Connect = plan.SourceConnect, Czxid = 0x100000010 + b.Id, Session = 0x7000 + b.Id };
+            Brokers[b.Id] = new FakeBroker(b) { Connect = plan.SourceConnect, LoadedConnect = plan.SourceConnect, Czxid = 0x100000010 + b.Id, Session = 0x7000 + b.Id };
         }
     }
 
@@ -49,8 +50,38 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     public List<string> Calls { get; } = [];
     public List<string> OperationIds { get; } = [];
 
-    /// <summary>Throws once when a call named like this happens (e.g. "fire", "isolate").</summary>
+    /// <summary>Throws once when a call named like this happens (e.g. "fire", "isolate"), before the agent accepts it: as if the coordinator died before sending it.</summary>
     public HashSet<string> FailOnce { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Fails the Nth call of a name (counting from 1) as <see cref="FailOnce"/> does.</summary>
+    public Dictionary<string, int> FailAtCall { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Once per name: the agent accepts, acts and records the call as done, but the answer is lost (the coordinator died before journaling it).</summary>
+    public HashSet<string> LoseAnswerOnce { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Once per name: the agent accepts the call and restarts before acting (its record says interrupted; nothing happened).</summary>
+    public HashSet<string> InterruptBeforeActOnce { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Once per name: the agent acts and restarts before recording the end (its record says interrupted; the effect happened); the caller's retry is answered "interrupted".</summary>
+    public HashSet<string> InterruptAfterActOnce { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Once per name: the agent accepts the call and keeps running it for two GetOperation polls (the caller's answer is lost meanwhile).</summary>
+    public HashSet<string> RunInBackgroundOnce { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The agents' operation records by operation id (each agent keeps its own; ids carry the host).</summary>
+    public Dictionary<string, FakeOperation> Operations { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Each agent's live lease, by agent address.</summary>
+    public Dictionary<string, (string PlanId, string Holder)> Leases { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every time the agent acted (not replayed from its record): "call host".</summary>
+    public List<string> Acted { get; } = [];
+
+    /// <summary>Things that must never happen (a destination emptied under a connected broker, a mutation refused by a lease).</summary>
+    public List<string> Violations { get; } = [];
+
+    /// <summary>Mutations the agents refused because another holder held the lease.</summary>
+    public List<string> Fenced { get; } = [];
 
     /// <summary>Destination nodes that keep serving after the cut (as if still connected to a leader), until stopped.</summary>
     public HashSet<int> ServesAfterCut { get; } = [];
@@ -83,9 +114,10 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
             }
 
             var name = call.Split(' ')[0];
-            if (FailOnce.Remove(name))
+            var countdown = FailAtCall.TryGetValue(name, out var left) && (FailAtCall[name] = left - 1) == 0;
+            if (FailOnce.Remove(name) || FailOnce.Remove(call) || countdown)
             {
-                throw new AgentCallException(call, name, "injected failure");
+                throw new AgentCallException(call, name, "Unavailable: injected failure before the agent accepted the call") { Answered = false };
             }
         }
     }
@@ -212,12 +244,34 @@ internal sealed class FakeBroker(BrokerSpec spec)
 {
     public BrokerSpec Spec { get; } = spec;
     public string Connect { get; set; } = "";
+
+    /// <summary>The zookeeper.connect the running broker loaded at its last (re)start: where its session is.</summary>
+    public string LoadedConnect { get; set; } = "";
     public long Czxid { get; set; }
     public long Session { get; set; }
     public int Restarts { get; set; }
     public bool Running { get; set; } = true;
 }
 
+/// <summary>An agent's record of one operation id: accepted, then running, done, failed or interrupted.</summary>
+internal sealed class FakeOperation(string method, string intent)
+{
+    public string Method { get; } = method;
+    public string Intent { get; } = intent;
+    public AgentOperationStatus Status { get; set; } = AgentOperationStatus.Running;
+    public object? Result { get; set; }
+    public string? ResponseJson { get; set; }
+    public string? Error { get; set; }
+
+    /// <summary>GetOperation polls left before a background run finishes.</summary>
+    public int PollsUntilDone { get; set; }
+    public Action? Finish { get; set; }
+}
+
+/// <summary>
+/// A fake agent that keeps the resume contract's record (agent.proto): accepted before acting, the action finished
+/// whatever the caller does, every repeat of an id answered from the record, lease fencing on every mutation.
+/// </summary>
 internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
 {
     public string Address { get; } = address;
@@ -234,9 +288,15 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
     public Task PingAsync(CancellationToken cancellationToken) =>
         world.Unreachable.Contains(Address) ? throw new AgentCallException(Address, "Health.Check", "Unavailable: refused (after 5 attempts)") : Task.CompletedTask;
 
-    public Task AcquireLeaseAsync(OperationContext operation, string holder, TimeSpan duration, CancellationToken cancellationToken)
+    public Task AcquireLeaseAsync(OperationContext operation, TimeSpan duration, bool takeOver, CancellationToken cancellationToken)
     {
-        world.Record($"lease {Host}", operation);
+        world.Record($"lease {Host}{(takeOver ? " take-over" : "")}", operation);
+        if (world.Leases.TryGetValue(Address, out var lease) && (lease.PlanId != operation.PlanId || (lease.Holder != operation.LeaseHolder && !takeOver)))
+        {
+            throw new AgentCallException(Address, "AcquireLease", $"FailedPrecondition: plan {lease.PlanId} is held by {lease.Holder} (LEASE)");
+        }
+
+        world.Leases[Address] = (operation.PlanId, operation.LeaseHolder);
         if (Node is { } node)
         {
             node.Lease = operation.PlanId;
@@ -248,6 +308,16 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
     public Task ReleaseLeaseAsync(OperationContext operation, CancellationToken cancellationToken)
     {
         world.Record($"release {Host}", operation);
+        if (world.Leases.TryGetValue(Address, out var lease))
+        {
+            if (lease.PlanId != operation.PlanId || lease.Holder != operation.LeaseHolder)
+            {
+                throw new AgentCallException(Address, "ReleaseLease", $"FailedPrecondition: plan {lease.PlanId} is held by {lease.Holder} (LEASE)");
+            }
+
+            world.Leases.Remove(Address);
+        }
+
         if (Node is { } node)
         {
             node.Lease = null;
@@ -255,6 +325,110 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
 
         return Task.CompletedTask;
     }
+
+    public Task<AgentOperation> GetOperationAsync(string operationId, CancellationToken cancellationToken)
+    {
+        world.Record($"get-operation {Host}");
+        if (!world.Operations.TryGetValue(Key(operationId), out var record))
+        {
+            return Task.FromResult(new AgentOperation(AgentOperationStatus.NotFound));
+        }
+
+        if (record.Status == AgentOperationStatus.Running && --record.PollsUntilDone <= 0)
+        {
+            record.Finish!();
+        }
+
+        return Task.FromResult(new AgentOperation(record.Status, record.Method, record.ResponseJson, record.Error));
+    }
+
+    /// <summary>
+    /// One mutating call under the contract: fencing, the record answers a repeat, accepted before acting, the
+    /// injected faults of <see cref="FakeWorld"/>.
+    /// </summary>
+    private Task<T> MutateAsync<T>(string call, OperationContext operation, string intent, Func<T> act, Func<T, string?>? json = null)
+    {
+        world.Record(call, operation);
+        var name = call.Split(' ')[0];
+        if (world.Leases.TryGetValue(Address, out var lease) && (lease.PlanId != operation.PlanId || lease.Holder != operation.LeaseHolder))
+        {
+            world.Fenced.Add(call);
+            throw new AgentCallException(Address, name, $"FailedPrecondition: plan {lease.PlanId} is held by {lease.Holder} (LEASE)");
+        }
+
+        var key = Key(operation.OperationId);
+        if (world.Operations.TryGetValue(key, out var existing))
+        {
+            if (existing.Intent != intent)
+            {
+                throw new AgentCallException(Address, name, $"AlreadyExists: operation {operation.OperationId} was {existing.Method} with another request");
+            }
+
+            return existing.Status switch
+            {
+                AgentOperationStatus.Done => Task.FromResult((T)existing.Result!),
+                AgentOperationStatus.Failed => throw new AgentCallException(Address, name, existing.Error!),
+                AgentOperationStatus.Interrupted => throw new AgentCallException(Address, name, "Aborted: OPERATION_INTERRUPTED") { Interrupted = true },
+                _ => throw new AgentCallException(Address, name, "still running") { Answered = false },
+            };
+        }
+
+        var record = new FakeOperation(name, intent);
+        world.Operations[key] = record;
+        if (world.InterruptBeforeActOnce.Remove(name))
+        {
+            record.Status = AgentOperationStatus.Interrupted;
+            record.Error = "the agent restarted before acting";
+            throw new AgentCallException(Address, name, "Unavailable: the agent restarted") { Answered = false };
+        }
+
+        void Complete()
+        {
+            try
+            {
+                var result = act();
+                world.Acted.Add($"{name} {Host}");
+                record.Result = result;
+                record.ResponseJson = json?.Invoke(result);
+                record.Status = AgentOperationStatus.Done;
+            }
+            catch (AgentCallException e)
+            {
+                record.Status = AgentOperationStatus.Failed;
+                record.Error = e.Message;
+            }
+        }
+
+        if (world.RunInBackgroundOnce.Remove(name))
+        {
+            record.PollsUntilDone = 2;
+            record.Finish = Complete;
+            throw new AgentCallException(Address, name, "DeadlineExceeded (after 5 attempts)") { Answered = false };
+        }
+
+        Complete();
+        if (world.InterruptAfterActOnce.Remove(name))
+        {
+            record.Status = AgentOperationStatus.Interrupted;
+            record.Error = "the agent restarted while acting";
+            // The caller's retry reaches the restarted agent, which answers from its record: interrupted.
+            throw new AgentCallException(Address, name, "Aborted: OPERATION_INTERRUPTED") { Interrupted = true };
+        }
+
+        if (world.LoseAnswerOnce.Remove(name))
+        {
+            throw new AgentCallException(Address, name, "Unavailable: connection reset (after 5 attempts)") { Answered = false };
+        }
+
+        if (record.Status == AgentOperationStatus.Failed)
+        {
+            throw new AgentCallException(Address, name, record.Error!);
+        }
+
+        return Task.FromResult((T)record.Result!);
+    }
+
+    private string Key(string operationId) => $"{Address} {operationId}";
 
     public Task<ZooKeeperNodeStatus> GetZooKeeperStatusAsync(CancellationToken cancellationToken)
     {
@@ -266,13 +440,13 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
             learners = world.Plan.Source.Count - 1;
         }
 
-        var clients = node.IsSource
-            ? world.Brokers.Values.Where(b => ConnectStringsContain(b.Connect, node.Spec)).Select(b => $"/{b.Spec.Host}:40000").ToList()
+        // Each broker keeps one session, on the first server of the ensemble it loaded at its last start.
+        var first = node.IsSource ? world.Plan.Source[0] : world.Plan.Destination[0];
+        var clients = node.Spec.Id == first.Id && node.Running
+            ? world.Brokers.Values.Where(b => b.Running && b.LoadedConnect.Contains(node.Spec.ClientEndpoint, StringComparison.Ordinal)).Select(b => $"/{b.Spec.Host}:40000").ToList()
             : [];
         return Task.FromResult(new ZooKeeperNodeStatus(node.Running, node.Mode, node.Running ? node.ServingZxid : node.DiskZxid, clients, learners));
     }
-
-    private static bool ConnectStringsContain(string connect, ServerSpec server) => connect.Contains(server.ClientEndpoint, StringComparison.Ordinal) && server.Id == 1;
 
     public Task<DataDirState> InspectDataDirAsync(CancellationToken cancellationToken)
     {
@@ -284,46 +458,47 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
     public Task<ConfigFile> ReadZooConfigAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new ConfigFile(Node!.Config, Sha(Node.Config)));
 
-    public Task WriteZooConfigAsync(OperationContext operation, string content, string expectedSha256, CancellationToken cancellationToken)
-    {
-        world.Record($"write-config {Host}", operation);
-        if (Sha(Node!.Config) != expectedSha256)
+    public Task WriteZooConfigAsync(OperationContext operation, string content, string expectedSha256, CancellationToken cancellationToken) =>
+        MutateAsync($"write-config {Host}", operation, "write-config " + Sha(content), () =>
         {
-            throw new AgentCallException(Address, "WriteZooConfig", "precondition failed: the file changed");
-        }
+            if (Sha(Node!.Config) != expectedSha256)
+            {
+                throw new AgentCallException(Address, "WriteZooConfig", "precondition failed: the file changed");
+            }
 
-        Node.Config = content;
-        return Task.CompletedTask;
-    }
+            Node.Config = content;
+            return true;
+        });
 
-    public Task WriteMyIdAsync(OperationContext operation, int serverId, CancellationToken cancellationToken)
-    {
-        Node!.MyId = serverId;
-        return Task.CompletedTask;
-    }
+    public Task WriteMyIdAsync(OperationContext operation, int serverId, CancellationToken cancellationToken) =>
+        MutateAsync($"write-myid {Host}", operation, $"myid {serverId}", () => Node!.MyId = serverId);
 
-    public Task ResetDataDirAsync(OperationContext operation, CancellationToken cancellationToken)
-    {
-        world.Record($"reset {Host}", operation);
-        if (Node!.Running)
+    public Task ResetDataDirAsync(OperationContext operation, CancellationToken cancellationToken) =>
+        MutateAsync($"reset {Host}", operation, "reset", () =>
         {
-            throw new AgentCallException(Address, "ResetDataDir", "refused: the service is running");
-        }
+            if (Node!.Running)
+            {
+                throw new AgentCallException(Address, "ResetDataDir", "refused: the service is running");
+            }
 
-        Node.DataEmpty = true;
-        Node.DiskZxid = 0;
-        return Task.CompletedTask;
-    }
+            if (world.Brokers.Values.FirstOrDefault(b => b.Running && ConnectStrings.SameEnsemble(b.LoadedConnect, world.Plan.DestinationConnect)) is { } connected)
+            {
+                world.Violations.Add($"destination server {Node.Spec.Id} emptied while broker {connected.Spec.Id} is connected to the destination");
+            }
+
+            Node.DataEmpty = true;
+            Node.DiskZxid = 0;
+            return true;
+        });
 
     public Task<ServiceState> StopServiceAsync(OperationContext operation, TimeSpan killAfter, CancellationToken cancellationToken) =>
-        ControlAsync($"stop {Host} kill-after {killAfter.TotalMilliseconds:0}ms", operation, "stop");
+        MutateAsync($"stop {Host} kill-after {killAfter.TotalMilliseconds:0}ms", operation, "stop-kill", () => Control("stop"));
 
     public Task<ServiceState> ControlServiceAsync(OperationContext operation, string action, CancellationToken cancellationToken) =>
-        ControlAsync($"{action} {Host}", operation, action);
+        MutateAsync($"{action} {Host}", operation, action, () => Control(action));
 
-    private Task<ServiceState> ControlAsync(string call, OperationContext operation, string action)
+    private ServiceState Control(string action)
     {
-        world.Record(call, operation);
         if (Broker is { } broker)
         {
             if (world.AbandonNextRestart.Remove(broker.Spec.Id))
@@ -333,8 +508,13 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
             }
 
             broker.Running = action != "stop";
+            if (broker.Running)
+            {
+                broker.LoadedConnect = broker.Connect;
+            }
+
             broker.Restarts++;
-            return Task.FromResult(new ServiceState(true, 1, DateTimeOffset.UtcNow));
+            return new ServiceState(true, 1, DateTimeOffset.UtcNow);
         }
 
         var node = Node!;
@@ -342,47 +522,44 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
         if (action == "stop")
         {
             node.Mode = null;
-            if (node.Spec.Id == world.DestinationLeader)
-            {
-                // Not modelled: stopping an elected destination leader.
-            }
         }
 
         world.Tick();
-        return Task.FromResult(new ServiceState(node.Running, node.Running ? 100 : null, DateTimeOffset.UtcNow));
+        return new ServiceState(node.Running, node.Running ? 100 : null, DateTimeOffset.UtcNow);
     }
 
     private readonly Dictionary<string, string> _armed = [];
 
-    public Task ArmBarrierAsync(OperationContext operation, string barrierId, string action, CancellationToken cancellationToken)
-    {
-        world.Record($"arm {Host}", operation);
-        _armed[barrierId] = action;
-        return Task.CompletedTask;
-    }
+    public Task ArmBarrierAsync(OperationContext operation, string barrierId, string action, CancellationToken cancellationToken) =>
+        MutateAsync($"arm {Host}", operation, $"arm {barrierId} {action}", () => _armed[barrierId] = action);
 
-    public async Task<BarrierFired> FireBarrierAsync(OperationContext operation, string barrierId, CancellationToken cancellationToken)
-    {
-        world.Record($"fire {Host}", operation);
-        var action = _armed[barrierId];
-        await ControlServiceAsync(operation, action, cancellationToken);
-        return new BarrierFired(DateTimeOffset.UtcNow, 0);
-    }
+    public Task<BarrierFired> FireBarrierAsync(OperationContext operation, string barrierId, CancellationToken cancellationToken) =>
+        MutateAsync($"fire {Host}", operation, $"fire {barrierId}", () =>
+        {
+            if (!_armed.Remove(barrierId, out var action))
+            {
+                throw new AgentCallException(Address, "FireBarrier", $"NotFound: barrier {barrierId} is not armed");
+            }
 
-    public Task IsolateAsync(OperationContext operation, IReadOnlyList<string> peers, IReadOnlyList<int> ports, CancellationToken cancellationToken)
-    {
-        world.Record($"isolate {Host}", operation);
-        Node!.Isolated = true;
-        world.Tick();
-        return Task.CompletedTask;
-    }
+            Control(action);
+            world.Acted.Add($"start {Host}");
+            return new BarrierFired(DateTimeOffset.UtcNow, 0);
+        }, fired => Google.Protobuf.JsonFormatter.Default.Format(new Agent.V1.FireBarrierResponse
+        {
+            StartedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(fired.WallTime),
+            StartedMonotonicNs = fired.MonotonicNanoseconds,
+        }));
 
-    public Task HealAsync(OperationContext operation, CancellationToken cancellationToken)
-    {
-        world.Record($"heal {Host}", operation);
-        Node!.Isolated = false;
-        return Task.CompletedTask;
-    }
+    public Task IsolateAsync(OperationContext operation, IReadOnlyList<string> peers, IReadOnlyList<int> ports, CancellationToken cancellationToken) =>
+        MutateAsync($"isolate {Host}", operation, "isolate " + string.Join(",", peers), () =>
+        {
+            Node!.Isolated = true;
+            world.Tick();
+            return true;
+        });
+
+    public Task HealAsync(OperationContext operation, CancellationToken cancellationToken) =>
+        MutateAsync($"heal {Host}", operation, "heal", () => Node!.Isolated = false);
 
     public Task<IReadOnlyList<string>> ListFirewallAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(Node!.Isolated ? ["-A ZKMITOSIS -s x -j REJECT"] : []);
@@ -401,12 +578,8 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
 
     public Task<string?> GetKafkaZooKeeperConnectAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(Broker!.Connect);
 
-    public Task SetKafkaZooKeeperConnectAsync(OperationContext operation, string connect, CancellationToken cancellationToken)
-    {
-        world.Record($"set-connect {Host}", operation);
-        Broker!.Connect = connect;
-        return Task.CompletedTask;
-    }
+    public Task SetKafkaZooKeeperConnectAsync(OperationContext operation, string connect, CancellationToken cancellationToken) =>
+        MutateAsync($"set-connect {Host}", operation, "connect " + connect, () => Broker!.Connect = connect);
 
     private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

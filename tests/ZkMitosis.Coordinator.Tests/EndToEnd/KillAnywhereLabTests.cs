@@ -1,0 +1,216 @@
+using System.Globalization;
+using Xunit.Abstractions;
+using ZkMitosis.Agent.V1;
+using ZkMitosis.Coordinator.Agents;
+using ZkMitosis.Coordinator.Engine;
+using ZkMitosis.Coordinator.Journal;
+using ZkMitosis.Coordinator.Plans;
+
+namespace ZkMitosis.Coordinator.Tests.EndToEnd;
+
+/// <summary>
+/// The resume contract under SIGKILL, in the lab (3 source, 3 destination, 3 broker stand-ins, the other tenant): a
+/// real <c>zkmitosis migrate</c> process is killed at more than 20 points inside steps across one whole migration —
+/// inside join, a broker switch, the cut, the election before, during and after its barrier — and each time
+/// <c>migrate resume</c> (a new process, the same run identity) continues. The migration completes with nothing
+/// lost, no session expired, no lease and no firewall rule left.
+/// </summary>
+[Collection(MigrationLabCollection.Name)]
+public sealed class KillAnywhereLabTests(ITestOutputHelper output)
+{
+    /// <summary>A kill point: the first journal record of a process that matches, then a pause so the kill lands inside the next action.</summary>
+    private sealed record KillPoint(string Description, Func<JournalRecord, bool> Match, int DelayMs = 0);
+
+    private static Func<JournalRecord, bool> Effect(string step, string keyPrefix) =>
+        r => r.Type == JournalRecordTypes.Effect && r.Step == step && r.Key is not null && r.Key.StartsWith(keyPrefix, StringComparison.Ordinal);
+
+    private static Func<JournalRecord, bool> Started(string step) => r => r.Type == JournalRecordTypes.StepStarted && r.Step == step;
+
+    private static Func<JournalRecord, bool> Observed(string step, string key) => r => r.Type == JournalRecordTypes.Observation && r.Step == step && r.Key == key;
+
+    private static List<KillPoint> KillPoints(MigrationPlan plan)
+    {
+        string Id(int i) => plan.Destination[i].Id.ToString(CultureInfo.InvariantCulture);
+        string Broker(int i) => $"switch-broker-{plan.Brokers[i].Id.ToString(CultureInfo.InvariantCulture)}";
+        return
+        [
+            new("inside lease", Started("lease")),
+            new("join: after the first config write", Effect("join", $"config:{Id(0)}")),
+            new("join: inside the first start", Effect("join", $"myid:{Id(0)}"), 30),
+            new("join: after the second start", Effect("join", $"start:{Id(1)}")),
+            new("join: inside the third start", Effect("join", $"myid:{Id(2)}"), 30),
+            new("switch: between the first broker's write and its restart", Effect(Broker(0), "connect")),
+            new("switch: inside the second broker's restart", Effect(Broker(1), "connect"), 40),
+            new("switch: waiting for the second broker's registration", Effect(Broker(1), "restart")),
+            new("switch: inside the third broker's switch", Started(Broker(2)), 150),
+            new("inside the point of no return", Started("point-of-no-return"), 100),
+            new("cut: after the first rule", Effect("cut", "isolate:")),
+            new("cut: inside the probes", Effect("cut", $"isolate:{Id(2)}"), 100),
+            new("elect: started", Started("elect")),
+            new("elect: after a stop", Effect("elect", "stop:")),
+            new("elect: zxids read", Observed("elect", "zxids")),
+            new("elect: before the barrier", Observed("elect", "round-start")),
+            new("elect: barrier armed", Effect("elect", "arm-wave1")),
+            new("elect: barrier fired", Effect("elect", "fire-wave1")),
+            new("elect: after the barrier, a safe leader leads", Observed("elect", "source-chroot")),
+            new("elect: second wave armed", Effect("elect", "arm-wave2")),
+            new("elect: second wave fired", Effect("elect", "fire-wave2")),
+            new("heal: after a rule removal", Effect("heal", "heal:")),
+            new("inside verify", Started("verify"), 300),
+            new("inside finish", Started("finish")),
+        ];
+    }
+
+    [Fact]
+    public async Task Resume_CoordinatorKilledAtTwentyPointsInsideSteps_CompletesWithNothingLostAndNothingLeft()
+    {
+        await using var lab = await MigrationLab.UpAsync();
+        var plan = PlanLoader.Load(lab.Plan());
+        var planPath = Path.Combine(lab.StateRoot, "..", "plan.yaml");
+        await File.WriteAllTextAsync(planPath, lab.Plan());
+
+        // Refused by preflight, nothing changed: a chroot the source does not have (and brokers that do not point at it).
+        var wrong = lab.Plan().Replace("chroot: /kafka", "chroot: /nokafka", StringComparison.Ordinal).Replace("planId: ", "planId: wrong-", StringComparison.Ordinal);
+        var wrongPath = Path.Combine(lab.StateRoot, "..", "wrong.yaml");
+        await File.WriteAllTextAsync(wrongPath, wrong);
+        using (var refused = CliProcess.Start("migrate", "run", wrongPath, "--yes", "--state-dir", lab.StateRoot))
+        {
+            Assert.Equal(3, await refused.WaitAsync(TimeSpan.FromMinutes(3)));
+            Assert.Contains("chroot /nokafka does not exist on the source", refused.Output, StringComparison.Ordinal);
+        }
+
+        var points = KillPoints(plan);
+        var kills = await KillAtEachPointAsync(lab, plan, points,
+            ["migrate", "run", planPath, "--yes", "--state-dir", lab.StateRoot, "--output", "json"],
+            ["migrate", "resume", plan.PlanId, "--yes", "--state-dir", lab.StateRoot, "--output", "json"]);
+
+        var report = MigrationRunner.Status(plan.PlanId, lab.StateRoot);
+        output.WriteLine(report.ToText());
+        Assert.True(kills.Count >= 20, $"only {kills.Count} of {points.Count} kill points were hit: {string.Join("; ", kills)}");
+        Assert.Equal("completed", report.Status);
+        Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        Assert.True(report.CoordinatorDown.Count >= kills.Count, $"the report shows {report.CoordinatorDown.Count} interruptions for {kills.Count} kills");
+        Assert.Equal(report.Election!.Zxids.Values.Max(), report.Election.Zxids[report.Election.Leader.ToString(CultureInfo.InvariantCulture)]);
+        await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
+        await lab.AssertOtherTenantWholeAsync();
+        await AssertNothingLeftAsync(plan);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="first"/>, then <paramref name="again"/> after each kill: SIGKILL at each point in turn
+    /// (skipping points already passed), then runs <paramref name="again"/> to its end. Returns the points hit.
+    /// </summary>
+    private async Task<List<string>> KillAtEachPointAsync(MigrationLab lab, MigrationPlan plan, IReadOnlyList<KillPoint> points, string[] first, string[] again)
+    {
+        var journalPath = Path.Combine(lab.StateRoot, plan.PlanId, "journal.jsonl");
+        var arguments = first;
+        var kills = new List<string>();
+        foreach (var point in points)
+        {
+            // A kill lands a little after its point: the killed process may already be past the next one.
+            if (File.Exists(journalPath) && FileJournal.ReadAll(journalPath).Any(point.Match))
+            {
+                output.WriteLine($"already past: {point.Description}");
+                continue;
+            }
+
+            using var cli = CliProcess.Start(arguments);
+            var seen = File.Exists(journalPath) ? FileJournal.ReadAll(journalPath).Count : 0;
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
+            while (!File.Exists(journalPath) || !FileJournal.ReadAll(journalPath).Skip(seen).Any(point.Match))
+            {
+                Assert.False(cli.HasExited, $"zkmitosis exited before the kill point '{point.Description}':\n{cli.Output}");
+                Assert.True(DateTime.UtcNow < deadline, $"kill point '{point.Description}' not reached in 4 minutes:\n{cli.Output}");
+                await Task.Delay(5);
+            }
+
+            if (point.DelayMs > 0)
+            {
+                await Task.Delay(point.DelayMs);
+            }
+
+            await cli.KillNineAsync();
+            kills.Add(point.Description);
+            output.WriteLine($"killed -9: {point.Description}");
+            arguments = again;
+        }
+
+        using var last = CliProcess.Start(arguments);
+        var exit = await last.WaitAsync(TimeSpan.FromMinutes(5));
+        Assert.True(exit == 0, last.Output);
+        return kills;
+    }
+
+    /// <summary>
+    /// <c>migrate abort</c> killed at points inside the abort — between a broker's restored write and its restart,
+    /// inside a restart, between a destination node's stop, restore and reset — and run again each time: every broker
+    /// ends on the source (restarted), the destination stopped and empty, nothing lost, no lease or rule left.
+    /// </summary>
+    [Fact]
+    public async Task Abort_KilledAtPointsInsideTheAbort_RunAgainEachTimeUndoesEverything()
+    {
+        await using var lab = await MigrationLab.UpAsync();
+        var text = lab.Plan();
+        var plan = PlanLoader.Load(text);
+        // The run stops at the point of no return: brokers on the destination, the destination observers serving.
+        await Assert.ThrowsAsync<MigrationFailedException>(() => MigrationRunner.RunAsync(text, new MigrationRunOptions { StateRoot = lab.StateRoot, Confirmation = new FixedConfirmation(false) }, CancellationToken.None));
+        string Broker(int i) => plan.Brokers[i].Id.ToString(CultureInfo.InvariantCulture);
+        string Id(int i) => plan.Destination[i].Id.ToString(CultureInfo.InvariantCulture);
+        KillPoint[] points =
+        [
+            new("abort: started", Started(MigrationAborter.StepId)),
+            new("abort: between the first broker's restored write and its restart", Effect(MigrationAborter.StepId, $"restore-connect:broker-{Broker(0)}")),
+            new("abort: waiting for the first broker on the source", Effect(MigrationAborter.StepId, $"restart:broker-{Broker(0)}")),
+            new("abort: inside the second broker's restart", Effect(MigrationAborter.StepId, $"restore-connect:broker-{Broker(1)}"), 40),
+            new("abort: between the third broker's write and its restart", Effect(MigrationAborter.StepId, $"restore-connect:broker-{Broker(2)}")),
+            new("abort: after a destination stop", Effect(MigrationAborter.StepId, $"stop:{Id(0)}")),
+            new("abort: after a config restore", Effect(MigrationAborter.StepId, $"restore-config:{Id(1)}")),
+            new("abort: after a data dir reset", Effect(MigrationAborter.StepId, $"reset-data:{Id(1)}")),
+        ];
+        string[] abort = ["migrate", "abort", plan.PlanId, "--state-dir", lab.StateRoot, "--output", "json"];
+
+        var kills = await KillAtEachPointAsync(lab, plan, points, abort, abort);
+
+        var report = MigrationRunner.Status(plan.PlanId, lab.StateRoot);
+        output.WriteLine(report.ToText());
+        Assert.True(kills.Count >= 6, $"only {kills.Count} of {points.Length} kill points were hit: {string.Join("; ", kills)}");
+        Assert.Equal("aborted", report.Status);
+        using var channels = new PlanAgentChannels(plan.Tls);
+        foreach (var b in plan.Brokers)
+        {
+            var config = await new Agent.V1.Agent.AgentClient(channels.For(b.Agent)).GetKafkaConfigAsync(new GetKafkaConfigRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+            Assert.True(ConnectStrings.SameEnsemble(config.ZookeeperConnect, plan.SourceConnect), $"broker {b.Id}: {config.ZookeeperConnect}");
+        }
+
+        foreach (var d in plan.Destination)
+        {
+            var client = new Agent.V1.Agent.AgentClient(channels.For(d.Agent));
+            var dataDir = await client.InspectDataDirAsync(new InspectDataDirRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+            var description = await client.DescribeAsync(new DescribeRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+            Assert.True(dataDir.Empty, $"destination {d.Id} not emptied");
+            Assert.Equal(Agent.V1.ServiceState.Stopped, description.ServiceState);
+        }
+
+        // Every acknowledged write of the stand-ins is on the source again, none expired; the other tenant is whole.
+        await lab.AssertStandInsWholeAsync(plan.SourceConnect);
+        await lab.AssertOtherTenantWholeAsync();
+        await AssertNothingLeftAsync(plan);
+    }
+
+    /// <summary>No agent of the plan holds a lease or keeps a firewall rule of ours.</summary>
+    private static async Task AssertNothingLeftAsync(MigrationPlan plan)
+    {
+        using var channels = new PlanAgentChannels(plan.Tls);
+        foreach (var address in plan.AgentAddresses.Distinct(StringComparer.Ordinal))
+        {
+            var client = new Agent.V1.Agent.AgentClient(channels.For(address));
+            var description = await client.DescribeAsync(new DescribeRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+            Assert.True(description.Lease is null || string.IsNullOrEmpty(description.Lease.PlanId), $"{address} still holds a lease of {description.Lease?.PlanId} by {description.Lease?.Holder}");
+            if (plan.Destination.Any(d => d.Agent == address) || plan.Source.Any(s => s.Agent == address))
+            {
+                var rules = await client.ListFirewallAsync(new ListFirewallRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+                Assert.True(rules.Rules.Count == 0, $"{address} keeps firewall rules: {string.Join("; ", rules.Rules.Select(r => r.Text))}");
+            }
+        }
+    }
+}
