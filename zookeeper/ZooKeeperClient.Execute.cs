@@ -1,5 +1,6 @@
 using ZkMitosis.ZooKeeper.Connection;
 using ZkMitosis.ZooKeeper.Protocol;
+using ZkMitosis.ZooKeeper.Timing;
 
 namespace ZkMitosis.ZooKeeper;
 
@@ -86,7 +87,7 @@ public sealed partial class ZooKeeperClient
 
             try
             {
-                await signal.WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
+                await signal.WaitAsync(WaitTime.Remaining(remaining), _time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ZkMitosis.Agent.Probes;
 using ZkMitosis.Agent.Status;
+using ZkMitosis.ZooKeeper.Timing;
 
 namespace ZkMitosis.Agent.Services;
 
@@ -116,8 +117,9 @@ public sealed class ServiceController
                 return (await stop.ConfigureAwait(false)).Combined() + killed.Combined();
             }
 
-            // Once the stop command has returned (systemd's at once), only the pause: no busy loop of status calls.
-            var pause = Task.Delay(left < KillPollInterval ? left : KillPollInterval, _time, cancellationToken);
+            // Once the stop command has returned (systemd's at once), only the pause: no busy loop of status calls, also
+            // not in the grace's last fraction of a millisecond (a timer would round it down to no wait at all).
+            var pause = Task.Delay(WaitTime.Pause(left, KillPollInterval), _time, cancellationToken);
             await (stop.IsCompleted ? pause : Task.WhenAny(stop, pause)).ConfigureAwait(false);
         }
 

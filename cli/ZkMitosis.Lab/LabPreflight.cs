@@ -40,14 +40,15 @@ public static class LabPreflight
         try
         {
             binaries = LabBinaries.Resolve(spec.AgentAssemblyPath, spec.StandInAssemblyPath);
-            if (spec.Agents && binaries.Agent is null)
+            // The commands, not only the files: a dll may need a dotnet host (or an app host) that is missing.
+            if (spec.Agents && Message(binaries.AgentCommand) is { Length: > 0 } agent)
             {
-                problems.Add(Message(binaries.RequireAgent));
+                problems.Add(agent);
             }
 
-            if ((spec.Brokers > 0 || spec.Populate) && binaries.StandIn is null)
+            if ((spec.Brokers > 0 || spec.Populate) && Message(binaries.StandInCommand) is { Length: > 0 } standIn)
             {
-                problems.Add(Message(binaries.RequireStandIn));
+                problems.Add(standIn);
             }
         }
         catch (LabException e)
@@ -102,7 +103,7 @@ public static class LabPreflight
         public static LabMachineFacts Current => new(Environment.IsPrivilegedProcess, [ZooKeeperInstallation.ZooKeeperJar, ZooKeeperInstallation.Slf4jSimpleJar]);
     }
 
-    private static string Message(Func<string> require)
+    private static string Message<T>(Func<T> require)
     {
         try
         {

@@ -37,7 +37,7 @@ public static class KafkaHostFiles
         File.WriteAllText(layout.ServerProperties, RenderServerProperties(host, zookeeperConnect, sessionTimeoutMs));
         ServiceEnvironment.Write(
             layout.ServiceEnvironment(HostLayout.KafkaService),
-            [binaries.DotNet, binaries.RequireStandIn(), "--config", layout.ServerProperties, "--state", layout.StandInState],
+            [.. binaries.StandInCommand(), "--config", layout.ServerProperties, "--state", layout.StandInState],
             match: layout.ServerProperties,
             logFile: layout.LogFile(HostLayout.KafkaService));
     }

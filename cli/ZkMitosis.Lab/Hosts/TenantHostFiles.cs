@@ -17,7 +17,7 @@ public static class TenantHostFiles
         layout.Create();
         ServiceEnvironment.Write(
             layout.ServiceEnvironment(HostLayout.TenantService),
-            [binaries.DotNet, binaries.RequireStandIn(), "tenant-writer", "--connect", sourceConnect, "--root", TenantRoot, "--state", layout.TenantState],
+            [.. binaries.StandInCommand(), "tenant-writer", "--connect", sourceConnect, "--root", TenantRoot, "--state", layout.TenantState],
             match: layout.TenantState,
             logFile: layout.LogFile(HostLayout.TenantService));
     }

@@ -1,16 +1,23 @@
+using System.Text.Json;
+
 namespace ZkMitosis.Lab.Services;
 
 /// <summary>
-/// Where the programs a lab host runs are: the dotnet host, the agent, the Kafka broker stand-in and the
-/// service script. Explicit paths win; then environment variables (<c>ZKM_AGENT_DLL</c>, which may also name a
-/// published agent executable,
-/// <c>ZKM_STANDIN_DLL</c>); then this assembly's directory; then the source tree's build output.
+/// Where the programs a lab host runs are: the agent, the Kafka broker stand-in and the service script, and how to run
+/// them. Explicit paths win; then environment variables (<c>ZKM_AGENT_DLL</c>, which may also name a published agent
+/// executable, <c>ZKM_STANDIN_DLL</c>); then this assembly's directory; then the source tree's build output; for the
+/// agent, last, where the <c>zkmitosis-agent</c> package installs it (<see cref="InstalledAgent"/>). A framework-dependent
+/// dll runs with the dotnet host; one from a self-contained publish (the <c>zkmitosis</c> package) runs as its own
+/// executable beside it, as the dotnet host cannot run it ("Could not resolve CoreCLR path").
 /// </summary>
-public sealed record LabBinaries(string DotNet, string? Agent, string? StandIn, string ServiceScript)
+public sealed record LabBinaries(string? Agent, string? StandIn, string ServiceScript)
 {
     public const string AgentFileName = "zkmitosis-agent.dll";
     public const string StandInFileName = "zkmitosis-kafka-standin.dll";
     public const string ServiceScriptFileName = "lab-service.sh";
+
+    /// <summary>The agent the <c>zkmitosis-agent</c> package installs (Native AOT): what an installed CLI's lab runs.</summary>
+    public const string InstalledAgent = "/usr/lib/zkmitosis-agent/zkmitosis-agent";
 
     public static LabBinaries Resolve(string? agentPath, string? standInPath)
     {
@@ -21,27 +28,68 @@ public sealed record LabBinaries(string DotNet, string? Agent, string? StandIn, 
         }
 
         return new LabBinaries(
-            FindDotNet(),
-            Find(agentPath, "ZKM_AGENT_DLL", AgentFileName, Path.Combine("agent", "bin")),
+            Find(agentPath, "ZKM_AGENT_DLL", AgentFileName, Path.Combine("agent", "bin")) ?? (File.Exists(InstalledAgent) ? InstalledAgent : null),
             Find(standInPath, "ZKM_STANDIN_DLL", StandInFileName, Path.Combine("cli", "ZkMitosis.KafkaStandIn", "bin")),
             script);
     }
 
-    /// <summary>The agent's dll, or a clear error saying how to build it.</summary>
-    public string RequireAgent() => Agent ?? throw new LabException($"the agent is not built: {AgentFileName} not found (dotnet build agent/ZkMitosis.Agent.csproj, or set ZKM_AGENT_DLL)");
+    /// <summary>The agent's dll or executable, or a clear error saying how to get one.</summary>
+    public string RequireAgent() => Agent ?? throw new LabException($"the agent is not built or installed: {AgentFileName} not found, nor {InstalledAgent} (install the zkmitosis-agent package, dotnet build agent/ZkMitosis.Agent.csproj, or set ZKM_AGENT_DLL)");
 
     /// <summary>
     /// How to run the agent: <c>dotnet zkmitosis-agent.dll</c>, or a published executable (ZKM_AGENT_DLL may name the
     /// Native AOT binary the packages ship, so the lab runs what production runs).
     /// </summary>
-    public IReadOnlyList<string> AgentCommand()
-    {
-        var agent = RequireAgent();
-        return agent.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? [DotNet, agent] : [agent];
-    }
+    /// <exception cref="LabException">no agent, or it needs a dotnet host or app host that is missing.</exception>
+    public IReadOnlyList<string> AgentCommand() => CommandFor(RequireAgent());
 
     /// <summary>The stand-in's dll, or a clear error saying how to build it.</summary>
     public string RequireStandIn() => StandIn ?? throw new LabException($"the Kafka broker stand-in is not built: {StandInFileName} not found (dotnet build cli/ZkMitosis.KafkaStandIn/ZkMitosis.KafkaStandIn.csproj, or set ZKM_STANDIN_DLL)");
+
+    /// <summary>How to run the stand-in: <c>dotnet zkmitosis-kafka-standin.dll</c>, or its executable in a self-contained publish.</summary>
+    /// <exception cref="LabException">no stand-in, or it needs a dotnet host or app host that is missing.</exception>
+    public IReadOnlyList<string> StandInCommand() => CommandFor(RequireStandIn());
+
+    /// <summary>
+    /// A published executable runs as itself; a dll with the dotnet host, unless its runtimeconfig.json lists the
+    /// frameworks it carries (<c>includedFrameworks</c>: a self-contained publish), whose app host beside it runs it.
+    /// </summary>
+    internal static IReadOnlyList<string> CommandFor(string program)
+    {
+        if (!program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            return [program];
+        }
+
+        if (!IsSelfContained(program))
+        {
+            return [FindDotNet(), program];
+        }
+
+        var appHost = program[..^".dll".Length];
+        return File.Exists(appHost)
+            ? [appHost]
+            : throw new LabException($"{program} is from a self-contained publish, which the dotnet host cannot run, and its executable {appHost} is missing");
+    }
+
+    private static bool IsSelfContained(string dll)
+    {
+        var runtimeConfig = Path.ChangeExtension(dll, ".runtimeconfig.json");
+        if (!File.Exists(runtimeConfig))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(runtimeConfig));
+            return document.RootElement.TryGetProperty("runtimeOptions", out var options) && options.TryGetProperty("includedFrameworks", out _);
+        }
+        catch (JsonException e)
+        {
+            throw new LabException($"{runtimeConfig} is not valid JSON: {e.Message}");
+        }
+    }
 
     private static string? Find(string? explicitPath, string variable, string fileName, string sourceTreeBin)
     {

@@ -10,6 +10,7 @@ namespace ZkMitosis.Agent.Tests.Packaging;
 /// agent build this test already depends on (framework-dependent, seconds), not by the self-contained release publish
 /// (<c>./zkm package</c>, several minutes): same staged tree, maintainer scripts and control file, and the current code.
 /// </summary>
+[Collection(DpkgCollection.Name)]
 public sealed class DebianPackageTests
 {
     private const string Package = "zkmitosis-agent";

@@ -7,6 +7,7 @@ using AgentServer::ZkMitosis.Agent.Processes;
 using AgentServer::ZkMitosis.Agent.Services;
 using AgentServer::ZkMitosis.Agent.Status;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ZkMitosis.Agent.Tests.Services;
 
@@ -34,6 +35,34 @@ public sealed class SystemdStopTests
     }
 
     [Fact]
+    public async Task Stop_KillAfterWithLessThanAMillisecondLeftAtAPoll_WaitsItOutWithoutSpinning()
+    {
+        // A timer counts whole milliseconds: a poll that wakes with a fraction of a millisecond of the grace left must
+        // still wait, not call status until the clock passes the grace (on a real clock the timer and the clock differ
+        // by such fractions; 141 status calls were seen). The fake clock makes the fraction certain: a grace of
+        // 200.5 ms, polled every 25 ms, has 0.5 ms left at the eighth poll.
+        var time = new FakeTimeProvider();
+        var systemctl = new ScriptedSystemctl { ExitsOnSigtermAfterPolls = null, SpinningAfterStatusCalls = 100 };
+
+        var control = Controller(systemctl, new WholeMillisecondTimers(time)).ControlAsync(ManagedService.ZooKeeper, ServiceControlAction.Stop, Timeout, ServiceReadiness.Process, TimeSpan.FromMilliseconds(200.5), CancellationToken.None);
+        for (var poll = 0; poll < 8; poll++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(25));
+        }
+
+        Assert.False(control.IsCompleted, $"the stop ended with 0.5 ms of the grace left: {control.Exception?.InnerException?.Message}");
+        Assert.Equal(["stop --no-block zookeeper.service"], systemctl.Mutations);
+        Assert.InRange(systemctl.StatusCalls, 2, 10);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var result = await control.WaitAsync(Timeout);
+
+        Assert.Equal(ServiceRunState.Stopped, result.State);
+        Assert.Equal(["stop --no-block zookeeper.service", "kill --signal=SIGKILL zookeeper.service"], systemctl.Mutations);
+        Assert.InRange(systemctl.StatusCalls, 2, 12);
+    }
+
+    [Fact]
     public async Task Stop_UnitDeactivatingForAWhile_StoppedOnlyOnceInactiveAndNotKilledWithoutKillAfter()
     {
         var systemctl = new ScriptedSystemctl { ExitsOnSigtermAfterPolls = 3 };
@@ -45,8 +74,8 @@ public sealed class SystemdStopTests
         Assert.Equal("inactive", systemctl.State);
     }
 
-    private static ServiceController Controller(ScriptedSystemctl systemctl) =>
-        new(new ServiceBackendFactory(Options.Create(new AgentOptions { Role = AgentRoles.ZooKeeper }), systemctl), new NoZooKeeper(), TimeProvider.System);
+    private static ServiceController Controller(ScriptedSystemctl systemctl, TimeProvider? time = null) =>
+        new(new ServiceBackendFactory(Options.Create(new AgentOptions { Role = AgentRoles.ZooKeeper }), systemctl), new NoZooKeeper(), time ?? TimeProvider.System);
 
     /// <summary>systemctl for one active unit, answering is-active, show MainPID, stop --no-block and kill.</summary>
     private sealed class ScriptedSystemctl : ICommandRunner
@@ -62,6 +91,9 @@ public sealed class SystemdStopTests
 
         public int StatusCalls { get; private set; }
 
+        /// <summary>Status calls after which the caller is spinning: the call fails, so a busy loop ends instead of hanging the test.</summary>
+        public int SpinningAfterStatusCalls { get; init; } = 1000;
+
         public Task<CommandResult> RunAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan timeout, string? standardInput = null, CancellationToken cancellationToken = default)
         {
             Assert.Equal("systemctl", fileName);
@@ -71,7 +103,11 @@ public sealed class SystemdStopTests
                 switch (arguments[0])
                 {
                     case "is-active":
-                        StatusCalls++;
+                        if (++StatusCalls > SpinningAfterStatusCalls)
+                        {
+                            throw new InvalidOperationException($"spinning: {StatusCalls} status calls");
+                        }
+
                         if (State == "deactivating" && ExitsOnSigtermAfterPolls is { } polls && ++_pollsWhileDeactivating >= polls)
                         {
                             State = "inactive";
@@ -96,6 +132,32 @@ public sealed class SystemdStopTests
 
         public Task<CommandResult> RunShellAsync(string command, TimeSpan timeout, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException($"the systemd backend runs no shell: {command}");
+    }
+
+    /// <summary>
+    /// A fake clock whose one-shot timers count whole milliseconds as the system's do: <see cref="TimeProvider.System"/>
+    /// truncates a due time to milliseconds, so a timer due in 0.5 ms fires at once, on the thread pool.
+    /// </summary>
+    private sealed class WholeMillisecondTimers(FakeTimeProvider clock) : TimeProvider
+    {
+        public override long TimestampFrequency => clock.TimestampFrequency;
+
+        public override long GetTimestamp() => clock.GetTimestamp();
+
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Assert.Equal(global::System.Threading.Timeout.InfiniteTimeSpan, period);
+            var due = TimeSpan.FromTicks(dueTime.Ticks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond);
+            if (due > TimeSpan.Zero)
+            {
+                return clock.CreateTimer(callback, state, due, period);
+            }
+
+            ThreadPool.QueueUserWorkItem(_ => callback(state));
+            return clock.CreateTimer(_ => { }, null, global::System.Threading.Timeout.InfiniteTimeSpan, period);
+        }
     }
 
     /// <summary>A stop asks nothing of the ZooKeeper server itself.</summary>
