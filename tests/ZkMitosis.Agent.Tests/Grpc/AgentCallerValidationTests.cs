@@ -57,6 +57,12 @@ public sealed class CallerValidationFixture : IAsyncLifetime
         File.WriteAllText(ServerPropertiesPath, BaselineServerProperties);
     }
 
+    /// <summary>The plan and holder of the lease every test's calls carry.</summary>
+    public const string CallerPlan = "plan-caller";
+
+    /// <inheritdoc cref="CallerPlan"/>
+    public const string CallerHolder = "holder-caller";
+
     public async Task InitializeAsync()
     {
         Reset();
@@ -68,6 +74,17 @@ public sealed class CallerValidationFixture : IAsyncLifetime
         kafka["Kafka"] = new System.Text.Json.Nodes.JsonObject { ["ServerPropertiesPath"] = ServerPropertiesPath };
         kafka["Service"]!["KafkaCommands"] = new System.Text.Json.Nodes.JsonObject { ["Start"] = "true", ["Stop"] = "true", ["Status"] = "false" };
         KafkaAgent = await AgentProcess.StartAsync(kafka, kafkaDirectory);
+
+        // Every mutation needs its plan's live lease held by its holder (agent.proto, "Lease (fencing)"): the hostile
+        // caller here holds a valid lease, so what refuses its calls is the validation under test, not the fence.
+        foreach (var agent in new[] { ZooKeeperAgent, KafkaAgent })
+        {
+            var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
+            using (channel)
+            {
+                await client.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = CallerPlan, Holder = CallerHolder, Ttl = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromHours(1)) });
+            }
+        }
     }
 
     public async Task DisposeAsync()
@@ -293,6 +310,7 @@ public sealed class AgentCallerValidationTests : IClassFixture<CallerValidationF
         }
 
         await File.WriteAllTextAsync(_fixture.ZooCfgPath, SetLine(_fixture.BaselineZooCfg, "dataDir", _fixture.OtherDataDir));
+        await ZooKeeper.ReleaseLeaseAsync(new ReleaseLeaseRequest { PlanId = CallerValidationFixture.CallerPlan, Holder = CallerValidationFixture.CallerHolder });
         await ZooKeeper.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = "plan-reset", Holder = "holder-reset", DestinationHosts = { "zk-test" } });
         try
         {
@@ -305,6 +323,7 @@ public sealed class AgentCallerValidationTests : IClassFixture<CallerValidationF
         finally
         {
             await ZooKeeper.ReleaseLeaseAsync(new ReleaseLeaseRequest { PlanId = "plan-reset", Holder = "holder-reset" });
+            await ZooKeeper.AcquireLeaseAsync(new AcquireLeaseRequest { PlanId = CallerValidationFixture.CallerPlan, Holder = CallerValidationFixture.CallerHolder, Ttl = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromHours(1)) });
         }
     }
 
@@ -391,6 +410,6 @@ public sealed class AgentCallerValidationTests : IClassFixture<CallerValidationF
         return string.Join('\n', lines) + "\n";
     }
 
-    private static MutationContext Context(string plan = "plan-caller", string holder = "holder-caller") =>
+    private static MutationContext Context(string plan = CallerValidationFixture.CallerPlan, string holder = CallerValidationFixture.CallerHolder) =>
         new() { PlanId = plan, OperationId = Guid.NewGuid().ToString("N"), LeaseHolder = holder };
 }
