@@ -81,6 +81,15 @@ do_start() {
   setsid "${COMMAND[@]}" >> "$LOG_FILE" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$pid_file.tmp" && mv "$pid_file.tmp" "$pid_file"
+  # Until the forked child has exec'd the command its cmdline is still this script's, so running_pid would call it
+  # gone: under load that took over 0.3 s and a good start was reported as "exited at once". Wait (at most 10 s, in
+  # 20 ms polls) until it runs the command or has died; then 0.3 s more catches a command that exits at once.
+  local i=0
+  while [ $i -lt 500 ] && [ -z "$(running_pid)" ]; do
+    proc_state "$pid"
+    case "$STATE" in ''|Z) break ;; esac
+    sleep 0.02; i=$((i + 1))
+  done
   sleep 0.3
   if [ -z "$(running_pid)" ]; then
     echo "$service exited at once; last log lines:" >&2
