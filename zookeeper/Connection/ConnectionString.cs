@@ -2,11 +2,20 @@ using System.Globalization;
 
 namespace ZkMitosis.ZooKeeper.Connection;
 
-/// <summary>A parsed <c>host:port[,host:port…][/chroot]</c>.</summary>
-internal sealed record ConnectionString(IReadOnlyList<HostEndpoint> Hosts, string? Chroot)
+/// <summary>
+/// A parsed ZooKeeper connect string <c>host:port[,host:port…][/chroot]</c> (IPv6 hosts in brackets; the port defaults to
+/// 2181), as ZooKeeper's <c>ConnectStringParser</c> reads it. The one parser of connect strings: the client, the
+/// coordinator's comparisons and the tools use it.
+/// </summary>
+/// <param name="Hosts">The servers in the order given.</param>
+/// <param name="Chroot">The chroot path, or null when there is none (a lone "/" is none).</param>
+public sealed record ConnectionString(IReadOnlyList<HostEndpoint> Hosts, string? Chroot)
 {
+    /// <summary>ZooKeeper's default client port, taken when a host names none.</summary>
     public const int DefaultPort = 2181;
 
+    /// <summary>Parses <paramref name="connectString"/>.</summary>
+    /// <exception cref="ArgumentException">No host, an empty host, an unclosed '[', a port outside 1-65535, or an invalid chroot.</exception>
     public static ConnectionString Parse(string connectString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectString);
@@ -46,11 +55,16 @@ internal sealed record ConnectionString(IReadOnlyList<HostEndpoint> Hosts, strin
     }
 }
 
-/// <summary>One server address of the connection string.</summary>
-internal sealed record HostEndpoint(string Host, int Port)
+/// <summary>One server address of a connect string.</summary>
+/// <param name="Host">A name or address, without brackets.</param>
+/// <param name="Port">The client port (1-65535).</param>
+public sealed record HostEndpoint(string Host, int Port)
 {
+    /// <summary><c>host:port</c>, with an IPv6 address in brackets.</summary>
     public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
+    /// <summary>Parses one <c>host[:port]</c> item of the connect string <paramref name="whole"/> (named in errors).</summary>
+    /// <exception cref="ArgumentException">An empty host, an unclosed '[' or a bad port.</exception>
     public static HostEndpoint Parse(string item, string whole)
     {
         string host;
