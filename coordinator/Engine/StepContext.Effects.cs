@@ -133,25 +133,12 @@ public sealed partial class StepContext
     public async Task<int> NextGenerationAsync(string key, string reason, CancellationToken cancellationToken)
     {
         var next = State.Generation(StepId, key) + 1;
-        await Services.Journal.AppendAsync(new JournalRecord
-        {
-            Type = JournalRecordTypes.EffectGeneration,
-            Step = StepId,
-            Key = key,
-            Value = new JsonObject { ["generation"] = next },
-            Message = reason,
-        }, cancellationToken).ConfigureAwait(false);
+        await AppendStepRecordAsync(JournalRecordTypes.EffectGeneration, key, new JsonObject { ["generation"] = next }, cancellationToken, reason).ConfigureAwait(false);
         return next;
     }
 
     private Task JournalEffectAsync(string key, EffectRecord effect, CancellationToken cancellationToken) =>
-        Services.Journal.AppendAsync(new JournalRecord
-        {
-            Type = JournalRecordTypes.Effect,
-            Step = StepId,
-            Key = key,
-            Value = JsonSerializer.SerializeToNode(effect, JournalJson.Options),
-        }, cancellationToken);
+        AppendStepRecordAsync(JournalRecordTypes.Effect, key, JsonSerializer.SerializeToNode(effect, JournalJson.Options), cancellationToken);
 
     /// <summary>Asks the agent's record; while the operation runs there, waits (bounded by the longest agent action) and asks again.</summary>
     private async Task<AgentOperation> WaitWhileRunningAsync(IHostAgent agent, string operationId, CancellationToken cancellationToken)

@@ -88,13 +88,11 @@ public sealed partial class StepContext(MigrationServices services, string stepI
         Services.Events.Publish(new MigrationEvent(Time.GetUtcNow(), MigrationEventKind.NodeState, StepId, mode ?? "down", host, mode, zxid));
 
     public Task ObserveAsync<T>(string key, T value, CancellationToken cancellationToken) =>
-        Services.Journal.AppendAsync(new JournalRecord
-        {
-            Type = JournalRecordTypes.Observation,
-            Step = StepId,
-            Key = key,
-            Value = JsonSerializer.SerializeToNode(value, JournalJson.Options),
-        }, cancellationToken);
+        AppendStepRecordAsync(JournalRecordTypes.Observation, key, JsonSerializer.SerializeToNode(value, JournalJson.Options), cancellationToken);
+
+    // The one way a step journals a record of its own, keyed within the step (observations, effects, generations).
+    private Task AppendStepRecordAsync(string type, string key, JsonNode? value, CancellationToken cancellationToken, string? message = null) =>
+        Services.Journal.AppendAsync(new JournalRecord { Type = type, Step = StepId, Key = key, Value = value, Message = message }, cancellationToken);
 
     /// <summary>The latest value recorded under <paramref name="step"/>/<paramref name="key"/> (any attempt), or default.</summary>
     public T? Observed<T>(string step, string key)
