@@ -43,6 +43,15 @@ public sealed class AgentOptions
     public string StateDirectory { get; set; } = "/var/lib/zkmitosis-agent";
 
     /// <summary>
+    /// Days a finished operation record (done, failed or interrupted) is kept, counted from when it ended, before the
+    /// agent removes it at its next start. Records of the lease's plan (held, or expired and not released) are kept
+    /// whatever their age: a resume of that plan must be answered from them. After this many days a resumed plan's
+    /// calls are no longer answered from records (docs/resume.md). Default 30; 1 to 3650.
+    /// </summary>
+    [Range(1, 3650)]
+    public int OperationRetentionDays { get; set; } = 30;
+
+    /// <summary>
     /// Serve gRPC without TLS and without client certificates. Only for labs and tests; logs a warning at every start.
     /// Default false.
     /// </summary>

@@ -15,6 +15,9 @@ internal static partial class AgentLog
     [LoggerMessage(1004, LogLevel.Warning, "{Count} operation(s) accepted by the previous agent process did not finish; they are recorded as interrupted")]
     public static partial void OperationsInterrupted(ILogger logger, int count);
 
+    [LoggerMessage(1006, LogLevel.Information, "Removed {Count} operation record(s) finished more than {RetentionDays} days ago (plans other than the lease's)")]
+    public static partial void OperationsPruned(ILogger logger, int count, int retentionDays);
+
     [LoggerMessage(1005, LogLevel.Error, "Could not write the record of operation {OperationId}: {Problem}")]
     public static partial void StateWriteFailed(ILogger logger, string operationId, string problem);
 

@@ -276,6 +276,7 @@ public sealed class AgentService : V1Agent.AgentBase
     public override Task<LeaseResponse> AcquireLease(AcquireLeaseRequest request, ServerCallContext context)
     {
         var lease = _lease.Acquire(request.PlanId, request.Holder, request.Ttl.ToOptional(), request.TakeOver, request.DestinationHosts);
+        _gate.PruneFinished(); // an agent that runs for months prunes at each plan's start, not only at its own
         return Task.FromResult(new LeaseResponse { Lease = lease.ToProto() });
     }
 

@@ -30,6 +30,7 @@ public sealed class OperationGate
     private readonly TimeProvider _time;
     private readonly ILogger<OperationGate> _logger;
     private readonly string _stateDirectory;
+    private readonly int _retentionDays;
     private readonly SemaphoreSlim _mutex = new(1, 1);
     private readonly Lock _accepting = new();
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
@@ -41,6 +42,7 @@ public sealed class OperationGate
         _time = time;
         _logger = logger;
         _stateDirectory = options.Value.StateDirectory;
+        _retentionDays = options.Value.OperationRetentionDays;
     }
 
     /// <summary>Checks a context without acting.</summary>
@@ -85,6 +87,46 @@ public sealed class OperationGate
         }
 
         return records;
+    }
+
+    /// <summary>
+    /// At agent start (after <see cref="MarkInterrupted"/>) and when a lease is taken: removes the records that finished
+    /// more than <see cref="Configuration.AgentOptions.OperationRetentionDays"/> ago, except those of the lease's plan
+    /// (held, or expired and not released: a coordinator may still resume it). Without this the state dir grows by every
+    /// call of every plan. Best effort: a record that cannot be removed stays and is answered as before. Returns how
+    /// many were removed.
+    /// </summary>
+    public int PruneFinished()
+    {
+        var records = _store.ListOperations();
+        var leasePlan = _store.ReadLease()?.PlanId;
+        var cutoff = _time.GetUtcNow() - TimeSpan.FromDays(_retentionDays);
+        var removed = 0;
+        foreach (var record in records)
+        {
+            var endedAt = record.FinishedAt ?? record.AcceptedAt;
+            if (record.Status == OperationStates.Accepted || record.PlanId == leasePlan || endedAt >= cutoff)
+            {
+                continue;
+            }
+
+            try
+            {
+                _store.DeleteOperation(record.OperationId);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                AgentLog.StateWriteFailed(_logger, record.OperationId, e.Message);
+            }
+        }
+
+        if (removed > 0)
+        {
+            AgentLog.OperationsPruned(_logger, removed, _retentionDays);
+        }
+
+        return removed;
     }
 
     /// <summary>Runs <paramref name="action"/> once per operation id and answers every call with that id from its outcome.</summary>

@@ -128,8 +128,10 @@ public static class AgentHost
 
         // Before serving: what an earlier process accepted and did not finish is interrupted, and the barriers it armed
         // are gone with it.
-        var records = app.Services.GetRequiredService<OperationGate>().MarkInterrupted();
+        var gate = app.Services.GetRequiredService<OperationGate>();
+        var records = gate.MarkInterrupted();
         app.Services.GetRequiredService<BarrierRegistry>().RememberArmsLostByRestart(records);
+        gate.PruneFinished();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ZkMitosis.Agent");
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -88,6 +88,19 @@ public sealed class FileAgentStateStore : IAgentStateStore
         });
     }
 
+    public void DeleteOperation(string operationId)
+    {
+        Guard(() =>
+        {
+            var path = OperationPath(operationId);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+                FsyncDirectory(OperationsDirectory);
+            }
+        });
+    }
+
     public LeaseRecord? ReadLease() =>
         File.Exists(LeasePath) ? JsonSerializer.Deserialize(File.ReadAllText(LeasePath), StateJsonContext.Default.LeaseRecord) : null;
 

@@ -21,6 +21,10 @@ public interface IAgentStateStore
     /// <exception cref="IOException">the state dir cannot be written (also <see cref="UnauthorizedAccessException"/>).</exception>
     void SaveOperation(OperationRecord record);
 
+    /// <summary>Removes an operation's record durably; no-op when there is none.</summary>
+    /// <exception cref="IOException">the state dir cannot be written (also <see cref="UnauthorizedAccessException"/>).</exception>
+    void DeleteOperation(string operationId);
+
     LeaseRecord? ReadLease();
 
     void SaveLease(LeaseRecord? lease);

@@ -30,11 +30,7 @@ public sealed class ReleasePackageTests(ReleasePackages packages) : IClassFixtur
         }
     }
 
-    // Not yet passing: from the installed package the lab now finds the Native AOT agent and the source ensemble and
-    // agents come up, but the tenant writer (the stand-in's own executable) answers as the dotnet muxer ("The
-    // application 'tenant-writer' does not exist"), though the same publish run by hand starts it. Skipped, not
-    // deleted, so the next change has the check waiting.
-    [Fact(Skip = "the installed stand-in's app host answers as the dotnet muxer inside the lab (issue 11, section 9): not fixed yet")]
+    [Fact]
     public async Task InstalledCli_LabUpStatusDown_RunsThePackagedStandInAndAgentAndLeavesNothing()
     {
         NetworkNamespaces.RequireRoot();
@@ -49,6 +45,11 @@ public sealed class ReleasePackageTests(ReleasePackages packages) : IClassFixtur
         try
         {
             await NetworkNamespaces.RunAsync(TimeSpan.FromMinutes(2), ["dpkg", "-i", .. packages.Debs]);
+
+            // The packaged stand-in answers as itself whatever the working directory: without its own deps.json, the
+            // .NET host ran it in "split fx" mode from its own directory and took "tenant-writer" for an application.
+            var fromItsDirectory = await RunAsync(TimeSpan.FromMinutes(1), "/usr/lib/zkmitosis", ["/usr/lib/zkmitosis/zkmitosis-kafka-standin", "tenant-writer"]);
+            Assert.Contains("tenant-writer needs --connect", fromItsDirectory.Output, StringComparison.Ordinal);
 
             var up = await RunAsync(TimeSpan.FromMinutes(4), ["/usr/bin/zkmitosis", "lab", "up", .. lab, "--source", "1", "--dest", "1", "--brokers", "1", "--subnet", $"10.253.{Random.Shared.Next(1, 255)}.0/24"]);
             Assert.True(up.ExitCode == 0, $"lab up from the installed zkmitosis exited {up.ExitCode}:\n{up.Output}");
@@ -133,9 +134,12 @@ public sealed class ReleasePackageTests(ReleasePackages packages) : IClassFixtur
     }
 
     /// <summary>Runs a command (without the source tree's agent and stand-in overrides) and returns its exit code and output.</summary>
-    private static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] command)
+    private static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] command) => RunAsync(timeout, null, command);
+
+    /// <summary>As <see cref="RunAsync(TimeSpan, string[])"/>, in <paramref name="workingDirectory"/> when given.</summary>
+    private static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, string? workingDirectory, string[] command)
     {
-        var startInfo = new ProcessStartInfo(command[0], command[1..]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var startInfo = new ProcessStartInfo(command[0], command[1..]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? string.Empty };
         foreach (var variable in new[] { "ZKM_AGENT_DLL", "ZKM_AGENT_EXECUTABLE", "ZKM_STANDIN_DLL" })
         {
             startInfo.Environment.Remove(variable);
