@@ -36,7 +36,7 @@ internal static class CliErrors
     {
         InvalidPlanException plan => (Usage, "the plan is refused: " + string.Join("; ", plan.Problems)),
         JournalCorruptException or JournalMismatchException => (Usage, e.Message),
-        StateDirectoryLockedException => (Failed, e.Message),
+        StateDirectoryLockedException or ZkMitosis.Coordinator.Cleanup.CleanupRefusedException => (Failed, e.Message),
         FileNotFoundException or DirectoryNotFoundException => (Usage, e.Message),
         UnauthorizedAccessException => (Usage, e.Message),
         IOException => (Usage, e.Message),

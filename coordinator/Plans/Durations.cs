@@ -3,10 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace ZkMitosis.Coordinator.Plans;
 
-/// <summary>Plan durations: an integer and a unit, <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c>.</summary>
+/// <summary>Durations: an integer and a unit, <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c>, <c>7d</c>.</summary>
 public static partial class Durations
 {
-    [GeneratedRegex("^([0-9]{1,9})(ms|s|m|h)\\z")]
+    [GeneratedRegex("^([0-9]{1,9})(ms|s|m|h|d)\\z")]
     private static partial Regex Pattern();
 
     /// <summary>
@@ -29,7 +29,8 @@ public static partial class Durations
             "ms" => 1L,
             "s" => 1_000L,
             "m" => 60_000L,
-            _ => 3_600_000L,
+            "h" => 3_600_000L,
+            _ => 86_400_000L,
         };
         if (milliseconds > (long)TimeSpan.MaxValue.TotalMilliseconds)
         {

@@ -20,12 +20,14 @@ internal static class MigrateCommand
         command.Subcommands.Add(ResumeCommand());
         command.Subcommands.Add(StatusCommand());
         command.Subcommands.Add(AbortCommand());
+        command.Subcommands.Add(MigrateCleanupCommands.PruneDestination());
+        command.Subcommands.Add(MigrateCleanupCommands.MarkSource());
         return command;
     }
 
-    private static Option<string> StateDirOption() => new("--state-dir") { Description = "where journals and reports live", DefaultValueFactory = _ => MigrationStore.DefaultRoot };
+    internal static Option<string> StateDirOption() => new("--state-dir") { Description = "where journals and reports live", DefaultValueFactory = _ => MigrationStore.DefaultRoot };
 
-    private static Option<string> OutputOption()
+    internal static Option<string> OutputOption()
     {
         var output = new Option<string>("--output") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
