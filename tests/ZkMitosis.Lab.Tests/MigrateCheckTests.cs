@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Xunit.Abstractions;
 using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
 using ZkMitosis.Lab.Network;
@@ -33,7 +34,7 @@ public sealed class CheckLabFixture : IAsyncLifetime
 /// on a clean plan the diffs, rules and restart order (exit 0); neither changes a file, a rule or a service.
 /// </summary>
 [Collection(LabCollection.Name)]
-public sealed class MigrateCheckTests(CheckLabFixture fixture) : IClassFixture<CheckLabFixture>
+public sealed class MigrateCheckTests(CheckLabFixture fixture, ITestOutputHelper log) : IClassFixture<CheckLabFixture>
 {
     private Lab Lab => fixture.Lab;
 
@@ -104,8 +105,13 @@ public sealed class MigrateCheckTests(CheckLabFixture fixture) : IClassFixture<C
     private static string WithLine(string zooCfg, string key, string value) =>
         string.Concat(zooCfg.Split('\n').Where(l => l.Length > 0 && !l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l + "\n")) + $"{key}={value}\n";
 
-    private async Task<CommandResult> CheckAsync() =>
-        await CommandRunner.RunAsync("dotnet", [CliAssembly, "migrate", "check", Lab.PlanPath!], TimeSpan.FromMinutes(3));
+    private async Task<CommandResult> CheckAsync()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = await CommandRunner.RunAsync("dotnet", [CliAssembly, "migrate", "check", Lab.PlanPath!], TimeSpan.FromMinutes(3));
+        log.WriteLine($"migrate check: exit {outcome.ExitCode} after {started.Elapsed.TotalSeconds:0.0} s\n{outcome.StandardOutput}{outcome.StandardError}");
+        return outcome;
+    }
 
     private static string Describe(CommandResult outcome) => $"exit {outcome.ExitCode}\nstdout:\n{outcome.StandardOutput}\nstderr:\n{outcome.StandardError}";
 
