@@ -9,6 +9,13 @@ namespace ZkMitosis.Agent.Files;
 /// <summary>A structured zoo.cfg edit: keys to set (in place, else appended) and keys to remove ("server.*" removes a prefix).</summary>
 public sealed record ZooCfgEdit(IReadOnlyDictionary<string, string> Set, IReadOnlyList<string> Remove);
 
+/// <summary>What a zoo.cfg write would leave: zoo.cfg's text and, when the write touches it, the dynamic file's.</summary>
+/// <param name="Main">zoo.cfg's new text.</param>
+/// <param name="DynamicPath">The dynamic file written too (the configured one), or null.</param>
+/// <param name="Dynamic">Its new text, or null.</param>
+/// <param name="DynamicChosenByAgent">True when the caller sent members in zoo.cfg and the agent moved them to the node's dynamic file.</param>
+public sealed record PlannedZooConfig(string Main, string? DynamicPath, string? Dynamic, bool DynamicChosenByAgent);
+
 /// <summary>
 /// Writes of zoo.cfg, its dynamic file and myid, and the data dir reset. Every path comes from
 /// <see cref="ZooKeeperPaths"/>; a config that names another dataDir, dataLogDir or dynamicConfigFile, or a relative path
@@ -61,6 +68,34 @@ public sealed partial class ZooKeeperFiles
     /// <exception cref="PreconditionFailedException">a file changed since the caller read it.</exception>
     public IReadOnlyList<FileWriteResult> WriteConfig(string? expectedSha256, string? content, ZooCfgEdit? edit, string? dynamicContent, string? expectedDynamicSha256)
     {
+        var planned = RenderConfig(content, edit, dynamicContent);
+        if (planned.DynamicPath is not null)
+        {
+            // The caller read zoo.cfg, not the dynamic file the agent chose: zoo.cfg's sha256 is the precondition.
+            var expectedDynamic = planned.DynamicChosenByAgent && string.IsNullOrEmpty(expectedDynamicSha256) ? AtomicFileWriter.AnySha256 : expectedDynamicSha256;
+            CheckExpectedUnlessSame(planned.DynamicPath, planned.Dynamic!, expectedDynamic);
+        }
+
+        CheckExpectedUnlessSame(_paths.ConfigPath, planned.Main, expectedSha256);
+        var results = new List<FileWriteResult>();
+        if (planned.DynamicPath is not null)
+        {
+            results.Add(_writer.Write(planned.DynamicPath, planned.Dynamic!, AtomicFileWriter.AnySha256));
+        }
+
+        results.Insert(0, _writer.Write(_paths.ConfigPath, planned.Main, AtomicFileWriter.AnySha256));
+        return results;
+    }
+
+    /// <summary>
+    /// What <see cref="WriteConfig"/> would write, without writing or checking any precondition: zoo.cfg's new text and,
+    /// when one is written, the dynamic file's path and text. The one place the write's content is decided, so a dry
+    /// run (<c>RenderPlannedFiles</c>) shows exactly what the write would leave.
+    /// </summary>
+    /// <exception cref="InvalidRequestException">a value or path the agent does not accept; the field names the key.</exception>
+    /// <exception cref="PreconditionFailedException">an edit of a zoo.cfg that does not exist.</exception>
+    public PlannedZooConfig RenderConfig(string? content, ZooCfgEdit? edit, string? dynamicContent)
+    {
         var current = File.Exists(_paths.ConfigPath) ? File.ReadAllText(_paths.ConfigPath) : null;
         string field;
         PropertiesText updated;
@@ -98,13 +133,12 @@ public sealed partial class ZooKeeperFiles
         ValidateConfig(field, updated);
         var currentNamed = current is null ? null : PropertiesText.Parse(current).Get(DynamicConfigFileKey);
         var usesDynamic = currentNamed is { Length: > 0 } && _paths.IsDynamicPath(currentNamed);
+        var chosenByAgent = false;
         if (dynamicContent is null && usesDynamic && updated.Get(DynamicConfigFileKey) is null && updated.Entries.Any(e => IsMemberKey(e.Key)))
         {
             // This node keeps its members in its dynamic file (ZooKeeper 3.5+): the new members go there, zoo.cfg keeps naming it.
             (updated, dynamicContent) = SplitMembers(updated, currentNamed!);
-
-            // The caller read zoo.cfg, not the dynamic file the agent chose: zoo.cfg's sha256 is the precondition.
-            expectedDynamicSha256 = string.IsNullOrEmpty(expectedDynamicSha256) ? AtomicFileWriter.AnySha256 : expectedDynamicSha256;
+            chosenByAgent = true;
         }
 
         string? dynamicPath = null;
@@ -118,30 +152,27 @@ public sealed partial class ZooKeeperFiles
             dynamicPath = _paths.DynamicPath!;
             CallerText.RequireTextFile("dynamic_content", dynamicContent);
             ValidateDynamic(PropertiesText.Parse(dynamicContent));
-            CheckExpectedUnlessSame(dynamicPath, dynamicContent, expectedDynamicSha256);
         }
 
-        var main = updated.ToString();
-        CheckExpectedUnlessSame(_paths.ConfigPath, main, expectedSha256);
-        var results = new List<FileWriteResult>();
-        if (dynamicPath is not null)
-        {
-            results.Add(_writer.Write(dynamicPath, dynamicContent!, AtomicFileWriter.AnySha256));
-        }
-
-        results.Insert(0, _writer.Write(_paths.ConfigPath, main, AtomicFileWriter.AnySha256));
-        return results;
+        return new PlannedZooConfig(updated.ToString(), dynamicPath, dynamicContent, chosenByAgent);
     }
 
     /// <summary>Writes myid ("N\n") into the configured data dir.</summary>
-    public FileWriteResult WriteMyId(long serverId, string? expectedSha256)
+    public FileWriteResult WriteMyId(long serverId, string? expectedSha256) => _writer.Write(_paths.MyIdPath, RenderMyId(serverId), expectedSha256);
+
+    /// <summary>The configured myid file's path.</summary>
+    public string MyIdPath => _paths.MyIdPath;
+
+    /// <summary>myid's content for <paramref name="serverId"/>: "N\n".</summary>
+    /// <exception cref="InvalidRequestException">outside ZooKeeper's server id range.</exception>
+    public static string RenderMyId(long serverId)
     {
         if (serverId is < 1 or > 255)
         {
             throw new InvalidRequestException("server_id", $"{serverId} is outside 1-255 (ZooKeeper's server id range)");
         }
 
-        return _writer.Write(_paths.MyIdPath, serverId.ToString(CultureInfo.InvariantCulture) + "\n", expectedSha256);
+        return serverId.ToString(CultureInfo.InvariantCulture) + "\n";
     }
 
     /// <summary>Removes the snapshots, txn logs and epoch files (the version-2 directories) of the configured data dir and dataLogDir; myid stays unless asked.</summary>

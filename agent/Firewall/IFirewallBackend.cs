@@ -13,6 +13,13 @@ public interface IFirewallBackend
     /// <exception cref="Files.InvalidRequestException">the backend cannot express the spec.</exception>
     void Validate(IsolationSpec spec);
 
+    /// <summary>
+    /// The rules <see cref="ApplyAsync"/> would add for <paramref name="spec"/>, as the backend is given them, from the
+    /// same rendering; touches nothing (a dry run).
+    /// </summary>
+    /// <exception cref="Files.InvalidRequestException">the backend cannot express the spec.</exception>
+    IReadOnlyList<string> Preview(IsolationSpec spec);
+
     /// <summary>Makes the group exactly <paramref name="spec"/>; false when it already was.</summary>
     Task<bool> ApplyAsync(IsolationSpec spec, CancellationToken cancellationToken);
 

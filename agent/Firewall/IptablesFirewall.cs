@@ -43,6 +43,12 @@ public sealed class IptablesFirewall : IFirewallBackend
         }
     }
 
+    public IReadOnlyList<string> Preview(IsolationSpec spec)
+    {
+        Validate(spec);
+        return Render(spec).Select(rule => $"-A {GroupChainPrefix}{spec.Group} {rule}").ToList();
+    }
+
     public async Task<bool> ApplyAsync(IsolationSpec spec, CancellationToken cancellationToken)
     {
         Validate(spec);

@@ -31,6 +31,12 @@ public sealed partial class NftablesFirewall : IFirewallBackend
         // Every spec IsolationSpec accepts can be expressed here.
     }
 
+    public IReadOnlyList<string> Preview(IsolationSpec spec)
+    {
+        Validate(spec);
+        return Render(spec).Select(r => $"add rule inet {Table} g_{spec.Group}_{r.Chain} {r.Rule}").ToList();
+    }
+
     public async Task<bool> ApplyAsync(IsolationSpec spec, CancellationToken cancellationToken)
     {
         var listing = await ListAsync(cancellationToken).ConfigureAwait(false);

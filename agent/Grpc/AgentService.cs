@@ -22,7 +22,7 @@ namespace ZkMitosis.Agent.Grpc;
 /// The gRPC API (agent.proto): a thin adapter. It checks the request's shape, passes mutating calls through the
 /// <see cref="OperationGate"/>, calls the injected services and maps their results.
 /// </summary>
-public sealed class AgentService : V1Agent.AgentBase
+public sealed partial class AgentService : V1Agent.AgentBase
 {
     private static readonly TimeSpan DefaultServiceTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DefaultBarrierExpiry = TimeSpan.FromMinutes(5);
@@ -82,6 +82,7 @@ public sealed class AgentService : V1Agent.AgentBase
             Lease = _lease.Current.ToProto(),
             Insecure = _options.Insecure,
             StartedAt = Timestamp.FromDateTimeOffset(_clock.StartedAt),
+            Now = Timestamp.FromDateTimeOffset(_clock.Time.GetUtcNow()),
         };
         response.Addresses.Add(_options.Addresses);
         if (_options.IsZooKeeper)
@@ -131,7 +132,10 @@ public sealed class AgentService : V1Agent.AgentBase
     public override Task<InspectDataDirResponse> InspectDataDir(InspectDataDirRequest request, ServerCallContext context)
     {
         RequireZooKeeper();
-        return Task.FromResult(_zooKeeper.InspectDataDir().ToProto());
+        var response = _zooKeeper.InspectDataDir().ToProto();
+        response.DataDirFreeBytes = FreeSpace.AvailableBytes(response.DataDir);
+        response.DataLogDirFreeBytes = FreeSpace.AvailableBytes(response.DataLogDir);
+        return Task.FromResult(response);
     }
 
     public override async Task<ReadConfigResponse> ReadConfig(ReadConfigRequest request, ServerCallContext context)

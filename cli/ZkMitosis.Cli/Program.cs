@@ -1,9 +1,11 @@
 using System.CommandLine;
 using ZkMitosis.Cli;
 using ZkMitosis.Cli.Commands;
+using ZkMitosis.Cli.Output;
 
 // Thin host: each command group lives in its own file under Commands/. Every error leaves here as one line
 // (CliErrors): parse errors exit 2, known exceptions by their kind, anything unexpected exits 1 with its type.
+RedirectedOutput.Apply();
 var root = new RootCommand("zkmitosis: move a ZooKeeper tenant (Kafka under its chroot) to a dedicated ensemble with no downtime and no lost data.");
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(ZkCommand.Create());

@@ -10,7 +10,7 @@ namespace ZkMitosis.Coordinator.Agents;
 /// id; a call that fails transiently (unavailable, deadline) is retried, bounded, with the same operation id, so
 /// the agent answers a retry of something it already did from its record instead of doing it twice.
 /// </summary>
-public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient client, Grpc.Health.V1.Health.HealthClient health, MigrationPlan plan, AgentRetryPolicy retry) : IHostAgent
+public sealed partial class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient client, Grpc.Health.V1.Health.HealthClient health, MigrationPlan plan, AgentRetryPolicy retry) : IHostAgent
 {
     public string Address { get; } = address;
 
@@ -142,9 +142,8 @@ public sealed class GrpcHostAgent(string address, Agent.V1.Agent.AgentClient cli
 
     public Task IsolateAsync(OperationContext operation, IReadOnlyList<string> peers, IReadOnlyList<int> ports, CancellationToken cancellationToken)
     {
-        var request = new IsolateRequest { Context = Context(operation), Group = "cut", Direction = Direction.Both };
-        request.Peers.AddRange(peers);
-        request.Ports.AddRange(ports.Select(p => (uint)p));
+        var request = CutRequest(peers, ports);
+        request.Context = Context(operation);
         return CallAsync("Isolate", o => client.IsolateAsync(request, o), CallTimeout, cancellationToken);
     }
 

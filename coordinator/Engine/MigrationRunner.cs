@@ -110,7 +110,11 @@ public static class MigrationRunner
         var monitor = options.MonitorAvailability
             ? new AvailabilityMonitor(plan, inspector)
             {
-                OnGap = gap => journal.AppendAsync(GapRecord([gap]), CancellationToken.None),
+                OnGap = gap =>
+                {
+                    options.Events.Publish(new MigrationEvent(gap.End, MigrationEventKind.Gap, null, $"{gap.Cluster} served nothing for {gap.Milliseconds:0} ms", gap.Cluster, GapMilliseconds: gap.Milliseconds));
+                    return journal.AppendAsync(GapRecord([gap]), CancellationToken.None);
+                },
                 // A resumed run's destination has served since its join: down at the first poll is a gap, measured from there.
                 ServedBefore = JournalState.From(journal.Records).IsCompleted("join") ? new HashSet<string> { "destination" } : new HashSet<string>(),
             }

@@ -84,8 +84,8 @@ public sealed partial class StepContext(MigrationServices services, string stepI
     public void Warning(string message, string? host = null) =>
         Services.Events.Publish(new MigrationEvent(Time.GetUtcNow(), MigrationEventKind.Warning, StepId, message, host));
 
-    public void NodeState(string host, string? mode, long zxid) =>
-        Services.Events.Publish(new MigrationEvent(Time.GetUtcNow(), MigrationEventKind.NodeState, StepId, mode ?? "down", host, mode, zxid));
+    public void NodeState(string host, string? mode, long zxid, int? sessions = null) =>
+        Services.Events.Publish(new MigrationEvent(Time.GetUtcNow(), MigrationEventKind.NodeState, StepId, mode ?? "down", host, mode, zxid, sessions));
 
     public Task ObserveAsync<T>(string key, T value, CancellationToken cancellationToken) =>
         AppendStepRecordAsync(JournalRecordTypes.Observation, key, JsonSerializer.SerializeToNode(value, JournalJson.Options), cancellationToken);

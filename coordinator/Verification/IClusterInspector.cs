@@ -7,7 +7,8 @@ namespace ZkMitosis.Coordinator.Verification;
 /// <param name="Mode">leader | follower | observer | standalone, or null.</param>
 /// <param name="Zxid">The zxid it reported, or -1.</param>
 /// <param name="Error">Why it is not serving, when it is not.</param>
-public sealed record ServerObservation(bool Serving, string? Mode, long Zxid, string? Error);
+/// <param name="Connections">Its client connections (srvr's "Connections"), when it said.</param>
+public sealed record ServerObservation(bool Serving, string? Mode, long Zxid, string? Error, int? Connections = null);
 
 /// <summary>A broker's registration: <c>/brokers/ids/&lt;id&gt;</c>'s czxid (the broker epoch) and its session.</summary>
 public sealed record BrokerRegistration(int BrokerId, long Czxid, long SessionId);

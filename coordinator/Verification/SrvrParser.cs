@@ -19,6 +19,7 @@ public static class SrvrParser
 
         string? mode = null;
         long zxid = -1;
+        int? connections = null;
         foreach (var line in reply.Split('\n'))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -38,10 +39,14 @@ public static class SrvrParser
             {
                 zxid = parsed;
             }
+            else if (key == "Connections" && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+            {
+                connections = count;
+            }
         }
 
         return mode is null
             ? new ServerObservation(false, null, zxid, "no Mode in the srvr reply")
-            : new ServerObservation(true, mode, zxid, null);
+            : new ServerObservation(true, mode, zxid, null, connections);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
+using ZkMitosis.Cli.Output;
 using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Reporting;
@@ -14,8 +15,9 @@ internal static class MigrateCommand
 
     public static Command Create()
     {
-        var command = new Command("migrate", "plan, run, resume, status and abort a migration");
+        var command = new Command("migrate", "plan, check, run, resume, status and abort a migration");
         command.Subcommands.Add(PlanCommand());
+        command.Subcommands.Add(MigrateCheckCommand.Create());
         command.Subcommands.Add(RunCommand());
         command.Subcommands.Add(ResumeCommand());
         command.Subcommands.Add(StatusCommand());
@@ -130,6 +132,12 @@ internal static class MigrateCommand
                     Console.Error.WriteLine($"zkmitosis: the stress workload could not start on the source: {e.Message}");
                     return 2;
                 }
+            }
+
+            if (LiveMigrationView.Wanted(json, result.GetValue(yes)))
+            {
+                var table = new MigrationHostTable(PlanLoader.Load(text));
+                return await LiveMigrationView.RunAsync(table, events => DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(text, o, ct), options with { Events = events }, cancellationToken));
             }
 
             return await DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(text, o, ct), options, cancellationToken);

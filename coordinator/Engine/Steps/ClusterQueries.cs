@@ -12,7 +12,7 @@ internal static class ClusterQueries
         foreach (var (id, observation) in results)
         {
             var server = servers.First(s => s.Id == id);
-            context.NodeState(server.ClientEndpoint, observation.Mode, observation.Zxid);
+            context.NodeState(server.ClientEndpoint, observation.Mode, observation.Zxid, observation.Connections);
         }
 
         return results.ToDictionary(r => r.Id, r => r.Observation);

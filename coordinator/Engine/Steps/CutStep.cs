@@ -15,10 +15,13 @@ internal sealed class CutStep : MigrationStep
 
     public override IReadOnlyList<string> ChecksAfter => ["from each destination node, every source client, quorum and election port is refused"];
 
+    /// <summary>Whom each destination node rejects: every source host (all TCP ports, both directions).</summary>
+    internal static IReadOnlyList<string> Peers(Plans.MigrationPlan plan) => plan.Source.Select(s => s.Host).Distinct().ToList();
+
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
-        var peers = plan.Source.Select(s => s.Host).Distinct().ToList();
+        var peers = Peers(plan);
         var started = context.Time.GetTimestamp();
         // Interrupted by an agent restart: the rules are re-applied under the next generation (Isolate is idempotent,
         // and the probes below are the post-condition that counts).

@@ -29,6 +29,21 @@ internal sealed class PreflightStep : MigrationStep
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
+        var problems = await FindProblemsAsync(context, cancellationToken).ConfigureAwait(false);
+        if (problems.Count > 0)
+        {
+            throw new PreflightFailedException(problems);
+        }
+
+        context.Info("preflight passed");
+    }
+
+    /// <summary>
+    /// Every preflight check, each run whatever the others found, and every problem they found (empty: the world is
+    /// as the plan needs). Read only: the run's preflight and <c>migrate check</c> share it.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> FindProblemsAsync(StepContext context, CancellationToken cancellationToken)
+    {
         var plan = context.Plan;
         var problems = new List<string>();
         await Task.WhenAll(
@@ -68,19 +83,15 @@ internal sealed class PreflightStep : MigrationStep
             }
         }
 
-        if (problems.Count > 0)
-        {
-            throw new PreflightFailedException(problems);
-        }
-
-        context.Info("preflight passed");
+        return problems;
     }
 
     private static async Task CheckAgentsAsync(StepContext context, List<string> problems, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
-        var expected = plan.Source.Concat(plan.Destination).Select(s => (s.Agent, Role: "zookeeper", (int?)s.Id))
-            .Concat(plan.Brokers.Select(b => (b.Agent, Role: "kafka", (int?)null)));
+        var source = plan.Source.Select(s => s.Id).ToHashSet();
+        var expected = plan.Source.Concat(plan.Destination).Select(s => (s.Agent, Role: "zookeeper", Id: (int?)s.Id))
+            .Concat(plan.Brokers.Select(b => (b.Agent, Role: "kafka", Id: (int?)null)));
         await Task.WhenAll(expected.Select(async e =>
         {
             try
@@ -89,6 +100,14 @@ internal sealed class PreflightStep : MigrationStep
                 if (!string.Equals(description.Role, e.Role, StringComparison.OrdinalIgnoreCase))
                 {
                     Add(problems, $"agent {e.Agent}: role is {description.Role}, the plan needs {e.Role}");
+                }
+
+                // A source node's myid is the id its peers know it by: the member lines the run writes use the plan's id,
+                // so a different myid would make the joint configuration name a server that does not exist. (A
+                // destination node's myid is written by the run; its diff shows.)
+                if (e.Id is { } id && source.Contains(id) && description.ServerId is { } myId && myId != id)
+                {
+                    Add(problems, $"agent {e.Agent}: source server {id}'s myid is {myId}; the plan gives it id {id}");
                 }
 
                 if (e.Role == "zookeeper" && description.ProductVersion is { } version && !SupportsStrategy(version))
