@@ -64,6 +64,13 @@ public sealed class AgentOptions
 
     public KafkaOptions Kafka { get; set; } = new();
 
+    /// <summary>
+    /// The tenant config files a caller may read and edit the connect string of (role <c>kafka</c>, the tenant host
+    /// role), by id: <c>{ "solr": "/etc/default/solr.in.sh" }</c>. Callers name an id, never a path. Ids are 1-64 letters,
+    /// digits and <c>._-</c>; paths absolute. Default: none (only <see cref="KafkaOptions.ServerPropertiesPath"/>).
+    /// </summary>
+    public Dictionary<string, string> TenantConfigFiles { get; set; } = [];
+
     [ValidateObjectMembers]
     public ServiceOptions Service { get; set; } = new();
 

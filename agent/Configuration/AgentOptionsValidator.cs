@@ -66,6 +66,22 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add("Kafka.ServerPropertiesPath: required for role 'kafka'.");
         }
 
+        foreach (var (id, path) in options.TenantConfigFiles)
+        {
+            if (!TenantConfig.TenantConfigFile.IdPattern().IsMatch(id))
+            {
+                failures.Add($"TenantConfigFiles: id '{id}' is not 1-64 letters, digits and '._-'.");
+            }
+            else if (!options.IsKafka)
+            {
+                failures.Add($"TenantConfigFiles.{id}: only for role '{AgentRoles.Kafka}' (the tenant host role).");
+            }
+            else if (string.IsNullOrWhiteSpace(path) || !Path.IsPathFullyQualified(path) || path.Any(char.IsControl))
+            {
+                failures.Add($"TenantConfigFiles.{id}: '{path}' is not an absolute path.");
+            }
+        }
+
         if (options.ZooKeeper.AdminServerUrl is { Length: > 0 } admin && !Uri.TryCreate(admin, UriKind.Absolute, out _))
         {
             failures.Add($"ZooKeeper.AdminServerUrl: '{admin}' is not an absolute URL.");

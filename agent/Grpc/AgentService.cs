@@ -12,6 +12,7 @@ using ZkMitosis.Agent.Probes;
 using ZkMitosis.Agent.Services;
 using ZkMitosis.Agent.State;
 using ZkMitosis.Agent.Status;
+using ZkMitosis.Agent.TenantConfig;
 using ZkMitosis.Agent.V1;
 using ZkMitosis.ZooKeeper.Config;
 using V1Agent = ZkMitosis.Agent.V1.Agent;
@@ -189,6 +190,12 @@ public sealed partial class AgentService : V1Agent.AgentBase
     public override async Task<GetKafkaConfigResponse> GetKafkaConfig(GetKafkaConfigRequest request, ServerCallContext context)
     {
         RequireKafka();
+        if (TenantConfigFile.Resolve(request.TenantConfig, _options) is { } tenant)
+        {
+            var tenantConnect = await tenant.ReadConnectAsync(context.CancellationToken).ConfigureAwait(false);
+            return new GetKafkaConfigResponse { File = ManagedFileInfo.Of(tenant.Id, tenant.Path).ToProto(), ZookeeperConnect = tenantConnect, BrokerId = -1 };
+        }
+
         var path = _options.Kafka.ServerPropertiesPath;
         if (!File.Exists(path))
         {
@@ -365,8 +372,18 @@ public sealed partial class AgentService : V1Agent.AgentBase
     {
         RequireKafka();
         KafkaServerProperties.Validate(request.ZookeeperConnect);
+        var tenant = TenantConfigFile.Resolve(request.TenantConfig, _options);
         return _gate.RunAsync(nameof(SetKafkaZookeeperConnect), request.Context, request, async cancellationToken =>
         {
+            if (tenant is not null)
+            {
+                // Read, edit and check all happen before the write: a missing or duplicated key leaves the file as it was.
+                var edited = await tenant.EditAsync(request.ZookeeperConnect, cancellationToken).ConfigureAwait(false);
+                var written = ToWriteResponse([_writer.Write(tenant.Path, edited, request.ExpectedSha256)]);
+                written.Files[0].Kind = tenant.Id;
+                return written;
+            }
+
             var path = _options.Kafka.ServerPropertiesPath;
             if (!File.Exists(path))
             {

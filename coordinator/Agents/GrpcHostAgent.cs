@@ -187,6 +187,47 @@ public sealed partial class GrpcHostAgent(string address, Agent.V1.Agent.AgentCl
             new SetKafkaZookeeperConnectRequest { Context = Context(operation), ZookeeperConnect = connect, ExpectedSha256 = current.File?.Sha256 ?? "*" }, o), CallTimeout, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<string?> GetTenantConnectAsync(TenantConnect connect, CancellationToken cancellationToken)
+    {
+        if (connect.ConfigId is null)
+        {
+            return await GetKafkaZooKeeperConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var r = await CallAsync("GetKafkaConfig", o => client.GetKafkaConfigAsync(new GetKafkaConfigRequest { TenantConfig = TenantConfigOf(connect) }, o), CallTimeout, cancellationToken).ConfigureAwait(false);
+        return string.IsNullOrEmpty(r.ZookeeperConnect) ? null : r.ZookeeperConnect;
+    }
+
+    public async Task SetTenantConnectAsync(OperationContext operation, TenantConnect connect, string value, CancellationToken cancellationToken)
+    {
+        if (connect.ConfigId is null)
+        {
+            await SetKafkaZooKeeperConnectAsync(operation, value, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var reference = TenantConfigOf(connect);
+        var current = await CallAsync("GetKafkaConfig", o => client.GetKafkaConfigAsync(new GetKafkaConfigRequest { TenantConfig = reference }, o), CallTimeout, cancellationToken).ConfigureAwait(false);
+        await CallAsync("SetKafkaZookeeperConnect", o => client.SetKafkaZookeeperConnectAsync(
+            new SetKafkaZookeeperConnectRequest { Context = Context(operation), ZookeeperConnect = value, ExpectedSha256 = current.File?.Sha256 ?? "*", TenantConfig = reference }, o), CallTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TenantConfigRef TenantConfigOf(TenantConnect connect) => new()
+    {
+        ConfigId = connect.ConfigId ?? "",
+        Format = connect.Location.Format switch
+        {
+            ZooKeeper.Config.ConnectStringFiles.ConnectStringFormat.Properties => Agent.V1.ConnectStringFormat.Properties,
+            ZooKeeper.Config.ConnectStringFiles.ConnectStringFormat.ShellEnv => Agent.V1.ConnectStringFormat.ShellEnv,
+            ZooKeeper.Config.ConnectStringFiles.ConnectStringFormat.HadoopXml => Agent.V1.ConnectStringFormat.HadoopXml,
+            ZooKeeper.Config.ConnectStringFiles.ConnectStringFormat.ClickHouseXml => Agent.V1.ConnectStringFormat.ClickhouseXml,
+            _ => Agent.V1.ConnectStringFormat.Yaml,
+        },
+        Key = connect.Location.Key,
+        PortKey = connect.Location.PortKey ?? "",
+        ParentKey = connect.Location.ParentKey ?? "",
+    };
+
     private ControlServiceRequest ControlRequest(string action) => new()
     {
         Action = action switch

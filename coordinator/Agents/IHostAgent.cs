@@ -123,6 +123,14 @@ public interface IHostAgent
     Task<string?> GetKafkaZooKeeperConnectAsync(CancellationToken cancellationToken);
 
     Task SetKafkaZooKeeperConnectAsync(OperationContext operation, string connect, CancellationToken cancellationToken);
+
+    /// <summary>The connect string of a tenant's config file on this host (<see cref="Plans.TenantConnect"/>); Kafka's server.properties when it names no config id.</summary>
+    Task<string?> GetTenantConnectAsync(Plans.TenantConnect connect, CancellationToken cancellationToken) =>
+        connect.ConfigId is null ? GetKafkaZooKeeperConnectAsync(cancellationToken) : throw new NotSupportedException($"{GetType().Name} edits only Kafka's server.properties");
+
+    /// <summary>Sets the connect string of a tenant's config file, keeping every other byte (agent: SetKafkaZookeeperConnect with tenant_config).</summary>
+    Task SetTenantConnectAsync(OperationContext operation, Plans.TenantConnect connect, string value, CancellationToken cancellationToken) =>
+        connect.ConfigId is null ? SetKafkaZooKeeperConnectAsync(operation, value, cancellationToken) : throw new NotSupportedException($"{GetType().Name} edits only Kafka's server.properties");
 }
 
 /// <summary>Opens agents by address; the gRPC factory holds channels and TLS.</summary>

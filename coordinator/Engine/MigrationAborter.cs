@@ -113,16 +113,16 @@ public sealed class MigrationAborter(MigrationServices services)
     /// <summary>Whether the run's switch of <paramref name="broker"/> happened or may have: journaled done, else known to its agent (done, running or interrupted).</summary>
     private static async Task<bool> SwitchedAsync(StepContext context, BrokerSpec broker, IHostAgent agent, CancellationToken cancellationToken)
     {
-        var step = SwitchBrokerStep.StepIdFor(broker.Id);
+        var step = SwitchHostStep.StepIdFor(broker.Id);
         var state = context.State;
-        if (state.Effect(step, SwitchBrokerStep.ConnectKey) is { Outcome: EffectRecord.Done })
+        if (state.Effect(step, SwitchHostStep.ConnectKey) is { Outcome: EffectRecord.Done })
         {
             return true;
         }
 
-        for (var generation = state.Generation(step, SwitchBrokerStep.ConnectKey); generation >= 0; generation--)
+        for (var generation = state.Generation(step, SwitchHostStep.ConnectKey); generation >= 0; generation--)
         {
-            var operationId = $"{context.Plan.PlanId}/{step}/{SwitchBrokerStep.ConnectKey}" + (generation > 0 ? "/" + generation.ToString(CultureInfo.InvariantCulture) : "");
+            var operationId = $"{context.Plan.PlanId}/{step}/{SwitchHostStep.ConnectKey}" + (generation > 0 ? "/" + generation.ToString(CultureInfo.InvariantCulture) : "");
             var record = await agent.GetOperationAsync(operationId, cancellationToken).ConfigureAwait(false);
             if (record.Status is AgentOperationStatus.Done or AgentOperationStatus.Running or AgentOperationStatus.Interrupted)
             {

@@ -18,7 +18,8 @@ public static class StepList
             steps.Add(new JoinParticipantsStep());
         }
 
-        steps.AddRange(plan.Brokers.Select(b => new SwitchBrokerStep(b)));
+        // Each moved tenant in plan order, each host in its own order; the point of no return comes after all of them.
+        steps.AddRange(plan.MovedTenants.SelectMany(t => t.Hosts.Select(h => new SwitchHostStep(t, h))));
         steps.Add(new PointOfNoReturnStep());
         steps.Add(new CutStep());
         steps.Add(new ElectDestinationStep());

@@ -64,6 +64,8 @@ public sealed record PlanIntervals
 public sealed record MigrationPlan
 {
     public required string PlanId { get; init; }
+
+    /// <summary>The Kafka tenant's chroot, else the first moved tenant's: the subtree the baseline and verification read.</summary>
     public required string Chroot { get; init; }
     public MigrationStrategy Strategy { get; init; } = MigrationStrategy.Observer;
 
@@ -71,7 +73,19 @@ public sealed record MigrationPlan
     public IReadOnlyList<int> Joiners { get; init; } = [];
     public required IReadOnlyList<ServerSpec> Source { get; init; }
     public required IReadOnlyList<ServerSpec> Destination { get; init; }
-    public required IReadOnlyList<BrokerSpec> Brokers { get; init; }
+
+    /// <summary>
+    /// Every tenant of the plan, the <c>kafka:</c> shorthand compiled into one (docs/tenants.md): the one model the engine
+    /// reads. Moved tenants are switched in this order, each host by host.
+    /// </summary>
+    public required IReadOnlyList<TenantSpec> Tenants { get; init; }
+
+    /// <summary>The tenants switched to the destination.</summary>
+    public IReadOnlyList<TenantSpec> MovedTenants => Tenants.Where(t => t.Moves).ToList();
+
+    /// <summary>The moved Kafka tenant's brokers (Kafka's own checks: partitions, broker epochs), or none.</summary>
+    public IReadOnlyList<BrokerSpec> Brokers =>
+        Tenants.Where(t => t.Moves && t.Preset == TenantPreset.Kafka).SelectMany(t => t.Hosts).Select(h => new BrokerSpec(h.Id ?? -1, h.Agent)).ToList();
     public required TlsSpec Tls { get; init; }
     public PlanTimeouts Timeouts { get; init; } = new();
     public PlanIntervals Intervals { get; init; } = new();
@@ -82,8 +96,8 @@ public sealed record MigrationPlan
     /// <summary>Destination servers that stay out of the source (participant strategy), or none.</summary>
     public IReadOnlyList<ServerSpec> Dormant => Destination.Where(d => !Joiners.Contains(d.Id)).ToList();
 
-    /// <summary>Every host with an agent: source, destination, brokers.</summary>
-    public IEnumerable<string> AgentAddresses => Source.Select(s => s.Agent).Concat(Destination.Select(d => d.Agent)).Concat(Brokers.Select(b => b.Agent));
+    /// <summary>Every host with an agent: source, destination, the moved tenants' hosts.</summary>
+    public IEnumerable<string> AgentAddresses => Source.Select(s => s.Agent).Concat(Destination.Select(d => d.Agent)).Concat(MovedTenants.SelectMany(t => t.Hosts).Select(h => h.Agent));
 
     /// <summary><c>h1:p1,h2:p2,…</c> of the destination, with the chroot: what brokers are switched to.</summary>
     public string DestinationConnect => string.Join(',', Destination.Select(d => d.ClientEndpoint)) + Chroot;

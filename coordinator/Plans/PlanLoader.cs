@@ -59,7 +59,8 @@ public static class PlanLoader
 
         var root = new YamlFields(rootNode, "", problems);
         var planId = root.String("planId", required: true);
-        var chroot = root.String("chroot", required: true);
+        var hasKafka = root.Node("kafka") is not null;
+        var chroot = root.String("chroot", required: hasKafka);
         var strategyText = root.String("strategy", required: false) ?? "observer";
         MigrationStrategy? strategy = strategyText switch
         {
@@ -98,16 +99,34 @@ public static class PlanLoader
 
         var source = Servers(root, "source", problems);
         var destination = Servers(root, "destination", problems);
-        var brokers = Brokers(root);
+        var brokers = hasKafka ? Brokers(root) : [];
+        var tenants = TenantLoader.Tenants(root, problems);
+        if (!hasKafka && tenants is { Count: 0 })
+        {
+            root.Problem("tenants", "is required: list the tenants to move (or give the kafka: shorthand)");
+        }
+
+        if (!hasKafka && chroot is not null)
+        {
+            root.Problem("chroot", "belongs to the kafka: shorthand; with tenants: each tenant names its own chroot");
+        }
         var tls = Tls(root);
         var timeouts = Timeouts(root);
         var intervals = Intervals(root);
         root.RejectUnknown();
 
-        if (planId is null || chroot is null || strategy is null || source is null || destination is null || brokers is null || tls is null)
+        if (planId is null || (hasKafka && chroot is null) || strategy is null || source is null || destination is null || brokers is null || tenants is null || tls is null)
         {
             return null;
         }
+
+        // One model: the kafka: shorthand is a Kafka tenant, first in switch order.
+        if (hasKafka)
+        {
+            tenants.Insert(0, TenantLoader.FromKafkaShorthand(chroot!, brokers));
+        }
+
+        var primary = tenants.FirstOrDefault(t => t.Moves && t.Preset == TenantPreset.Kafka) ?? tenants.FirstOrDefault(t => t.Moves) ?? tenants.FirstOrDefault();
 
         if (strategy == MigrationStrategy.Participant && joiners.Count == 0)
         {
@@ -122,12 +141,12 @@ public static class PlanLoader
         return new MigrationPlan
         {
             PlanId = planId,
-            Chroot = chroot,
+            Chroot = primary?.Chroot ?? "",
             Strategy = strategy.Value,
             Joiners = joiners,
             Source = source,
             Destination = destination,
-            Brokers = brokers,
+            Tenants = tenants,
             Tls = tls,
             Timeouts = timeouts,
             Intervals = intervals,
@@ -186,7 +205,7 @@ public static class PlanLoader
 
     private static List<BrokerSpec>? Brokers(YamlFields root)
     {
-        var kafka = root.Mapping("kafka", required: true);
+        var kafka = root.Mapping("kafka", required: false);
         if (kafka is null)
         {
             return null;

@@ -25,9 +25,8 @@ public static partial class PlanValidator
             problems.Add(new("planId", $"must match [a-z0-9-]{{3,64}}, not {PlanProblem.Quote(plan.PlanId)}"));
         }
 
-        ValidateChroot(plan.Chroot, problems);
         ValidateServers(plan, problems);
-        ValidateBrokers(plan, problems);
+        TenantValidator.Validate(plan, problems);
         ValidateStrategy(plan, problems);
         ValidateTls(plan.Tls, problems);
         if (plan.Intervals.Poll > plan.Timeouts.ServerStart)
@@ -43,20 +42,20 @@ public static partial class PlanValidator
         return problems;
     }
 
-    private static void ValidateChroot(string chroot, List<PlanProblem> problems)
+    internal static void ValidateChroot(string chroot, List<PlanProblem> problems, string field = "chroot")
     {
         if (chroot == "/")
         {
-            problems.Add(new("chroot", "must be a tenant's subtree, not the root '/'"));
+            problems.Add(new(field, "must be a tenant's subtree, not the root '/'"));
         }
         else if (!chroot.StartsWith('/') || chroot.EndsWith('/') || chroot.Contains("//", StringComparison.Ordinal)
             || chroot.Split('/').Skip(1).Any(part => part is "." or ".." || part.Any(char.IsControl)))
         {
-            problems.Add(new("chroot", $"must be an absolute ZooKeeper path such as /kafka, not {PlanProblem.Quote(chroot)}"));
+            problems.Add(new(field, $"must be an absolute ZooKeeper path such as /kafka, not {PlanProblem.Quote(chroot)}"));
         }
         else if (chroot == "/zookeeper" || chroot.StartsWith("/zookeeper/", StringComparison.Ordinal))
         {
-            problems.Add(new("chroot", "must not be ZooKeeper's own /zookeeper subtree"));
+            problems.Add(new(field, "must not be ZooKeeper's own /zookeeper subtree"));
         }
     }
 
@@ -126,38 +125,6 @@ public static partial class PlanValidator
         }
     }
 
-    private static void ValidateBrokers(MigrationPlan plan, List<PlanProblem> problems)
-    {
-        if (plan.Brokers.Count == 0)
-        {
-            problems.Add(new("kafka.brokers", "must list at least one broker"));
-        }
-
-        var serverAgents = plan.Source.Concat(plan.Destination).Select(s => s.Agent).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var seenIds = new Dictionary<int, int>();
-        var seenAgents = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (broker, i) in plan.Brokers.Select((b, i) => (b, i)))
-        {
-            if (!seenIds.TryAdd(broker.Id, i))
-            {
-                problems.Add(new($"kafka.brokers[{i}].id", $"broker id {broker.Id} is used twice (also kafka.brokers[{seenIds[broker.Id]}])"));
-            }
-
-            if (!IsEndpoint(broker.Agent))
-            {
-                problems.Add(new($"kafka.brokers[{i}].agent", $"must be host:port, not {PlanProblem.Quote(broker.Agent)}"));
-            }
-            else if (!seenAgents.TryAdd(broker.Agent, i))
-            {
-                problems.Add(new($"kafka.brokers[{i}].agent", $"agent {broker.Agent} is listed for two brokers (also kafka.brokers[{seenAgents[broker.Agent]}])"));
-            }
-            else if (serverAgents.Contains(broker.Agent))
-            {
-                problems.Add(new($"kafka.brokers[{i}].agent", $"agent {broker.Agent} is a ZooKeeper server's agent; brokers must run on their own hosts"));
-            }
-        }
-    }
-
     private static void ValidateStrategy(MigrationPlan plan, List<PlanProblem> problems)
     {
         if (plan.Strategy != MigrationStrategy.Participant)
@@ -212,7 +179,7 @@ public static partial class PlanValidator
     private static bool IsHost(string host) =>
         !host.Any(char.IsControl) && IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns;
 
-    private static bool IsEndpoint(string endpoint)
+    internal static bool IsEndpoint(string endpoint)
     {
         var colon = endpoint.LastIndexOf(':');
         return colon > 0 && IsHost(endpoint[..colon]) && int.TryParse(endpoint[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535;

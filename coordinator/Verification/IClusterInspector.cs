@@ -28,6 +28,9 @@ public sealed record ChrootSnapshot(IReadOnlyDictionary<string, ZnodeSummary> No
     public int PersistentCount => Nodes.Values.Count(n => !n.Ephemeral);
 }
 
+/// <summary>One live registration of a tenant host: the ephemeral znode (absolute, chroot included) and the session that owns it.</summary>
+public sealed record TenantRegistration(string Path, long SessionId);
+
 /// <summary>Reads ZooKeeper directly (not through agents) to verify servers and Kafka's data.</summary>
 public interface IClusterInspector
 {
@@ -39,4 +42,12 @@ public interface IClusterInspector
     Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(IReadOnlyList<ServerSpec> servers, string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A tenant's live registrations (<see cref="TenantHealth"/>): the ephemeral children of <paramref name="path"/>, or
+    /// with <paramref name="child"/> the ephemeral <c>&lt;path&gt;/&lt;c&gt;/&lt;child&gt;</c> of each child c. A missing path is none.
+    /// </summary>
+    /// <remarks><paramref name="path"/> is absolute, chroot included.</remarks>
+    Task<IReadOnlyList<TenantRegistration>> ReadRegistrationsAsync(IReadOnlyList<ServerSpec> servers, string path, string? child, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not read tenant registrations");
 }

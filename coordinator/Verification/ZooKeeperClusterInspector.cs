@@ -51,6 +51,22 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
         return await client.ExistsAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false) is not null;
     }
 
+    public async Task<IReadOnlyList<TenantRegistration>> ReadRegistrationsAsync(IReadOnlyList<ServerSpec> servers, string path, string? child, CancellationToken cancellationToken)
+    {
+        await using var client = await ConnectAsync(servers, "", cancellationToken).ConfigureAwait(false);
+        var registrations = new List<TenantRegistration>();
+        foreach (var name in await ChildrenOrEmptyAsync(client, path, cancellationToken).ConfigureAwait(false))
+        {
+            var registration = child is null ? $"{path}/{name}" : $"{path}/{name}/{child}";
+            if (await client.ExistsAsync(registration, cancellationToken: cancellationToken).ConfigureAwait(false) is { EphemeralOwner: not 0 } stat)
+            {
+                registrations.Add(new TenantRegistration(registration, stat.EphemeralOwner));
+            }
+        }
+
+        return registrations;
+    }
+
     public async Task<KafkaState> ReadKafkaStateAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
         await using var client = await ConnectAsync(servers, chroot, cancellationToken).ConfigureAwait(false);

@@ -60,12 +60,19 @@ internal static class MigrateCommand
             var risks = ResidualRisks.For(plan);
             if (json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { plan.PlanId, strategy = plan.Strategy.ToString().ToLowerInvariant(), plan.Joiners, steps, risks }, Json));
+                var tenants = plan.Tenants.Select(t => new { t.Name, preset = t.Preset.ToString().ToLowerInvariant(), t.Chroot, t.Moves, hosts = t.Hosts.Select(h => h.Agent), health = t.Health.Describe(t.Chroot) });
+                Console.WriteLine(JsonSerializer.Serialize(new { plan.PlanId, strategy = plan.Strategy.ToString().ToLowerInvariant(), plan.Joiners, tenants, steps, risks }, Json));
                 return 0;
             }
 
             AnsiConsole.MarkupLine($"[bold]Plan {Markup.Escape(plan.PlanId)}[/]: move [bold]{Markup.Escape(plan.Chroot)}[/] from {plan.Source.Count} source to {plan.Destination.Count} destination servers, strategy [bold]{plan.Strategy.ToString().ToLowerInvariant()}[/]"
                 + (plan.Strategy == MigrationStrategy.Participant ? $" (joiners {string.Join(", ", plan.Joiners)}, dormant {string.Join(", ", plan.Dormant.Select(d => d.Id))})" : ""));
+            foreach (var tenant in plan.Tenants)
+            {
+                AnsiConsole.MarkupLine($"  tenant [bold]{Markup.Escape(tenant.Name)}[/] ({tenant.Preset.ToString().ToLowerInvariant()}) {Markup.Escape(tenant.Chroot)}: "
+                    + (tenant.Moves ? $"moves, {tenant.Hosts.Count} host(s) switched in order; gate: {Markup.Escape(tenant.Health.Describe(tenant.Chroot))}" : "stays on the source (checked untouched)"));
+            }
+
             var number = 0;
             foreach (var step in steps)
             {

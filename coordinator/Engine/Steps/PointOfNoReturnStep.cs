@@ -25,7 +25,8 @@ internal sealed class PointOfNoReturnStep : MigrationStep
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
-        var brokerHosts = plan.Brokers.Select(b => b.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // Every moved tenant's hosts (for a Kafka-only plan: the brokers, as before tenants existed).
+        var brokerHosts = plan.MovedTenants.SelectMany(t => t.Hosts).Select(h => h.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
         await context.WaitUntilAsync("no Kafka session left on a source node", plan.Timeouts.BrokerRegistration, async ct =>
         {
             foreach (var s in plan.Source)
@@ -51,6 +52,7 @@ internal sealed class PointOfNoReturnStep : MigrationStep
 
         var baseline = KafkaBaseline.From(kafkaState);
         await context.ObserveAsync("kafka", baseline, cancellationToken).ConfigureAwait(false);
+        await TenantSessions.RecordAsync(context, cancellationToken).ConfigureAwait(false);
 
         if (context.State.IsConfirmed(Id))
         {

@@ -166,6 +166,25 @@ internal sealed class PreflightStep : MigrationStep
                 Add(problems, $"broker {b.Id}: cannot read zookeeper.connect: {ex.Message}");
             }
         })).ConfigureAwait(false);
+
+        // Every other moved tenant's hosts must point at the source as the product reads its connect string.
+        var others = plan.MovedTenants.Where(t => t.Preset != Plans.TenantPreset.Kafka).SelectMany(t => t.Hosts.Select(h => (Tenant: t, Host: h)));
+        await Task.WhenAll(others.Select(async x =>
+        {
+            var expected = x.Tenant.ConnectFor(plan.Source);
+            try
+            {
+                var connect = await context.Agent(x.Host.Agent).GetTenantConnectAsync(x.Tenant.Connect, cancellationToken).ConfigureAwait(false);
+                if (!ConnectStrings.SameEnsemble(connect, expected))
+                {
+                    Add(problems, $"{x.Tenant.Name} on {x.Host.Agent}: {x.Tenant.Connect.Location} is '{connect}', not the source '{expected}'");
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Add(problems, $"{x.Tenant.Name} on {x.Host.Agent}: cannot read {x.Tenant.Connect.Location}: {ex.Message}");
+            }
+        })).ConfigureAwait(false);
     }
 
     private static async Task CheckConnectivityAsync(StepContext context, ServerSpec leader, List<string> problems, CancellationToken cancellationToken)

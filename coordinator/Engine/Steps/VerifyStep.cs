@@ -72,6 +72,7 @@ internal sealed class VerifyStep : MigrationStep
             }
         }
 
+        checks.AddRange(await TenantSessions.CheckAsync(context, cancellationToken).ConfigureAwait(false));
         checks.Add(await CheckChrootAsync(context, cancellationToken).ConfigureAwait(false));
 
         var source = await ClusterQueries.ObserveAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);

@@ -35,6 +35,34 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
         {
             Brokers[b.Id] = new FakeBroker(b) { Connect = plan.SourceConnect, LoadedConnect = plan.SourceConnect, Czxid = 0x100000010 + b.Id, Session = 0x7000 + b.Id };
         }
+
+        // Every tenant other than Kafka: its hosts point at the source and hold one registration each.
+        foreach (var tenant in plan.Tenants.Where(t => t.Preset != TenantPreset.Kafka))
+        {
+            foreach (var host in tenant.Hosts)
+            {
+                TenantHosts[host.Agent] = new FakeTenantHost(tenant, host) { Connect = tenant.ConnectFor(plan.Source), LoadedConnect = tenant.ConnectFor(plan.Source), Session = 0x9000 + TenantHosts.Count };
+            }
+        }
+    }
+
+    /// <summary>The hosts of tenants other than Kafka, by agent address.</summary>
+    public Dictionary<string, FakeTenantHost> TenantHosts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Tenant hosts (by agent) whose next restart leaves them down: their registration never comes back.</summary>
+    public HashSet<string> TenantHostsThatStayDown { get; } = [];
+
+    /// <summary>Tenant hosts (by agent) whose session expires when the destination is cut off (they register again under a new one).</summary>
+    public HashSet<string> TenantSessionsExpireAtCut { get; } = [];
+
+    public Task<IReadOnlyList<TenantRegistration>> ReadRegistrationsAsync(IReadOnlyList<ServerSpec> servers, string path, string? child, CancellationToken cancellationToken)
+    {
+        Tick();
+        var registrations = TenantHosts.Values
+            .Where(h => h.Running && h.Tenant.Chroot + h.Tenant.Health.RegistrationPath == path)
+            .Select(h => new TenantRegistration($"{path}/{h.Host.Host}" + (child is null ? "" : "/" + child), h.Session))
+            .ToList();
+        return Task.FromResult<IReadOnlyList<TenantRegistration>>(registrations);
     }
 
     public MigrationPlan Plan { get; }
@@ -240,6 +268,18 @@ internal sealed class FakeNode(ServerSpec spec, bool IsSource)
     public string? Lease { get; set; }
 }
 
+/// <summary>A host of a tenant other than Kafka: its connect string, the one it loaded, its registration's session.</summary>
+internal sealed class FakeTenantHost(TenantSpec tenant, TenantHost host)
+{
+    public TenantSpec Tenant { get; } = tenant;
+    public TenantHost Host { get; } = host;
+    public string Connect { get; set; } = "";
+    public string LoadedConnect { get; set; } = "";
+    public long Session { get; set; }
+    public int Restarts { get; set; }
+    public bool Running { get; set; } = true;
+}
+
 internal sealed class FakeBroker(BrokerSpec spec)
 {
     public BrokerSpec Spec { get; } = spec;
@@ -279,6 +319,8 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
     private FakeNode? Node => world.Nodes.Values.FirstOrDefault(n => n.Spec.Agent == Address);
 
     private FakeBroker? Broker => world.Brokers.Values.FirstOrDefault(b => b.Spec.Agent == Address);
+
+    private FakeTenantHost? TenantHost => world.TenantHosts.GetValueOrDefault(Address);
 
     private string Host => Address[..Address.LastIndexOf(':')];
 
@@ -443,7 +485,8 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
         // Each broker keeps one session, on the first server of the ensemble it loaded at its last start.
         var first = node.IsSource ? world.Plan.Source[0] : world.Plan.Destination[0];
         var clients = node.Spec.Id == first.Id && node.Running
-            ? world.Brokers.Values.Where(b => b.Running && b.LoadedConnect.Contains(node.Spec.ClientEndpoint, StringComparison.Ordinal)).Select(b => $"/{b.Spec.Host}:40000").ToList()
+            ? world.Brokers.Values.Where(b => b.Running && b.LoadedConnect.Contains(node.Spec.ClientEndpoint, StringComparison.Ordinal)).Select(b => $"/{b.Spec.Host}:40000")
+                .Concat(world.TenantHosts.Values.Where(h => h.Running && h.LoadedConnect.Contains(node.Spec.ClientEndpoint, StringComparison.Ordinal)).Select(h => $"/{h.Host.Host}:40001")).ToList()
             : [];
         return Task.FromResult(new ZooKeeperNodeStatus(node.Running, node.Mode, node.Running ? node.ServingZxid : node.DiskZxid, clients, learners));
     }
@@ -499,6 +542,16 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
 
     private ServiceState Control(string action)
     {
+        if (TenantHost is { } tenantHost)
+        {
+            // A restart is a new process: a new session, registering again with the connect string it loads.
+            tenantHost.Running = action != "stop" && !world.TenantHostsThatStayDown.Contains(Address);
+            tenantHost.LoadedConnect = tenantHost.Connect;
+            tenantHost.Session += 0x100;
+            tenantHost.Restarts++;
+            return new ServiceState(tenantHost.Running, 1, DateTimeOffset.UtcNow);
+        }
+
         if (Broker is { } broker)
         {
             if (world.AbandonNextRestart.Remove(broker.Spec.Id))
@@ -554,6 +607,11 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
         MutateAsync($"isolate {Host}", operation, "isolate " + string.Join(",", peers), () =>
         {
             Node!.Isolated = true;
+            foreach (var expired in world.TenantHosts.Values.Where(h => world.TenantSessionsExpireAtCut.Remove(h.Host.Agent)))
+            {
+                expired.Session += 0x100;
+            }
+
             world.Tick();
             return true;
         });
@@ -580,6 +638,14 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
 
     public Task SetKafkaZooKeeperConnectAsync(OperationContext operation, string connect, CancellationToken cancellationToken) =>
         MutateAsync($"set-connect {Host}", operation, "connect " + connect, () => Broker!.Connect = connect);
+
+    public Task<string?> GetTenantConnectAsync(TenantConnect connect, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(connect.ConfigId is null ? Broker!.Connect : TenantHost!.Connect);
+
+    public Task SetTenantConnectAsync(OperationContext operation, TenantConnect connect, string value, CancellationToken cancellationToken) =>
+        connect.ConfigId is null
+            ? SetKafkaZooKeeperConnectAsync(operation, value, cancellationToken)
+            : MutateAsync($"set-connect {Host}", operation, $"connect {connect.ConfigId} {value}", () => TenantHost!.Connect = value);
 
     private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -1,0 +1,84 @@
+using System.Globalization;
+using ZkMitosis.Coordinator.Plans;
+
+namespace ZkMitosis.Coordinator.Engine.Steps;
+
+/// <summary>
+/// Step 3, one host of one tenant: point its connect string at the destination, restart it, wait until the tenant's
+/// health gate passes on the destination. Kafka's broker steps keep their ids, titles and checks (partition health);
+/// other tenants' gate is their ephemeral registrations (<see cref="TenantHealth"/>).
+/// </summary>
+internal sealed class SwitchHostStep(TenantSpec tenant, TenantHost host) : MigrationStep
+{
+    /// <summary>The effect that points the host at the destination (abort reads it: did we switch this host?).</summary>
+    public const string ConnectKey = "connect";
+
+    /// <summary>The host's restart after its switch.</summary>
+    public const string RestartKey = "restart";
+
+    public static string StepIdFor(int brokerId) => $"switch-broker-{brokerId.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary><c>switch-broker-&lt;id&gt;</c> for Kafka (as before tenants existed), else <c>switch-&lt;tenant&gt;-&lt;n&gt;</c> (1-based host order).</summary>
+    public static string StepIdFor(TenantSpec tenant, TenantHost host) =>
+        tenant.Preset == TenantPreset.Kafka && host.Id is { } id
+            ? StepIdFor(id)
+            : $"switch-{tenant.Name}-{(IndexOf(tenant, host) + 1).ToString(CultureInfo.InvariantCulture)}";
+
+    private static int IndexOf(TenantSpec tenant, TenantHost host) => tenant.Hosts.ToList().IndexOf(host);
+
+    private bool IsKafka => tenant.Preset == TenantPreset.Kafka;
+
+    public override string Id => StepIdFor(tenant, host);
+
+    public override string Title => IsKafka
+        ? $"Kafka switch, broker {host.Id}: zookeeper.connect → destination, restart, wait for registration"
+        : $"{tenant.Name} switch, host {host.Agent}: connect string → destination, restart, wait for its registrations";
+
+    public override IReadOnlyList<string> ChecksBefore => IsKafka
+        ? ["destination observers caught up", "every partition has a leader and a full ISR"]
+        : ["destination observers caught up"];
+
+    public override IReadOnlyList<string> Actions => IsKafka
+        ? [$"set zookeeper.connect of broker {host.Id} to the destination + chroot (rest of server.properties byte for byte)", $"restart broker {host.Id}"]
+        : [$"set {tenant.Connect.Location} of {tenant.Connect.ConfigId} on {host.Agent} to the destination{(tenant.Connect.ChrootInConnect ? " + chroot" : "")} (rest of the file byte for byte)", $"restart {tenant.Name} on {host.Agent}"];
+
+    public override IReadOnlyList<string> ChecksAfter => IsKafka
+        ? [$"/brokers/ids/{host.Id} registered again", "no partition offline or under-replicated"]
+        : [$"{tenant.Health.Describe(tenant.Chroot)} on the destination"];
+
+    public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+        var agent = context.Agent(host.Agent);
+        var target = tenant.ConnectFor(plan.Destination);
+        var current = await agent.GetTenantConnectAsync(tenant.Connect, cancellationToken).ConfigureAwait(false);
+        var switched = ConnectStrings.SameEnsemble(current, target);
+
+        // The restart follows our switch, decided by the record of the switch (journal, else the agent's), never by
+        // the file alone: a file already switched says nothing about whether the host restarted since.
+        var wrote = await context.EffectAsync(ConnectKey, agent,
+            (operation, ct) => agent.SetTenantConnectAsync(operation, tenant.Connect, target, ct), cancellationToken,
+            needed: !switched,
+            achieved: async ct => ConnectStrings.SameEnsemble(await agent.GetTenantConnectAsync(tenant.Connect, ct).ConfigureAwait(false), target)).ConfigureAwait(false);
+        if (wrote && !context.EffectDone(RestartKey))
+        {
+            await context.EffectAsync(RestartKey, agent, (operation, ct) => agent.ControlServiceAsync(operation, "restart", ct), cancellationToken).ConfigureAwait(false);
+            context.Info(IsKafka ? $"broker {host.Id} restarted with zookeeper.connect={target}" : $"{tenant.Name} on {host.Agent} restarted with its connect string at {target}", host.Host);
+            await Task.Delay(plan.Intervals.BrokerRestartPause, context.Time, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (IsKafka && host.Id is { } brokerId)
+        {
+            context.Services.OnBrokerSwitched?.Invoke(brokerId);
+            await context.WaitUntilAsync($"broker {brokerId} registered and every partition healthy", plan.Timeouts.BrokerRegistration, async ct =>
+            {
+                var state = await context.Inspector.ReadKafkaStateAsync(plan.Destination, tenant.Chroot, ct).ConfigureAwait(false);
+                return ClusterQueries.IsKafkaHealthy(state, tenant.Hosts.Select(h => h.Id ?? -1), out _);
+            }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await context.WaitUntilAsync($"{tenant.Name}: {tenant.Health.Describe(tenant.Chroot)}", plan.Timeouts.BrokerRegistration,
+            async ct => await TenantHealthGate.CountAsync(context, tenant, plan.Destination, ct).ConfigureAwait(false) >= tenant.Health.Count, cancellationToken).ConfigureAwait(false);
+    }
+}
