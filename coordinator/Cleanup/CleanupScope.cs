@@ -38,7 +38,7 @@ public sealed class CleanupScope
     public IReadOnlyList<string> Chroots { get; }
 
     /// <summary>The chroots of the tenants the plan moved to the destination.</summary>
-    public static CleanupScope Of(MigrationPlan plan) => new([plan.Chroot]);
+    public static CleanupScope Of(MigrationPlan plan) => new(plan.MovedTenants.Select(t => t.Chroot));
 
     /// <summary>Where <paramref name="path"/> (absolute) stands.</summary>
     public CleanupPlace PlaceOf(string path)

@@ -144,7 +144,7 @@ internal static class PlannedChanges
         try
         {
             var rendered = await agent.RenderPlannedFilesAsync(new RenderPlannedFilesRequest { KafkaZookeeperConnect = plan.DestinationConnect }, cancellationToken).ConfigureAwait(false);
-            files.AddRange(rendered.Files.Select(f => Change(SwitchBrokerStep.StepIdFor(broker.Id), f, f.CurrentContent)));
+            files.AddRange(rendered.Files.Select(f => Change(SwitchHostStep.StepIdFor(broker.Id), f, f.CurrentContent)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
