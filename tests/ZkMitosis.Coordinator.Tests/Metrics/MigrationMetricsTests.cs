@@ -85,6 +85,16 @@ public sealed class MigrationMetricsTests : IDisposable
         Assert.Equal(1, resumed.Value("zkmitosis_migration_coordinator_interruptions"));
         Assert.Equal(60, resumed.Value("zkmitosis_migration_coordinator_down_seconds"));
         Assert.Equal(1, resumed.Value("zkmitosis_migration_step", "step", steps[1]));
+
+        // That process is killed inside the step (nothing journaled); the next one has not started the step yet.
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await Append(journal, JournalRecordTypes.ProcessStarted, value: new JsonObject { ["mode"] = "resume" });
+
+        var killed = await ScrapeAsync(metrics);
+
+        Assert.All(steps, s => Assert.Equal(0, killed.Value("zkmitosis_migration_step", "step", s)));
+        Assert.Equal(2, killed.Value("zkmitosis_migration_coordinator_interruptions"));
+        Assert.Equal(90, killed.Value("zkmitosis_migration_coordinator_down_seconds"));
     }
 
     [Fact]
