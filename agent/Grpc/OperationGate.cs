@@ -86,6 +86,8 @@ public sealed class OperationGate
             AgentLog.OperationsInterrupted(_logger, marked);
         }
 
+        AgentMetrics.RecordInterruptedAtStart(marked);
+
         return records;
     }
 
@@ -291,6 +293,7 @@ public sealed class OperationGate
                     ErrorMessage = status.Message,
                     ErrorStatusBase64 = status.ToByteString().ToBase64(),
                 });
+                AgentMetrics.RecordOperationFailed(accepted.Method);
                 completion.SetException(e);
                 return;
             }

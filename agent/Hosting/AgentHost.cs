@@ -48,6 +48,7 @@ public static class AgentHost
         builder.Services.AddSingleton<LeaseManager>();
         builder.Services.AddSingleton<OperationGate>();
         builder.Services.AddSingleton<BarrierRegistry>();
+        builder.Services.AddSingleton<AgentStateMetrics>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<AgentServerInterceptor>();
@@ -125,6 +126,7 @@ public static class AgentHost
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapHealthChecks("/readyz", new HealthCheckOptions());
         app.MapMetrics("/metrics");
+        app.Services.GetRequiredService<AgentStateMetrics>().Register();
 
         // Before serving: what an earlier process accepted and did not finish is interrupted, and the barriers it armed
         // are gone with it.

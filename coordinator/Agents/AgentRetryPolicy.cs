@@ -22,6 +22,12 @@ public sealed class AgentRetryPolicy
     /// <summary>Called before each retry: (agent, call, attempt, error).</summary>
     public Action<string, string, int, string>? OnRetry { get; init; }
 
+    /// <summary>
+    /// Called after each attempt (must be quick and not throw): agent, call, how long the attempt took, and the gRPC
+    /// status it failed with (null when it succeeded). For the coordinator's metrics.
+    /// </summary>
+    public Action<string, string, TimeSpan, StatusCode?>? OnAttempt { get; init; }
+
     public async Task<T> RunAsync<T>(string agent, string call, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
         var pause = FirstPause;
@@ -29,7 +35,7 @@ public sealed class AgentRetryPolicy
         {
             try
             {
-                return await action(cancellationToken).ConfigureAwait(false);
+                return await AttemptAsync(agent, call, action, cancellationToken).ConfigureAwait(false);
             }
             catch (RpcException e) when (IsInterrupted(e))
             {
@@ -46,6 +52,23 @@ public sealed class AgentRetryPolicy
             {
                 throw new AgentCallException(agent, call, Describe(e) + (IsTransient(e) ? $" (after {attempt} attempts)" : ""), e) { Answered = !IsTransient(e) };
             }
+        }
+    }
+
+    /// <summary>One attempt, timed and reported to <see cref="OnAttempt"/>.</summary>
+    private async Task<T> AttemptAsync<T>(string agent, string call, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await action(cancellationToken).ConfigureAwait(false);
+            OnAttempt?.Invoke(agent, call, System.Diagnostics.Stopwatch.GetElapsedTime(started), null);
+            return result;
+        }
+        catch (RpcException e)
+        {
+            OnAttempt?.Invoke(agent, call, System.Diagnostics.Stopwatch.GetElapsedTime(started), e.StatusCode);
+            throw;
         }
     }
 

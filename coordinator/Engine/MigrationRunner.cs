@@ -27,6 +27,9 @@ public sealed record MigrationRunOptions
 
     public Action<int>? OnBrokerSwitched { get; init; }
 
+    /// <summary>The run's Prometheus metrics (<c>--metrics-listen</c>), fed by the run; null for none.</summary>
+    public ZkMitosis.Coordinator.Metrics.MigrationMetrics? Metrics { get; init; }
+
     /// <summary>Called after the run (success or not) for the workload's figures (<c>--stress</c>).</summary>
     public Func<Task<WorkloadSummary?>>? Workload { get; init; }
 }
@@ -86,20 +89,24 @@ public static class MigrationRunner
     private static async Task<MigrationReport> DriveAsync(MigrationPlan plan, MigrationRunOptions options, CoordinatorMode mode, CancellationToken cancellationToken)
     {
         var store = new MigrationStore(options.StateRoot);
+        var metrics = options.Metrics;
+        var events = metrics is null ? options.Events : new MigrationEventFanOut(options.Events, metrics);
         using var channels = new PlanAgentChannels(plan.Tls);
         var agents = options.Agents?.Invoke(plan) ?? new GrpcHostAgentFactory(plan, channels.For, new AgentRetryPolicy
         {
-            OnRetry = (agent, call, attempt, error) => options.Events.Publish(new MigrationEvent(DateTimeOffset.UtcNow, MigrationEventKind.Warning, null, $"agent {agent}: {call} attempt {attempt} failed ({error}); retrying with the same operation id")),
+            OnRetry = (agent, call, attempt, error) => events.Publish(new MigrationEvent(DateTimeOffset.UtcNow, MigrationEventKind.Warning, null, $"agent {agent}: {call} attempt {attempt} failed ({error}); retrying with the same operation id")),
+            OnAttempt = metrics is null ? null : metrics.ObserveAgentCall,
         });
         var inspector = options.Inspector ?? new ZooKeeperClusterInspector();
         using var journal = FileJournal.Open(store.JournalPath(plan.PlanId));
+        metrics?.Attach(plan, mode, () => journal.Records);
         var services = new MigrationServices
         {
             Plan = plan,
             Journal = journal,
             Agents = agents,
             Inspector = inspector,
-            Events = options.Events,
+            Events = events,
             Confirmation = options.Confirmation,
             StateDirectory = store.PlanDirectory(plan.PlanId),
             Mode = mode,
@@ -117,6 +124,7 @@ public static class MigrationRunner
                 },
                 // A resumed run's destination has served since its join: down at the first poll is a gap, measured from there.
                 ServedBefore = JournalState.From(journal.Records).IsCompleted("join") ? new HashSet<string> { "destination" } : new HashSet<string>(),
+                OnObservation = metrics is null ? null : metrics.ObserveServer,
             }
             : null;
         monitor?.Start();

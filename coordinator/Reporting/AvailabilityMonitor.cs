@@ -30,6 +30,9 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
     /// <summary>Called (on the monitor's loop) with each gap as it closes, e.g. to journal it at once.</summary>
     public Func<Gap, Task>? OnGap { get; init; }
 
+    /// <summary>Called (on the monitor's loop, must be quick and not throw) with every server's answer to each poll: cluster, server, answer.</summary>
+    public Action<string, ServerSpec, ServerObservation>? OnObservation { get; init; }
+
     /// <summary>The gaps still open when <see cref="StopAsync"/> ended the loop (named "… (still down)").</summary>
     public IReadOnlyList<Gap> OpenAtStop
     {
@@ -81,14 +84,18 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
             {
                 var observations = await Task.WhenAll(servers.Select(async s =>
                 {
+                    ServerObservation observation;
                     try
                     {
-                        return await inspector.ObserveServerAsync(s, CancellationToken.None).ConfigureAwait(false);
+                        observation = await inspector.ObserveServerAsync(s, CancellationToken.None).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {
-                        return new ServerObservation(false, null, -1, e.Message);
+                        observation = new ServerObservation(false, null, -1, e.Message);
                     }
+
+                    OnObservation?.Invoke(name, s, observation);
+                    return observation;
                 })).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
                 var serving = observations.Any(o => o.Serving);

@@ -112,7 +112,8 @@ internal static class MigrateCommand
         var output = OutputOption();
         var stateDir = StateDirOption();
         var stress = new Option<int>("--stress") { Description = "run the stress workload with N sessions during the migration (0: none)" };
-        var command = new Command("run", "run a migration (continues it if this plan already started)") { file, yes, output, stateDir, stress };
+        var metricsListen = MigrateMetrics.ListenOption();
+        var command = new Command("run", "run a migration (continues it if this plan already started)") { file, yes, output, stateDir, stress, metricsListen };
         command.SetAction(async (result, cancellationToken) =>
         {
             var json = result.GetValue(output) == "json";
@@ -127,7 +128,8 @@ internal static class MigrateCommand
                 return Refuse(e, json);
             }
 
-            var options = Options(result, stateDir, yes, json);
+            await using var metrics = MigrateMetrics.Start(result.GetValue(metricsListen));
+            var options = Options(result, stateDir, yes, json) with { Metrics = metrics?.Metrics };
             if (result.GetValue(stress) is var sessions and > 0)
             {
                 try
@@ -158,11 +160,14 @@ internal static class MigrateCommand
         var yes = YesOption();
         var output = OutputOption();
         var stateDir = StateDirOption();
-        var command = new Command("resume", "continue a migration after a crash or a failure, from its journal") { planId, yes, output, stateDir };
+        var metricsListen = MigrateMetrics.ListenOption();
+        var command = new Command("resume", "continue a migration after a crash or a failure, from its journal") { planId, yes, output, stateDir, metricsListen };
         command.SetAction(async (result, cancellationToken) =>
         {
             var json = result.GetValue(output) == "json";
-            return await DriveAsync(json, (options, ct) => MigrationRunner.ResumeAsync(result.GetValue(planId), options, ct), Options(result, stateDir, yes, json), cancellationToken);
+            await using var metrics = MigrateMetrics.Start(result.GetValue(metricsListen));
+            var options = Options(result, stateDir, yes, json) with { Metrics = metrics?.Metrics };
+            return await DriveAsync(json, (o, ct) => MigrationRunner.ResumeAsync(result.GetValue(planId), o, ct), options, cancellationToken);
         });
         return command;
     }
@@ -172,11 +177,13 @@ internal static class MigrateCommand
         var planId = new Argument<string?>("plan-id") { Description = "the migration to abort (default: the only one)", Arity = ArgumentArity.ZeroOrOne };
         var output = OutputOption();
         var stateDir = StateDirOption();
-        var command = new Command("abort", "undo a migration stopped before the point of no return") { planId, output, stateDir };
+        var metricsListen = MigrateMetrics.ListenOption();
+        var command = new Command("abort", "undo a migration stopped before the point of no return") { planId, output, stateDir, metricsListen };
         command.SetAction(async (result, cancellationToken) =>
         {
             var json = result.GetValue(output) == "json";
-            var options = new MigrationRunOptions { StateRoot = result.GetValue(stateDir)!, Events = new ConsoleEvents(json) };
+            await using var metrics = MigrateMetrics.Start(result.GetValue(metricsListen));
+            var options = new MigrationRunOptions { StateRoot = result.GetValue(stateDir)!, Events = new ConsoleEvents(json), Metrics = metrics?.Metrics };
             return await DriveAsync(json, (o, ct) => MigrationRunner.AbortAsync(result.GetValue(planId), o, ct), options, cancellationToken);
         });
         return command;

@@ -37,7 +37,9 @@ public static class AgentHostFiles
             ["addresses"] = new JsonArray(host.Address, host.Name),
             ["listenAddress"] = "0.0.0.0",
             ["listenPort"] = host.AgentPort,
-            ["monitoringAddress"] = "127.0.0.1",
+            // The host's lab address, not loopback: a Prometheus (or a test) on the machine scrapes /metrics across the
+            // lab network as it would across a real one; the lab network is this machine's alone.
+            ["monitoringAddress"] = host.Address,
             ["monitoringPort"] = MonitoringPort,
             ["stateDirectory"] = layout.AgentStateDirectory,
             ["insecure"] = tls is null,

@@ -59,7 +59,8 @@ public sealed class AgentKilledMidOperationTests : IAsyncLifetime
     {
         var properties = Path.Combine(_directory.Path, "server.properties");
         await File.WriteAllTextAsync(properties, "broker.id=1\nzookeeper.connect=src1:2181/kafka\n");
-        var config = AgentProcess.ZooKeeperConfig(_directory.Path, Path.Combine(_directory.Path, "zoo.cfg"), FreePorts.Next(), FreePorts.Next());
+        var monitoringPort = FreePorts.Next();
+        var config = AgentProcess.ZooKeeperConfig(_directory.Path, Path.Combine(_directory.Path, "zoo.cfg"), FreePorts.Next(), monitoringPort);
         config["Role"] = "kafka";
         config["Kafka"] = new JsonObject { ["ServerPropertiesPath"] = properties };
         config["Service"]!["KafkaCommands"] = Service.Commands;
@@ -72,12 +73,16 @@ public sealed class AgentKilledMidOperationTests : IAsyncLifetime
         await WaitForRunningAsync(connect.Context.OperationId);
 
         await KillAndRestartAgentAsync(config, null, start.ResponseAsync, call.ResponseAsync);
+        var metrics = await Hosting.AgentMetricsTests.ScrapeAsync(monitoringPort);
         var retry = await Assert.ThrowsAsync<RpcException>(() => Client.SetKafkaZookeeperConnectAsync(connect, deadline: DateTime.UtcNow + Bound).ResponseAsync);
         var unchanged = await File.ReadAllTextAsync(properties);
         connect.Context = TestLease.Context(Plan, $"{Plan}/switch/kafka/2");
         var second = await Client.SetKafkaZookeeperConnectAsync(connect, deadline: DateTime.UtcNow + Bound);
 
         AssertInterrupted(retry, $"{Plan}/switch/kafka");
+        // The start and the switch were both accepted when the agent died; neither failed (their effect is unknown).
+        Assert.Equal(2, metrics.Value("zkmitosis_agent_operations_interrupted"));
+        Assert.Equal(0, metrics.Value("zkmitosis_agent_operation_failures_total", "method", "SetKafkaZookeeperConnect"));
         Assert.Equal("broker.id=1\nzookeeper.connect=src1:2181/kafka\n", unchanged);
         Assert.Equal(1, Service.Starts);
         Assert.True(second.Changed);

@@ -79,10 +79,12 @@ public sealed class AgentStateDirectoryTests : IAsyncLifetime
         await TestLease.TakeAsync(client, Plan);
         await client.WriteMyIdAsync(new WriteMyIdRequest { Context = TestLease.Context(Plan), ServerId = 3, ExpectedSha256 = "*" }, deadline: DateTime.UtcNow + Bound);
         var writableReady = await ReadyzAsync();
+        var writableMetrics = await Hosting.AgentMetricsTests.ScrapeAsync(_monitoringPort);
 
         await RunAsync("mount", "-o", "remount,ro", StateDirectory);
         var readOnlyHealth = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + Bound);
         var readOnlyReady = await ReadyzAsync();
+        var readOnlyMetrics = await Hosting.AgentMetricsTests.ScrapeAsync(_monitoringPort);
         var refused = await Assert.ThrowsAsync<RpcException>(() => client.WriteMyIdAsync(new WriteMyIdRequest { Context = TestLease.Context(Plan), ServerId = 4, ExpectedSha256 = "*" }, deadline: DateTime.UtcNow + Bound).ResponseAsync);
         var start = await Assert.ThrowsAsync<RpcException>(() => client.ControlServiceAsync(new ControlServiceRequest { Context = TestLease.Context(Plan), Action = ServiceAction.Start }, deadline: DateTime.UtcNow + Bound).ResponseAsync);
         var myIdWhileReadOnly = await File.ReadAllTextAsync(MyIdPath);
@@ -95,6 +97,7 @@ public sealed class AgentStateDirectoryTests : IAsyncLifetime
         }
 
         var writableAgain = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + Bound);
+        var writableAgainMetrics = await Hosting.AgentMetricsTests.ScrapeAsync(_monitoringPort);
 
         Assert.Equal(200, writableReady);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, readOnlyHealth.Status);
@@ -104,6 +107,10 @@ public sealed class AgentStateDirectoryTests : IAsyncLifetime
         Assert.Equal("3\n", myIdWhileReadOnly);
         Assert.Equal(0, _service.Starts);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, writableAgain.Status);
+        Assert.Equal(1, writableMetrics.Value("zkmitosis_agent_state_directory_writable"));
+        Assert.Equal(0, readOnlyMetrics.Value("zkmitosis_agent_state_directory_writable"));
+        Assert.Equal(1, writableAgainMetrics.Value("zkmitosis_agent_state_directory_writable"));
+        Assert.Equal(1, readOnlyMetrics.Samples("zkmitosis_agent_lease_info").Single(s => s.Labels["plan_id"] == Plan).Value);
         Assert.Equal(["lease.json", "operations"], Directory.EnumerateFileSystemEntries(StateDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Single(Directory.EnumerateFiles(Path.Combine(StateDirectory, "operations")));
     }

@@ -1,10 +1,15 @@
+using System.Net;
 using Xunit.Abstractions;
 using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Journal;
+using ZkMitosis.Coordinator.Metrics;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Reporting;
 using ZkMitosis.Coordinator.Stress;
 using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Testing;
+using ZkMitosis.Testing.Prometheus;
 
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 
@@ -80,7 +85,9 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
     /// Agents in trouble at the point of no return: one destination agent is killed -9 and restarted, the coordinator
     /// is cut off another for 1.5 s (both waited out by the bounded retries), and cut off a third for good. The next
     /// step stops before it changes anything, naming that agent; nothing was cut, the observers still serve. Once the
-    /// agent is reachable again, resume completes the migration with every guarantee.
+    /// agent is reachable again, resume completes the migration with every guarantee. Meanwhile both metrics endpoints
+    /// are scraped as Prometheus would, every answer parsed strictly: the coordinator's (run, then resume, on one
+    /// port) and the agents' of a source and every destination host; what they show moves with the migration.
     /// </summary>
     [Fact]
     public async Task Run_AgentRestartedAndCutOff_StopsBeforeActingThenResumeCompletes()
@@ -102,8 +109,21 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
             await lab.Lab.CutAgentAsync(destination[2].Name, ct);
         });
         var options = new MigrationRunOptions { StateRoot = lab.StateRoot, Confirmation = confirmation };
+        var port = FreePorts.Next();
+        var targets = new Dictionary<string, Uri> { ["coordinator"] = new($"http://127.0.0.1:{port}/metrics") };
+        foreach (var host in destination.Prepend(lab.Lab.Hosts.First(h => h.Role == LabHostRole.Source)))
+        {
+            targets[host.Name] = new Uri($"http://{host.Address}:{AgentHostFiles.MonitoringPort}/metrics");
+        }
 
-        var failure = await Assert.ThrowsAsync<MigrationFailedException>(() => MigrationRunner.RunAsync(text, options, CancellationToken.None));
+        await using var scraper = MetricsScraper.Start(targets, TimeSpan.FromMilliseconds(500));
+        var runMetrics = new MigrationMetrics();
+        MigrationFailedException failure;
+        await using (MetricsListener.Start(new IPEndPoint(IPAddress.Loopback, port), runMetrics.Registry))
+        {
+            failure = await Assert.ThrowsAsync<MigrationFailedException>(() => MigrationRunner.RunAsync(text, options with { Metrics = runMetrics }, CancellationToken.None));
+        }
+
         await briefCut!;
 
         output.WriteLine(failure.Message);
@@ -120,13 +140,63 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
         }
 
         await lab.Lab.HealAsync(destination[2].Name);
-        var report = await MigrationRunner.ResumeAsync(plan.PlanId, options with { Confirmation = new FixedConfirmation(true) }, CancellationToken.None);
+        var resumeMetrics = new MigrationMetrics();
+        MigrationReport report;
+        await using (MetricsListener.Start(new IPEndPoint(IPAddress.Loopback, port), resumeMetrics.Registry))
+        {
+            report = await MigrationRunner.ResumeAsync(plan.PlanId, options with { Confirmation = new FixedConfirmation(true), Metrics = resumeMetrics }, CancellationToken.None);
+        }
+
+        await scraper.DisposeAsync();
 
         output.WriteLine(report.ToText());
         Assert.Equal("completed", report.Status);
         Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        AssertMetricsMoved(scraper, plan, destination);
         await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
         await lab.AssertOtherTenantWholeAsync();
+    }
+
+    /// <summary>What the scrapes of the run and the resume must show, beyond parsing and naming (checked on every scrape).</summary>
+    private void AssertMetricsMoved(MetricsScraper scraper, MigrationPlan plan, IReadOnlyList<LabHost> destination)
+    {
+        Assert.Empty(scraper.Invalid);
+        var coordinator = scraper.Of("coordinator");
+        var run = coordinator.Where(e => e.Value("zkmitosis_migration_info", "mode", "run") == 1).ToList();
+        var resume = coordinator.Where(e => e.Value("zkmitosis_migration_info", "mode", "resume") == 1).ToList();
+        output.WriteLine($"coordinator scrapes: {run.Count} of the run, {resume.Count} of the resume");
+        Assert.True(run.Count >= 5 && resume.Count >= 5, $"{run.Count} scrapes of the run, {resume.Count} of the resume");
+        static string? Running(PrometheusExposition e) => e.Samples("zkmitosis_migration_step").SingleOrDefault(s => s.Value == 1)?.Labels["step"];
+
+        // The step gauge moves through the steps, and progress only rises.
+        var runSteps = run.Select(Running).OfType<string>().Distinct().ToList();
+        var resumeSteps = resume.Select(Running).OfType<string>().Distinct().ToList();
+        output.WriteLine($"steps seen running: {string.Join(", ", runSteps)} | {string.Join(", ", resumeSteps)}");
+        Assert.True(runSteps.Count >= 3, $"steps seen running in the run: {string.Join(", ", runSteps)}");
+        Assert.True(resumeSteps.Count >= 2, $"steps seen running in the resume: {string.Join(", ", resumeSteps)}");
+        var progress = run.Concat(resume).Select(e => e.Value("zkmitosis_migration_progress_ratio")!.Value).ToList();
+        Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second >= p.First), $"progress fell: {string.Join(", ", progress)}");
+        Assert.True(progress[^1] > progress[0], $"progress did not rise: {string.Join(", ", progress)}");
+
+        // The source leader's zxid rises as the stand-ins write; the agent cut off for good shows its failed calls.
+        var sourceZxids = run.Select(e => plan.Source.Max(s => e.Value("zkmitosis_migration_server_zxid", "server", s.ClientEndpoint)!.Value)).ToList();
+        Assert.True(sourceZxids[^1] > sourceZxids.First(z => z > 0), $"source zxids did not rise: {sourceZxids.First()} … {sourceZxids[^1]}");
+        var cutAgentFailures = run[^1].Samples("zkmitosis_migration_agent_call_failures_total").Where(s => s.Labels["agent"] == destination[2].AgentEndpoint).Sum(s => s.Value);
+        Assert.True(cutAgentFailures > 0, "no failed call to the agent cut off");
+        Assert.Contains(run[^1].Samples("zkmitosis_migration_agent_call_duration_seconds_count"), s => s.Value > 0);
+
+        // The resume knows the coordinator was down between the failure and itself.
+        Assert.Equal(1, resume[^1].Value("zkmitosis_migration_coordinator_interruptions"));
+        Assert.True(resume[^1].Value("zkmitosis_migration_coordinator_down_seconds") > 0);
+
+        // A destination agent shows the plan's lease, and its data dir filling: nothing on disk before the join, a zxid after.
+        var agent = scraper.Of(destination[1].Name);
+        Assert.Contains(agent, e => e.Value("zkmitosis_agent_lease_info", "plan_id", plan.PlanId) == 1);
+        var onDisk = agent.Select(e => e.Value("zkmitosis_agent_data_dir_last_zxid")!.Value).ToList();
+        output.WriteLine($"{destination[1].Name}: {agent.Count} scrapes, data dir zxid {onDisk.First()} … {onDisk.Max()}");
+        Assert.Equal(-1, onDisk[0]);
+        Assert.True(onDisk.Max() > 0, "the destination's data dir never showed a zxid");
+        Assert.All(agent, e => Assert.Equal(1, e.Value("zkmitosis_agent_state_directory_writable")));
     }
 
     /// <summary>The seed's procedure (k = 2 joiners, one dormant node) completes with Kafka unaware and nothing lost.</summary>
