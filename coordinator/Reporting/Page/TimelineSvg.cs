@@ -103,7 +103,7 @@ internal sealed class TimelineSvg
     {
         var tick = _scale.TickSeconds();
         svg.Append("<g class=\"axis\">\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"8\" y=\"16\" class=\"label\">time (s) from {Html.Text(Html.Instant(_scale.Start))}</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"8\" y=\"16\" class=\"label\">seconds from {Html.Clock(_scale.Start)} UTC</text>\n");
         for (var s = 0.0; s <= _scale.Seconds + 1e-9; s += tick)
         {
             var x = Html.Number(_scale.X(_scale.Start.AddSeconds(s)));
@@ -247,14 +247,14 @@ internal sealed class TimelineSvg
     private void Legend()
     {
         _y += 10;
-        var x = Left;
+        var x = 16.0;
         string[] entries = [.. Modes.Select(m => $"mode-{m}|{m}"), "outcome-done|step done", "outcome-failed|step failed", "outcome-interrupted|step interrupted", "gap|gap"];
         _body.Append("<g class=\"legend\">");
         foreach (var entry in entries)
         {
             var (css, label) = (entry[..entry.IndexOf('|', StringComparison.Ordinal)], entry[(entry.IndexOf('|', StringComparison.Ordinal) + 1)..]);
             _body.Append(CultureInfo.InvariantCulture, $"<rect class=\"{css}\" x=\"{Html.Number(x)}\" y=\"{Html.Number(_y)}\" width=\"12\" height=\"12\"/><text x=\"{Html.Number(x + 16)}\" y=\"{Html.Number(_y + 10)}\" class=\"label\">{Html.Text(label)}</text>");
-            x += 20 + (label.Length * 6.5);
+            x += 30 + (label.Length * 6.5);
         }
 
         _body.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Html.Number(x)}\" y=\"{Html.Number(_y)}\" width=\"12\" height=\"12\" fill=\"url(#hatch)\"/><text x=\"{Html.Number(x + 16)}\" y=\"{Html.Number(_y + 10)}\" class=\"label\">coordinator down</text>");
