@@ -78,7 +78,9 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
 
         // What this run left for a change review (docs/report.md): every server's modes as srvr showed them, the
         // JSON report valid against its schema, the page drawn by Chromium with a band per server and a span per step.
-        Assert.All(report.Hosts.Where(h => h.Cluster == "destination"), h =>
+        var destinationModes = report.Hosts.Where(h => h.Cluster == "destination").ToList();
+        Assert.Equal(plan.Destination.Count, destinationModes.Count);
+        Assert.All(destinationModes, h =>
         {
             Assert.Contains(h.Spans, s => s.Mode == "observer");
             Assert.Contains(h.Spans[^1].Mode, new[] { "leader", "follower" });
