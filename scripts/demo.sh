@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ./zkm demo: a whole migration in the lab. Builds a lab (3 source, 3 destination, 3 Kafka broker stand-ins and
 # another tenant on the source), runs `zkmitosis migrate run --yes` with the stress workload, prints the report,
-# and always takes the lab down again, whatever happened.
+# keeps the JSON report and the report page in /tmp, and always takes the lab down again, whatever happened.
 #   ZKM_DEMO_NAME (default demo), ZKM_DEMO_SUBNET (default 10.251.0.0/24), ZKM_DEMO_STRATEGY (observer|participant),
 #   ZKM_DEMO_STRESS (stress sessions, default 8)
 set -euo pipefail
@@ -48,4 +48,6 @@ say "after the migration"
 zkmitosis lab status --name "$NAME" || true
 PLAN_ID=$(sed -n 's/^planId: //p' "$PLAN")
 cp "$STATE/$PLAN_ID/report.json" /tmp/zkm-demo-report.json 2>/dev/null && echo "report JSON kept in /tmp/zkm-demo-report.json"
+# The report page (docs/report.md): one self-contained HTML file, opens in any browser without network.
+cp "$STATE/$PLAN_ID/report.html" /tmp/zkm-demo-report.html 2>/dev/null && echo "report page kept in /tmp/zkm-demo-report.html"
 exit $status

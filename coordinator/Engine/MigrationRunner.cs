@@ -2,6 +2,7 @@ using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Reporting;
+using ZkMitosis.Coordinator.Reporting.Page;
 using ZkMitosis.Coordinator.Verification;
 
 namespace ZkMitosis.Coordinator.Engine;
@@ -119,9 +120,10 @@ public static class MigrationRunner
             {
                 OnGap = gap =>
                 {
-                    options.Events.Publish(new MigrationEvent(gap.End, MigrationEventKind.Gap, null, $"{gap.Cluster} served nothing for {gap.Milliseconds:0} ms", gap.Cluster, GapMilliseconds: gap.Milliseconds));
+                    events.Publish(new MigrationEvent(gap.End, MigrationEventKind.Gap, null, $"{gap.Cluster} served nothing for {gap.Milliseconds:0} ms", gap.Cluster, GapMilliseconds: gap.Milliseconds));
                     return journal.AppendAsync(GapRecord([gap]), CancellationToken.None);
                 },
+                OnModeSpans = spans => journal.AppendAsync(ModesRecord(spans), CancellationToken.None),
                 // A resumed run's destination has served since its join: down at the first poll is a gap, measured from there.
                 ServedBefore = JournalState.From(journal.Records).IsCompleted("join") ? new HashSet<string> { "destination" } : new HashSet<string>(),
                 OnObservation = metrics is null ? null : metrics.ObserveServer,
@@ -154,6 +156,11 @@ public static class MigrationRunner
             {
                 await journal.AppendAsync(GapRecord(open), CancellationToken.None).ConfigureAwait(false);
             }
+
+            if (monitor.ModesOpenAtStop is { Count: > 0 } modes)
+            {
+                await journal.AppendAsync(ModesRecord(modes), CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         WorkloadSummary? workload = null;
@@ -165,6 +172,7 @@ public static class MigrationRunner
         var report = MigrationReport.Build(plan, journal.Records, workload);
         await File.WriteAllTextAsync(store.ReportJsonPath(plan.PlanId), report.ToJson(), CancellationToken.None).ConfigureAwait(false);
         await File.WriteAllTextAsync(store.ReportTextPath(plan.PlanId), report.ToText(), CancellationToken.None).ConfigureAwait(false);
+        await File.WriteAllTextAsync(store.ReportHtmlPath(plan.PlanId), ReportPage.Render(report), CancellationToken.None).ConfigureAwait(false);
         if (failure is not null)
         {
             throw new MigrationFailedException(report, failure);
@@ -174,7 +182,10 @@ public static class MigrationRunner
     }
 
     private static JournalRecord GapRecord(IReadOnlyList<Gap> gaps) =>
-        new() { Type = JournalRecordTypes.Observation, Step = "monitor", Key = "gaps", Value = StepContext.ToNode(gaps) };
+        new() { Type = JournalRecordTypes.Observation, Step = MigrationReport.MonitorStep, Key = MigrationReport.GapsKey, Value = StepContext.ToNode(gaps) };
+
+    private static JournalRecord ModesRecord(IReadOnlyList<ServerModeSpan> spans) =>
+        new() { Type = JournalRecordTypes.Observation, Step = MigrationReport.MonitorStep, Key = MigrationReport.ModesKey, Value = StepContext.ToNode(spans) };
 }
 
 /// <summary>The run stopped with <see cref="Exception.InnerException"/>; <see cref="Report"/> shows how far it got.</summary>

@@ -27,6 +27,9 @@ public sealed class MigrationStore(string root)
 
     public string ReportTextPath(string planId) => Path.Combine(PlanDirectory(planId), "report.txt");
 
+    /// <summary>The report page: one self-contained HTML file beside report.json (docs/report.md).</summary>
+    public string ReportHtmlPath(string planId) => Path.Combine(PlanDirectory(planId), "report.html");
+
     /// <summary>Plan ids with a journal, newest first.</summary>
     public IReadOnlyList<string> PlanIds() =>
         !Directory.Exists(Root) ? [] : new DirectoryInfo(Root).GetDirectories()

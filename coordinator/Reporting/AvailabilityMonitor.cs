@@ -33,6 +33,27 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
     /// <summary>Called (on the monitor's loop, must be quick and not throw) with every server's answer to each poll: cluster, server, answer.</summary>
     public Action<string, ServerSpec, ServerObservation>? OnObservation { get; init; }
 
+    /// <summary>
+    /// Called (on the monitor's loop) with the mode spans that closed in one poll (a server changed mode), e.g. to
+    /// journal them at once; the spans still open when the monitor stops are in <see cref="ModesOpenAtStop"/>.
+    /// </summary>
+    public Func<IReadOnlyList<ServerModeSpan>, Task>? OnModeSpans { get; init; }
+
+    /// <summary>Every server's mode span still open when <see cref="StopAsync"/> ended the loop, closed at that instant.</summary>
+    public IReadOnlyList<ServerModeSpan> ModesOpenAtStop
+    {
+        get
+        {
+            lock (_gaps)
+            {
+                return _modesOpenAtStop.ToList();
+            }
+        }
+    }
+
+    private readonly List<ServerModeSpan> _modesOpenAtStop = [];
+    private readonly ModeRecorder _modes = new();
+
     /// <summary>The gaps still open when <see cref="StopAsync"/> ended the loop (named "… (still down)").</summary>
     public IReadOnlyList<Gap> OpenAtStop
     {
@@ -98,6 +119,12 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
                     return observation;
                 })).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
+                var closedModes = servers.Zip(observations).Select(p => _modes.Observe(name, p.First, p.Second, now)).OfType<ServerModeSpan>().ToList();
+                if (closedModes.Count > 0 && OnModeSpans is not null)
+                {
+                    await OnModeSpans(closedModes).ConfigureAwait(false);
+                }
+
                 var serving = observations.Any(o => o.Serving);
                 if (serving)
                 {
@@ -137,6 +164,7 @@ public sealed class AvailabilityMonitor(MigrationPlan plan, IClusterInspector in
         {
             _openAtStop.AddRange(open.Select(o => new Gap(o.Key + " (still down)", o.Value, end)));
             _gaps.AddRange(_openAtStop);
+            _modesOpenAtStop.AddRange(_modes.CloseAll(end));
         }
     }
 

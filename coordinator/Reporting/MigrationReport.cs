@@ -28,7 +28,11 @@ public sealed record CoordinatorDowntime(DateTimeOffset From, DateTimeOffset To,
 }
 
 /// <summary>Workload figures when <c>--stress</c> ran (or a test fed them in).</summary>
-public sealed record WorkloadSummary(long AcknowledgedWrites, long MissingOnDestination, int Expiries, long LongestGapMs);
+public sealed record WorkloadSummary(long AcknowledgedWrites, long MissingOnDestination, int Expiries, long LongestGapMs)
+{
+    /// <summary>When the workload's longest gap ended (the acknowledgement that closed it), so the page can place it in time; null when unknown.</summary>
+    public DateTimeOffset? LongestGapEndedAt { get; init; }
+}
 
 /// <summary>
 /// The migration's report, built from the journal (so a resumed run reports the whole migration) plus the gaps
@@ -36,6 +40,12 @@ public sealed record WorkloadSummary(long AcknowledgedWrites, long MissingOnDest
 /// </summary>
 public sealed record MigrationReport
 {
+    /// <summary>The version of the JSON report's shape (docs/report.md, docs/report.schema.json); raised when a field changes meaning or goes away.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>See <see cref="CurrentSchemaVersion"/>: a reader checks it before it trusts the fields.</summary>
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
     public required string PlanId { get; init; }
     public required string Strategy { get; init; }
     public required string Status { get; init; }
@@ -52,7 +62,19 @@ public sealed record MigrationReport
     public double DestinationWindowMs => Gaps.Where(g => g.Cluster.StartsWith("destination", StringComparison.Ordinal)).Select(g => g.Milliseconds).DefaultIfEmpty(0).Max();
     public double SourceLongestGapMs => Gaps.Where(g => g.Cluster.StartsWith("source", StringComparison.Ordinal)).Select(g => g.Milliseconds).DefaultIfEmpty(0).Max();
     public WorkloadSummary? Workload { get; init; }
+
+    /// <summary>Each server's ZooKeeper mode and zxid over time, from the availability monitor's polls (empty when it did not run).</summary>
+    public IReadOnlyList<HostModeBand> Hosts { get; init; } = [];
     public string? Failure { get; init; }
+
+    /// <summary>The journal's pseudo-step under which the availability monitor records what it saw.</summary>
+    public const string MonitorStep = "monitor";
+
+    /// <summary>Key of the monitor's records of <see cref="Gap"/>s.</summary>
+    public const string GapsKey = "gaps";
+
+    /// <summary>Key of the monitor's records of <see cref="ServerModeSpan"/>s.</summary>
+    public const string ModesKey = "modes";
 
     public static MigrationReport Build(MigrationPlan plan, IReadOnlyList<JournalRecord> records, WorkloadSummary? workload = null)
     {
@@ -66,8 +88,10 @@ public sealed record MigrationReport
             timeline.Add(new StepTiming(step.Id, started, ended?.At, state.Attempts(step.Id), outcome));
         }
 
-        var gaps = records.Where(r => r.Type == JournalRecordTypes.Observation && r.Step == "monitor" && r.Value is not null)
+        var gaps = records.Where(r => r.Type == JournalRecordTypes.Observation && r.Step == MonitorStep && r.Key == GapsKey && r.Value is not null)
             .SelectMany(r => r.Value.Deserialize<List<Gap>>(JournalJson.Options) ?? []).OrderBy(g => g.Start).ToList();
+        var modes = records.Where(r => r.Type == JournalRecordTypes.Observation && r.Step == MonitorStep && r.Key == ModesKey && r.Value is not null)
+            .SelectMany(r => r.Value.Deserialize<List<ServerModeSpan>>(JournalJson.Options) ?? []);
         var checks = state.Observation(VerifyStep.StepId, "checks")?.Deserialize<List<CheckResult>>(JournalJson.Options) ?? [];
         var election = state.Observation(ElectDestinationStep.StepId, "election")?.Deserialize<ElectionRecord>(JournalJson.Options);
         return new MigrationReport
@@ -84,6 +108,7 @@ public sealed record MigrationReport
             CoordinatorDown = state.Processes.Where(p => p.PreviousRecordAt is not null)
                 .Select(p => new CoordinatorDowntime(p.PreviousRecordAt!.Value, p.StartedAt, p.Mode)).ToList(),
             Workload = workload,
+            Hosts = HostModeBand.From(modes),
             Failure = state.Completed ? null : state.LastFailure,
         };
     }

@@ -30,7 +30,10 @@ internal static class MigrateStress
                 var result = await workload.StopAsync();
                 await workload.DisposeAsync();
                 var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, result, CancellationToken.None);
-                return new WorkloadSummary(result.AcknowledgedWrites, verification.MissingWrites, result.Expiries, result.LongestGapMs);
+                return new WorkloadSummary(result.AcknowledgedWrites, verification.MissingWrites, result.Expiries, result.LongestGapMs)
+                {
+                    LongestGapEndedAt = result.Sessions.OrderByDescending(s => s.LongestGapMs).FirstOrDefault()?.LongestGapEndedAt,
+                };
             },
         };
     }

@@ -6,6 +6,7 @@ using ZkMitosis.Coordinator.Metrics;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Reporting;
 using ZkMitosis.Coordinator.Stress;
+using ZkMitosis.Coordinator.Tests.Reporting;
 using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
 using ZkMitosis.Testing;
@@ -79,6 +80,17 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
         Assert.Equal(0, result.Expiries);
         await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
         await lab.AssertOtherTenantWholeAsync();
+
+        // What this run left for a change review (docs/report.md): every server's modes as srvr showed them, the
+        // JSON report valid against its schema, the page drawn by Chromium with a band per server and a span per step.
+        var destinationModes = report.Hosts.Where(h => h.Cluster == "destination").ToList();
+        Assert.Equal(plan.Destination.Count, destinationModes.Count);
+        Assert.All(destinationModes, h =>
+        {
+            Assert.Contains(h.Spans, s => s.Mode == "observer");
+            Assert.Contains(h.Spans[^1].Mode, new[] { "leader", "follower" });
+        });
+        await ReportArtifacts.AssertWrittenAsync(Path.Combine(lab.StateRoot, plan.PlanId), plan, report, output);
     }
 
     /// <summary>
