@@ -32,7 +32,8 @@ internal sealed class MigrationLab : IAsyncDisposable
 
     public IEnumerable<LabHost> Brokers => Lab.Hosts.Where(h => h.Role == LabHostRole.Broker);
 
-    public static async Task<MigrationLab> UpAsync()
+    /// <summary>Builds the lab; <paramref name="zookeeperOptions"/> are extra zoo.cfg lines for every ZooKeeper host.</summary>
+    public static async Task<MigrationLab> UpAsync(IReadOnlyDictionary<string, string>? zookeeperOptions = null)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -48,6 +49,7 @@ internal sealed class MigrationLab : IAsyncDisposable
             Prefix = $"zkct-{suffix}-",
             Subnet = FreeSubnet(),
             Directory = Path.Combine(directory.Path, "lab"),
+            ZooKeeperOptions = zookeeperOptions ?? new Dictionary<string, string>(),
         };
         try
         {
