@@ -18,7 +18,15 @@ public static class StepList
             steps.Add(new JoinParticipantsStep());
         }
 
-        steps.AddRange(plan.Brokers.Select(b => new SwitchBrokerStep(b)));
+        if (plan.Switch is null)
+        {
+            steps.AddRange(plan.Brokers.Select(b => new SwitchBrokerStep(b)));
+        }
+        else
+        {
+            steps.Add(new SwitchBatchesStep(plan));
+        }
+
         steps.Add(new PointOfNoReturnStep());
         steps.Add(new CutStep());
         steps.Add(new ElectDestinationStep());

@@ -101,7 +101,8 @@ internal static class MigrateCommand
         var output = OutputOption();
         var stateDir = StateDirOption();
         var stress = new Option<int>("--stress") { Description = "run the stress workload with N sessions during the migration (0: none)" };
-        var command = new Command("run", "run a migration (continues it if this plan already started)") { file, yes, output, stateDir, stress };
+        var approveEachBatch = BatchApproval.Option();
+        var command = new Command("run", "run a migration (continues it if this plan already started)") { file, yes, output, stateDir, stress, approveEachBatch };
         command.SetAction(async (result, cancellationToken) =>
         {
             var json = result.GetValue(output) == "json";
@@ -109,14 +110,22 @@ internal static class MigrateCommand
             try
             {
                 text = ReadPlan(result.GetValue(file)!);
-                PlanLoader.Load(text);
+                if (PlanLoader.Load(text).Switch is null && result.GetValue(approveEachBatch))
+                {
+                    Console.Error.WriteLine("zkmitosis: --approve-each-batch needs a plan with a switch: section (this plan switches one broker at a time)");
+                    return CliErrors.Usage;
+                }
             }
             catch (InvalidPlanException e)
             {
                 return Refuse(e, json);
             }
 
-            var options = Options(result, stateDir, yes, json);
+            if (!TryOptions(result, stateDir, yes, json, approveEachBatch, out var options))
+            {
+                return CliErrors.Usage;
+            }
+
             if (result.GetValue(stress) is var sessions and > 0)
             {
                 try
@@ -141,11 +150,17 @@ internal static class MigrateCommand
         var yes = YesOption();
         var output = OutputOption();
         var stateDir = StateDirOption();
-        var command = new Command("resume", "continue a migration after a crash or a failure, from its journal") { planId, yes, output, stateDir };
+        var approveEachBatch = BatchApproval.Option();
+        var command = new Command("resume", "continue a migration after a crash or a failure, from its journal") { planId, yes, output, stateDir, approveEachBatch };
         command.SetAction(async (result, cancellationToken) =>
         {
             var json = result.GetValue(output) == "json";
-            return await DriveAsync(json, (options, ct) => MigrationRunner.ResumeAsync(result.GetValue(planId), options, ct), Options(result, stateDir, yes, json), cancellationToken);
+            if (!TryOptions(result, stateDir, yes, json, approveEachBatch, out var options))
+            {
+                return CliErrors.Usage;
+            }
+
+            return await DriveAsync(json, (o, ct) => MigrationRunner.ResumeAsync(result.GetValue(planId), o, ct), options, cancellationToken);
         });
         return command;
     }
@@ -196,6 +211,20 @@ internal static class MigrateCommand
         Events = new ConsoleEvents(json),
         Confirmation = result.GetValue(yes) ? new FixedConfirmation(true) : new TypedConfirmation(),
     };
+
+    /// <summary><see cref="Options"/> with <c>--approve-each-batch</c>; false (the refusal printed) when it cannot be honoured.</summary>
+    private static bool TryOptions(ParseResult result, Option<string> stateDir, Option<bool> yes, bool json, Option<bool> approveEachBatch, out MigrationRunOptions options)
+    {
+        var (approval, refusal) = BatchApproval.From(result, approveEachBatch);
+        options = Options(result, stateDir, yes, json) with { BatchApproval = approval };
+        if (refusal is not null)
+        {
+            Console.Error.WriteLine($"zkmitosis: {refusal}");
+            return false;
+        }
+
+        return true;
+    }
 
     private static async Task<int> DriveAsync(bool json, Func<MigrationRunOptions, CancellationToken, Task<MigrationReport>> drive, MigrationRunOptions options, CancellationToken cancellationToken)
     {

@@ -26,6 +26,23 @@ internal sealed class SwitchBrokerStep(BrokerSpec broker) : MigrationStep
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
+        await SwitchAsync(context, broker, cancellationToken).ConfigureAwait(false);
+        context.Services.OnBrokerSwitched?.Invoke(broker.Id);
+        await context.WaitUntilAsync($"broker {broker.Id} registered and every partition healthy", plan.Timeouts.BrokerRegistration, async ct =>
+        {
+            var state = await context.Inspector.ReadKafkaStateAsync(plan.Destination, plan.Chroot, ct).ConfigureAwait(false);
+            return ClusterQueries.IsKafkaHealthy(state, plan.Brokers.Select(b => b.Id), out _);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Points <paramref name="broker"/> at the destination and restarts it, as effects of <paramref name="context"/>,
+    /// which must be the broker's own step (<see cref="StepIdFor"/>): the batched switch runs this for every broker
+    /// of a batch at once under the same operation ids as one at a time, so abort and resume read one record.
+    /// </summary>
+    internal static async Task SwitchAsync(StepContext context, BrokerSpec broker, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
         var agent = context.Agent(broker.Agent);
         var current = await agent.GetKafkaZooKeeperConnectAsync(cancellationToken).ConfigureAwait(false);
         var switched = ConnectStrings.SameEnsemble(current, plan.DestinationConnect);
@@ -42,12 +59,5 @@ internal sealed class SwitchBrokerStep(BrokerSpec broker) : MigrationStep
             context.Info($"broker {broker.Id} restarted with zookeeper.connect={plan.DestinationConnect}", broker.Host);
             await Task.Delay(plan.Intervals.BrokerRestartPause, context.Time, cancellationToken).ConfigureAwait(false);
         }
-
-        context.Services.OnBrokerSwitched?.Invoke(broker.Id);
-        await context.WaitUntilAsync($"broker {broker.Id} registered and every partition healthy", plan.Timeouts.BrokerRegistration, async ct =>
-        {
-            var state = await context.Inspector.ReadKafkaStateAsync(plan.Destination, plan.Chroot, ct).ConfigureAwait(false);
-            return ClusterQueries.IsKafkaHealthy(state, plan.Brokers.Select(b => b.Id), out _);
-        }, cancellationToken).ConfigureAwait(false);
     }
 }
