@@ -180,14 +180,29 @@ public sealed class SwitchBatchesEngineTests
         Assert.Contains(Infos(harness), m => Regex.IsMatch(m, @"^batch [0-9]+/13 \(rack r2, brokers [0-9]+\): safe with all of it down$"));
     }
 
-    private sealed class CountingApproval : IConfirmation
+    [Fact]
+    public async Task Abort_AfterTheFirstBatch_PutsExactlyThatBatchBackOnTheSource()
+    {
+        using var harness = World();
+        harness.BatchApproval = new CountingApproval(approve: 1);
+        await Assert.ThrowsAsync<StepFailedException>(() => harness.RunAsync());
+        var firstBatch = RackMembers(0).Except([13, 25]).ToHashSet();
+
+        await harness.AbortAsync();
+
+        Assert.True(harness.State.Aborted);
+        Assert.All(harness.World.Brokers.Values, b => Assert.Equal(harness.Plan.SourceConnect, b.LoadedConnect));
+        Assert.All(harness.World.Brokers.Values, b => Assert.Equal(firstBatch.Contains(b.Spec.Id) ? 2 : 0, b.Restarts));
+    }
+
+    private sealed class CountingApproval(int approve = int.MaxValue) : IConfirmation
     {
         public List<string> Summaries { get; } = [];
 
         public Task<bool> ConfirmAsync(string planId, string summary, CancellationToken cancellationToken)
         {
             Summaries.Add(summary);
-            return Task.FromResult(true);
+            return Task.FromResult(Summaries.Count <= approve);
         }
     }
 }
