@@ -25,7 +25,7 @@ internal static class BrokerRegistration
                 {
                     try
                     {
-                        var created = await client.Create2Async(path, KafkaJson.BrokerRegistration(properties.Listeners, DateTimeOffset.UtcNow), CreateMode.Ephemeral, cancellationToken: token).ConfigureAwait(false);
+                        var created = await client.Create2Async(path, KafkaJson.BrokerRegistration(properties.Listeners, DateTimeOffset.UtcNow, properties.Rack), CreateMode.Ephemeral, cancellationToken: token).ConfigureAwait(false);
                         return created.Stat.Czxid;
                     }
                     catch (KeeperException e) when (e.Code == KeeperErrorCode.NodeExists)

@@ -7,8 +7,11 @@ namespace ZkMitosis.KafkaStandIn;
 /// <summary>The JSON a ZooKeeper-mode Kafka broker writes: broker registration, controller, partition state.</summary>
 internal static class KafkaJson
 {
-    /// <summary><c>/brokers/ids/&lt;id&gt;</c>, version 5 as Kafka 2.x–3.x write it.</summary>
-    public static byte[] BrokerRegistration(IReadOnlyList<BrokerEndpoint> endpoints, DateTimeOffset now)
+    /// <summary>
+    /// <c>/brokers/ids/&lt;id&gt;</c>, version 5 as Kafka 2.x–3.x write it; <c>rack</c> only when the broker has a
+    /// <c>broker.rack</c> (Kafka's BrokerIdZNode adds the field only then).
+    /// </summary>
+    public static byte[] BrokerRegistration(IReadOnlyList<BrokerEndpoint> endpoints, DateTimeOffset now, string? rack = null)
     {
         var first = endpoints[0];
         var protocols = new JsonObject();
@@ -28,6 +31,11 @@ internal static class KafkaJson
             ["port"] = first.Port,
             ["version"] = 5,
         };
+        if (rack is not null)
+        {
+            json["rack"] = rack;
+        }
+
         return JsonSerializer.SerializeToUtf8Bytes(json);
     }
 

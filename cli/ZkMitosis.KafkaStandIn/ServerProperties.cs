@@ -4,11 +4,14 @@ namespace ZkMitosis.KafkaStandIn;
 
 /// <summary>
 /// The keys of a ZooKeeper-mode Kafka broker's <c>server.properties</c> the stand-in reads: <c>broker.id</c>,
-/// <c>zookeeper.connect</c> (hosts and chroot), <c>zookeeper.session.timeout.ms</c> (default 18000, Kafka's)
-/// and <c>listeners</c>.
+/// <c>zookeeper.connect</c> (hosts and chroot), <c>zookeeper.session.timeout.ms</c> (default 18000, Kafka's),
+/// <c>listeners</c> and <c>broker.rack</c>.
 /// </summary>
 public sealed record ServerProperties(int BrokerId, string ZooKeeperHosts, string Chroot, int SessionTimeoutMs, IReadOnlyList<BrokerEndpoint> Listeners)
 {
+    /// <summary><c>broker.rack</c>, or null when unset or empty: registered as the <c>rack</c> of <c>/brokers/ids/&lt;id&gt;</c>.</summary>
+    public string? Rack { get; init; }
+
     public const int DefaultSessionTimeoutMs = 18000;
 
     /// <summary>hosts + chroot, as the ZooKeeper client takes it.</summary>
@@ -100,7 +103,8 @@ public sealed record ServerProperties(int BrokerId, string ZooKeeperHosts, strin
             throw new StandInConfigException($"{source}: {string.Join("; ", problems)}");
         }
 
-        return new ServerProperties(brokerId, hosts, chroot, timeout, listeners);
+        var rack = values.GetValueOrDefault("broker.rack");
+        return new ServerProperties(brokerId, hosts, chroot, timeout, listeners) { Rack = string.IsNullOrEmpty(rack) ? null : rack };
     }
 }
 

@@ -31,6 +31,16 @@ public sealed partial record LabSpec
     /// <summary>Kafka broker stand-in hosts (broker ids 1..Brokers), 0–9; default 3.</summary>
     public int Brokers { get; init; } = 3;
 
+    /// <summary>
+    /// Racks the brokers are spread over (<c>broker.rack</c> r1..rN, broker id round robin, so the populated
+    /// replicas, which sit on consecutive brokers, are rack-aware), 0–Brokers; default 0: no <c>broker.rack</c>.
+    /// </summary>
+    public int Racks { get; init; }
+
+    /// <summary>The <c>broker.rack</c> of broker <paramref name="brokerId"/> under <see cref="Racks"/>, or null.</summary>
+    public string? RackOf(int brokerId) =>
+        Racks > 0 ? "r" + (((brokerId - 1) % Racks) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+
     /// <summary>An IPv4 /24 from a private range, not used on this machine; default <c>10.251.0.0/24</c>.</summary>
     public string Subnet { get; init; } = "10.251.0.0/24";
 
@@ -107,6 +117,11 @@ public sealed partial record LabSpec
         if (Brokers is < 0 or > MaxBrokers)
         {
             problems.Add($"brokers: {Brokers} is out of range (0–{MaxBrokers})");
+        }
+
+        if (Racks < 0 || Racks > Math.Max(Brokers, 0))
+        {
+            problems.Add($"racks: {Racks} is out of range (0–{Math.Max(Brokers, 0)}, the number of brokers)");
         }
 
         if (Topics is < 0 or > 100)

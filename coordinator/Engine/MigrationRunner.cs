@@ -31,6 +31,9 @@ public sealed record MigrationRunOptions
     /// <summary>The run's Prometheus metrics (<c>--metrics-listen</c>), fed by the run; null for none.</summary>
     public ZkMitosis.Coordinator.Metrics.MigrationMetrics? Metrics { get; init; }
 
+    /// <summary>Asked before each batch of a batched Kafka switch (<c>--approve-each-batch</c>); null: no pause.</summary>
+    public IConfirmation? BatchApproval { get; init; }
+
     /// <summary>Called after the run (success or not) for the workload's figures (<c>--stress</c>).</summary>
     public Func<Task<WorkloadSummary?>>? Workload { get; init; }
 }
@@ -112,6 +115,7 @@ public static class MigrationRunner
             StateDirectory = store.PlanDirectory(plan.PlanId),
             Mode = mode,
             OnBrokerSwitched = options.OnBrokerSwitched,
+            BatchApproval = options.BatchApproval,
         };
 
         // Each gap is journaled as it closes, so a coordinator killed later keeps the gaps it saw for the report.

@@ -54,6 +54,9 @@ public sealed class MigrationServices
 
     private LeaseKeeper? _leases;
 
+    /// <summary>Asked before each batch of a batched Kafka switch (<c>--approve-each-batch</c>); null: batches follow each other without a pause.</summary>
+    public IConfirmation? BatchApproval { get; init; }
+
     /// <summary>Called when the Kafka switch moves a broker to the destination (for <c>--stress</c> to follow).</summary>
     public Action<int>? OnBrokerSwitched { get; init; }
 }

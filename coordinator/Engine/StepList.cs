@@ -18,8 +18,20 @@ public static class StepList
             steps.Add(new JoinParticipantsStep());
         }
 
-        // Each moved tenant in plan order, each host in its own order; the point of no return comes after all of them.
-        steps.AddRange(plan.MovedTenants.SelectMany(t => t.Hosts.Select(h => new SwitchHostStep(t, h))));
+        // Each moved tenant in plan order, each host in its own order (Kafka in batches when the plan has a switch:
+        // section); the point of no return comes after all of them.
+        foreach (var tenant in plan.MovedTenants)
+        {
+            if (tenant.Preset == TenantPreset.Kafka && plan.Switch is not null)
+            {
+                steps.Add(new SwitchBatchesStep(plan));
+            }
+            else
+            {
+                steps.AddRange(tenant.Hosts.Select(h => new SwitchHostStep(tenant, h)));
+            }
+        }
+
         steps.Add(new PointOfNoReturnStep());
         steps.Add(new CutStep());
         steps.Add(new ElectDestinationStep());

@@ -31,6 +31,9 @@ public sealed record BrokerSpec(int Id, string Agent)
 {
     /// <summary>The host part of <see cref="Agent"/>: the address the broker's ZooKeeper sessions come from.</summary>
     public string Host => Agent[..Agent.LastIndexOf(':')];
+
+    /// <summary>The plan's rack for this broker (<c>rack:</c>), used when its registration in <c>/brokers/ids</c> names none.</summary>
+    public string? Rack { get; init; }
 }
 
 /// <summary>TLS files for the coordinator's client certificate. <see cref="Insecure"/> (default false) is for rehearsals only.</summary>
@@ -85,10 +88,13 @@ public sealed record MigrationPlan
 
     /// <summary>The moved Kafka tenant's brokers (Kafka's own checks: partitions, broker epochs), or none.</summary>
     public IReadOnlyList<BrokerSpec> Brokers =>
-        Tenants.Where(t => t.Moves && t.Preset == TenantPreset.Kafka).SelectMany(t => t.Hosts).Select(h => new BrokerSpec(h.Id ?? -1, h.Agent)).ToList();
+        Tenants.Where(t => t.Moves && t.Preset == TenantPreset.Kafka).SelectMany(t => t.Hosts).Select(h => new BrokerSpec(h.Id ?? -1, h.Agent) { Rack = h.Rack }).ToList();
     public required TlsSpec Tls { get; init; }
     public PlanTimeouts Timeouts { get; init; } = new();
     public PlanIntervals Intervals { get; init; } = new();
+
+    /// <summary>The batched Kafka switch (<c>switch:</c>), or null: one broker at a time.</summary>
+    public SwitchSettings? Switch { get; init; }
 
     /// <summary>SHA-256 of the plan file's text, so a resume can tell the plan changed under it.</summary>
     public string Sha256 { get; init; } = "";

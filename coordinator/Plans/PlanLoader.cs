@@ -113,6 +113,7 @@ public static class PlanLoader
         var tls = Tls(root);
         var timeouts = Timeouts(root);
         var intervals = Intervals(root);
+        var switchSettings = SwitchSettingsLoader.Parse(root);
         root.RejectUnknown();
 
         if (planId is null || (hasKafka && chroot is null) || strategy is null || source is null || destination is null || brokers is null || tenants is null || tls is null)
@@ -150,6 +151,7 @@ public static class PlanLoader
             Tls = tls,
             Timeouts = timeouts,
             Intervals = intervals,
+            Switch = switchSettings,
         };
     }
 
@@ -231,6 +233,13 @@ public static class PlanLoader
 
             var id = fields.Int("id", required: true, 0, int.MaxValue);
             var agent = fields.String("agent", required: true);
+            var rack = fields.String("rack", required: false);
+            if (rack is not null && (rack.Length > 255 || rack.Any(char.IsControl)))
+            {
+                fields.Problem("rack", "must be at most 255 characters, none of them a control character");
+                rack = null;
+            }
+
             fields.RejectUnknown();
             if (id is null || agent is null)
             {
@@ -238,7 +247,7 @@ public static class PlanLoader
                 continue;
             }
 
-            brokers.Add(new BrokerSpec(id.Value, agent));
+            brokers.Add(new BrokerSpec(id.Value, agent) { Rack = rack });
         }
 
         return complete ? brokers : null;

@@ -13,7 +13,7 @@ internal static class TenantLoader
 
     /// <summary>The tenant the <c>kafka:</c> section describes: preset kafka, the plan's chroot, its brokers in order.</summary>
     public static TenantSpec FromKafkaShorthand(string chroot, IReadOnlyList<BrokerSpec> brokers) =>
-        Build(KafkaShorthandName, TenantPreset.Kafka, chroot, brokers.Select(b => new TenantHost(b.Agent, b.Id)).ToList(), true, null, null) with { PlanPath = "kafka" };
+        Build(KafkaShorthandName, TenantPreset.Kafka, chroot, brokers.Select(b => new TenantHost(b.Agent, b.Id, b.Rack)).ToList(), true, null, null) with { PlanPath = "kafka" };
 
     /// <summary>Every tenant of <c>tenants:</c>, or null when a field is missing (problems recorded).</summary>
     public static List<TenantSpec>? Tenants(YamlFields root, List<PlanProblem> problems)
@@ -95,6 +95,13 @@ internal static class TenantLoader
             // Kafka hosts are brokers: their broker.id names their steps and their registration.
             var id = kafka ? host.Int("id", required: true, 0, int.MaxValue) : null;
             var agent = host.String("agent", required: true);
+            var rack = kafka ? host.String("rack", required: false) : null;
+            if (rack is not null && (rack.Length > 255 || rack.Any(char.IsControl)))
+            {
+                host.Problem("rack", "must be at most 255 characters, none of them a control character");
+                rack = null;
+            }
+
             host.RejectUnknown();
             if (agent is null || (kafka && id is null))
             {
@@ -102,7 +109,7 @@ internal static class TenantLoader
                 continue;
             }
 
-            hosts.Add(new TenantHost(agent, id));
+            hosts.Add(new TenantHost(agent, id, rack));
         }
 
         return complete ? hosts : null;

@@ -14,10 +14,11 @@ public enum TenantPreset
     Generic,
 }
 
-/// <summary>One host of a tenant: the agent on it and, for Kafka, its <c>broker.id</c>.</summary>
+/// <summary>One host of a tenant: the agent on it and, for Kafka, its <c>broker.id</c> and rack.</summary>
 /// <param name="Agent">The agent, <c>host:port</c>.</param>
 /// <param name="Id">Kafka's <c>broker.id</c>; null for other tenants.</param>
-public sealed record TenantHost(string Agent, int? Id = null)
+/// <param name="Rack">Kafka: the plan's rack for the broker (<c>rack:</c>), used when its registration names none.</param>
+public sealed record TenantHost(string Agent, int? Id = null, string? Rack = null)
 {
     /// <summary>The host part of <see cref="Agent"/>: the address the tenant's ZooKeeper sessions come from.</summary>
     public string Host => Agent[..Agent.LastIndexOf(':')];

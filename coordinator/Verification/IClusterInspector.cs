@@ -39,6 +39,9 @@ public interface IClusterInspector
     /// <summary>Kafka's registrations, controller epoch and partition health under <paramref name="chroot"/>.</summary>
     Task<KafkaState> ReadKafkaStateAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken);
 
+    /// <summary>Kafka's brokers with their racks and every partition's placement under <paramref name="chroot"/> (the batched switch).</summary>
+    Task<Switch.KafkaTopology> ReadKafkaTopologyAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken);
+
     Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(IReadOnlyList<ServerSpec> servers, string path, CancellationToken cancellationToken);

@@ -136,6 +136,12 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
         return new KafkaState(brokers, controllerEpoch, controller, problems, partitions);
     }
 
+    public async Task<Switch.KafkaTopology> ReadKafkaTopologyAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
+    {
+        await using var client = await ConnectAsync(servers, chroot, cancellationToken).ConfigureAwait(false);
+        return await Switch.KafkaTopologyReader.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
         await using var client = await ConnectAsync(servers, "", cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,26 @@ public sealed class LabSpecTests
         Assert.Contains(problems, p => p.StartsWith(expected, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(3, 4, "racks: 4 is out of range (0–3, the number of brokers)")]
+    [InlineData(3, -1, "racks: -1 is out of range")]
+    public void Validate_RacksOutOfRange_Refused(int brokers, int racks, string expected)
+    {
+        var problems = new LabSpec { Brokers = brokers, Racks = racks }.Validate();
+
+        Assert.Contains(problems, p => p.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RackOf_RoundRobinByBrokerId_NoneWithoutRacks()
+    {
+        var spec = new LabSpec { Brokers = 9, Racks = 3 };
+
+        Assert.Empty(spec.Validate());
+        Assert.Equal(["r1", "r2", "r3", "r1", "r2", "r3", "r1", "r2", "r3"], Enumerable.Range(1, 9).Select(spec.RackOf));
+        Assert.Null(new LabSpec().RackOf(1));
+    }
+
     [Fact]
     public void Validate_ManyProblems_ReportsEveryOne()
     {

@@ -31,6 +31,7 @@ internal static class LabCommand
         var source = new Option<int>("--source") { Description = "source ensemble size (1–7)", DefaultValueFactory = _ => 3 };
         var destination = new Option<int>("--dest") { Description = "destination size (1–7), created stopped and empty", DefaultValueFactory = _ => 3 };
         var brokers = new Option<int>("--brokers") { Description = "Kafka broker stand-in hosts (0–9)", DefaultValueFactory = _ => 3 };
+        var racks = new Option<int>("--racks") { Description = "spread the brokers over N racks (broker.rack r1..rN, round robin; 0: none)" };
         var subnet = new Option<string>("--subnet") { Description = "an unused private IPv4 /24", DefaultValueFactory = _ => "10.251.0.0/24" };
         var zookeeperOptions = new Option<string[]>("--zookeeper-option") { Description = "extra zoo.cfg line key=value (repeatable)" };
         var noAgents = new Option<bool>("--no-agents") { Description = "do not start agents" };
@@ -38,7 +39,7 @@ internal static class LabCommand
         var insecureAgents = new Option<bool>("--insecure-agents") { Description = "agents without TLS (rehearsal shortcut; the plan says so)" };
         var command = new Command("up", "build a lab: source ensemble running, destination stopped and empty, brokers, agents, plan")
         {
-            source, destination, brokers, NameOption, subnet, zookeeperOptions, DirectoryOption, noAgents, noPopulate, insecureAgents,
+            source, destination, brokers, racks, NameOption, subnet, zookeeperOptions, DirectoryOption, noAgents, noPopulate, insecureAgents,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(async () =>
         {
@@ -60,6 +61,7 @@ internal static class LabCommand
                 Source = parse.GetValue(source),
                 Destination = parse.GetValue(destination),
                 Brokers = parse.GetValue(brokers),
+                Racks = parse.GetValue(racks),
                 Subnet = parse.GetValue(subnet)!,
                 ZooKeeperOptions = options,
                 Directory = parse.GetValue(DirectoryOption),

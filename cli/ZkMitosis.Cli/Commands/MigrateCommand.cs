@@ -113,7 +113,8 @@ internal static class MigrateCommand
         var stateDir = StateDirOption();
         var stress = new Option<int>("--stress") { Description = "run the stress workload with N sessions during the migration (0: none)" };
         var metricsListen = MigrateMetrics.ListenOption();
-        var command = new Command("run", "run a migration (continues it if this plan already started)") { file, yes, output, stateDir, stress, metricsListen };
+        var approveEachBatch = BatchApproval.Option();
+        var command = new Command("run", "run a migration (continues it if this plan already started)") { file, yes, output, stateDir, stress, metricsListen, approveEachBatch };
         command.SetAction(async (result, cancellationToken) =>
         {
             var json = result.GetValue(output) == "json";
@@ -121,15 +122,24 @@ internal static class MigrateCommand
             try
             {
                 text = ReadPlan(result.GetValue(file)!);
-                PlanLoader.Load(text);
+                if (PlanLoader.Load(text).Switch is null && result.GetValue(approveEachBatch))
+                {
+                    Console.Error.WriteLine("zkmitosis: --approve-each-batch needs a plan with a switch: section (this plan switches one broker at a time)");
+                    return CliErrors.Usage;
+                }
             }
             catch (InvalidPlanException e)
             {
                 return Refuse(e, json);
             }
 
+            if (!TryOptions(result, stateDir, yes, json, approveEachBatch, out var options))
+            {
+                return CliErrors.Usage;
+            }
+
             await using var metrics = MigrateMetrics.Start(result.GetValue(metricsListen));
-            var options = Options(result, stateDir, yes, json) with { Metrics = metrics?.Metrics };
+            options = options with { Metrics = metrics?.Metrics };
             if (result.GetValue(stress) is var sessions and > 0)
             {
                 try
@@ -143,7 +153,8 @@ internal static class MigrateCommand
                 }
             }
 
-            if (LiveMigrationView.Wanted(json, result.GetValue(yes)))
+            // A batch approval prompts on the terminal, which a live table would draw over: the line log then.
+            if (!result.GetValue(approveEachBatch) && LiveMigrationView.Wanted(json, result.GetValue(yes)))
             {
                 var table = new MigrationHostTable(PlanLoader.Load(text));
                 return await LiveMigrationView.RunAsync(table, events => DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(text, o, ct), options with { Events = events }, cancellationToken));
@@ -161,12 +172,18 @@ internal static class MigrateCommand
         var output = OutputOption();
         var stateDir = StateDirOption();
         var metricsListen = MigrateMetrics.ListenOption();
-        var command = new Command("resume", "continue a migration after a crash or a failure, from its journal") { planId, yes, output, stateDir, metricsListen };
+        var approveEachBatch = BatchApproval.Option();
+        var command = new Command("resume", "continue a migration after a crash or a failure, from its journal") { planId, yes, output, stateDir, metricsListen, approveEachBatch };
         command.SetAction(async (result, cancellationToken) =>
         {
             var json = result.GetValue(output) == "json";
+            if (!TryOptions(result, stateDir, yes, json, approveEachBatch, out var options))
+            {
+                return CliErrors.Usage;
+            }
+
             await using var metrics = MigrateMetrics.Start(result.GetValue(metricsListen));
-            var options = Options(result, stateDir, yes, json) with { Metrics = metrics?.Metrics };
+            options = options with { Metrics = metrics?.Metrics };
             return await DriveAsync(json, (o, ct) => MigrationRunner.ResumeAsync(result.GetValue(planId), o, ct), options, cancellationToken);
         });
         return command;
@@ -220,6 +237,20 @@ internal static class MigrateCommand
         Events = new ConsoleEvents(json),
         Confirmation = result.GetValue(yes) ? new FixedConfirmation(true) : new TypedConfirmation(),
     };
+
+    /// <summary><see cref="Options"/> with <c>--approve-each-batch</c>; false (the refusal printed) when it cannot be honoured.</summary>
+    private static bool TryOptions(ParseResult result, Option<string> stateDir, Option<bool> yes, bool json, Option<bool> approveEachBatch, out MigrationRunOptions options)
+    {
+        var (approval, refusal) = BatchApproval.From(result, approveEachBatch);
+        options = Options(result, stateDir, yes, json) with { BatchApproval = approval };
+        if (refusal is not null)
+        {
+            Console.Error.WriteLine($"zkmitosis: {refusal}");
+            return false;
+        }
+
+        return true;
+    }
 
     private static async Task<int> DriveAsync(bool json, Func<MigrationRunOptions, CancellationToken, Task<MigrationReport>> drive, MigrationRunOptions options, CancellationToken cancellationToken)
     {

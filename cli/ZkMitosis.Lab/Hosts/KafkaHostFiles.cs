@@ -13,7 +13,8 @@ public static class KafkaHostFiles
 {
     public const int ListenerPort = 9092;
 
-    public static string RenderServerProperties(LabHost host, string zookeeperConnect, int sessionTimeoutMs)
+    /// <summary>The host's <c>server.properties</c>; <paramref name="rack"/> becomes <c>broker.rack</c> when given.</summary>
+    public static string RenderServerProperties(LabHost host, string zookeeperConnect, int sessionTimeoutMs, string? rack = null)
     {
         var brokerId = host.BrokerId ?? throw new LabException($"{host.Name} is not a broker host");
         var text = new StringBuilder()
@@ -27,14 +28,19 @@ public static class KafkaHostFiles
             .Append("zookeeper.connect=").Append(zookeeperConnect).Append('\n')
             .Append(CultureInfo.InvariantCulture, $"zookeeper.session.timeout.ms={sessionTimeoutMs}\n")
             .Append(CultureInfo.InvariantCulture, $"zookeeper.connection.timeout.ms={sessionTimeoutMs}\n");
+        if (rack is not null)
+        {
+            text.Append("broker.rack=").Append(rack).Append('\n');
+        }
+
         return text.ToString();
     }
 
-    public static void Write(LabHost host, string zookeeperConnect, int sessionTimeoutMs, LabBinaries binaries)
+    public static void Write(LabHost host, string zookeeperConnect, int sessionTimeoutMs, LabBinaries binaries, string? rack = null)
     {
         var layout = host.Layout;
         layout.Create();
-        File.WriteAllText(layout.ServerProperties, RenderServerProperties(host, zookeeperConnect, sessionTimeoutMs));
+        File.WriteAllText(layout.ServerProperties, RenderServerProperties(host, zookeeperConnect, sessionTimeoutMs, rack));
         ServiceEnvironment.Write(
             layout.ServiceEnvironment(HostLayout.KafkaService),
             [.. binaries.StandInCommand(), "--config", layout.ServerProperties, "--state", layout.StandInState],

@@ -25,6 +25,7 @@ internal sealed class PreflightStep : MigrationStep
         "brokers: zookeeper.connect is the source plus the chroot",
         "destination → source: client and election ports of every source node and the leader's quorum port reachable",
         "the chroot exists on the source",
+        "source: reconfigEnabled is not true in any server's zoo.cfg (this version's strategies edit member lines in files)",
     ];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
@@ -50,6 +51,10 @@ internal sealed class PreflightStep : MigrationStep
             CheckAgentsAsync(context, problems, cancellationToken),
             CheckDestinationAsync(context, problems, cancellationToken),
             CheckBrokersAsync(context, problems, cancellationToken)).ConfigureAwait(false);
+        if (await DynamicReconfigCheck.CheckAsync(context, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            problems.Add(refusal);
+        }
 
         var source = await ClusterQueries.ObserveAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);
         foreach (var (id, observation) in source.Where(o => !o.Value.Serving))

@@ -49,6 +49,30 @@ internal sealed class SwitchHostStep(TenantSpec tenant, TenantHost host) : Migra
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
+        await SwitchAsync(context, tenant, host, cancellationToken).ConfigureAwait(false);
+        if (IsKafka && host.Id is { } brokerId)
+        {
+            context.Services.OnBrokerSwitched?.Invoke(brokerId);
+            await context.WaitUntilAsync($"broker {brokerId} registered and every partition healthy", plan.Timeouts.BrokerRegistration, async ct =>
+            {
+                var state = await context.Inspector.ReadKafkaStateAsync(plan.Destination, tenant.Chroot, ct).ConfigureAwait(false);
+                return ClusterQueries.IsKafkaHealthy(state, tenant.Hosts.Select(h => h.Id ?? -1), out _);
+            }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await context.WaitUntilAsync($"{tenant.Name}: {tenant.Health.Describe(tenant.Chroot)}", plan.Timeouts.BrokerRegistration,
+            async ct => await TenantHealthGate.CountAsync(context, tenant, plan.Destination, ct).ConfigureAwait(false) >= tenant.Health.Count, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Points <paramref name="host"/> at the destination and restarts it, as effects of <paramref name="context"/>, which
+    /// must be the host's own step (<see cref="StepIdFor(TenantSpec, TenantHost)"/>): the batched Kafka switch runs this
+    /// for every broker of a batch at once under the same operation ids as one at a time, so abort and resume read one record.
+    /// </summary>
+    internal static async Task SwitchAsync(StepContext context, TenantSpec tenant, TenantHost host, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
         var agent = context.Agent(host.Agent);
         var target = tenant.ConnectFor(plan.Destination);
         var current = await agent.GetTenantConnectAsync(tenant.Connect, cancellationToken).ConfigureAwait(false);
@@ -63,22 +87,15 @@ internal sealed class SwitchHostStep(TenantSpec tenant, TenantHost host) : Migra
         if (wrote && !context.EffectDone(RestartKey))
         {
             await context.EffectAsync(RestartKey, agent, (operation, ct) => agent.ControlServiceAsync(operation, "restart", ct), cancellationToken).ConfigureAwait(false);
-            context.Info(IsKafka ? $"broker {host.Id} restarted with zookeeper.connect={target}" : $"{tenant.Name} on {host.Agent} restarted with its connect string at {target}", host.Host);
+            context.Info(tenant.Preset == TenantPreset.Kafka ? $"broker {host.Id} restarted with zookeeper.connect={target}" : $"{tenant.Name} on {host.Agent} restarted with its connect string at {target}", host.Host);
             await Task.Delay(plan.Intervals.BrokerRestartPause, context.Time, cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        if (IsKafka && host.Id is { } brokerId)
-        {
-            context.Services.OnBrokerSwitched?.Invoke(brokerId);
-            await context.WaitUntilAsync($"broker {brokerId} registered and every partition healthy", plan.Timeouts.BrokerRegistration, async ct =>
-            {
-                var state = await context.Inspector.ReadKafkaStateAsync(plan.Destination, tenant.Chroot, ct).ConfigureAwait(false);
-                return ClusterQueries.IsKafkaHealthy(state, tenant.Hosts.Select(h => h.Id ?? -1), out _);
-            }, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await context.WaitUntilAsync($"{tenant.Name}: {tenant.Health.Describe(tenant.Chroot)}", plan.Timeouts.BrokerRegistration,
-            async ct => await TenantHealthGate.CountAsync(context, tenant, plan.Destination, ct).ConfigureAwait(false) >= tenant.Health.Count, cancellationToken).ConfigureAwait(false);
+    /// <summary>The Kafka broker <paramref name="broker"/> of the plan's moved Kafka tenant, as <see cref="SwitchAsync(StepContext, TenantSpec, TenantHost, CancellationToken)"/>.</summary>
+    internal static Task SwitchAsync(StepContext context, BrokerSpec broker, CancellationToken cancellationToken)
+    {
+        var kafka = context.Plan.MovedTenants.Single(t => t.Preset == TenantPreset.Kafka);
+        return SwitchAsync(context, kafka, kafka.Hosts.Single(h => h.Id == broker.Id), cancellationToken);
     }
 }

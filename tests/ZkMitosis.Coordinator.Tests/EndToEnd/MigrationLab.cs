@@ -32,7 +32,11 @@ internal sealed class MigrationLab : IAsyncDisposable
 
     public IEnumerable<LabHost> Brokers => Lab.Hosts.Where(h => h.Role == LabHostRole.Broker);
 
-    public static async Task<MigrationLab> UpAsync()
+    /// <summary>
+    /// Builds the lab; <paramref name="zookeeperOptions"/> are extra zoo.cfg lines for every ZooKeeper host,
+    /// <paramref name="brokers"/> the broker stand-ins, spread over <paramref name="racks"/> racks (0: no broker.rack).
+    /// </summary>
+    public static async Task<MigrationLab> UpAsync(IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -48,6 +52,9 @@ internal sealed class MigrationLab : IAsyncDisposable
             Prefix = $"zkct-{suffix}-",
             Subnet = FreeSubnet(),
             Directory = Path.Combine(directory.Path, "lab"),
+            ZooKeeperOptions = zookeeperOptions ?? new Dictionary<string, string>(),
+            Brokers = brokers,
+            Racks = racks,
         };
         try
         {

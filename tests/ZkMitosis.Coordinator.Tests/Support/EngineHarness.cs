@@ -26,6 +26,9 @@ internal sealed class EngineHarness : IDisposable
     public MigrationPlan Plan { get; }
     public FakeWorld World { get; }
     public List<MigrationEvent> Events { get; } = [];
+
+    /// <summary>Asked before each batch of a batched switch; null: no pause (as without <c>--approve-each-batch</c>).</summary>
+    public IConfirmation? BatchApproval { get; set; }
     public string JournalPath => Path.Combine(_directory.Path, "journal.jsonl");
 
     /// <summary>A coordinator process as <c>migrate run</c> starts it (it never takes a lease over).</summary>
@@ -69,6 +72,7 @@ internal sealed class EngineHarness : IDisposable
         Confirmation = new FixedConfirmation(confirm),
         Events = new ListEvents(Events),
         StateDirectory = _directory.Path,
+        BatchApproval = BatchApproval,
     };
 
     public void Dispose() => _directory.Dispose();

@@ -4,6 +4,7 @@ using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Config;
 using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Switch;
 using ZkMitosis.Coordinator.Verification;
 
 namespace ZkMitosis.Coordinator.Tests.Support;
@@ -116,6 +117,68 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
 
     /// <summary>Brokers whose next restart stops them and then fails, as when the agent abandons the call of a coordinator that died.</summary>
     public HashSet<int> AbandonNextRestart { get; } = [];
+
+    /// <summary>The racks brokers register with (<c>/brokers/ids/&lt;id&gt;</c> <c>rack</c>); a broker absent here registers none.</summary>
+    public Dictionary<int, string?> Racks { get; } = [];
+
+    /// <summary>Kafka's partitions (none by default: Kafka reads as healthy with 6 partitions).</summary>
+    public List<FakePartition> Partitions { get; } = [];
+
+    /// <summary>The brokers' <c>min.insync.replicas</c> for partitions without their own.</summary>
+    public int DefaultMinInsyncReplicas { get; set; } = 1;
+
+    /// <summary>Reads of Kafka's state a restarted broker stays unregistered for (0: back at once, the default).</summary>
+    public int RestartReads { get; set; }
+
+    /// <summary>Every read of Kafka's state that found a partition offline or below its min.insync.replicas.</summary>
+    public List<string> UnderMinIsrSeen { get; } = [];
+
+    /// <summary>The most brokers seen unregistered at one read of Kafka's state.</summary>
+    public int MostBrokersDownSeen { get; private set; }
+
+    /// <summary>Held by every agent call that changes the world: the batched switch restarts brokers at once.</summary>
+    internal object Gate => _gate;
+
+    /// <summary>
+    /// One read of Kafka's state: registered brokers (running and not restarting), every partition's leader and
+    /// ISR among them, recorded against min.insync.replicas; a restarting broker comes back after
+    /// <see cref="RestartReads"/> reads.
+    /// </summary>
+    private (Dictionary<int, FakeBroker> Registered, List<PartitionPlacement> Partitions) ReadKafka()
+    {
+        lock (_gate)
+        {
+            var registered = Brokers.Values.Where(b => b.Running && b.DownReads == 0).ToDictionary(b => b.Spec.Id);
+            foreach (var broker in Brokers.Values.Where(b => b.DownReads > 0))
+            {
+                broker.DownReads--;
+            }
+
+            MostBrokersDownSeen = Math.Max(MostBrokersDownSeen, Brokers.Count - registered.Count);
+            var placements = new List<PartitionPlacement>();
+            foreach (var p in Partitions)
+            {
+                var isr = p.Replicas.Where(registered.ContainsKey).ToList();
+                var leader = isr.Count > 0 ? isr[0] : -1;
+                var min = p.MinInsyncReplicas ?? DefaultMinInsyncReplicas;
+                if (leader < 0 || isr.Count < min)
+                {
+                    UnderMinIsrSeen.Add($"{p.Topic}-{p.Partition}: isr {string.Join(",", isr)} of min {min}");
+                }
+
+                placements.Add(new PartitionPlacement(p.Topic, p.Partition, p.Replicas, leader, isr, p.MinInsyncReplicas));
+            }
+
+            return (registered, placements);
+        }
+    }
+
+    public Task<KafkaTopology> ReadKafkaTopologyAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
+    {
+        Tick();
+        var (registered, partitions) = ReadKafka();
+        return Task.FromResult(new KafkaTopology(registered.Keys.ToDictionary(id => id, id => Racks.GetValueOrDefault(id)), partitions));
+    }
 
     public IHostAgent Get(string address)
     {
@@ -240,8 +303,11 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
             throw new InvalidOperationException("no server serving");
         }
 
-        var registered = Brokers.Values.Where(b => b.Running).ToDictionary(b => b.Spec.Id, b => new BrokerRegistration(b.Spec.Id, b.Czxid, b.Session));
-        return Task.FromResult(new KafkaState(registered, ControllerEpoch, 1, [], 6));
+        var (live, partitions) = ReadKafka();
+        var registered = live.Values.ToDictionary(b => b.Spec.Id, b => new BrokerRegistration(b.Spec.Id, b.Czxid, b.Session));
+        var problems = partitions.Where(p => p.Leader < 0 || p.Isr.Count < p.Replicas.Count)
+            .Select(p => new PartitionProblem(p.Topic, p.Partition, p.Leader < 0 ? "offline (no leader)" : "under-replicated")).ToList();
+        return Task.FromResult(new KafkaState(registered, ControllerEpoch, 1, problems, Partitions.Count == 0 ? 6 : Partitions.Count));
     }
 
     public Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
@@ -291,7 +357,13 @@ internal sealed class FakeBroker(BrokerSpec spec)
     public long Session { get; set; }
     public int Restarts { get; set; }
     public bool Running { get; set; } = true;
+
+    /// <summary>Reads of Kafka's state left before the restarted broker is registered again.</summary>
+    public int DownReads { get; set; }
 }
+
+/// <summary>A partition's assignment and its topic's own min.insync.replicas (null: the brokers' default).</summary>
+internal sealed record FakePartition(string Topic, int Partition, IReadOnlyList<int> Replicas, int? MinInsyncReplicas = null);
 
 /// <summary>An agent's record of one operation id: accepted, then running, done, failed or interrupted.</summary>
 internal sealed class FakeOperation(string method, string intent)
@@ -370,6 +442,14 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
 
     public Task<AgentOperation> GetOperationAsync(string operationId, CancellationToken cancellationToken)
     {
+        lock (world.Gate)
+        {
+            return GetOperationCoreAsync(operationId);
+        }
+    }
+
+    private Task<AgentOperation> GetOperationCoreAsync(string operationId)
+    {
         world.Record($"get-operation {Host}");
         if (!world.Operations.TryGetValue(Key(operationId), out var record))
         {
@@ -389,6 +469,14 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
     /// injected faults of <see cref="FakeWorld"/>.
     /// </summary>
     private Task<T> MutateAsync<T>(string call, OperationContext operation, string intent, Func<T> act, Func<T, string?>? json = null)
+    {
+        lock (world.Gate)
+        {
+            return MutateCoreAsync(call, operation, intent, act, json);
+        }
+    }
+
+    private Task<T> MutateCoreAsync<T>(string call, OperationContext operation, string intent, Func<T> act, Func<T, string?>? json)
     {
         world.Record(call, operation);
         var name = call.Split(' ')[0];
@@ -564,6 +652,7 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
             if (broker.Running)
             {
                 broker.LoadedConnect = broker.Connect;
+                broker.DownReads = world.RestartReads;
             }
 
             broker.Restarts++;

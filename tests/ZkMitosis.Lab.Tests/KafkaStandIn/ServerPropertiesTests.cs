@@ -42,4 +42,21 @@ public sealed class ServerPropertiesTests
         Assert.Contains("'soon'", error.Message, StringComparison.Ordinal);
         Assert.StartsWith("x.properties:", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("broker.rack=eu-west-1a\n", "eu-west-1a")]
+    [InlineData("broker.rack=\n", null)]
+    [InlineData("", null)]
+    public void Parse_BrokerRack_RegisteredAsKafkaDoesOnlyWhenSet(string line, string? rack)
+    {
+        var properties = ServerProperties.Parse("broker.id=0\nzookeeper.connect=h:2181\nlisteners=PLAINTEXT://h:9092\n" + line);
+
+        Assert.Equal(rack, properties.Rack);
+        using var registration = System.Text.Json.JsonDocument.Parse(KafkaJson.BrokerRegistration(properties.Listeners, DateTimeOffset.UnixEpoch, properties.Rack));
+        Assert.Equal(rack is not null, registration.RootElement.TryGetProperty("rack", out var registered));
+        if (rack is not null)
+        {
+            Assert.Equal(rack, registered.GetString());
+        }
+    }
 }
