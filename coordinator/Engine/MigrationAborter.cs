@@ -4,6 +4,7 @@ using ZkMitosis.Coordinator.Config;
 using ZkMitosis.Coordinator.Engine.Steps;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Engine;
 
@@ -135,7 +136,7 @@ public sealed class MigrationAborter(MigrationServices services)
 
     private static async Task<bool> NoKafkaOnDestinationAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var brokerHosts = context.Plan.Brokers.Select(b => b.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var brokerHosts = context.Plan.Brokers.Select(b => HostEndpoint.CanonicalHost(b.Host)).ToHashSet(StringComparer.Ordinal);
         foreach (var d in context.Plan.Destination)
         {
             var status = await context.Agent(d.Agent).GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using ZkMitosis.ZooKeeper.Connection;
+
 namespace ZkMitosis.Coordinator.Engine.Steps;
 
 /// <summary>Step 4: proves Kafka left the source and the destination is caught up, then asks the operator.</summary>
@@ -25,7 +27,7 @@ internal sealed class PointOfNoReturnStep : MigrationStep
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
-        var brokerHosts = plan.Brokers.Select(b => b.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var brokerHosts = plan.Brokers.Select(b => HostEndpoint.CanonicalHost(b.Host)).ToHashSet(StringComparer.Ordinal);
         await context.WaitUntilAsync("no Kafka session left on a source node", plan.Timeouts.BrokerRegistration, async ct =>
         {
             foreach (var s in plan.Source)
