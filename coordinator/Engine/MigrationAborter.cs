@@ -123,7 +123,7 @@ public sealed class MigrationAborter(MigrationServices services)
 
         for (var generation = state.Generation(step, SwitchBrokerStep.ConnectKey); generation >= 0; generation--)
         {
-            var operationId = $"{context.Plan.PlanId}/{step}/{SwitchBrokerStep.ConnectKey}" + (generation > 0 ? "/" + generation.ToString(CultureInfo.InvariantCulture) : "");
+            var operationId = OperationIds.For(context.Plan.PlanId, step, SwitchBrokerStep.ConnectKey, generation);
             var record = await agent.GetOperationAsync(operationId, cancellationToken).ConfigureAwait(false);
             if (record.Status is AgentOperationStatus.Done or AgentOperationStatus.Running or AgentOperationStatus.Interrupted)
             {
