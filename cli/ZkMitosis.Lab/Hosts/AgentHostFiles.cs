@@ -35,7 +35,7 @@ public static class AgentHostFiles
             ["role"] = isZooKeeper ? "zookeeper" : "kafka",
             ["hostName"] = host.Name,
             ["addresses"] = new JsonArray(host.Address, host.Name),
-            ["listenAddress"] = "0.0.0.0",
+            ["listenAddress"] = ZooKeeperHostFiles.Wildcard(host),
             ["listenPort"] = host.AgentPort,
             ["monitoringAddress"] = "127.0.0.1",
             ["monitoringPort"] = MonitoringPort,

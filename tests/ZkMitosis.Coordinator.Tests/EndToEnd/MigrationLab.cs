@@ -32,7 +32,8 @@ internal sealed class MigrationLab : IAsyncDisposable
 
     public IEnumerable<LabHost> Brokers => Lab.Hosts.Where(h => h.Role == LabHostRole.Broker);
 
-    public static async Task<MigrationLab> UpAsync()
+    /// <param name="ipv6">Build the lab on IPv6 only (<see cref="LabSpec.Ipv6"/>).</param>
+    public static async Task<MigrationLab> UpAsync(bool ipv6 = false)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -48,6 +49,7 @@ internal sealed class MigrationLab : IAsyncDisposable
             Prefix = $"zkct-{suffix}-",
             Subnet = FreeSubnet(),
             Directory = Path.Combine(directory.Path, "lab"),
+            Ipv6 = ipv6,
         };
         try
         {
