@@ -43,7 +43,15 @@ public sealed record HostEndpoint(string Host, int Port)
     public static bool TryParse(string? text, int? defaultPort, [NotNullWhen(true)] out HostEndpoint? endpoint, out string problem)
     {
         endpoint = null;
-        var item = text?.Trim() ?? "";
+        // No trimming: "h:7443\n" is not an address (a trailing newline must not slip into a plan or a rule).
+        var item = text ?? "";
+        if (item.Any(char.IsControl))
+        {
+            // Not echoed: the problem is one line, and the text is a caller's.
+            problem = "the address holds a control character (a newline?)";
+            return false;
+        }
+
         string host;
         string? portText = null;
         if (item.StartsWith('['))

@@ -66,6 +66,8 @@ public sealed class ConnectionStringTests
     [InlineData("agent1", "no port")]
     [InlineData("agent1:0", "bad port")]
     [InlineData(":7443", "no host")]
+    [InlineData("agent1:7443\n", "control character")]
+    [InlineData(" agent1:7443", "no host")]
     public void TryParse_PortRequired_RefusedWithOneLine(string text, string expected)
     {
         Assert.False(HostEndpoint.TryParse(text, null, out _, out var problem));
