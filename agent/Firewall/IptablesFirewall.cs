@@ -7,36 +7,30 @@ using ZkMitosis.Agent.Processes;
 namespace ZkMitosis.Agent.Firewall;
 
 /// <summary>
-/// iptables (IPv4): our chain <c>ZKMITOSIS</c> is jumped to from the first position of INPUT and OUTPUT, so it runs before
-/// any established-accept rule; each group is a chain <c>ZKM-GROUP</c> jumped to from ZKMITOSIS, replaced atomically
-/// with <c>iptables-restore --noflush</c>. Inbound rules match <c>-s PEER</c> (which only inbound packets carry), outbound
-/// rules <c>-d PEER</c>, so one chain serves both hooks.
+/// iptables for IPv4 and ip6tables for IPv6 (separate tables, the same layout in each): our chain <c>ZKMITOSIS</c> is
+/// jumped to from the first position of INPUT and OUTPUT, so it runs before any established-accept rule; each group is a
+/// chain <c>ZKM-GROUP</c> jumped to from ZKMITOSIS, replaced atomically with <c>iptables-restore --noflush</c>. Inbound
+/// rules match <c>-s PEER</c> (which only inbound packets carry), outbound rules <c>-d PEER</c>, so one chain serves both
+/// hooks. A family is touched only for a group with addresses of that family: an IPv4-only host never needs ip6tables.
 /// </summary>
 public sealed class IptablesFirewall : IFirewallBackend
 {
     public const string Chain = "ZKMITOSIS";
     public const string GroupChainPrefix = "ZKM-";
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly ICommandRunner _runner;
+    private readonly IptablesTable _v4;
+    private readonly IptablesTable _v6;
 
     public IptablesFirewall(ICommandRunner runner)
     {
-        _runner = runner;
+        _v4 = IptablesTable.V4(runner);
+        _v6 = IptablesTable.V6(runner);
     }
 
     public string Name => "iptables";
 
     public void Validate(IsolationSpec spec)
     {
-        foreach (var network in spec.Peers.Concat(spec.AllowOnly))
-        {
-            if (network.BaseAddress.AddressFamily != AddressFamily.InterNetwork)
-            {
-                throw new InvalidRequestException(spec.IsFence ? "allow_only" : "peers", $"{network} is IPv6; the iptables backend handles IPv4 only (use Firewall.Backend 'nftables')");
-            }
-        }
-
         if (spec.IsFence && spec.Direction != FirewallDirection.Both)
         {
             throw new InvalidRequestException("direction", "an election fence on the iptables backend cuts both directions; leave direction unspecified or BOTH");
@@ -46,96 +40,85 @@ public sealed class IptablesFirewall : IFirewallBackend
     public IReadOnlyList<string> Preview(IsolationSpec spec)
     {
         Validate(spec);
-        return Render(spec).Select(rule => $"-A {GroupChainPrefix}{spec.Group} {rule}").ToList();
+        // As each family's tool would apply them: IPv4 peers with iptables, IPv6 peers with ip6tables.
+        return Families.SelectMany(f => Render(spec, f.Family).Select(rule => $"{f.Table.Command} -A {GroupChainPrefix}{spec.Group} {rule}")).ToList();
     }
 
     public async Task<bool> ApplyAsync(IsolationSpec spec, CancellationToken cancellationToken)
     {
         Validate(spec);
-        var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
-        var hooked = await HooksPresentAsync(cancellationToken).ConfigureAwait(false);
-        if (hooked && listing.DigestOf(spec.Group) == spec.Digest && await GroupJumpPresentAsync(spec.Group, cancellationToken).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        await EnsureChainAsync(cancellationToken).ConfigureAwait(false);
-        var chain = GroupChainPrefix + spec.Group;
-        var script = new StringBuilder("*filter\n").Append(':').Append(chain).Append(" - [0:0]\n");
-        foreach (var rule in Render(spec))
-        {
-            script.Append("-A ").Append(chain).Append(' ').Append(rule).Append('\n');
-        }
-
-        script.Append("COMMIT\n");
-        await RunCheckedAsync("iptables-restore", ["-w", "--noflush"], script.ToString(), cancellationToken).ConfigureAwait(false);
-        if (!await GroupJumpPresentAsync(spec.Group, cancellationToken).ConfigureAwait(false))
-        {
-            await RunCheckedAsync("iptables", ["-w", "-A", Chain, "-j", chain], null, cancellationToken).ConfigureAwait(false);
-        }
-
-        await EnsureHooksAsync(cancellationToken).ConfigureAwait(false);
-        return true;
-    }
-
-    public async Task<bool> RemoveAsync(string? group, CancellationToken cancellationToken)
-    {
-        var chains = await ListChainsAsync(cancellationToken).ConfigureAwait(false);
         var changed = false;
-        if (group is not null)
+        foreach (var (table, family) in Families)
         {
-            var chain = GroupChainPrefix + group;
-            if (!chains.Contains(chain))
+            var rules = Render(spec, family);
+            if (rules.Count == 0)
             {
-                return false;
+                // The group holds no address of this family (any more): nothing of it may stay there.
+                changed |= await table.RemoveGroupAsync(spec.Group, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
-            await RunAsync("iptables", ["-w", "-D", Chain, "-j", chain], cancellationToken).ConfigureAwait(false);
-            await RunCheckedAsync("iptables", ["-w", "-F", chain], null, cancellationToken).ConfigureAwait(false);
-            await RunCheckedAsync("iptables", ["-w", "-X", chain], null, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        foreach (var hook in new[] { "INPUT", "OUTPUT" })
-        {
-            while ((await RunAsync("iptables", ["-w", "-D", hook, "-j", Chain], cancellationToken).ConfigureAwait(false)).Succeeded)
+            var listing = Parse(await table.OurLinesAsync(cancellationToken).ConfigureAwait(false));
+            if (listing.DigestOf(spec.Group) == spec.Digest && await table.GroupHookedAsync(spec.Group, cancellationToken).ConfigureAwait(false))
             {
-                changed = true;
+                continue;
             }
-        }
 
-        foreach (var chain in chains)
-        {
-            await RunCheckedAsync("iptables", ["-w", "-F", chain], null, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var chain in chains)
-        {
-            await RunCheckedAsync("iptables", ["-w", "-X", chain], null, cancellationToken).ConfigureAwait(false);
+            await table.ApplyAsync(spec.Group, rules, cancellationToken).ConfigureAwait(false);
             changed = true;
         }
 
         return changed;
     }
 
-    public async Task<FirewallListing> ListAsync(CancellationToken cancellationToken)
+    public async Task<bool> RemoveAsync(string? group, CancellationToken cancellationToken)
     {
-        var all = await RunCheckedAsync("iptables", ["-w", "-S"], null, cancellationToken).ConfigureAwait(false);
-        var ours = all.Output.Split('\n')
-            .Where(line => line.StartsWith("-N " + Chain, StringComparison.Ordinal)
-                           || line.StartsWith("-N " + GroupChainPrefix, StringComparison.Ordinal)
-                           || line.StartsWith("-A " + Chain + " ", StringComparison.Ordinal)
-                           || line.StartsWith("-A " + GroupChainPrefix, StringComparison.Ordinal)
-                           || line == $"-A INPUT -j {Chain}" || line == $"-A OUTPUT -j {Chain}")
-            .ToList();
-        var rules = ours.Where(line => line.StartsWith("-A " + GroupChainPrefix, StringComparison.Ordinal)).Select(ParseRule).ToList();
-        return new FirewallListing(Name, rules, string.Join('\n', ours));
+        var changed = false;
+        foreach (var (table, _) in Families)
+        {
+            changed |= group is null
+                ? await table.RemoveAllAsync(cancellationToken).ConfigureAwait(false)
+                : await table.RemoveGroupAsync(group, cancellationToken).ConfigureAwait(false);
+        }
+
+        return changed;
     }
 
-    /// <summary>The rule bodies (after <c>-A CHAIN</c>) for a group, in the order iptables prints them back.</summary>
-    internal static IReadOnlyList<string> Render(IsolationSpec spec)
+    /// <summary>Our rules of both families; <see cref="FirewallListing.Raw"/> is iptables' lines, then ip6tables' (when it has any of ours).</summary>
+    public async Task<FirewallListing> ListAsync(CancellationToken cancellationToken)
     {
-        var comment = $"-m comment --comment \"{spec.Comment}\"";
+        var lines = new List<string>();
+        foreach (var (table, _) in Families)
+        {
+            lines.AddRange(await table.OurLinesAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return Parse(lines);
+    }
+
+    private (IptablesTable Table, AddressFamily Family)[] Families => [(_v4, AddressFamily.InterNetwork), (_v6, AddressFamily.InterNetworkV6)];
+
+    private FirewallListing Parse(IReadOnlyList<string> ours) =>
+        new(Name, ours.Where(line => line.StartsWith("-A " + GroupChainPrefix, StringComparison.Ordinal)).Select(ParseRule).ToList(), string.Join('\n', ours));
+
+    /// <summary>
+    /// The rule bodies (after <c>-A CHAIN</c>) of a group's addresses of <paramref name="family"/>, in the order iptables
+    /// prints them back; empty when the group names no address of that family.
+    /// </summary>
+    internal static IReadOnlyList<string> Render(IsolationSpec spec, AddressFamily family)
+    {
+        var peers = spec.Peers.Where(p => p.BaseAddress.AddressFamily == family).ToList();
+        var allowed = spec.AllowOnly.Where(p => p.BaseAddress.AddressFamily == family).ToList();
+        // A fence goes into the families its allowed addresses are in: the members it protects speak that family.
+        return spec.IsFence
+            ? allowed.Count == 0 ? [] : Render(spec with { AllowOnly = allowed }, spec.Comment)
+            : peers.Count == 0 ? [] : Render(spec with { Peers = peers }, spec.Comment);
+    }
+
+    /// <summary>The rule bodies for <paramref name="spec"/>'s addresses, each carrying <paramref name="groupComment"/> (the whole group's digest).</summary>
+    private static IReadOnlyList<string> Render(IsolationSpec spec, string groupComment)
+    {
+        var comment = $"-m comment --comment \"{groupComment}\"";
         // RSTs pass: a REJECT in OUTPUT answers our own SYN with a reset that appears to come from the peer, and it must
         // reach our socket (connection refused) instead of being rejected again on the way in (a silent timeout).
         var ports = spec.Ports.Count == 0 ? "-p tcp -m tcp ! --tcp-flags RST RST" : "-p tcp -m tcp ! --tcp-flags RST RST -m multiport --ports " + string.Join(',', spec.Ports);
@@ -225,51 +208,5 @@ public sealed class IptablesFirewall : IFirewallBackend
         }
 
         return tokens;
-    }
-
-    private async Task<HashSet<string>> ListChainsAsync(CancellationToken cancellationToken)
-    {
-        var all = await RunCheckedAsync("iptables", ["-w", "-S"], null, cancellationToken).ConfigureAwait(false);
-        return all.Output.Split('\n')
-            .Where(l => l.StartsWith("-N ", StringComparison.Ordinal))
-            .Select(l => l[3..].Trim())
-            .Where(c => c == Chain || c.StartsWith(GroupChainPrefix, StringComparison.Ordinal))
-            .ToHashSet(StringComparer.Ordinal);
-    }
-
-    private async Task EnsureChainAsync(CancellationToken cancellationToken)
-    {
-        if (!(await RunAsync("iptables", ["-w", "-S", Chain], cancellationToken).ConfigureAwait(false)).Succeeded)
-        {
-            await RunCheckedAsync("iptables", ["-w", "-N", Chain], null, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<bool> HooksPresentAsync(CancellationToken cancellationToken) =>
-        (await RunAsync("iptables", ["-w", "-C", "INPUT", "-j", Chain], cancellationToken).ConfigureAwait(false)).Succeeded
-        && (await RunAsync("iptables", ["-w", "-C", "OUTPUT", "-j", Chain], cancellationToken).ConfigureAwait(false)).Succeeded;
-
-    private async Task<bool> GroupJumpPresentAsync(string group, CancellationToken cancellationToken) =>
-        (await RunAsync("iptables", ["-w", "-C", Chain, "-j", GroupChainPrefix + group], cancellationToken).ConfigureAwait(false)).Succeeded;
-
-    private async Task EnsureHooksAsync(CancellationToken cancellationToken)
-    {
-        foreach (var hook in new[] { "INPUT", "OUTPUT" })
-        {
-            if (!(await RunAsync("iptables", ["-w", "-C", hook, "-j", Chain], cancellationToken).ConfigureAwait(false)).Succeeded)
-            {
-                // Position 1: before any ACCEPT of established traffic the host may have.
-                await RunCheckedAsync("iptables", ["-w", "-I", hook, "1", "-j", Chain], null, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private Task<CommandResult> RunAsync(string file, string[] arguments, CancellationToken cancellationToken) =>
-        _runner.RunAsync(file, arguments, Timeout, cancellationToken: cancellationToken);
-
-    private async Task<CommandResult> RunCheckedAsync(string file, string[] arguments, string? input, CancellationToken cancellationToken)
-    {
-        var result = await _runner.RunAsync(file, arguments, Timeout, input, cancellationToken).ConfigureAwait(false);
-        return result.Succeeded ? result : throw CommandFailedException.From(result);
     }
 }

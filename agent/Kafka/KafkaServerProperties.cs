@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using ZkMitosis.Agent.Files;
 using ZkMitosis.ZooKeeper.Config;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Agent.Kafka;
 
@@ -28,6 +29,11 @@ public static partial class KafkaServerProperties
         return properties.ToString();
     }
 
+    /// <summary>
+    /// Checks a connect string with the shared parser (<see cref="ConnectionString"/>: an IPv6 host in brackets, never bare,
+    /// a valid chroot), plus what a properties file needs: every host and port written out of ASCII letters, digits and
+    /// <c>._-:[]</c> (Kafka reads server.properties as ISO-8859-1), and no backslash (the properties escape character).
+    /// </summary>
     /// <exception cref="InvalidRequestException">not <c>host:port[,host:port…][/chroot]</c>.</exception>
     public static void Validate(string connect)
     {
@@ -36,6 +42,15 @@ public static partial class KafkaServerProperties
         if (string.IsNullOrWhiteSpace(connect) || !ConnectPattern().IsMatch(connect))
         {
             throw new InvalidRequestException("zookeeper_connect", $"'{connect}' is not host:port[,host:port…][/chroot]");
+        }
+
+        try
+        {
+            ConnectionString.Parse(connect);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidRequestException("zookeeper_connect", e.Message);
         }
     }
 

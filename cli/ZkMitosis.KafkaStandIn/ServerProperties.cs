@@ -1,4 +1,5 @@
 using System.Globalization;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.KafkaStandIn;
 
@@ -108,10 +109,10 @@ public sealed record ServerProperties(int BrokerId, string ZooKeeperHosts, strin
     }
 }
 
-/// <summary>One listener: <c>PLAINTEXT://host:port</c>.</summary>
+/// <summary>One listener: <c>PLAINTEXT://host:port</c> (an IPv6 host in brackets; <see cref="Host"/> holds it without them).</summary>
 public sealed record BrokerEndpoint(string ListenerName, string Host, int Port)
 {
-    public override string ToString() => $"{ListenerName}://{Host}:{Port}";
+    public override string ToString() => $"{ListenerName}://{new HostEndpoint(Host, Port)}";
 
     public static bool TryParse(string text, out BrokerEndpoint endpoint)
     {
@@ -122,14 +123,12 @@ public sealed record BrokerEndpoint(string ListenerName, string Host, int Port)
             return false;
         }
 
-        var hostPort = text[(scheme + 3)..];
-        var colon = hostPort.LastIndexOf(':');
-        if (colon < 0 || !int.TryParse(hostPort[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        if (!HostEndpoint.TryParse(text[(scheme + 3)..], null, out var hostPort, out _))
         {
             return false;
         }
 
-        endpoint = new BrokerEndpoint(text[..scheme], hostPort[..colon], port);
+        endpoint = new BrokerEndpoint(text[..scheme], hostPort.Host, hostPort.Port);
         return true;
     }
 }

@@ -129,6 +129,12 @@ public sealed class Lab : IAsyncDisposable
             throw new LabException($"cannot partition {host.Name} from itself");
         }
 
+        if (Manifest.Ipv6)
+        {
+            // The lab's own partition rules are iptables (IPv4) rules; an IPv6 lab's traffic would pass them unseen.
+            throw new LabException($"lab partition is not available on the IPv6 lab '{Manifest.Name}' (its rules are IPv4 only)");
+        }
+
         await LabFirewall.PartitionAsync(host.Namespace, peers.Select(p => p.Address), cancellationToken).ConfigureAwait(false);
     }
 

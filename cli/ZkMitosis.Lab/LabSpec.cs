@@ -44,6 +44,12 @@ public sealed partial record LabSpec
     /// <summary>An IPv4 /24 from a private range, not used on this machine; default <c>10.251.0.0/24</c>.</summary>
     public string Subnet { get; init; } = "10.251.0.0/24";
 
+    /// <summary>
+    /// Build the lab on IPv6 only (<c>lab up --ipv6</c>): every host's eth0 and the bridge get a ULA address of the /64
+    /// <see cref="LabSubnet.Ipv6Network"/> and no IPv4 address, so every address in configs, plans and rules is IPv6.
+    /// </summary>
+    public bool Ipv6 { get; init; }
+
     /// <summary>Extra zoo.cfg lines for every ZooKeeper host (<c>--zookeeper-option key=value</c>); they win over the lab's.</summary>
     public IReadOnlyDictionary<string, string> ZooKeeperOptions { get; init; } = new Dictionary<string, string>();
 
@@ -183,8 +189,29 @@ public sealed record LabSubnet(IPAddress Network)
 {
     public const int PrefixLength = 24;
 
+    /// <summary>Prefix length of the IPv6 network a <c>--ipv6</c> lab uses.</summary>
+    public const int Ipv6PrefixLength = 64;
+
     /// <summary>The root namespace's address on the bridge (.1): the coordinator reaches agents and ZooKeeper from it.</summary>
     public string RootAddress => Host(1);
+
+    /// <summary>
+    /// The ULA /64 of a <c>--ipv6</c> lab, <c>fd00:0:0:XXYY::/64</c> with XX.YY the second and third bytes of this /24, so
+    /// labs on different subnets never share addresses; host .N is <c>…::N</c> (the decimal digits read as hex: zk1 is ::11).
+    /// </summary>
+    public string Ipv6Network => $"{Ipv6Prefix}/{Ipv6PrefixLength}";
+
+    /// <summary>The IPv6 twin of <see cref="RootAddress"/>, <see cref="ZooKeeperHost"/> and the others: the same last number in <see cref="Ipv6Network"/>.</summary>
+    public string Ipv6Host(int last) => IPAddress.Parse($"{Ipv6Prefix}{last.ToString(System.Globalization.CultureInfo.InvariantCulture)}").ToString();
+
+    private string Ipv6Prefix
+    {
+        get
+        {
+            var bytes = Network.GetAddressBytes();
+            return $"fd00:0:0:{bytes[1]:x2}{bytes[2]:x2}::";
+        }
+    }
 
     /// <summary>ZooKeeper server <paramref name="serverId"/> lives at .(10 + id).</summary>
     public string ZooKeeperHost(int serverId) => Host(10 + serverId);
@@ -251,7 +278,8 @@ public sealed record LabSubnet(IPAddress Network)
         return true;
     }
 
-    private string Host(int last)
+    /// <summary>Host .<paramref name="last"/> of this /24.</summary>
+    public string Host(int last)
     {
         var bytes = Network.GetAddressBytes();
         return $"{bytes[0]}.{bytes[1]}.{bytes[2]}.{last}";

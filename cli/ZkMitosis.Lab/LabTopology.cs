@@ -26,7 +26,7 @@ public static class LabTopology
                 Role = id <= spec.Source ? LabHostRole.Source : LabHostRole.Destination,
                 Namespace = prefix + name,
                 Veth = $"{prefix}z{id}",
-                Address = subnet.ZooKeeperHost(id),
+                Address = Address(subnet, spec, 10 + id),
                 Directory = Path.Combine(directory, "hosts", name),
                 ServerId = id,
                 AgentPort = agentPort,
@@ -42,7 +42,7 @@ public static class LabTopology
                 Role = LabHostRole.Broker,
                 Namespace = prefix + name,
                 Veth = $"{prefix}k{id}",
-                Address = subnet.BrokerHost(id),
+                Address = Address(subnet, spec, 30 + id),
                 Directory = Path.Combine(directory, "hosts", name),
                 BrokerId = id,
                 AgentPort = agentPort,
@@ -57,7 +57,7 @@ public static class LabTopology
                 Role = LabHostRole.Tenant,
                 Namespace = prefix + "tenant",
                 Veth = $"{prefix}t",
-                Address = subnet.TenantHost,
+                Address = Address(subnet, spec, 50),
                 Directory = Path.Combine(directory, "hosts", "tenant"),
             });
         }
@@ -66,12 +66,17 @@ public static class LabTopology
         {
             Name = spec.Name,
             Prefix = prefix,
-            Subnet = subnet.ToString(),
+            Subnet = spec.Ipv6 ? subnet.Ipv6Network : subnet.ToString(),
+            Ipv6 = spec.Ipv6,
             Directory = directory,
             Bridge = prefix + "br",
-            RootAddress = subnet.RootAddress,
+            RootAddress = Address(subnet, spec, 1),
             Chroot = spec.Chroot,
             Hosts = hosts,
         };
     }
+
+    /// <summary>Host .<paramref name="last"/> of the lab: in the IPv4 /24, or its IPv6 twin for an IPv6 lab.</summary>
+    private static string Address(LabSubnet subnet, LabSpec spec, int last) =>
+        spec.Ipv6 ? subnet.Ipv6Host(last) : subnet.Host(last);
 }

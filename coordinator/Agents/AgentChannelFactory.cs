@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Agents;
 
@@ -17,7 +18,7 @@ public static class AgentChannelFactory
     /// <param name="address"><c>host:port</c> (or <c>host</c>, then port 7443); a full <c>https://</c> URL is taken as is.</param>
     /// <param name="settings">CA, client certificate and key, or insecure.</param>
     /// <param name="connectTimeout">Bound on one TCP connect (default 5 s).</param>
-    /// <exception cref="ArgumentException">TLS settings incomplete.</exception>
+    /// <exception cref="ArgumentException">TLS settings incomplete, or <paramref name="address"/> is not host[:port] (an IPv6 address unbracketed).</exception>
     public static GrpcChannel Create(string address, AgentTlsSettings settings, TimeSpan? connectTimeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(address);
@@ -85,7 +86,8 @@ public static class AgentChannelFactory
         }
 
         var scheme = insecure ? "http" : "https";
-        var hasPort = address.StartsWith('[') ? address.Contains("]:", StringComparison.Ordinal) : address.Count(c => c == ':') == 1;
-        return new Uri($"{scheme}://{(hasPort ? address : $"{address}:{DefaultPort}")}");
+        return HostEndpoint.TryParse(address, DefaultPort, out var endpoint, out var problem)
+            ? new Uri($"{scheme}://{endpoint}")
+            : throw new ArgumentException($"agent address: {problem}", nameof(address));
     }
 }

@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using ZkMitosis.Agent.V1;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Agents;
 
@@ -161,11 +162,11 @@ public sealed partial class GrpcHostAgent(string address, Agent.V1.Agent.AgentCl
         var request = new ProbeRequest { Timeout = Duration.FromTimeSpan(timeout) };
         request.Targets.AddRange(targets.Select(t =>
         {
-            var colon = t.LastIndexOf(':');
-            return new ProbeTarget { Host = t[..colon], Port = uint.Parse(t[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture) };
+            var endpoint = HostEndpoint.ParseWithPort(t);
+            return new ProbeTarget { Host = endpoint.Host, Port = (uint)endpoint.Port };
         }));
         var r = await CallAsync("Probe", o => client.ProbeAsync(request, o), CallTimeout + timeout, cancellationToken).ConfigureAwait(false);
-        return r.Results.Select(x => new ProbeOutcome($"{x.Target.Host}:{x.Target.Port}", x.Outcome switch
+        return r.Results.Select(x => new ProbeOutcome(new HostEndpoint(x.Target.Host, (int)x.Target.Port).ToString(), x.Outcome switch
         {
             Agent.V1.ProbeOutcome.Open => "open",
             Agent.V1.ProbeOutcome.Refused => "refused",

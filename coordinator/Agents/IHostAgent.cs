@@ -118,6 +118,8 @@ public interface IHostAgent
     /// <summary>Our firewall rules on the host, as text; empty when none.</summary>
     Task<IReadOnlyList<string>> ListFirewallAsync(CancellationToken cancellationToken);
 
+    /// <summary>TCP connect probes from the host to <paramref name="targets"/>, each <c>host:port</c> (an IPv6 host as <c>[address]:port</c>).</summary>
+    /// <exception cref="FormatException">a target is not host:port.</exception>
     Task<IReadOnlyList<ProbeOutcome>> ProbeAsync(IReadOnlyList<string> targets, TimeSpan timeout, CancellationToken cancellationToken);
 
     Task<string?> GetKafkaZooKeeperConnectAsync(CancellationToken cancellationToken);

@@ -1,25 +1,26 @@
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.ZooKeeper.Config;
 
 namespace ZkMitosis.Coordinator.Config;
 
 /// <summary>The member lists each stage of a migration writes into the destination's (and source's) <c>zoo.cfg</c>.</summary>
 public static class MemberSets
 {
-    public static ZooConfigMember Participant(ServerSpec s) => new(s.Id, s.Host, s.QuorumPort, s.ElectionPort, Observer: false);
+    public static ZooKeeperServerSpec Participant(ServerSpec s) => new(s.Id, s.Host, s.QuorumPort, s.ElectionPort, Observer: false);
 
-    public static ZooConfigMember Observer(ServerSpec s) => new(s.Id, s.Host, s.QuorumPort, s.ElectionPort, Observer: true);
+    public static ZooKeeperServerSpec Observer(ServerSpec s) => new(s.Id, s.Host, s.QuorumPort, s.ElectionPort, Observer: true);
 
     /// <summary>Observer strategy, joining: the source's voters plus every destination node as an observer.</summary>
-    public static IReadOnlyList<ZooConfigMember> ObserverJoin(MigrationPlan plan) =>
+    public static IReadOnlyList<ZooKeeperServerSpec> ObserverJoin(MigrationPlan plan) =>
         plan.Source.Select(Participant).Concat(plan.Destination.Select(Observer)).ToList();
 
     /// <summary>Participant strategy, joining: the source's voters plus the joiners as voters (N = n + k).</summary>
-    public static IReadOnlyList<ZooConfigMember> ParticipantJoin(MigrationPlan plan) =>
+    public static IReadOnlyList<ZooKeeperServerSpec> ParticipantJoin(MigrationPlan plan) =>
         plan.Source.Select(Participant).Concat(plan.Destination.Where(d => plan.Joiners.Contains(d.Id)).Select(Participant)).ToList();
 
     /// <summary>After the split: the destination's own voters only.</summary>
-    public static IReadOnlyList<ZooConfigMember> DestinationOnly(MigrationPlan plan) => plan.Destination.Select(Participant).ToList();
+    public static IReadOnlyList<ZooKeeperServerSpec> DestinationOnly(MigrationPlan plan) => plan.Destination.Select(Participant).ToList();
 
     /// <summary>After the split: the source's own voters only.</summary>
-    public static IReadOnlyList<ZooConfigMember> SourceOnly(MigrationPlan plan) => plan.Source.Select(Participant).ToList();
+    public static IReadOnlyList<ZooKeeperServerSpec> SourceOnly(MigrationPlan plan) => plan.Source.Select(Participant).ToList();
 }

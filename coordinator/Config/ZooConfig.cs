@@ -1,12 +1,7 @@
 using System.Text;
+using ZkMitosis.ZooKeeper.Config;
 
 namespace ZkMitosis.Coordinator.Config;
-
-/// <summary>A member line of <c>zoo.cfg</c>: <c>server.ID=host:quorumPort:electionPort[:observer]</c>.</summary>
-public sealed record ZooConfigMember(int Id, string Host, int QuorumPort, int ElectionPort, bool Observer)
-{
-    public string Line => $"server.{Id}={Host}:{QuorumPort}:{ElectionPort}{(Observer ? ":observer" : "")}";
-}
 
 /// <summary>
 /// Edits <c>zoo.cfg</c> text: replaces the member lines and <c>peerType</c>, keeping every other line as it was
@@ -15,7 +10,7 @@ public sealed record ZooConfigMember(int Id, string Host, int QuorumPort, int El
 public static class ZooConfig
 {
     /// <summary>The text with its <c>server.N</c> lines replaced by <paramref name="members"/> and <c>peerType</c> set or removed.</summary>
-    public static string WithMembers(string original, IEnumerable<ZooConfigMember> members, bool observer)
+    public static string WithMembers(string original, IEnumerable<ZooKeeperServerSpec> members, bool observer)
     {
         var kept = new List<string>();
         foreach (var line in original.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
@@ -53,24 +48,16 @@ public static class ZooConfig
         return text.ToString();
     }
 
-    /// <summary>The member lines of a <c>zoo.cfg</c> text.</summary>
-    public static IReadOnlyList<ZooConfigMember> Members(string text)
+    /// <summary>The member lines of a <c>zoo.cfg</c> text, read by the shared model (IPv6 in brackets, roles, client addresses).</summary>
+    /// <exception cref="FormatException">a <c>server.N</c> line is not a member spec ZooKeeper would accept; the message names it.</exception>
+    public static IReadOnlyList<ZooKeeperServerSpec> Members(string text)
     {
-        var members = new List<ZooConfigMember>();
+        var members = new List<ZooKeeperServerSpec>();
         foreach (var line in text.Split('\n'))
         {
-            var key = KeyOf(line);
-            if (key is null || !key.StartsWith("server.", StringComparison.Ordinal) || !int.TryParse(key["server.".Length..], out var id))
+            if (KeyOf(line) is { } key && ZooKeeperServerSpec.IdOf(key) is { } id)
             {
-                continue;
-            }
-
-            var value = line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim();
-            var address = value.Split(';')[0].Split(':');
-            if (address.Length >= 3 && int.TryParse(address[1], out var quorum) && int.TryParse(address[2], out var election))
-            {
-                var observer = address.Length >= 4 && address[3] == "observer";
-                members.Add(new ZooConfigMember(id, address[0], quorum, election, observer));
+                members.Add(ZooKeeperServerSpec.Parse(id, line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim()));
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ZkMitosis.ZooKeeper;
+using ZkMitosis.ZooKeeper.Connection;
 using ZkMitosis.ZooKeeper.FourLetterWords;
 
 namespace ZkMitosis.Coordinator.Copy;
@@ -64,17 +65,11 @@ internal static class SessionFactory
     public static async Task<long?> ReadZxidAsync(string hosts, CancellationToken cancellationToken)
     {
         long? highest = null;
-        foreach (var host in hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var host in ConnectionString.Parse(hosts).Hosts)
         {
-            var colon = host.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(host[(colon + 1)..], CultureInfo.InvariantCulture, out var port))
-            {
-                continue;
-            }
-
             try
             {
-                var reply = await FourLetterWordClient.SendAsync(host[..colon], port, "srvr", TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+                var reply = await FourLetterWordClient.SendAsync(host.Host, host.Port, "srvr", TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
                 var line = reply.Split('\n').FirstOrDefault(l => l.StartsWith("Zxid:", StringComparison.Ordinal));
                 if (line is not null && long.TryParse(line["Zxid:".Length..].Trim().Replace("0x", string.Empty, StringComparison.OrdinalIgnoreCase), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var zxid))
                 {

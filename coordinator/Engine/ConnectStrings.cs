@@ -5,17 +5,9 @@ namespace ZkMitosis.Coordinator.Engine;
 /// <summary>Compares ZooKeeper connect strings by their host set and chroot, ignoring order.</summary>
 public static class ConnectStrings
 {
-    public static (IReadOnlySet<string> Hosts, string Chroot) Split(string connect)
-    {
-        var slash = connect.IndexOf('/', StringComparison.Ordinal);
-        var hosts = slash < 0 ? connect : connect[..slash];
-        var chroot = slash < 0 ? "" : connect[slash..].TrimEnd('/');
-        return (hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase), chroot);
-    }
-
     /// <summary>
     /// True when <paramref name="a"/> and <paramref name="b"/> name the same servers (in any order, host names without
-    /// regard to case, a missing port read as ZooKeeper's default 2181, so <c>h</c> and <c>h:2181</c> are one server)
+    /// regard to case, IP addresses however spelled, a missing port read as ZooKeeper's default 2181, so <c>h</c> and <c>h:2181</c> are one server)
     /// and the same chroot (a trailing '/' ignored). A null or malformed string is the same as nothing.
     /// </summary>
     public static bool SameEnsemble(string? a, string? b)
@@ -28,7 +20,7 @@ public static class ConnectStrings
         return left.Chroot == right.Chroot && Servers(left).SetEquals(Servers(right));
 
         static HashSet<string> Servers(ConnectionString connect) =>
-            connect.Hosts.Select(h => h.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            connect.Hosts.Select(h => new HostEndpoint(HostEndpoint.CanonicalHost(h.Host), h.Port).ToString()).ToHashSet(StringComparer.Ordinal);
 
         static ConnectionString? Parse(string? text)
         {
@@ -49,11 +41,19 @@ public static class ConnectStrings
         }
     }
 
-    /// <summary>The host of a client address as <c>cons</c> prints it ("/10.0.0.5:41234"; IPv6 bracketed or bare).</summary>
+    /// <summary>
+    /// The host of a client address as an agent reports it (<c>10.0.0.5</c>, <c>fd00::31</c>) or as <c>cons</c> prints it
+    /// (<c>/10.0.0.5:41234</c>, <c>/[fd00:0:0:0:0:0:0:31]:41234</c>), in <see cref="HostEndpoint.CanonicalHost"/> form so it
+    /// compares with a plan's hosts however the address is spelled.
+    /// </summary>
     public static string HostOfClientAddress(string address)
     {
-        var trimmed = address.TrimStart('/');
-        var colon = trimmed.LastIndexOf(':');
-        return (colon > 0 ? trimmed[..colon] : trimmed).Trim('[', ']');
+        var trimmed = address.Trim().TrimStart('/');
+        if (trimmed.StartsWith('[') || trimmed.Count(c => c == ':') == 1)
+        {
+            return HostEndpoint.FromSocketAddress(trimmed)?.Host ?? HostEndpoint.CanonicalHost(trimmed);
+        }
+
+        return HostEndpoint.CanonicalHost(trimmed);
     }
 }

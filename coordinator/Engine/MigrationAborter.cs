@@ -4,6 +4,7 @@ using ZkMitosis.Coordinator.Config;
 using ZkMitosis.Coordinator.Engine.Steps;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Engine;
 
@@ -122,7 +123,7 @@ public sealed class MigrationAborter(MigrationServices services)
 
         for (var generation = state.Generation(step, SwitchHostStep.ConnectKey); generation >= 0; generation--)
         {
-            var operationId = $"{context.Plan.PlanId}/{step}/{SwitchHostStep.ConnectKey}" + (generation > 0 ? "/" + generation.ToString(CultureInfo.InvariantCulture) : "");
+            var operationId = OperationIds.For(context.Plan.PlanId, step, SwitchHostStep.ConnectKey, generation);
             var record = await agent.GetOperationAsync(operationId, cancellationToken).ConfigureAwait(false);
             if (record.Status is AgentOperationStatus.Done or AgentOperationStatus.Running or AgentOperationStatus.Interrupted)
             {
@@ -135,7 +136,7 @@ public sealed class MigrationAborter(MigrationServices services)
 
     private static async Task<bool> NoKafkaOnDestinationAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var brokerHosts = context.Plan.Brokers.Select(b => b.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var brokerHosts = context.Plan.Brokers.Select(b => HostEndpoint.CanonicalHost(b.Host)).ToHashSet(StringComparer.Ordinal);
         foreach (var d in context.Plan.Destination)
         {
             var status = await context.Agent(d.Agent).GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);

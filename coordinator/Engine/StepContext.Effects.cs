@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ZkMitosis.Coordinator.Agents;
@@ -14,9 +13,8 @@ public readonly record struct EffectOutcome<T>(bool Happened, T? Result);
 /// <summary>The coordinator's one way to cause an effect on a host (docs/resume.md).</summary>
 public sealed partial class StepContext
 {
-    /// <summary>The operation id of effect <paramref name="key"/> of this step in <paramref name="generation"/>: <c>plan/step/key[/generation]</c>.</summary>
-    public string OperationId(string key, int generation) =>
-        $"{Plan.PlanId}/{StepId}/{key}" + (generation > 0 ? "/" + generation.ToString(CultureInfo.InvariantCulture) : "");
+    /// <summary>The operation id of effect <paramref name="key"/> of this step in <paramref name="generation"/>: <c>plan/step/key[/generation]</c>, each part in the agent's alphabet (<see cref="OperationIds"/>).</summary>
+    public string OperationId(string key, int generation) => OperationIds.For(Plan.PlanId, StepId, key, generation);
 
     /// <summary>
     /// Causes effect <paramref name="key"/> of this step on <paramref name="agent"/> exactly once across crashes and

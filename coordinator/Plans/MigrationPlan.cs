@@ -1,3 +1,5 @@
+using ZkMitosis.ZooKeeper.Connection;
+
 namespace ZkMitosis.Coordinator.Plans;
 
 /// <summary>How the destination gets its copy of the data (DESIGN.md "The migration").</summary>
@@ -19,8 +21,11 @@ public enum MigrationStrategy
 /// <param name="Agent">The agent on this host, <c>host:port</c>.</param>
 public sealed record ServerSpec(int Id, string Host, int ClientPort, int QuorumPort, int ElectionPort, string Agent)
 {
-    /// <summary><c>host:clientPort</c>.</summary>
-    public string ClientEndpoint => $"{Host}:{ClientPort}";
+    /// <summary><c>host:clientPort</c> (an IPv6 host in brackets).</summary>
+    public string ClientEndpoint => new HostEndpoint(Host, ClientPort).ToString();
+
+    /// <summary><c>host:port</c> of <paramref name="port"/> on this server (an IPv6 host in brackets): a probe target.</summary>
+    public string Endpoint(int port) => new HostEndpoint(Host, port).ToString();
 
     /// <summary>The three TCP ports ZooKeeper listens on.</summary>
     public IReadOnlyList<int> Ports => [ClientPort, QuorumPort, ElectionPort];
@@ -29,8 +34,9 @@ public sealed record ServerSpec(int Id, string Host, int ClientPort, int QuorumP
 /// <summary>One Kafka broker, by its <c>broker.id</c> and the agent on its host.</summary>
 public sealed record BrokerSpec(int Id, string Agent)
 {
-    /// <summary>The host part of <see cref="Agent"/>: the address the broker's ZooKeeper sessions come from.</summary>
-    public string Host => Agent[..Agent.LastIndexOf(':')];
+    /// <summary>The host part of <see cref="Agent"/> (without brackets): the address the broker's ZooKeeper sessions come from.</summary>
+    /// <exception cref="FormatException"><see cref="Agent"/> is not host:port (a validated plan's always is).</exception>
+    public string Host => HostEndpoint.ParseWithPort(Agent).Host;
 
     /// <summary>The plan's rack for this broker (<c>rack:</c>), used when its registration in <c>/brokers/ids</c> names none.</summary>
     public string? Rack { get; init; }

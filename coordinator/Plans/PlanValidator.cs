@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Plans;
 
@@ -78,7 +78,7 @@ public static partial class PlanValidator
         {
             if (!IsHost(server.Host))
             {
-                problems.Add(new($"{path}.host", $"{PlanProblem.Quote(server.Host)} is not a host name or IP address"));
+                problems.Add(new($"{path}.host", $"{PlanProblem.Quote(server.Host)} is not a host name or IP address (an IPv6 address without brackets: fd00::11)"));
             }
 
             if (server.Ports.Distinct().Count() != 3)
@@ -88,7 +88,7 @@ public static partial class PlanValidator
 
             foreach (var (port, field) in new[] { (server.ClientPort, "clientPort"), (server.QuorumPort, "quorumPort"), (server.ElectionPort, "electionPort") })
             {
-                var key = $"{server.Host}:{port}";
+                var key = new HostEndpoint(HostEndpoint.CanonicalHost(server.Host), port).ToString();
                 if (!endpoints.TryAdd(key, $"{path}.{field}") && endpoints[key] != $"{path}.{field}")
                 {
                     if (!endpoints[key].StartsWith(path + ".", StringComparison.Ordinal))
@@ -98,9 +98,9 @@ public static partial class PlanValidator
                 }
             }
 
-            if (!IsEndpoint(server.Agent))
+            if (EndpointProblem(server.Agent) is { } agentProblem)
             {
-                problems.Add(new($"{path}.agent", $"must be host:port, not {PlanProblem.Quote(server.Agent)}"));
+                problems.Add(new($"{path}.agent", agentProblem));
             }
         }
 
@@ -176,12 +176,18 @@ public static partial class PlanValidator
         }
     }
 
+    /// <summary>A host name or an IP address, written bare: a plan's <c>host</c> is rendered with brackets where ZooKeeper needs them.</summary>
     private static bool IsHost(string host) =>
-        !host.Any(char.IsControl) && IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns;
+        !host.Any(char.IsControl) && !host.StartsWith('[') && IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns;
 
-    internal static bool IsEndpoint(string endpoint)
+    /// <summary>Why <paramref name="endpoint"/> is not <c>host:port</c> (an IPv6 host as <c>[address]:port</c>), or null.</summary>
+    internal static string? EndpointProblem(string endpoint)
     {
-        var colon = endpoint.LastIndexOf(':');
-        return colon > 0 && IsHost(endpoint[..colon]) && int.TryParse(endpoint[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535;
+        if (!HostEndpoint.TryParse(endpoint, null, out var parsed, out var problem))
+        {
+            return $"must be host:port or [IPv6]:port: {problem}";
+        }
+
+        return IsHost(parsed.Host) ? null : $"must be host:port, and {PlanProblem.Quote(parsed.Host)} is not a host name or IP address";
     }
 }

@@ -1,4 +1,5 @@
 using ZkMitosis.ZooKeeper.Config.ConnectStringFiles;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Plans;
 
@@ -20,8 +21,8 @@ public enum TenantPreset
 /// <param name="Rack">Kafka: the plan's rack for the broker (<c>rack:</c>), used when its registration names none.</param>
 public sealed record TenantHost(string Agent, int? Id = null, string? Rack = null)
 {
-    /// <summary>The host part of <see cref="Agent"/>: the address the tenant's ZooKeeper sessions come from.</summary>
-    public string Host => Agent[..Agent.LastIndexOf(':')];
+    /// <summary>The host part of <see cref="Agent"/> (without brackets): the address the tenant's ZooKeeper sessions come from.</summary>
+    public string Host => HostEndpoint.ParseWithPort(Agent).Host;
 
     /// <summary>How the host is named in titles and messages: <c>broker 1</c> or the agent.</summary>
     public string Label => Id is { } id ? $"broker {id}" : Agent;

@@ -94,9 +94,9 @@ internal static partial class TenantValidator
                 problems.Add(new($"{at}[{i}].id", $"broker id {id} is used twice (also {at}[{seenIds[id]}])"));
             }
 
-            if (!PlanValidator.IsEndpoint(host.Agent))
+            if (PlanValidator.EndpointProblem(host.Agent) is { } agentProblem)
             {
-                problems.Add(new($"{at}[{i}].agent", $"must be host:port, not {PlanProblem.Quote(host.Agent)}"));
+                problems.Add(new($"{at}[{i}].agent", agentProblem));
             }
             else if (!seenAgents.TryAdd(host.Agent, $"{at}[{i}]"))
             {

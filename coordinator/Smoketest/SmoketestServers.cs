@@ -1,73 +1,52 @@
 using System.Globalization;
+using System.Net;
+using ZkMitosis.ZooKeeper.Config;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Smoketest;
 
-/// <summary>The server list of a smoketest, from <c>--servers</c> or from a zoo.cfg.</summary>
+/// <summary>The server list of a smoketest, from <c>--servers</c> or from a zoo.cfg; each server as <c>host:port</c> (IPv6 in brackets).</summary>
 public static class SmoketestServers
 {
-    /// <summary><c>host:port,host:port</c> (a <c>/chroot</c> suffix is ignored).</summary>
-    /// <exception cref="FormatException">an entry is not host:port.</exception>
+    /// <summary><c>host:port,[v6]:port</c> (a <c>/chroot</c> suffix is ignored).</summary>
+    /// <exception cref="FormatException">an entry is not host:port (an IPv6 address without brackets included).</exception>
     public static IReadOnlyList<string> Parse(string servers)
     {
         var slash = servers.IndexOf('/', StringComparison.Ordinal);
         var list = (slash < 0 ? servers : servers[..slash]).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var server in list)
-        {
-            var colon = server.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(server[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            {
-                throw new FormatException($"'{server}' is not host:port");
-            }
-        }
-
-        return list.Length > 0 ? list : throw new FormatException("no servers given");
+        return list.Length > 0 ? [.. list.Select(s => HostEndpoint.ParseWithPort(s).ToString())] : throw new FormatException("no servers given");
     }
 
     /// <summary>
-    /// The client addresses of every server of a zoo.cfg: <c>server.N=host:quorum:election[:role][;[address:]port]</c>,
-    /// else the host of the <c>server.N</c> line with <c>clientPort</c>. A standalone config gives
+    /// The client addresses of every server of a zoo.cfg: <c>server.N=host:quorum:election[:role][;[address:]port]</c>
+    /// (read by <see cref="ZooKeeperServerSpec"/>, so <c>[v6]</c> hosts too), a wildcard client address replaced by the
+    /// member's host, else the host of the <c>server.N</c> line with <c>clientPort</c>. A standalone config gives
     /// <c>clientPortAddress</c> (or 127.0.0.1) with <c>clientPort</c>.
     /// </summary>
-    /// <exception cref="FormatException">no client port can be found.</exception>
+    /// <exception cref="FormatException">no client port can be found, or a member line is malformed.</exception>
     public static IReadOnlyList<string> FromZooCfg(string text)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var members = new List<(string Host, string? Client)>();
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#') || line.IndexOf('=', StringComparison.Ordinal) is not (var eq and > 0))
-            {
-                continue;
-            }
-
-            var key = line[..eq].Trim();
-            var value = line[(eq + 1)..].Trim();
-            if (key.StartsWith("server.", StringComparison.Ordinal))
-            {
-                var parts = value.Split(';', 2);
-                members.Add((parts[0].Split(':')[0], parts.Length > 1 ? parts[1].Trim() : null));
-            }
-            else
-            {
-                values[key] = value;
-            }
-        }
-
-        values.TryGetValue("clientPort", out var clientPort);
+        var properties = PropertiesText.Parse(text);
+        var members = properties.Entries
+            .Where(e => ZooKeeperServerSpec.IdOf(e.Key) is not null)
+            .Select(e => ZooKeeperServerSpec.Parse(ZooKeeperServerSpec.IdOf(e.Key)!.Value, e.Value))
+            .ToList();
+        int? clientPort = properties.Get("clientPort") is { } portText
+            ? int.TryParse(portText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is > 0 and <= 65535 ? parsed : throw new FormatException($"clientPort={portText}: not a port")
+            : null;
         if (members.Count == 0)
         {
-            return clientPort is null
-                ? throw new FormatException("the config has neither server.N lines nor clientPort")
-                : [$"{values.GetValueOrDefault("clientPortAddress", "127.0.0.1")}:{clientPort}"];
+            return clientPort is { } port
+                ? [new HostEndpoint(Concrete(properties.Get("clientPortAddress")?.Trim(), "127.0.0.1"), port).ToString()]
+                : throw new FormatException("the config has neither server.N lines nor clientPort");
         }
 
-        return [.. members.Select(m => m.Client switch
-        {
-            { } c when c.Contains(':', StringComparison.Ordinal) => c.StartsWith("0.0.0.0:", StringComparison.Ordinal) ? m.Host + c[7..] : c,
-            { } port => $"{m.Host}:{port}",
-            null when clientPort is not null => $"{m.Host}:{clientPort}",
-            _ => throw new FormatException($"no client port for server {m.Host}: add clientPort or ';port' to its server line"),
-        })];
+        return [.. members.Select(m => (m.ClientPort ?? clientPort) is { } port
+            ? new HostEndpoint(Concrete(m.ClientAddress, m.Host), port).ToString()
+            : throw new FormatException($"no client port for {m.Key}: add clientPort or ';port' to its server line"))];
     }
+
+    /// <summary><paramref name="address"/>, unless it is missing or a wildcard (0.0.0.0, ::), which no client can connect to: then <paramref name="host"/>.</summary>
+    private static string Concrete(string? address, string host) =>
+        string.IsNullOrEmpty(address) || IPAddress.TryParse(address, out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any)) ? host : address;
 }

@@ -1,4 +1,5 @@
 using ZkMitosis.ZooKeeper;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Stress;
 
@@ -12,8 +13,8 @@ internal static class StressVerifier
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectString);
         ArgumentNullException.ThrowIfNull(result);
-        var (hosts, chroot) = ConnectStrings.Split(connectString);
-        await using var client = await ZooKeeperClient.ConnectAsync(ConnectStrings.Join(hosts, chroot ?? result.Chroot), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var connect = ConnectionString.Parse(connectString);
+        await using var client = await ZooKeeperClient.ConnectAsync((connect with { Chroot = connect.Chroot ?? result.Chroot }).ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
         var missingPaths = new List<string>();
         var sessions = new List<StressSessionVerification>();
         long checkedWrites = 0;

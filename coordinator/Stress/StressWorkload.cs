@@ -1,4 +1,5 @@
 using System.Globalization;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Stress;
 
@@ -38,6 +39,7 @@ public sealed class StressWorkload : IAsyncDisposable
 
     /// <summary>Connects every session, creates the run's znodes and ephemerals, and starts writing.</summary>
     /// <exception cref="ZooKeeper.KeeperException">a session could not be established or its znodes created.</exception>
+    /// <exception cref="ArgumentException">the connect string is malformed (an IPv6 host without brackets included).</exception>
     public static Task<StressWorkload> StartAsync(StressOptions options, CancellationToken cancellationToken) =>
         StartAsync(options, TimeProvider.System, cancellationToken);
 
@@ -45,8 +47,7 @@ public sealed class StressWorkload : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var (hosts, chroot) = ConnectStrings.Split(options.ConnectString);
-        var target = new StressTarget(hosts, chroot);
+        var target = new StressTarget(ConnectionString.Parse(options.ConnectString));
         var runName = options.RunName ?? string.Create(CultureInfo.InvariantCulture, $"run-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}");
         var runPath = options.BasePath == "/" ? "/" + runName : $"{options.BasePath}/{runName}";
         var startedAt = time.GetUtcNow();
@@ -75,14 +76,14 @@ public sealed class StressWorkload : IAsyncDisposable
     /// Moves every session to <paramref name="hosts"/> (<c>host:port,…</c>; a chroot suffix is ignored: the
     /// run's chroot stays), one session after the other, each keeping its session id.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="hosts"/> is not a connect string.</exception>
     public void SwitchServers(string hosts)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(hosts);
-        var (onlyHosts, _) = ConnectStrings.Split(hosts);
-        _target.Hosts = onlyHosts;
+        _target.MoveTo(ConnectionString.Parse(hosts));
         foreach (var session in _sessions)
         {
-            session.SwitchServers(onlyHosts);
+            session.SwitchServers(_target.Hosts);
         }
     }
 

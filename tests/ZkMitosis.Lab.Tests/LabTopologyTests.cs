@@ -27,4 +27,30 @@ public sealed class LabTopologyTests
         Assert.Equal("10.251.0.11:2181,10.251.0.12:2181,10.251.0.13:2181", manifest.SourceConnectString);
         Assert.Equal("10.251.0.14:7443", manifest.Host("zk4").AgentEndpoint);
     }
+
+    [Fact]
+    public void Compose_Ipv6_UlaAddressesBracketedWherePortsFollow()
+    {
+        var manifest = LabTopology.Compose(new LabSpec { Source = 3, Destination = 3, Brokers = 3, Subnet = "10.250.7.0/24", Ipv6 = true });
+
+        Assert.True(manifest.Ipv6);
+        Assert.Equal("fd00:0:0:fa07::/64", manifest.Subnet);
+        Assert.Equal("fd00:0:0:fa07::1", manifest.RootAddress);
+        Assert.Equal("fd00:0:0:fa07::14", manifest.Host("zk4").Address);
+        Assert.Equal("[fd00:0:0:fa07::11]:2181,[fd00:0:0:fa07::12]:2181,[fd00:0:0:fa07::13]:2181", manifest.SourceConnectString);
+        Assert.Equal("[fd00:0:0:fa07::14]:7443", manifest.Host("zk4").AgentEndpoint);
+        Assert.Equal("server.4=[fd00:0:0:fa07::14]:2888:3888", new ZkMitosis.Lab.Servers.QuorumMember(4, manifest.Host("zk4").Address, 2888, 3888).ToConfigLine());
+    }
+
+    [Fact]
+    public void Compose_Ipv6_PlanLoadsWithTheSameAddresses()
+    {
+        var manifest = LabTopology.Compose(new LabSpec { Source = 1, Destination = 1, Brokers = 1, Subnet = "10.250.7.0/24", Ipv6 = true });
+
+        var plan = ZkMitosis.Coordinator.Plans.PlanLoader.Load(ZkMitosis.Lab.Plans.LabPlanWriter.Render(manifest with { AgentsInsecure = true }));
+
+        Assert.Equal("[fd00:0:0:fa07::12]:2181/kafka", plan.DestinationConnect);
+        Assert.Equal("[fd00:0:0:fa07::12]:7443", plan.Destination[0].Agent);
+        Assert.Equal("fd00:0:0:fa07::31", plan.Brokers[0].Host);
+    }
 }

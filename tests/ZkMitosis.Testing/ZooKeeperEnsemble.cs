@@ -21,23 +21,31 @@ public sealed class ZooKeeperEnsemble : IAsyncDisposable
 
     public IReadOnlyList<ZooKeeperServerProcess> Servers { get; }
 
-    /// <summary><c>127.0.0.1:p1,127.0.0.1:p2,…</c></summary>
-    public string ConnectString => string.Join(',', Servers.Select(s => $"{s.Config.ClientAddress}:{s.Config.ClientPort}"));
+    /// <summary><c>127.0.0.1:p1,127.0.0.1:p2,…</c> (<c>[::1]:p1,…</c> on IPv6 loopback).</summary>
+    public string ConnectString => string.Join(',', Servers.Select(s => new ZkMitosis.ZooKeeper.Connection.HostEndpoint(s.Config.ClientAddress, s.Config.ClientPort)));
 
-    public static Task<ZooKeeperEnsemble> StartStandaloneAsync(IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default) =>
-        StartAsync(1, extraOptions, cancellationToken);
+    /// <param name="extraOptions">zoo.cfg lines.</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <param name="address">The loopback address the server listens on: 127.0.0.1, or ::1.</param>
+    public static Task<ZooKeeperEnsemble> StartStandaloneAsync(IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default, string address = "127.0.0.1") =>
+        StartAsync(1, extraOptions, cancellationToken, address);
 
-    public static async Task<ZooKeeperEnsemble> StartAsync(int size, IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default)
+    /// <param name="size">Servers in the ensemble.</param>
+    /// <param name="extraOptions">zoo.cfg lines.</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <param name="address">The loopback address the servers listen and meet on: 127.0.0.1, or ::1.</param>
+    public static async Task<ZooKeeperEnsemble> StartAsync(int size, IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default, string address = "127.0.0.1")
     {
         ZooKeeperInstallation.EnsureInstalled();
         var directory = new TestDirectory("zk");
         var members = Enumerable.Range(1, size)
-            .Select(id => new QuorumMember(id, "127.0.0.1", FreePorts.Next(), FreePorts.Next()))
+            .Select(id => new QuorumMember(id, address, FreePorts.Next(), FreePorts.Next()))
             .ToList();
         var servers = members.Select(m => new ZooKeeperServerProcess(new ZooKeeperServerConfig
         {
             Directory = Path.Combine(directory.Path, $"server{m.ServerId}"),
             ServerId = m.ServerId,
+            ClientAddress = address,
             ClientPort = FreePorts.Next(),
             Members = size == 1 ? [] : members,
             ExtraOptions = extraOptions ?? new Dictionary<string, string>(),

@@ -104,11 +104,7 @@ public sealed record ZooKeeperServerSpec(long Id, string Host, int QuorumPort, i
     }
 
     /// <summary>Brackets an IPv6 address (as in a host:port pair); other hosts as they are.</summary>
-    public static string Bracket(string host)
-    {
-        ArgumentNullException.ThrowIfNull(host);
-        return host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
-    }
+    public static string Bracket(string host) => Connection.HostEndpoint.Bracketed(host);
 
     /// <summary>
     /// <c>[v6]:rest</c> or <c>host:rest</c>: the host without brackets and what follows its colon. An unbracketed host with

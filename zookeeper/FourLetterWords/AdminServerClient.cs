@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.ZooKeeper.FourLetterWords;
 
@@ -179,14 +179,13 @@ public sealed class AdminServerClient : IDisposable
         }
 
         // remote_socket_address is "/1.2.3.4:5678" (or "ip:port"); the session id is a hex string "0x…".
-        var endpoint = fields.GetValueOrDefault("remote_socket_address")?.TrimStart('/') ?? "";
-        var colon = endpoint.LastIndexOf(':');
-        var port = colon > 0 && int.TryParse(endpoint.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var remote = fields.GetValueOrDefault("remote_socket_address") ?? "";
+        var endpoint = HostEndpoint.FromSocketAddress(remote);
         var session = fields.GetValueOrDefault("session_id");
         return new ClientConnectionInfo
         {
-            Address = colon > 0 ? endpoint[..colon].Trim('[', ']') : endpoint,
-            Port = port,
+            Address = endpoint?.Host ?? remote.TrimStart('/'),
+            Port = endpoint?.Port ?? 0,
             SessionId = string.IsNullOrEmpty(session) ? 0 : SrvrResult.ParseZxid(session),
             Queued = SrvrResult.ParseLong(fields.GetValueOrDefault("outstanding_requests")),
             Received = SrvrResult.ParseLong(fields.GetValueOrDefault("packets_received")),

@@ -1,11 +1,11 @@
-using System.Globalization;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.ZooKeeper.FourLetterWords;
 
 /// <summary>One client connection of <c>cons</c>: who is connected and with which session.</summary>
 public sealed record ClientConnectionInfo
 {
-    /// <summary>The client's address as the server sees it (IPv6 without brackets).</summary>
+    /// <summary>The client's address as the server sees it, in <see cref="HostEndpoint.CanonicalHost"/> form (IPv6 without brackets).</summary>
     public required string Address { get; init; }
 
     public required int Port { get; init; }
@@ -59,16 +59,15 @@ public sealed record ConsResult(IReadOnlyList<ClientConnectionInfo> Connections)
 
     private static ClientConnectionInfo ParseLine(string line)
     {
-        var open = line.IndexOf('[', StringComparison.Ordinal);
+        // The '[' of the interest ops is the last one before '(': an IPv6 client address brings its own brackets first.
         var paren = line.IndexOf('(', StringComparison.Ordinal);
-        if (!line.StartsWith('/') || open < 0 || paren < open || !line.EndsWith(')'))
+        var open = paren < 0 ? -1 : line.LastIndexOf('[', paren);
+        if (!line.StartsWith('/') || open < 0 || !line.EndsWith(')'))
         {
             throw new FormatException($"not a cons line: '{SrvrResult.Shorten(line)}'");
         }
 
-        var endpoint = line[1..open];
-        var colon = endpoint.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        if (HostEndpoint.FromSocketAddress(line[..open]) is not { } endpoint)
         {
             throw new FormatException($"cons line without address:port: '{SrvrResult.Shorten(line)}'");
         }
@@ -85,8 +84,8 @@ public sealed record ConsResult(IReadOnlyList<ClientConnectionInfo> Connections)
 
         return new ClientConnectionInfo
         {
-            Address = endpoint[..colon].Trim('[', ']'),
-            Port = port,
+            Address = endpoint.Host,
+            Port = endpoint.Port,
             SessionId = fields.TryGetValue("sid", out var sid) ? SrvrResult.ParseZxid(sid) : 0,
             Queued = SrvrResult.ParseLong(fields.GetValueOrDefault("queued")),
             Received = SrvrResult.ParseLong(fields.GetValueOrDefault("recved")),

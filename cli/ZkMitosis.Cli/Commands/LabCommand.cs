@@ -37,9 +37,10 @@ internal static class LabCommand
         var noAgents = new Option<bool>("--no-agents") { Description = "do not start agents" };
         var noPopulate = new Option<bool>("--no-populate") { Description = "leave the source empty and start no other tenant" };
         var insecureAgents = new Option<bool>("--insecure-agents") { Description = "agents without TLS (rehearsal shortcut; the plan says so)" };
+        var ipv6 = new Option<bool>("--ipv6") { Description = "IPv6 only: ULA addresses (fd00:0:0:XXYY::/64, from the subnet's bytes) instead of the IPv4 /24" };
         var command = new Command("up", "build a lab: source ensemble running, destination stopped and empty, brokers, agents, plan")
         {
-            source, destination, brokers, racks, NameOption, subnet, zookeeperOptions, DirectoryOption, noAgents, noPopulate, insecureAgents,
+            source, destination, brokers, racks, NameOption, subnet, zookeeperOptions, DirectoryOption, noAgents, noPopulate, insecureAgents, ipv6,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(async () =>
         {
@@ -68,6 +69,7 @@ internal static class LabCommand
                 Agents = !parse.GetValue(noAgents),
                 Populate = !parse.GetValue(noPopulate),
                 InsecureAgents = parse.GetValue(insecureAgents),
+                Ipv6 = parse.GetValue(ipv6),
             };
             using var logging = ConsoleLogger.Create();
             var up = await LabCluster.UpAsync(spec, logging.Logger, cancellationToken);

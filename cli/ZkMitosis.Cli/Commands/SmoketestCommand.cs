@@ -112,7 +112,8 @@ internal static class SmoketestCommand
                 continue;
             }
 
-            var table = new Table().Title(string.Create(CultureInfo.InvariantCulture, $"{server.Server} (session 0x{server.SessionId:x})"))
+            // The title is markup: an IPv6 server's brackets ("[::1]:2181") must be escaped or they read as a style.
+            var table = new Table().Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{server.Server} (session 0x{server.SessionId:x})")))
                 .AddColumns("phase", "mode", "znodes", "ops/s", "mean ms", "p99 ms", "max ms");
             foreach (var p in server.Phases)
             {

@@ -35,7 +35,7 @@ public static class AgentHostFiles
             ["role"] = isZooKeeper ? "zookeeper" : "kafka",
             ["hostName"] = host.Name,
             ["addresses"] = new JsonArray(host.Address, host.Name),
-            ["listenAddress"] = "0.0.0.0",
+            ["listenAddress"] = ZooKeeperHostFiles.Wildcard(host),
             ["listenPort"] = host.AgentPort,
             // The host's lab address, not loopback: a Prometheus (or a test) on the machine scrapes /metrics across the
             // lab network as it would across a real one; the lab network is this machine's alone.

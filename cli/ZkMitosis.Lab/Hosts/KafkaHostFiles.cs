@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ZkMitosis.Lab.Manifest;
 using ZkMitosis.Lab.Services;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Lab.Hosts;
 
@@ -20,8 +21,8 @@ public static class KafkaHostFiles
         var text = new StringBuilder()
             .Append("# Kafka broker configuration, written by zkmitosis lab. This host runs the Kafka broker STAND-IN.\n")
             .Append(CultureInfo.InvariantCulture, $"broker.id={brokerId}\n")
-            .Append(CultureInfo.InvariantCulture, $"listeners=PLAINTEXT://{host.Address}:{ListenerPort}\n")
-            .Append(CultureInfo.InvariantCulture, $"advertised.listeners=PLAINTEXT://{host.Address}:{ListenerPort}\n")
+            .Append(CultureInfo.InvariantCulture, $"listeners=PLAINTEXT://{new HostEndpoint(host.Address, ListenerPort)}\n")
+            .Append(CultureInfo.InvariantCulture, $"advertised.listeners=PLAINTEXT://{new HostEndpoint(host.Address, ListenerPort)}\n")
             .Append("log.dirs=").Append(Path.Combine(host.Directory, "var", "lib", "kafka", "data")).Append('\n')
             .Append("num.partitions=4\n")
             .Append("default.replication.factor=3\n")

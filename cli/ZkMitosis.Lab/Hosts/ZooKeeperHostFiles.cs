@@ -44,7 +44,7 @@ public static class ZooKeeperHostFiles
             PidPath = layout.PidFile(HostLayout.ZooKeeperService),
             ServerId = host.ServerId ?? throw new LabException($"{host.Name} is not a ZooKeeper host"),
             // Every address of the namespace: the lab's peers use eth0, the host's own agent may use loopback.
-            ClientAddress = "0.0.0.0",
+            ClientAddress = Wildcard(host),
             ClientPort = host.ClientPort,
             InitLimit = 20,
             SyncLimit = 10,
@@ -53,6 +53,9 @@ public static class ZooKeeperHostFiles
             ExtraOptions = options,
         };
     }
+
+    /// <summary>The any-address of the host's family (<c>::</c> on an IPv6 lab host, which also takes IPv4 loopback; else <c>0.0.0.0</c>).</summary>
+    public static string Wildcard(LabHost host) => host.Address.Contains(':', StringComparison.Ordinal) ? "::" : "0.0.0.0";
 
     /// <summary>Writes zoo.cfg, myid and the service environment; the data dir gets nothing else.</summary>
     public static void Write(LabHost host, IReadOnlyList<LabHost> ensemble, IReadOnlyDictionary<string, string> userOptions)

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ZkMitosis.Lab.Hosts;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Lab.Manifest;
 
@@ -37,9 +38,9 @@ public sealed record LabHost
     /// <summary>The agent's gRPC port (0 when the host has no agent).</summary>
     public int AgentPort { get; init; }
 
-    /// <summary><c>address:port</c> of the agent, or null.</summary>
+    /// <summary><c>address:port</c> of the agent (an IPv6 address in brackets), or null.</summary>
     [JsonIgnore]
-    public string? AgentEndpoint => AgentPort > 0 ? $"{Address}:{AgentPort}" : null;
+    public string? AgentEndpoint => AgentPort > 0 ? new HostEndpoint(Address, AgentPort).ToString() : null;
 
     [JsonIgnore]
     public bool IsZooKeeperHost => Role is LabHostRole.Source or LabHostRole.Destination;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Lab.Manifest;
 
@@ -24,6 +25,9 @@ public sealed record LabManifest
     public required string Directory { get; init; }
 
     public required string Bridge { get; init; }
+
+    /// <summary>True for a lab built on IPv6 only (<c>lab up --ipv6</c>); <see cref="Subnet"/> is then its ULA /64.</summary>
+    public bool Ipv6 { get; init; }
 
     /// <summary>The root namespace's address on the bridge.</summary>
     public required string RootAddress { get; init; }
@@ -69,7 +73,7 @@ public sealed record LabManifest
     public IEnumerable<LabHost> HostsWithRole(LabHostRole role) => Hosts.Where(h => h.Role == role);
 
     private string ConnectString(LabHostRole role) =>
-        string.Join(',', HostsWithRole(role).Select(h => $"{h.Address}:{h.ClientPort}"));
+        string.Join(',', HostsWithRole(role).Select(h => new HostEndpoint(h.Address, h.ClientPort)));
 
     /// <summary>Writes the manifest atomically (temp file, fsync, rename).</summary>
     public void Save()

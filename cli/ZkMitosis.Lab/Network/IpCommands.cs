@@ -40,7 +40,7 @@ public static class IpCommands
     public static async Task AddBridgeAsync(string bridge, string address, CancellationToken cancellationToken)
     {
         await RunAsync(["link", "add", bridge, "type", "bridge"], cancellationToken).ConfigureAwait(false);
-        await RunAsync(["addr", "add", address + "/24", "dev", bridge], cancellationToken).ConfigureAwait(false);
+        await RunAsync(AddressArguments(address, bridge), cancellationToken).ConfigureAwait(false);
         await RunAsync(["link", "set", bridge, "up"], cancellationToken).ConfigureAwait(false);
     }
 
@@ -53,7 +53,7 @@ public static class IpCommands
     {
         await RunAsync(["link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", namespaceName], cancellationToken).ConfigureAwait(false);
         await RunAsync(["link", "set", veth, "master", bridge, "up"], cancellationToken).ConfigureAwait(false);
-        await RunAsync(["-n", namespaceName, "addr", "add", address + "/24", "dev", "eth0"], cancellationToken).ConfigureAwait(false);
+        await RunAsync(["-n", namespaceName, .. AddressArguments(address, "eth0")], cancellationToken).ConfigureAwait(false);
         await RunAsync(["-n", namespaceName, "link", "set", "eth0", "up"], cancellationToken).ConfigureAwait(false);
         await RunAsync(["-n", namespaceName, "link", "set", "lo", "up"], cancellationToken).ConfigureAwait(false);
     }
@@ -142,6 +142,15 @@ public static class IpCommands
             .Where(pid => pid > 0)
             .ToList();
     }
+
+    /// <summary>
+    /// <c>addr add</c> of a lab address: an IPv4 one in its /24, an IPv6 one in its /64 with <c>nodad</c> (duplicate
+    /// address detection would hold the address "tentative", unusable, for a second or more after the link comes up).
+    /// </summary>
+    private static string[] AddressArguments(string address, string device) =>
+        address.Contains(':', StringComparison.Ordinal)
+            ? ["addr", "add", $"{address}/{LabSubnet.Ipv6PrefixLength}", "dev", device, "nodad"]
+            : ["addr", "add", $"{address}/{LabSubnet.PrefixLength}", "dev", device];
 
     private static Task<string> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         CommandRunner.RunCheckedAsync(Ip, arguments, cancellationToken: cancellationToken);

@@ -34,7 +34,7 @@ public static class LabPlanWriter
         foreach (var broker in brokers)
         {
             text.Append(CultureInfo.InvariantCulture, $"    - id: {broker.BrokerId}\n");
-            text.Append("      agent: ").Append(broker.AgentEndpoint ?? "none").Append('\n');
+            text.Append("      agent: ").Append(Quoted(broker.AgentEndpoint ?? "none")).Append('\n');
         }
 
         text.Append("tls:\n")
@@ -62,6 +62,9 @@ public static class LabPlanWriter
         return path;
     }
 
+    /// <summary>A YAML double-quoted scalar: an IPv6 agent address starts with '[', which plain YAML reads as a list.</summary>
+    private static string Quoted(string value) => "\"" + value + "\"";
+
     private static void AppendServers(StringBuilder text, string section, IEnumerable<LabHost> hosts)
     {
         text.Append(section).Append(":\n  servers:\n");
@@ -72,7 +75,7 @@ public static class LabPlanWriter
                 .Append(CultureInfo.InvariantCulture, $"      clientPort: {host.ClientPort}\n")
                 .Append(CultureInfo.InvariantCulture, $"      quorumPort: {host.QuorumPort}\n")
                 .Append(CultureInfo.InvariantCulture, $"      electionPort: {host.ElectionPort}\n")
-                .Append("      agent: ").Append(host.AgentEndpoint ?? "none").Append('\n');
+                .Append("      agent: ").Append(Quoted(host.AgentEndpoint ?? "none")).Append('\n');
         }
     }
 }

@@ -4,6 +4,7 @@ using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Config;
 using ZkMitosis.Coordinator.Engine.Steps;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.ZooKeeper.Config;
 
 namespace ZkMitosis.Coordinator.Engine.Check;
 
@@ -15,7 +16,7 @@ namespace ZkMitosis.Coordinator.Engine.Check;
 internal static class PlannedChanges
 {
     /// <summary>One zoo.cfg write of a step: its member list and whether the node is an observer.</summary>
-    private sealed record ConfigStage(string Step, IReadOnlyList<ZooConfigMember> Members, bool Observer, bool WritesMyId);
+    private sealed record ConfigStage(string Step, IReadOnlyList<ZooKeeperServerSpec> Members, bool Observer, bool WritesMyId);
 
     /// <summary>Every host of the plan with what the run writes there; a host whose agent could not answer is reported in <paramref name="problems"/>.</summary>
     public static async Task<IReadOnlyList<HostPlan>> ForHostsAsync(MigrationPlan plan, Func<string, GrpcHostAgent> agents, List<string> problems, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ internal sealed class CutStep : MigrationStep
                 (operation, ct) => context.Agent(d.Agent).IsolateAsync(operation, peers, [], ct), cancellationToken))).ConfigureAwait(false);
 
         var isolated = context.Time.GetElapsedTime(started);
-        var targets = plan.Source.SelectMany(s => s.Ports.Select(p => $"{s.Host}:{p}")).ToList();
+        var targets = plan.Source.SelectMany(s => s.Ports.Select(s.Endpoint)).ToList();
         var open = new List<string>();
         await Task.WhenAll(plan.Destination.Select(async d =>
         {

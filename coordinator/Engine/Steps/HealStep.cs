@@ -37,7 +37,7 @@ internal sealed class HealStep : MigrationStep
             }
 
             var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
-            var foreign = ZooConfig.Members(config.Content).Where(m => !destinationIds.Contains(m.Id)).Select(m => m.Id).ToList();
+            var foreign = ZooConfig.Members(config.Content).Where(m => !destinationIds.Contains((int)m.Id)).Select(m => m.Id).ToList();
             if (foreign.Count > 0)
             {
                 problems.Add($"destination server {d.Id}: zoo.cfg still lists non-destination members {string.Join(", ", foreign)}");

@@ -195,8 +195,8 @@ internal sealed class PreflightStep : MigrationStep
     private static async Task CheckConnectivityAsync(StepContext context, ServerSpec leader, List<string> problems, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
-        var targets = plan.Source.SelectMany(s => new[] { $"{s.Host}:{s.ClientPort}", $"{s.Host}:{s.ElectionPort}" })
-            .Append($"{leader.Host}:{leader.QuorumPort}").ToList();
+        var targets = plan.Source.SelectMany(s => new[] { s.Endpoint(s.ClientPort), s.Endpoint(s.ElectionPort) })
+            .Append(leader.Endpoint(leader.QuorumPort)).ToList();
         await Task.WhenAll(plan.Destination.Select(async d =>
         {
             try

@@ -1,6 +1,7 @@
 using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Config;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.ZooKeeper.Config;
 
 namespace ZkMitosis.Coordinator.Engine.Steps;
 
@@ -12,7 +13,7 @@ internal static class RollingRestart
     /// the file (the effect is in the journal or the agent's record, whoever wrote it), or starts it if it is down.
     /// A file already as wanted with no record of our write is the operator's or an earlier step's: nothing to do.
     /// </summary>
-    public static async Task<bool> RewriteAndRestartAsync(StepContext context, ServerSpec server, IReadOnlyList<ZooConfigMember> members, CancellationToken cancellationToken)
+    public static async Task<bool> RewriteAndRestartAsync(StepContext context, ServerSpec server, IReadOnlyList<ZooKeeperServerSpec> members, CancellationToken cancellationToken)
     {
         var agent = context.Agent(server.Agent);
         var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,7 @@ namespace ZkMitosis.Coordinator.Engine.Steps;
 /// (every broker registered, every partition with a leader and a full ISR), the batch planned and safe (with all of
 /// it down no partition below its <c>min.insync.replicas</c> or without a replica; else split, saying why), the
 /// operator's approval (<c>--approve-each-batch</c>), then all of its brokers at once; after it, Kafka whole again.
-/// Every broker's effects are those of its one-at-a-time step (<see cref="SwitchHostStep.StepIdFor"/>), so abort
+/// Every broker's effects are those of its one-at-a-time step (<see cref="SwitchHostStep.StepIdFor(int)"/>), so abort
 /// and resume read one record whatever the batches were, and a resume plans the brokers left afresh.
 /// </summary>
 internal sealed class SwitchBatchesStep(MigrationPlan plan) : MigrationStep

@@ -8,19 +8,22 @@ namespace ZkMitosis.Agent.Tests.Support;
 
 /// <summary>
 /// Two network namespaces joined by a veth pair, named <c>zkat-HEX-a</c> / <c>zkat-HEX-b</c>, with addresses in a random
-/// /24 of 10.252.0.0/16. Deleting the namespaces removes the links and every firewall rule made inside them. Sockets can
+/// /24 of 10.252.0.0/16 and a /64 of ULA fd00:0:0:fc00::/56 (no duplicate address detection, so they are usable at
+/// once). Deleting the namespaces removes the links and every firewall rule made inside them. Sockets can
 /// be opened inside either namespace from the test process (a short-lived thread joins the namespace with setns).
 /// </summary>
 public sealed partial class NetworkNamespaces : IAsyncDisposable
 {
     private const int CloneNewNet = 0x40000000;
 
-    private NetworkNamespaces(string a, string b, IPAddress addressA, IPAddress addressB)
+    private NetworkNamespaces(string a, string b, IPAddress addressA, IPAddress addressB, IPAddress addressA6, IPAddress addressB6)
     {
         A = a;
         B = b;
         AddressA = addressA;
         AddressB = addressB;
+        AddressA6 = addressA6;
+        AddressB6 = addressB6;
     }
 
     public string A { get; }
@@ -31,6 +34,12 @@ public sealed partial class NetworkNamespaces : IAsyncDisposable
 
     public IPAddress AddressB { get; }
 
+    /// <summary>A's IPv6 address (ULA).</summary>
+    public IPAddress AddressA6 { get; }
+
+    /// <summary>B's IPv6 address (ULA).</summary>
+    public IPAddress AddressB6 { get; }
+
     public static async Task<NetworkNamespaces> CreateAsync()
     {
         RequireRoot();
@@ -38,16 +47,18 @@ public sealed partial class NetworkNamespaces : IAsyncDisposable
         var subnet = Random.Shared.Next(1, 255);
         var a = $"zkat-{suffix}-a";
         var b = $"zkat-{suffix}-b";
-        var spaces = new NetworkNamespaces(a, b, IPAddress.Parse($"10.252.{subnet}.1"), IPAddress.Parse($"10.252.{subnet}.2"));
+        var spaces = new NetworkNamespaces(a, b, IPAddress.Parse($"10.252.{subnet}.1"), IPAddress.Parse($"10.252.{subnet}.2"),
+            IPAddress.Parse($"fd00:0:0:fc{subnet:x2}::1"), IPAddress.Parse($"fd00:0:0:fc{subnet:x2}::2"));
         try
         {
             await RunAsync("ip", "netns", "add", a).ConfigureAwait(false);
             await RunAsync("ip", "netns", "add", b).ConfigureAwait(false);
             // veth names at most 15 characters; created straight into the namespaces, never in the root one.
             await RunAsync("ip", "link", "add", $"zkat{suffix}a", "netns", a, "type", "veth", "peer", "name", $"zkat{suffix}b", "netns", b).ConfigureAwait(false);
-            foreach (var (ns, link, address) in new[] { (a, $"zkat{suffix}a", spaces.AddressA), (b, $"zkat{suffix}b", spaces.AddressB) })
+            foreach (var (ns, link, address, address6) in new[] { (a, $"zkat{suffix}a", spaces.AddressA, spaces.AddressA6), (b, $"zkat{suffix}b", spaces.AddressB, spaces.AddressB6) })
             {
                 await RunAsync("ip", "-n", ns, "addr", "add", $"{address}/24", "dev", link).ConfigureAwait(false);
+                await RunAsync("ip", "-n", ns, "addr", "add", $"{address6}/64", "dev", link, "nodad").ConfigureAwait(false);
                 await RunAsync("ip", "-n", ns, "link", "set", link, "up").ConfigureAwait(false);
                 await RunAsync("ip", "-n", ns, "link", "set", "lo", "up").ConfigureAwait(false);
             }

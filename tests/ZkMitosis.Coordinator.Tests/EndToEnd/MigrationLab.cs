@@ -32,11 +32,12 @@ internal sealed class MigrationLab : IAsyncDisposable
 
     public IEnumerable<LabHost> Brokers => Lab.Hosts.Where(h => h.Role == LabHostRole.Broker);
 
-    /// <summary>
-    /// Builds the lab; <paramref name="zookeeperOptions"/> are extra zoo.cfg lines for every ZooKeeper host,
-    /// <paramref name="brokers"/> the broker stand-ins, spread over <paramref name="racks"/> racks (0: no broker.rack).
-    /// </summary>
-    public static async Task<MigrationLab> UpAsync(IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0)
+    /// <summary>Builds the lab.</summary>
+    /// <param name="zookeeperOptions">Extra zoo.cfg lines for every ZooKeeper host.</param>
+    /// <param name="brokers">The broker stand-ins.</param>
+    /// <param name="racks">Racks the stand-ins are spread over (0: no broker.rack).</param>
+    /// <param name="ipv6">Build the lab on IPv6 only (<see cref="LabSpec.Ipv6"/>).</param>
+    public static async Task<MigrationLab> UpAsync(IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0, bool ipv6 = false)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -55,6 +56,7 @@ internal sealed class MigrationLab : IAsyncDisposable
             ZooKeeperOptions = zookeeperOptions ?? new Dictionary<string, string>(),
             Brokers = brokers,
             Racks = racks,
+            Ipv6 = ipv6,
         };
         try
         {

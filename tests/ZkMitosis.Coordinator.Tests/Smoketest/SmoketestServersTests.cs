@@ -13,6 +13,8 @@ public sealed class SmoketestServersTests
     [Theory]
     [InlineData("a")]
     [InlineData("a:port")]
+    [InlineData("::1:2181")]
+    [InlineData("fd00::11")]
     [InlineData("")]
     public void Parse_NotHostPort_ThrowsFormatException(string text)
     {
@@ -41,4 +43,24 @@ public sealed class SmoketestServersTests
         Assert.Equal(["127.0.0.5:2999"], SmoketestServers.FromZooCfg("clientPort=2999\nclientPortAddress=127.0.0.5\n"));
         Assert.Throws<FormatException>(() => SmoketestServers.FromZooCfg("tickTime=2000\n"));
     }
+
+    [Fact]
+    public void Parse_BracketedIpv6_KeptBracketed() =>
+        Assert.Equal(["[::1]:2181", "[fd00::11]:2182"], SmoketestServers.Parse("[::1]:2181,[fd00::11]:2182/kafka"));
+
+    [Fact]
+    public void FromZooCfg_Ipv6Members_BracketedClientAddresses()
+    {
+        const string cfg = "clientPort=2181\nserver.1=[::1]:2888:3888\nserver.2=[fd00::12]:2888:3888:participant;[::]:2182\nserver.3=[fd00::13]:2888:3888;[fd00::99]:2183\n";
+
+        Assert.Equal(["[::1]:2181", "[fd00::12]:2182", "[fd00::99]:2183"], SmoketestServers.FromZooCfg(cfg));
+    }
+
+    [Fact]
+    public void FromZooCfg_StandaloneIpv6ClientPortAddress_Bracketed() =>
+        Assert.Equal(["[::1]:2999"], SmoketestServers.FromZooCfg("clientPort=2999\nclientPortAddress=::1\n"));
+
+    [Fact]
+    public void FromZooCfg_UnbracketedIpv6Member_RefusedNamingTheLine() =>
+        Assert.Contains("server.1", Assert.Throws<FormatException>(() => SmoketestServers.FromZooCfg("clientPort=2181\nserver.1=fd00::11:2888:3888\n")).Message, StringComparison.Ordinal);
 }

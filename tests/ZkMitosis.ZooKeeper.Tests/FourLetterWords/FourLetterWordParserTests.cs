@@ -49,8 +49,17 @@ public sealed class FourLetterWordParserTests
         Assert.Equal(56414, result.Connections[1].Port);
         Assert.Equal(0x100000b330a0000, result.Connections[1].SessionId);
         Assert.Equal(10000, result.Connections[1].TimeoutMs);
-        Assert.Equal("0:0:0:0:0:0:0:1", result.Connections[2].Address);
+        Assert.Equal("::1", result.Connections[2].Address);
         Assert.Equal(2, result.WithSession.Count());
+    }
+
+    [Fact]
+    public void ConsParse_Ipv6ClientAsJava17PrintsIt_AddressPortAndSession()
+    {
+        var result = ConsResult.Parse(" /[fd00:0:0:fb00:0:0:0:31]:41234[1](queued=0,recved=3,sent=3,sid=0x100000b330a0001,to=18000)\n");
+
+        var connection = Assert.Single(result.Connections);
+        Assert.Equal(("fd00:0:0:fb00::31", 41234, 0x100000b330a0001L), (connection.Address, connection.Port, connection.SessionId));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using ZkMitosis.Cli.Commands.Tools;
+using ZkMitosis.ZooKeeper.Connection;
 using ZkMitosis.ZooKeeper.FourLetterWords;
 
 namespace ZkMitosis.Cli.Commands.Zk;
@@ -11,21 +11,20 @@ internal static class FourLetterWordCommand
 {
     public static Command Create()
     {
-        var server = new Argument<string>("server") { Description = "host:port of one server" };
+        var server = new Argument<string>("server") { Description = "host:port of one server ([address]:port for IPv6)" };
         var word = new Argument<string>("command") { Description = "ruok, srvr, stat, mntr, cons, conf, envi, …" };
         var timeout = new Option<double>("--timeout") { Description = "seconds to wait for the reply", DefaultValueFactory = _ => 5 };
         var command = new Command("4lw", "send a four-letter word to one server") { server, word, timeout };
         command.SetAction((parseResult, ct) => ToolConsole.RunAsync(parseResult, async () =>
         {
             var target = parseResult.GetRequiredValue(server);
-            var colon = target.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(target[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            if (!HostEndpoint.TryParse(target, null, out var endpoint, out var problem))
             {
-                throw new ArgumentException($"'{target}' is not host:port");
+                throw new ArgumentException(problem);
             }
 
             var name = parseResult.GetRequiredValue(word);
-            var reply = await FourLetterWordClient.SendAsync(target[..colon], port, name, TimeSpan.FromSeconds(parseResult.GetValue(timeout)), ct);
+            var reply = await FourLetterWordClient.SendAsync(endpoint.Host, endpoint.Port, name, TimeSpan.FromSeconds(parseResult.GetValue(timeout)), ct);
             if (reply.Contains("is not executed because it is not in the whitelist", StringComparison.Ordinal))
             {
                 throw new ToolException($"{target}: '{name}' is not whitelisted (4lw.commands.whitelist); the AdminServer (/commands/…) is the alternative");
