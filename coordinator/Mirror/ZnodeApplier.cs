@@ -1,0 +1,302 @@
+using ZkMitosis.Coordinator.Copy;
+using ZkMitosis.ZooKeeper;
+
+namespace ZkMitosis.Coordinator.Mirror;
+
+/// <summary>
+/// Makes one target znode equal to its source znode as the source is now (data, null data apart from empty, ACL,
+/// data version, kind), creating missing ancestors and deleting what the source no longer has. A watch event says
+/// only that a znode changed; reading the source after the event gives a state at least as new, so applying any
+/// event is idempotent and a later event of the same znode never undoes it.
+/// </summary>
+/// <remarks>
+/// Ephemerals are not mirrored (as <c>zkmitosis copy</c> does): their owners' sessions end with the move and
+/// recreate them on the target; a persistent target znode where the source has an ephemeral is deleted so the owner
+/// does not collide with it. A target version above the source's, or the same version with other data, means the
+/// source znode was deleted and created again between two reads: the target subtree is deleted and created anew.
+/// Sequential counters are raised later (<see cref="ReconcileCountersAsync"/>), once every creation of a parent's
+/// children up to a known zxid has been applied; raising them earlier would overshoot.
+/// </remarks>
+internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient target, MirrorOptions options, MirrorCounters counters)
+{
+    private readonly ZnodeReader _sourceReader = new(source, ReadPath.MultiRead, "source");
+    private readonly ZnodeReader _targetReader = new(target, ReadPath.MultiRead, "target");
+    private readonly HashSet<string> _dirtyParents = new(StringComparer.Ordinal);
+
+    /// <summary>The source-relative path of a server path of the source ("" for the root), or null when outside it or ZooKeeper's own.</summary>
+    public string? Relative(string sourcePath)
+    {
+        var root = options.Source.Path;
+        string relative;
+        if (root == "/")
+        {
+            relative = sourcePath == "/" ? string.Empty : sourcePath;
+        }
+        else if (sourcePath == root)
+        {
+            relative = string.Empty;
+        }
+        else if (sourcePath.StartsWith(root, StringComparison.Ordinal) && sourcePath.Length > root.Length && sourcePath[root.Length] == '/')
+        {
+            relative = sourcePath[root.Length..];
+        }
+        else
+        {
+            return null;
+        }
+
+        // ZooKeeper's own subtree (quotas, config) is never mirrored, as the copy never copies it.
+        return root == "/" && (relative == "/zookeeper" || relative.StartsWith("/zookeeper/", StringComparison.Ordinal)) ? null : relative;
+    }
+
+    /// <summary>Applies the current source state of <paramref name="relative"/> to the target.</summary>
+    /// <exception cref="KeeperException">a server error other than the races handled here (NoNode, NodeExists).</exception>
+    /// <exception cref="CopyException">a read failed.</exception>
+    public async Task ApplyAsync(string relative, CancellationToken cancellationToken)
+    {
+        var sourcePath = options.Source.Resolve(relative);
+        var targetPath = options.Target.Resolve(relative);
+        var node = (await _sourceReader.ReadAsync([sourcePath], cancellationToken).ConfigureAwait(false))[0];
+        var current = (await _targetReader.ReadAsync([targetPath], cancellationToken).ConfigureAwait(false))[0];
+        if (node is null || node.IsEphemeral)
+        {
+            if (node is not null)
+            {
+                counters.Add(ref counters.EphemeralsSkipped);
+            }
+
+            if (current is { IsEphemeral: false } && relative.Length > 0)
+            {
+                await DeleteSubtreeAsync(targetPath, cancellationToken).ConfigureAwait(false);
+                MarkParent(relative);
+            }
+
+            return;
+        }
+
+        if (current is { IsEphemeral: true })
+        {
+            counters.Unfaithful($"{targetPath} is an ephemeral of session 0x{current.Stat.EphemeralOwner:x} on the target where the source has a persistent znode");
+            return;
+        }
+
+        if (current is not null && (current.Stat.Version > node.Stat.Version || (current.Stat.Version == node.Stat.Version && !node.SameData(current))))
+        {
+            // Created anew on the source since the target's copy was made: versions only grow within one znode's life.
+            await DeleteSubtreeAsync(targetPath, cancellationToken).ConfigureAwait(false);
+            current = null;
+        }
+
+        if (current is null)
+        {
+            await CreateAsync(relative, node, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await UpdateAsync(targetPath, node, current, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Raises the sequential counter of every parent whose children changed, once the source shows no child change
+    /// of it after <paramref name="appliedZxid"/> (its pzxid): then every creation the target will ever see for the
+    /// changes up to it has been made, and what is missing are children created and deleted between two reads.
+    /// </summary>
+    public async Task ReconcileCountersAsync(long appliedZxid, CancellationToken cancellationToken)
+    {
+        foreach (var relative in _dirtyParents.ToList())
+        {
+            var node = (await _sourceReader.ReadAsync([options.Source.Resolve(relative)], cancellationToken).ConfigureAwait(false))[0];
+            if (node is null)
+            {
+                _dirtyParents.Remove(relative);
+                continue;
+            }
+
+            if (node.Stat.Pzxid > appliedZxid)
+            {
+                continue;
+            }
+
+            _dirtyParents.Remove(relative);
+            var targetPath = options.Target.Resolve(relative);
+            var current = (await _targetReader.ReadAsync([targetPath], cancellationToken).ConfigureAwait(false))[0];
+            if (current is null || current.IsEphemeral || node.IsEphemeral)
+            {
+                continue;
+            }
+
+            if (current.SequentialCounter > node.SequentialCounter)
+            {
+                counters.Unfaithful($"{targetPath}: next sequential number {current.SequentialCounter} on the target is above the source's {node.SequentialCounter}");
+                continue;
+            }
+
+            await BumpCounterAsync(targetPath, node.SequentialCounter - current.SequentialCounter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After a copy (which leaves counters alone): walks both trees' Stats and raises every counter whose parent
+    /// shows no child change after <paramref name="appliedZxid"/>; the others wait for a later mark.
+    /// </summary>
+    public async Task ReconcileAllCountersAsync(long appliedZxid, CancellationToken cancellationToken)
+    {
+        var walker = new TreeWalker(
+            new ZnodeReader(source, ReadPath.MultiRead, "source", readAcls: false),
+            new ZnodeReader(target, ReadPath.MultiRead, "target", readAcls: false),
+            options.Source,
+            options.Target,
+            new WalkSettings(250, 8, options.MaxFrameBytes));
+        var lower = new List<(string Relative, long Steps)>();
+        await walker.WalkAsync(_ => true, pair =>
+        {
+            if (pair.Source is { IsEphemeral: false } node && pair.Target is { IsEphemeral: false } current && current.SequentialCounter != node.SequentialCounter)
+            {
+                if (node.Stat.Pzxid > appliedZxid)
+                {
+                    _dirtyParents.Add(pair.Relative);
+                }
+                else if (current.SequentialCounter < node.SequentialCounter)
+                {
+                    lower.Add((pair.Relative, node.SequentialCounter - current.SequentialCounter));
+                }
+                else
+                {
+                    counters.Unfaithful($"{pair.TargetPath}: next sequential number {current.SequentialCounter} on the target is above the source's {node.SequentialCounter}");
+                }
+            }
+
+            return Task.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var (relative, steps) in lower)
+        {
+            await BumpCounterAsync(options.Target.Resolve(relative), steps, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A child of the znode at <paramref name="relative"/> was created or deleted on the source: check its counter at a later mark.</summary>
+    public void ChildrenChanged(string relative) => _dirtyParents.Add(relative);
+
+    /// <summary>The parent of <paramref name="relative"/> ("" for a child of the root); the root has none.</summary>
+    public static string ParentOf(string relative)
+    {
+        var slash = relative.LastIndexOf('/');
+        return slash <= 0 ? string.Empty : relative[..slash];
+    }
+
+    private async Task BumpCounterAsync(string targetPath, long steps, CancellationToken cancellationToken)
+    {
+        var child = (targetPath == "/" ? "/" : targetPath + "/") + CopyRun.SequenceBumpChild;
+        for (var i = 0; i < steps; i++)
+        {
+            await target.SingleAsync(Op.Create(child, ReadOnlyMemory<byte>.Empty), cancellationToken).ConfigureAwait(false);
+            await target.SingleAsync(Op.Delete(child), cancellationToken).ConfigureAwait(false);
+            counters.Add(ref counters.SequenceBumps);
+        }
+    }
+
+    private async Task CreateAsync(string relative, Znode node, CancellationToken cancellationToken)
+    {
+        var targetPath = options.Target.Resolve(relative);
+        var (mode, ttl) = ZnodeKinds.Of(options.Containers, options.Ttls, options.Source.Resolve(relative));
+        var acl = node.Acl.Count == 0 ? ZooKeeperAcl.OpenUnsafe : node.Acl;
+        try
+        {
+            await target.SingleAsync(Op.CreateNullable(targetPath, node.Data, mode, acl, ttl), cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode && relative.Length > 0)
+        {
+            // The target parent is missing (its own event comes later, or the source made it and its child at once).
+            // Applying the parent creates it with every child the source has now, this one included when it still
+            // exists; when the source parent is gone, so is this znode, and its deletion event follows.
+            await ApplyAsync(ParentOf(relative), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        counters.Add(ref counters.Created);
+        if (relative.Length > 0)
+        {
+            MarkParent(relative);
+        }
+
+        for (var version = 0; version < node.Stat.Version; version++)
+        {
+            await target.SingleAsync(Op.SetDataNullable(targetPath, node.Data), cancellationToken).ConfigureAwait(false);
+            counters.Add(ref counters.VersionBumps);
+        }
+
+        // Children the source already has: their creation events may be behind us (made before the watch saw this
+        // znode's latest creation) or ahead; applying them now is idempotent either way.
+        foreach (var child in node.Children)
+        {
+            await ApplyAsync(relative + "/" + child, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Its own counter: the source may have created (and deleted) children of it before this read.
+        _dirtyParents.Add(relative);
+    }
+
+    private async Task UpdateAsync(string targetPath, Znode node, Znode current, CancellationToken cancellationToken)
+    {
+        if (current.Stat.Version < node.Stat.Version)
+        {
+            var dataChanged = !node.SameData(current);
+            for (var version = current.Stat.Version; version < node.Stat.Version; version++)
+            {
+                await target.SingleAsync(Op.SetDataNullable(targetPath, node.Data), cancellationToken).ConfigureAwait(false);
+                counters.Add(ref (version == current.Stat.Version && dataChanged ? ref counters.DataUpdated : ref counters.VersionBumps));
+            }
+        }
+
+        if (!CopyRun.AclEquals(node.Acl, current.Acl))
+        {
+            await target.SetAclAsync(targetPath, node.Acl, cancellationToken: cancellationToken).ConfigureAwait(false);
+            counters.Add(ref counters.AclUpdated);
+        }
+    }
+
+    /// <summary>Deletes a target subtree deepest first, except other sessions' ephemerals and the ancestors that keep them.</summary>
+    private async Task<bool> DeleteSubtreeAsync(string path, CancellationToken cancellationToken)
+    {
+        ChildrenResult listed;
+        try
+        {
+            listed = await target.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+        {
+            return true;
+        }
+
+        if (listed.Stat.EphemeralOwner != 0)
+        {
+            return false;
+        }
+
+        var allGone = true;
+        foreach (var child in listed.Children)
+        {
+            allGone &= await DeleteSubtreeAsync((path == "/" ? "/" : path + "/") + child, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!allGone)
+        {
+            counters.Unfaithful($"{path} kept on the target: another session's ephemeral lies below it");
+            return false;
+        }
+
+        try
+        {
+            await target.SingleAsync(Op.Delete(path), cancellationToken).ConfigureAwait(false);
+            counters.Add(ref counters.Deleted);
+        }
+        catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+        {
+            // A container the target server removed by itself once its last child went.
+        }
+
+        return true;
+    }
+
+    private void MarkParent(string relative) => _dirtyParents.Add(ParentOf(relative));
+}
