@@ -54,9 +54,10 @@ public sealed class TreeMirrorTests(TwoServersFixture servers) : IClassFixture<T
         await mirror.WaitUntilAppliedAsync(writerSession.LastZxidSeen).WaitAsync(Bound);
         var expired = mirror.SourceSession!;
 
-        await ExpireAsync(expired);
-        // Changes while the mirror has no watch: only the resynchronising re-scan can carry them.
-        await writer.RunAsync(200);
+        // Changes made while another connection holds the session: the mirror's watch never sees them (ZooKeeper
+        // replays no persistent-watch event), so only the resynchronising re-scan can carry them.
+        await ExpireAsync(expired, () => writer.RunAsync(100));
+        await writer.RunAsync(100);
         var final = await mirror.StopAfterAsync(writerSession.LastZxidSeen).WaitAsync(Bound);
 
         Assert.True(final.Resyncs >= 1, "resynchronised");
@@ -89,12 +90,14 @@ public sealed class TreeMirrorTests(TwoServersFixture servers) : IClassFixture<T
     }
 
     /// <summary>
-    /// Ends a session from the server side: another connection resumes it and closes it. The owner may take the
+    /// Ends a session from the server side: another connection resumes it (<paramref name="whileTakenOver"/> runs
+    /// then, the owner's connection dropped) and closes it. The owner may take the
     /// session back in between (it reconnects at once), so this repeats until the server no longer knows it.
     /// </summary>
-    private async Task ExpireAsync(ZooKeeperClient owner)
+    private async Task ExpireAsync(ZooKeeperClient owner, Func<Task> whileTakenOver)
     {
         var deadline = DateTime.UtcNow + Bound;
+        var first = true;
         while (DateTime.UtcNow < deadline)
         {
             ZooKeeperClient twin;
@@ -105,6 +108,12 @@ public sealed class TreeMirrorTests(TwoServersFixture servers) : IClassFixture<T
             catch (KeeperException e) when (e.Code == KeeperErrorCode.SessionExpired)
             {
                 return;
+            }
+
+            if (first)
+            {
+                await whileTakenOver();
+                first = false;
             }
 
             await twin.CloseAsync();
