@@ -25,6 +25,9 @@ public sealed class TreeMirror : IAsyncDisposable
 {
     private const long RescanMtimeMarginMs = 60_000;
 
+    /// <summary>Distinct znodes read together (two pipelined requests per side) and applied in order.</summary>
+    private const int BatchSize = 100;
+
     private readonly MirrorOptions _options;
     private readonly MirrorCounters _counters = new();
     private readonly CancellationTokenSource _stop = new();
@@ -32,6 +35,7 @@ public sealed class TreeMirror : IAsyncDisposable
     private readonly Channel<(long Sequence, string Path, WatchEventType Type)> _events = Channel.CreateUnbounded<(long, string, WatchEventType)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly List<(long Zxid, TaskCompletionSource Done)> _waiters = [];
     private readonly Task _run;
+    private readonly List<string> _unapplied = new(BatchSize);
     private ZooKeeperClient? _source;
     private ZooKeeperClient? _target;
     private ZnodeApplier? _applier;
@@ -48,6 +52,8 @@ public sealed class TreeMirror : IAsyncDisposable
     private volatile MirrorPhase _phase = MirrorPhase.InitialCopy;
     private bool _countersAfterCopy;
     private long _untilZxid = -1;
+    private long _unappliedLast;
+    private int _unappliedEvents;
     private readonly Lock _resyncGate = new();
     private string? _resyncReason;
     private volatile string? _lastResyncReason;
@@ -331,33 +337,66 @@ public sealed class TreeMirror : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies queued events until the mark's sequence is reached (so the lag is measured as soon as it is).</summary>
+    /// <summary>
+    /// Applies queued events in batches (each znode once per batch, in the order of its first event) until the
+    /// mark's sequence is reached, so the lag is measured as soon as it is.
+    /// </summary>
     private async Task ApplyQueuedAsync(long untilSequence, CancellationToken cancellationToken)
     {
         var reader = _events.Reader;
-        while (!ResyncRequested && reader.TryRead(out var item))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (_unapplied.Count > 0)
         {
-            // Consecutive events of one znode are applied once: the read after the last sees the newest state anyway.
-            var childrenChanged = item.Type is WatchEventType.NodeCreated or WatchEventType.NodeDeleted;
-            while (reader.TryPeek(out var next) && next.Path == item.Path)
-            {
-                reader.TryRead(out item);
-                childrenChanged |= item.Type is WatchEventType.NodeCreated or WatchEventType.NodeDeleted;
-            }
+            // A batch a transient failure interrupted: its events are no longer in the queue.
+            await _applier!.ApplyBatchAsync(_unapplied, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _counters.EventsApplied, _unappliedEvents);
+            Interlocked.Exchange(ref _processed, _unappliedLast);
+            _unapplied.Clear();
+        }
 
-            if (_applier!.Relative(item.Path) is { } relative)
+        while (!ResyncRequested)
+        {
+            var batch = _unapplied;
+            seen.Clear();
+            var last = -1L;
+            var events = 0;
+            while (batch.Count < BatchSize && last < untilSequence && reader.TryRead(out var item))
             {
-                if (childrenChanged && relative.Length > 0)
+                last = item.Sequence;
+                if (_applier!.Relative(item.Path) is not { } relative)
+                {
+                    continue;
+                }
+
+                if (item.Type is WatchEventType.NodeCreated or WatchEventType.NodeDeleted && relative.Length > 0)
                 {
                     _applier.ChildrenChanged(ZnodeApplier.ParentOf(relative));
                 }
 
-                await _applier.ApplyAsync(relative, cancellationToken).ConfigureAwait(false);
-                _counters.Add(ref _counters.EventsApplied);
+                if (seen.Add(relative))
+                {
+                    batch.Add(relative);
+                }
+
+                events++;
             }
 
-            Interlocked.Exchange(ref _processed, item.Sequence);
-            if (item.Sequence >= untilSequence)
+            if (last < 0)
+            {
+                return;
+            }
+
+            _unappliedLast = last;
+            _unappliedEvents = events;
+            if (batch.Count > 0)
+            {
+                await _applier!.ApplyBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+
+            batch.Clear();
+            Interlocked.Add(ref _counters.EventsApplied, events);
+            Interlocked.Exchange(ref _processed, last);
+            if (last >= untilSequence)
             {
                 return;
             }

@@ -8,7 +8,8 @@ namespace ZkMitosis.Coordinator.Tests.Mirror;
 /// <summary>The live mirror between two real ZooKeeper 3.8 servers.</summary>
 public sealed class TreeMirrorTests(TwoServersFixture servers) : IClassFixture<TwoServersFixture>
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+    // Bounds for a loaded 2-core machine: a mirror that is not stuck is done within seconds.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(180);
 
     [Fact]
     public async Task Mirror_WriterChangesEverything_DrainedTargetFaithfullyEqualByEventsAlone_AclOnlyChangesByTheFinalRescan()
@@ -21,7 +22,7 @@ public sealed class TreeMirrorTests(TwoServersFixture servers) : IClassFixture<T
 
         // No periodic re-scan: what the diff finds equal below came through the watch (and the initial copy).
         await using var mirror = TreeMirror.Start(Options(root, TimeSpan.Zero));
-        await writer.RunAsync(1_500);
+        await writer.RunAsync(1_000);
         var written = writerSession.LastZxidSeen;
 
         await mirror.WaitUntilAppliedAsync(written).WaitAsync(Bound);
