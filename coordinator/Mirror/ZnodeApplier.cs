@@ -89,6 +89,15 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
             if (await ApplyStateAsync(relative, nodes[i], currents[i], cancellationToken).ConfigureAwait(false))
             {
                 touched.Add(relative);
+                // A subtree written anew (deleted, or deleted and created again) took with it what this batch had
+                // already applied below it; their events were folded into this batch, so apply them again.
+                for (var j = 0; j < i; j++)
+                {
+                    if (relatives[j].StartsWith(relative + "/", StringComparison.Ordinal) || (relative.Length == 0 && relatives[j].Length > 0))
+                    {
+                        await ApplyAsync(relatives[j], cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
         }
     }
@@ -254,10 +263,16 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
         catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode && relative.Length > 0)
         {
             // The target parent is missing (its own event comes later, or the source made it and its child at once).
-            // Applying the parent creates it with every child the source has now, this one included when it still
-            // exists; when the source parent is gone, so is this znode, and its deletion event follows.
+            // When the source parent is gone, so is this znode, and its deletion event follows.
             await ApplyAsync(ParentOf(relative), cancellationToken).ConfigureAwait(false);
-            return;
+            try
+            {
+                await target.SingleAsync(Op.CreateNullable(targetPath, node.Data, mode, acl, ttl), cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeeperException again) when (again.Code == KeeperErrorCode.NoNode)
+            {
+                return;
+            }
         }
 
         counters.Add(ref counters.Created);
@@ -272,13 +287,8 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
             counters.Add(ref counters.VersionBumps);
         }
 
-        // Children the source already has: their creation events may be behind us (made before the watch saw this
-        // znode's latest creation) or ahead; applying them now is idempotent either way.
-        foreach (var child in node.Children)
-        {
-            await ApplyAsync(relative + "/" + child, cancellationToken).ConfigureAwait(false);
-        }
-
+        // Children the source already has are not created here: each was created after this znode, so its creation
+        // event is still queued (copying them one by one here made a busy parent a slow copy of its whole subtree).
         // Its own counter: the source may have created (and deleted) children of it before this read.
         _dirtyParents.Add(relative);
     }
