@@ -188,6 +188,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
 
         var eventType = (WatchEventType)type;
         var watchers = Watches.Take(eventType, serverPath);
+        CollectPersistentWatchers(eventType, serverPath, watchers);
         if (watchers.Count == 0)
         {
             return;
@@ -323,7 +324,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     private void QueueSetWatches(ZooKeeperConnection connection)
     {
         var (data, exist, child) = Watches.Paths();
-        if (data.Count + exist.Count + child.Count == 0)
+        if (QueueSetWatches2(connection, data, exist, child) || data.Count + exist.Count + child.Count == 0)
         {
             return;
         }
@@ -507,7 +508,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             ? new ObjectDisposedException(nameof(ZooKeeperClient), "the client was closed")
             : new KeeperException(final == ZooKeeperState.Expired ? KeeperErrorCode.SessionExpired : KeeperErrorCode.AuthFailed));
         var ended = new WatchedEvent(WatchEventType.None, final, null);
-        foreach (var watcher in Watches.TakeAll())
+        foreach (var watcher in Watches.TakeAll().Union(PersistentWatches.TakeAll()))
         {
             _dispatcher.Post(() => watcher(ended));
         }

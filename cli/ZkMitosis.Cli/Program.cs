@@ -11,6 +11,7 @@ root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(ZkCommand.Create());
 root.Subcommands.Add(CopyCommand.Create());
 root.Subcommands.Add(DiffCommand.Create());
+root.Subcommands.Add(MirrorCommand.Create());
 root.Subcommands.Add(SmoketestCommand.Create());
 root.Subcommands.Add(StressCommand.Create());
 root.Subcommands.Add(LabCommand.Create());

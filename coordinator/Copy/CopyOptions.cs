@@ -18,6 +18,13 @@ public sealed record CopyOptions
     /// <summary>Also reproduce data versions and sequential counters (cversion), as Kafka relies on them. Default false.</summary>
     public bool Faithful { get; init; }
 
+    /// <summary>
+    /// With <see cref="Faithful"/>: also raise sequential counters. Default true. The live mirror turns it off and
+    /// raises them itself once the watch events of the children are applied (raised earlier, a child created during
+    /// the copy would be counted twice on the target).
+    /// </summary>
+    internal bool SequentialCounters { get; init; } = true;
+
     /// <summary>Report what would change without writing. Default false.</summary>
     public bool DryRun { get; init; }
 

@@ -34,7 +34,8 @@ public static class TreeCopier
 /// <summary>The state of one copy: counters, listed paths, the writer.</summary>
 internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKeeperClient target, long? startZxid, CopyProgress progress, Action<CopyAction>? onAction)
 {
-    private const string SequenceBumpChild = "zkmitosis-sequence-bump";
+    /// <summary>The child created and deleted to raise a parent's sequential counter (the mirror raises them the same way).</summary>
+    internal const string SequenceBumpChild = "zkmitosis-sequence-bump";
     private const string TtlProbe = "zkmitosis-ttl-probe-";
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -251,14 +252,13 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
 
     private (CreateMode Mode, long TtlMs, WriteKind Kind) KindOf(string sourcePath)
     {
-        if (options.Containers.Any(p => p.Matches(sourcePath)))
+        var (mode, ttl) = ZnodeKinds.Of(options.Containers, options.Ttls, sourcePath);
+        return (mode, ttl, mode switch
         {
-            return (CreateMode.Container, 0, WriteKind.CreateContainer);
-        }
-
-        return options.Ttls.FirstOrDefault(t => t.Pattern.Matches(sourcePath)) is { } ttl
-            ? (CreateMode.PersistentWithTtl, ttl.TtlMs, WriteKind.CreateTtl)
-            : (CreateMode.Persistent, 0, WriteKind.Create);
+            CreateMode.Container => WriteKind.CreateContainer,
+            CreateMode.PersistentWithTtl => WriteKind.CreateTtl,
+            _ => WriteKind.Create,
+        });
     }
 
     /// <summary>
@@ -375,6 +375,11 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         else if (current.Stat.Version > node.Stat.Version)
         {
             List(_unfaithful, $"{pair.TargetPath}: data version {current.Stat.Version} on the target is above the source's {node.Stat.Version}");
+        }
+
+        if (!options.SequentialCounters)
+        {
+            return;
         }
 
         var sourceCounter = node.SequentialCounter;

@@ -19,11 +19,14 @@ internal static class OpCode
     public const int Multi = 14;
     public const int Create2 = 15;
     public const int Reconfig = 16;
+    public const int RemoveWatches = 18;
     public const int CreateContainer = 19;
     public const int CreateTtl = 21;
     public const int MultiRead = 22;
     public const int Auth = 100;
     public const int SetWatches = 101;
+    public const int SetWatches2 = 105;
+    public const int AddWatch = 106;
     public const int CloseSession = -11;
     public const int Error = -1;
 }
