@@ -27,7 +27,11 @@ public sealed class ZooKeeperEnsemble : IAsyncDisposable
     public static Task<ZooKeeperEnsemble> StartStandaloneAsync(IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default) =>
         StartAsync(1, extraOptions, cancellationToken);
 
-    public static async Task<ZooKeeperEnsemble> StartAsync(int size, IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default)
+    /// <summary>A standalone server with JVM system properties (e.g. the JAAS file of a SASL server).</summary>
+    public static Task<ZooKeeperEnsemble> StartStandaloneAsync(IReadOnlyDictionary<string, string> extraOptions, IReadOnlyDictionary<string, string> systemProperties, CancellationToken cancellationToken = default) =>
+        StartAsync(1, extraOptions, cancellationToken, systemProperties);
+
+    public static async Task<ZooKeeperEnsemble> StartAsync(int size, IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string>? systemProperties = null)
     {
         ZooKeeperInstallation.EnsureInstalled();
         var directory = new TestDirectory("zk");
@@ -41,6 +45,7 @@ public sealed class ZooKeeperEnsemble : IAsyncDisposable
             ClientPort = FreePorts.Next(),
             Members = size == 1 ? [] : members,
             ExtraOptions = extraOptions ?? new Dictionary<string, string>(),
+            SystemProperties = systemProperties ?? new Dictionary<string, string>(),
         })).ToList();
         var ensemble = new ZooKeeperEnsemble(directory, servers);
         try
