@@ -8,12 +8,12 @@ internal static class StressVerifier
     private const int InFlight = 1000;
     private const int MissingPathsKept = 100;
 
-    public static async Task<StressVerification> VerifyAsync(string connectString, StressResult result, CancellationToken cancellationToken)
+    public static async Task<StressVerification> VerifyAsync(string connectString, StressResult result, CancellationToken cancellationToken, ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? security = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectString);
         ArgumentNullException.ThrowIfNull(result);
         var (hosts, chroot) = ConnectStrings.Split(connectString);
-        await using var client = await ZooKeeperClient.ConnectAsync(ConnectStrings.Join(hosts, chroot ?? result.Chroot), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var client = await ZooKeeperClient.ConnectAsync(ConnectStrings.Join(hosts, chroot ?? result.Chroot), new ZooKeeperClientOptions { Tls = security?.Tls, Sasl = security?.Sasl }, cancellationToken).ConfigureAwait(false);
         var missingPaths = new List<string>();
         var sessions = new List<StressSessionVerification>();
         long checkedWrites = 0;
