@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ZkMitosis.ZooKeeper.Connection;
 using ZkMitosis.ZooKeeper.Protocol;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.ZooKeeper;
 
@@ -22,6 +23,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     private readonly CancellationTokenSource _shutdown = new();
     private readonly List<(string Scheme, byte[] Auth)> _auths = [];
     private readonly EventDispatcher _dispatcher;
+    private readonly ConnectionSecurity _security;
+    private volatile ZooKeeperAuthenticationException? _authFailure;
     private volatile ZooKeeperConnection? _connection;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ZooKeeperState _state = ZooKeeperState.Connecting;
@@ -45,6 +48,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         _sessionId = options.SessionId;
         _password = options.SessionPassword.ToArray();
         _dispatcher = new EventDispatcher(_logger);
+        _security = new ConnectionSecurity(options.Tls is null ? null : TlsClientContext.Load(options.Tls, _time), options.Sasl, NextXid);
     }
 
     public long SessionId => Interlocked.Read(ref _sessionId);
@@ -207,6 +211,18 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         _ = ShutdownAsync(ZooKeeperState.AuthFailed);
     }
 
+    ZooKeeperAuthenticationException IConnectionOwner.OnSaslRequired(ZooKeeperConnection connection)
+    {
+        var refused = new ZooKeeperAuthenticationException(ZooKeeperAuthenticationFailure.SaslRequired, connection.Server,
+            _options.Sasl is null
+                ? "the server requires SASL authentication and this client has no SASL credentials; give a credentials file"
+                : "the server requires SASL authentication and closed the session as unauthenticated");
+        ZooKeeperClientLog.AuthFailed(_logger, connection.Server);
+        _authFailure = refused;
+        _ = ShutdownAsync(ZooKeeperState.AuthFailed);
+        return refused;
+    }
+
     internal string ToServerPath(string clientPath) =>
         Chroot is null ? clientPath : clientPath.Length == 1 ? Chroot : string.Concat(Chroot, clientPath);
 
@@ -243,7 +259,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             attempts++;
             try
             {
-                var (connection, response) = await ZooKeeperConnection.OpenAsync(host, this, ConnectRequest(), _options.MaxFrameBytes, _options.EffectiveMaxReplyFrameBytes, _options.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
+                var (connection, response) = await ZooKeeperConnection.OpenAsync(host, this, ConnectRequest(), _security, _options.MaxFrameBytes, _options.EffectiveMaxReplyFrameBytes, _options.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
                 if (connection is null)
                 {
                     throw new KeeperException(KeeperErrorCode.SessionExpired, null, $"session 0x{_sessionId:x} is not known to {host} any more");
@@ -252,6 +268,15 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
                 Activate(connection, response);
                 _ = SuperviseAsync(connection);
                 return;
+            }
+            catch (Exception e) when (e is ZooKeeperTlsException or ZooKeeperAuthenticationException)
+            {
+                // A refused certificate or password does not heal by waiting: once every server refused, say why.
+                ZooKeeperClientLog.ConnectAttemptFailed(_logger, host.ToString(), e.Message);
+                if (e is ZooKeeperAuthenticationException || attempts >= _hosts.Count)
+                {
+                    throw;
+                }
             }
             catch (Exception e) when (e is KeeperException { Code: KeeperErrorCode.ConnectionLoss } or ZooKeeperProtocolException)
             {
@@ -431,7 +456,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             }
             try
             {
-                var (connection, response) = await ZooKeeperConnection.OpenAsync(host, this, ConnectRequest(), _options.MaxFrameBytes, _options.EffectiveMaxReplyFrameBytes, _options.ConnectTimeout, _time, _shutdown.Token).ConfigureAwait(false);
+                var (connection, response) = await ZooKeeperConnection.OpenAsync(host, this, ConnectRequest(), _security, _options.MaxFrameBytes, _options.EffectiveMaxReplyFrameBytes, _options.ConnectTimeout, _time, _shutdown.Token).ConfigureAwait(false);
                 if (connection is null)
                 {
                     ZooKeeperClientLog.SessionExpired(_logger, SessionId, host.ToString());
@@ -442,7 +467,15 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
                 Activate(connection, response);
                 return connection;
             }
-            catch (Exception e) when (e is KeeperException or ZooKeeperProtocolException)
+            catch (ZooKeeperAuthenticationException e)
+            {
+                // The session's credentials no longer pass (a password changed on the server): a final state.
+                ZooKeeperClientLog.ConnectAttemptFailed(_logger, host.ToString(), e.Message);
+                _authFailure = e;
+                await ShutdownAsync(ZooKeeperState.AuthFailed).ConfigureAwait(false);
+                return null;
+            }
+            catch (Exception e) when (e is KeeperException or ZooKeeperProtocolException or ZooKeeperTlsException)
             {
                 ZooKeeperClientLog.ConnectAttemptFailed(_logger, host.ToString(), e.Message);
             }
@@ -504,9 +537,13 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         }
 
         _shutdown.Cancel();
-        connection?.Fail(final == ZooKeeperState.Closed
-            ? new ObjectDisposedException(nameof(ZooKeeperClient), "the client was closed")
-            : new KeeperException(final == ZooKeeperState.Expired ? KeeperErrorCode.SessionExpired : KeeperErrorCode.AuthFailed));
+        connection?.Fail(final switch
+        {
+            ZooKeeperState.Closed => new ObjectDisposedException(nameof(ZooKeeperClient), "the client was closed"),
+            ZooKeeperState.Expired => new KeeperException(KeeperErrorCode.SessionExpired),
+            // The server's refusal, so calls in flight fail with its cause rather than a bare AuthFailed.
+            _ => (Exception?)_authFailure ?? new KeeperException(KeeperErrorCode.AuthFailed),
+        });
         var ended = new WatchedEvent(WatchEventType.None, final, null);
         foreach (var watcher in Watches.TakeAll().Union(PersistentWatches.TakeAll()))
         {
@@ -534,6 +571,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     /// <summary>The exception for a call made in a final state.</summary>
     private KeeperException TerminalError(ZooKeeperState state, string? path) => state switch
     {
+        ZooKeeperState.AuthFailed when _authFailure is { } refused => new ZooKeeperAuthenticationException(refused.Failure, refused.Server, refused.Detail),
         ZooKeeperState.AuthFailed => new KeeperException(KeeperErrorCode.AuthFailed, path, "authentication failed; the client is unusable"),
         ZooKeeperState.Closed => new KeeperException(KeeperErrorCode.SessionExpired, path, "the client was closed"),
         _ => new KeeperException(KeeperErrorCode.SessionExpired, path, $"session 0x{SessionId:x} expired"),

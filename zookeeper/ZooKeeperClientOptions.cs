@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.ZooKeeper;
 
@@ -54,6 +55,19 @@ public sealed class ZooKeeperClientOptions
 
     /// <summary>Password of the session named by <see cref="SessionId"/>.</summary>
     public ReadOnlyMemory<byte> SessionPassword { get; init; }
+
+    /// <summary>
+    /// TLS on every connection (the servers' <c>secureClientPort</c>); null (default) for plain TCP. Its files are
+    /// read by <see cref="ZooKeeperClient.ConnectAsync"/>, which throws <see cref="FileNotFoundException"/> or
+    /// <see cref="InvalidDataException"/> for a missing or unusable one.
+    /// </summary>
+    public ZooKeeperTlsOptions? Tls { get; init; }
+
+    /// <summary>
+    /// SASL DIGEST-MD5 credentials, sent on every new connection right after the connect response and before any
+    /// request (as ZooKeeper's Java client does); null (default) for none. <c>AddAuthAsync</c> still works beside it.
+    /// </summary>
+    public ZooKeeperSaslCredentials? Sasl { get; init; }
 
     internal void Validate()
     {

@@ -25,7 +25,7 @@ public static class CleanupRunner
         WithFinishedMigrationAsync(planId, stateRoot, "prune-destination", dryRun, async (plan, _) =>
         {
             var hosts = string.Join(',', plan.Destination.Select(d => d.ClientEndpoint));
-            await using var client = await SessionFactory.ConnectAsync("destination", hosts, null, ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes, cancellationToken).ConfigureAwait(false);
+            await using var client = await SessionFactory.ConnectAsync("destination", hosts, null, null, ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes, cancellationToken).ConfigureAwait(false);
             return await DestinationPruner.PruneAsync(client, hosts, CleanupScope.Of(plan), dryRun, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -37,7 +37,7 @@ public static class CleanupRunner
         {
             var hosts = string.Join(',', plan.Source.Select(s => s.ClientEndpoint));
             var destination = string.Join(',', plan.Destination.Select(d => d.ClientEndpoint));
-            await using var client = await SessionFactory.ConnectAsync("source", hosts, null, ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes, cancellationToken).ConfigureAwait(false);
+            await using var client = await SessionFactory.ConnectAsync("source", hosts, null, null, ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes, cancellationToken).ConfigureAwait(false);
             var results = new List<MarkResult>();
             foreach (var chroot in CleanupScope.Of(plan).Chroots)
             {

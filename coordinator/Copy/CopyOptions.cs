@@ -81,6 +81,12 @@ public sealed record CopyOptions
     /// <summary>Credentials as <c>scheme:auth</c> added to the target session.</summary>
     public string? TargetAuth { get; init; }
 
+    /// <summary>TLS and SASL for the source session; null: plain TCP, no SASL.</summary>
+    public ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? SourceSecurity { get; init; }
+
+    /// <summary>TLS and SASL for the target session; null: plain TCP, no SASL.</summary>
+    public ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? TargetSecurity { get; init; }
+
     /// <summary>Paths kept in the summary's lists (ephemerals, vanished, extra, …). Default 100.</summary>
     public int ListedPaths { get; init; } = 100;
 

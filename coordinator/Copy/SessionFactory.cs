@@ -3,6 +3,7 @@ using System.Text;
 using ZkMitosis.ZooKeeper;
 using ZkMitosis.ZooKeeper.Connection;
 using ZkMitosis.ZooKeeper.FourLetterWords;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.Coordinator.Copy;
 
@@ -18,9 +19,10 @@ internal static class SessionFactory
     /// <param name="side">"source" or "target", for messages.</param>
     /// <param name="hosts">The connect string.</param>
     /// <param name="auth"><c>scheme:auth</c> to add, or null.</param>
+    /// <param name="security">TLS and SASL for this side, or null.</param>
     /// <param name="maxFrameBytes">The server's jute.maxbuffer: requests above it are refused before they are sent.</param>
     /// <param name="cancellationToken">Stops connecting.</param>
-    public static async Task<ZooKeeperClient> ConnectAsync(string side, string hosts, string? auth, int maxFrameBytes, CancellationToken cancellationToken)
+    public static async Task<ZooKeeperClient> ConnectAsync(string side, string hosts, string? auth, ZooKeeperSecurity? security, int maxFrameBytes, CancellationToken cancellationToken)
     {
         ZooKeeperClient client;
         try
@@ -30,12 +32,18 @@ internal static class SessionFactory
                 RequestTimeout = TimeSpan.FromSeconds(30),
                 MaxFrameBytes = maxFrameBytes,
                 MaxReplyFrameBytes = Math.Max(ReadFrameBytes, maxFrameBytes),
+                Tls = security?.Tls,
+                Sasl = security?.Sasl,
             };
             client = await ZooKeeperClient.ConnectAsync(hosts, options, cancellationToken).ConfigureAwait(false);
         }
         catch (KeeperException e)
         {
             throw new CopyException($"{side}: cannot connect to {hosts}: {e.Code} ({e.Message})", null, e.Code, e);
+        }
+        catch (ZooKeeperTlsException e)
+        {
+            throw new CopyException($"{side}: cannot connect to {hosts}: {e.Message}", null, KeeperErrorCode.ConnectionLoss, e);
         }
 
         if (auth is not null)

@@ -24,8 +24,8 @@ public static class TreeCopier
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var startZxid = await SessionFactory.ReadZxidAsync(options.Source.Hosts, cancellationToken).ConfigureAwait(false);
-        await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
-        await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+        await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, options.SourceSecurity, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+        await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, options.TargetSecurity, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
         var run = new CopyRun(options, source, target, startZxid, progress ?? new CopyProgress(), onAction);
         return await run.RunAsync(cancellationToken).ConfigureAwait(false);
     }

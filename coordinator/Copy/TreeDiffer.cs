@@ -19,6 +19,12 @@ public sealed record DiffOptions
 
     public string? TargetAuth { get; init; }
 
+    /// <summary>TLS and SASL for the source session; null: plain TCP, no SASL.</summary>
+    public ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? SourceSecurity { get; init; }
+
+    /// <summary>TLS and SASL for the target session; null: plain TCP, no SASL.</summary>
+    public ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? TargetSecurity { get; init; }
+
     /// <summary>Differences kept in the result (all are counted). Default 1000.</summary>
     public int ListedDifferences { get; init; } = 1000;
 
@@ -82,8 +88,8 @@ public static class TreeDiffer
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
-        await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+        await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, options.SourceSecurity, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+        await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, options.TargetSecurity, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
         var walker = new TreeWalker(
             new ZnodeReader(source, options.ReadPath, "source"),
             new ZnodeReader(target, options.ReadPath, "target"),

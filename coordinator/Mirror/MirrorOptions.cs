@@ -36,6 +36,12 @@ public sealed record MirrorOptions
     /// <summary>Credentials as <c>scheme:auth</c> for the target sessions (they need CREATE, WRITE, DELETE and ADMIN on the target tree).</summary>
     public string? TargetAuth { get; init; }
 
+    /// <summary>TLS and SASL for the source sessions; null: plain TCP, no SASL.</summary>
+    public ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? SourceSecurity { get; init; }
+
+    /// <summary>TLS and SASL for the target sessions; null: plain TCP, no SASL.</summary>
+    public ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? TargetSecurity { get; init; }
+
     /// <summary>The servers' jute.maxbuffer in bytes. Default 0xfffff, ZooKeeper's default.</summary>
     public int MaxFrameBytes { get; init; } = ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes;
 
@@ -52,6 +58,8 @@ public sealed record MirrorOptions
         Ttls = Ttls,
         SourceAuth = SourceAuth,
         TargetAuth = TargetAuth,
+        SourceSecurity = SourceSecurity,
+        TargetSecurity = TargetSecurity,
         MaxFrameBytes = MaxFrameBytes,
         MaxBatchBytes = Math.Min(512 * 1024, MaxFrameBytes),
     };

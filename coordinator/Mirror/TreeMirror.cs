@@ -235,7 +235,7 @@ public sealed class TreeMirror : IAsyncDisposable
     {
         try
         {
-            _target = await SessionFactory.ConnectAsync("target", _options.Target.Hosts, _options.TargetAuth, _options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+            _target = await SessionFactory.ConnectAsync("target", _options.Target.Hosts, _options.TargetAuth, _options.TargetSecurity, _options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
             await OpenSourceAsync(cancellationToken).ConfigureAwait(false);
             _phase = MirrorPhase.InitialCopy;
             await CopyAsync(null, cancellationToken).ConfigureAwait(false);
@@ -475,7 +475,7 @@ public sealed class TreeMirror : IAsyncDisposable
     {
         var old = _source;
         var generation = Interlocked.Increment(ref _generation);
-        var source = await SessionFactory.ConnectAsync("source", _options.Source.Hosts, _options.SourceAuth, _options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+        var source = await SessionFactory.ConnectAsync("source", _options.Source.Hosts, _options.SourceAuth, _options.SourceSecurity, _options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
         source.StateChanged += change => OnSourceState(generation, source, change);
         try
         {
@@ -561,7 +561,7 @@ public sealed class TreeMirror : IAsyncDisposable
         if (_target!.State is ZooKeeperState.Expired or ZooKeeperState.Closed or ZooKeeperState.AuthFailed)
         {
             var old = _target;
-            _target = await SessionFactory.ConnectAsync("target", _options.Target.Hosts, _options.TargetAuth, _options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+            _target = await SessionFactory.ConnectAsync("target", _options.Target.Hosts, _options.TargetAuth, _options.TargetSecurity, _options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
             await old.DisposeAsync().ConfigureAwait(false);
             _applier = new ZnodeApplier(_source!, _target, _options, _counters);
         }

@@ -26,4 +26,7 @@ public sealed record SmoketestOptions
 
     /// <summary>Run the pipelined latency phases. Default true.</summary>
     public bool Pipelined { get; init; } = true;
+
+    /// <summary>TLS and SASL for every session; null: plain TCP, no SASL.</summary>
+    public ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? Security { get; init; }
 }

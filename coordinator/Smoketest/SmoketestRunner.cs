@@ -76,11 +76,18 @@ internal sealed class SmoketestRun(SmoketestOptions options, CancellationToken c
                 ConnectTimeout = options.Timeout,
                 RequestTimeout = options.Timeout,
                 SessionTimeout = TimeSpan.FromSeconds(Math.Max(4, options.Timeout.TotalSeconds)),
+                Tls = options.Security?.Tls,
+                Sasl = options.Security?.Sasl,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (KeeperException e)
         {
             Fail(server, "connect", $"{e.Code}: {e.Message}");
+            return null;
+        }
+        catch (ZkMitosis.ZooKeeper.Security.ZooKeeperTlsException e)
+        {
+            Fail(server, "connect", e.Message);
             return null;
         }
     }

@@ -18,6 +18,9 @@ public sealed record StressOptions
     /// <summary>Pause after each acknowledged write of one session. Default 50 ms.</summary>
     public TimeSpan WriteInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>TLS and SASL for every session (and the verification); null: plain TCP, no SASL.</summary>
+    public ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? Security { get; init; }
+
     /// <summary>Session timeout requested from the servers. Default 10 s.</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

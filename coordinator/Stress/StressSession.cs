@@ -182,6 +182,8 @@ internal sealed class StressSession : IAsyncDisposable
             ConnectTimeout = options.ConnectTimeout,
             RequestTimeout = options.RequestTimeout,
             ReconnectDelay = options.ReconnectDelay,
+            Tls = options.Security?.Tls,
+            Sasl = options.Security?.Sasl,
         };
         return await ZooKeeperClient.ConnectAsync(connectString, clientOptions, cancellationToken).ConfigureAwait(false);
     }

@@ -9,12 +9,12 @@ internal static class StressVerifier
     private const int InFlight = 1000;
     private const int MissingPathsKept = 100;
 
-    public static async Task<StressVerification> VerifyAsync(string connectString, StressResult result, CancellationToken cancellationToken)
+    public static async Task<StressVerification> VerifyAsync(string connectString, StressResult result, CancellationToken cancellationToken, ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? security = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectString);
         ArgumentNullException.ThrowIfNull(result);
         var connect = ConnectionString.Parse(connectString);
-        await using var client = await ZooKeeperClient.ConnectAsync((connect with { Chroot = connect.Chroot ?? result.Chroot }).ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var client = await ZooKeeperClient.ConnectAsync((connect with { Chroot = connect.Chroot ?? result.Chroot }).ToString(), new ZooKeeperClientOptions { Tls = security?.Tls, Sasl = security?.Sasl }, cancellationToken).ConfigureAwait(false);
         var missingPaths = new List<string>();
         var sessions = new List<StressSessionVerification>();
         long checkedWrites = 0;

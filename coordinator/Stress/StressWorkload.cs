@@ -121,9 +121,10 @@ public sealed class StressWorkload : IAsyncDisposable
     /// <summary>
     /// Checks that every acknowledged write of <paramref name="result"/> is present on the servers of
     /// <paramref name="connectString"/>. Without a chroot in <paramref name="connectString"/> the run's chroot is used.
+    /// <paramref name="security"/> gives TLS and SASL for a secured ensemble.
     /// </summary>
-    public static Task<StressVerification> VerifyAsync(string connectString, StressResult result, CancellationToken cancellationToken) =>
-        StressVerifier.VerifyAsync(connectString, result, cancellationToken);
+    public static Task<StressVerification> VerifyAsync(string connectString, StressResult result, CancellationToken cancellationToken, ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? security = null) =>
+        StressVerifier.VerifyAsync(connectString, result, cancellationToken, security);
 
     public async ValueTask DisposeAsync()
     {

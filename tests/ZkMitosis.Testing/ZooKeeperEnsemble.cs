@@ -30,11 +30,16 @@ public sealed class ZooKeeperEnsemble : IAsyncDisposable
     public static Task<ZooKeeperEnsemble> StartStandaloneAsync(IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default, string address = "127.0.0.1") =>
         StartAsync(1, extraOptions, cancellationToken, address);
 
+    /// <summary>A standalone server with JVM system properties (e.g. the JAAS file of a SASL server).</summary>
+    public static Task<ZooKeeperEnsemble> StartStandaloneAsync(IReadOnlyDictionary<string, string> extraOptions, IReadOnlyDictionary<string, string> systemProperties, CancellationToken cancellationToken = default) =>
+        StartAsync(1, extraOptions, cancellationToken, systemProperties: systemProperties);
+
     /// <param name="size">Servers in the ensemble.</param>
     /// <param name="extraOptions">zoo.cfg lines.</param>
     /// <param name="cancellationToken">Stops the wait.</param>
     /// <param name="address">The loopback address the servers listen and meet on: 127.0.0.1, or ::1.</param>
-    public static async Task<ZooKeeperEnsemble> StartAsync(int size, IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default, string address = "127.0.0.1")
+    /// <param name="systemProperties">JVM system properties of every server (-D), or none.</param>
+    public static async Task<ZooKeeperEnsemble> StartAsync(int size, IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default, string address = "127.0.0.1", IReadOnlyDictionary<string, string>? systemProperties = null)
     {
         ZooKeeperInstallation.EnsureInstalled();
         var directory = new TestDirectory("zk");
@@ -49,6 +54,7 @@ public sealed class ZooKeeperEnsemble : IAsyncDisposable
             ClientPort = FreePorts.Next(),
             Members = size == 1 ? [] : members,
             ExtraOptions = extraOptions ?? new Dictionary<string, string>(),
+            SystemProperties = systemProperties ?? new Dictionary<string, string>(),
         })).ToList();
         var ensemble = new ZooKeeperEnsemble(directory, servers);
         try

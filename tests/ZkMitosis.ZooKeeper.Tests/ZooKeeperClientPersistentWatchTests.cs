@@ -1,3 +1,4 @@
+using ZkMitosis.ZooKeeper.Security;
 using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.ZooKeeper.Tests;
@@ -119,7 +120,7 @@ public sealed class ZooKeeperClientPersistentWatchTests(StandaloneServerFixture 
         // A second connection with the same session takes it over: the server drops the client's connection (and
         // the watches it carried). The intruder then closes its socket without closing the session.
         var host = HostEndpoint.Parse(server.ConnectString.Split(',')[0], server.ConnectString);
-        var (intruder, response) = await ZooKeeperConnection.OpenAsync(host, new IgnoringOwner(), new ConnectRequestData(client.LastZxidSeen, 10_000, client.SessionId, client.SessionPassword, false), 1 << 20, 1 << 20, TimeSpan.FromSeconds(10), TimeProvider.System, CancellationToken.None);
+        var (intruder, response) = await ZooKeeperConnection.OpenAsync(host, new IgnoringOwner(), new ConnectRequestData(client.LastZxidSeen, 10_000, client.SessionId, client.SessionPassword, false), new ConnectionSecurity(null, null, () => 1), 1 << 20, 1 << 20, TimeSpan.FromSeconds(10), TimeProvider.System, CancellationToken.None);
         Assert.False(response.IsExpired);
         intruder!.Fail(new IOException("test intruder leaves"));
         await Eventually.WithinAsync(reconnected.Task.ContinueWith(_ => true), Timeout, "the client reconnects with its session");
@@ -172,5 +173,8 @@ public sealed class ZooKeeperClientPersistentWatchTests(StandaloneServerFixture 
         public void OnAuthFailed(ZooKeeperConnection connection)
         {
         }
+
+        public ZooKeeperAuthenticationException OnSaslRequired(ZooKeeperConnection connection) =>
+            new(ZooKeeperAuthenticationFailure.SaslRequired, connection.ToString() ?? "", "not expected in this test");
     }
 }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using ZkMitosis.ZooKeeper.Protocol;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.ZooKeeper.Connection;
 
@@ -16,6 +17,8 @@ namespace ZkMitosis.ZooKeeper.Connection;
 internal sealed class ZooKeeperConnection
 {
     private readonly Socket _socket;
+    // The socket's NetworkStream, or the SslStream over it: full duplex, one reader (read loop) and one writer (write loop).
+    private readonly Stream _stream;
     private readonly IConnectionOwner _owner;
     private readonly int _maxFrameBytes;
     private readonly int _maxReplyFrameBytes;
@@ -40,9 +43,10 @@ internal sealed class ZooKeeperConnection
     private int _readStart;
     private int _readEnd;
 
-    private ZooKeeperConnection(Socket socket, string server, IConnectionOwner owner, int maxFrameBytes, int maxReplyFrameBytes, TimeProvider time, ConnectResponse session, byte[] readBuffer, int readStart, int readEnd)
+    private ZooKeeperConnection(Socket socket, Stream stream, string server, IConnectionOwner owner, int maxFrameBytes, int maxReplyFrameBytes, TimeProvider time, ConnectResponse session, byte[] readBuffer, int readStart, int readEnd)
     {
         _socket = socket;
+        _stream = stream;
         Server = server;
         _owner = owner;
         _maxFrameBytes = maxFrameBytes;
@@ -84,16 +88,19 @@ internal sealed class ZooKeeperConnection
     }
 
     /// <summary>
-    /// Connects to <paramref name="host"/>, sends the connect request and reads the server's answer, all within
-    /// <paramref name="timeout"/>. An expired session is returned (check <see cref="ConnectResponse.IsExpired"/>)
+    /// Connects to <paramref name="host"/>, makes the TLS handshake when <paramref name="security"/> has TLS, sends
+    /// the connect request and reads the server's answer, then authenticates by SASL when it has credentials, all
+    /// within <paramref name="timeout"/>. An expired session is returned (check <see cref="ConnectResponse.IsExpired"/>)
     /// with a null connection; a refused or silent server throws <see cref="KeeperException"/> ConnectionLoss,
-    /// garbage throws <see cref="ZooKeeperProtocolException"/>.
+    /// garbage throws <see cref="ZooKeeperProtocolException"/>, a refused certificate
+    /// <see cref="ZooKeeperTlsException"/>, refused credentials <see cref="ZooKeeperAuthenticationException"/>.
     /// </summary>
     public static async Task<(ZooKeeperConnection? Connection, ConnectResponse Response)> OpenAsync(
-        HostEndpoint host, IConnectionOwner owner, ConnectRequestData request, int maxFrameBytes, int maxReplyFrameBytes, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+        HostEndpoint host, IConnectionOwner owner, ConnectRequestData request, ConnectionSecurity security, int maxFrameBytes, int maxReplyFrameBytes, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var server = host.ToString();
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         var handedOver = false;
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -101,47 +108,33 @@ internal sealed class ZooKeeperConnection
         try
         {
             await socket.ConnectAsync(host.Host, host.Port, timeoutSource.Token).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: false);
+            if (security.Tls is not null)
+            {
+                stream = await security.Tls.AuthenticateAsync(stream, host, timeoutSource.Token).ConfigureAwait(false);
+            }
+
+            var channel = new HandshakeChannel(stream, buffer, server);
             using (var writer = new JuteWriter(256))
             {
                 ConnectResponse.WriteRequest(writer, request.LastZxidSeen, request.TimeoutMs, request.SessionId, request.Password.Span, request.CanBeReadOnly);
-                await SendAllAsync(socket, writer.WrittenMemory, timeoutSource.Token).ConfigureAwait(false);
+                await channel.SendAsync(writer.WrittenMemory, timeoutSource.Token).ConfigureAwait(false);
             }
 
-            var end = 0;
-            int length;
-            while (true)
-            {
-                if (end >= 4)
-                {
-                    length = BinaryPrimitives.ReadInt32BigEndian(buffer);
-                    // The connect response is tiny; anything large is not ZooKeeper talking.
-                    if (length is < 0 or > 4096)
-                    {
-                        throw new ZooKeeperProtocolException($"connect response length {length} is out of range 0..4096", server);
-                    }
-
-                    if (end >= 4 + length)
-                    {
-                        break;
-                    }
-                }
-
-                var read = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, timeoutSource.Token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    throw new KeeperException(KeeperErrorCode.ConnectionLoss, null, $"{server} closed the connection during the handshake ({end} bytes received)");
-                }
-
-                end += read;
-            }
-
-            var response = ConnectResponse.Read(buffer.AsSpan(4, length), server);
+            // The connect response is tiny; anything large is not ZooKeeper talking.
+            var frame = await channel.ReceiveAsync(4096, "connect response", timeoutSource.Token).ConfigureAwait(false);
+            var response = ConnectResponse.Read(frame.Span, server);
             if (response.IsExpired)
             {
                 return (null, response);
             }
 
-            var connection = new ZooKeeperConnection(socket, server, owner, maxFrameBytes, maxReplyFrameBytes, time, response, buffer, 4 + length, end);
+            if (security.Sasl is not null)
+            {
+                await SaslHandshake.AuthenticateAsync(channel, security.Sasl, security.NextXid, timeoutSource.Token).ConfigureAwait(false);
+            }
+
+            var connection = new ZooKeeperConnection(socket, stream, server, owner, maxFrameBytes, maxReplyFrameBytes, time, response, buffer, channel.Start, channel.End);
             handedOver = true;
             return (connection, response);
         }
@@ -153,10 +146,20 @@ internal sealed class ZooKeeperConnection
         {
             throw new KeeperException(KeeperErrorCode.ConnectionLoss, null, $"{server}: {e.SocketErrorCode} ({e.Message})", e);
         }
+        catch (IOException e)
+        {
+            // A reset during the handshake arrives as an IOException around the SocketException.
+            throw new KeeperException(KeeperErrorCode.ConnectionLoss, null, $"{server}: {e.Message}", e);
+        }
         finally
         {
             if (!handedOver)
             {
+                if (stream is not null)
+                {
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                }
+
                 socket.Dispose();
                 ArrayPool<byte>.Shared.Return(buffer);
             }
@@ -294,23 +297,16 @@ internal sealed class ZooKeeperConnection
             // Already closed.
         }
 
+        _stream.Dispose();
         _socket.Dispose();
         var detail = $"connection to {Server} lost: {reason.Message}";
         foreach (var waiter in waiters)
         {
-            waiter.Fail(new KeeperException(KeeperErrorCode.ConnectionLoss, (waiter as IHasPath)?.Path, detail, reason));
+            // A refusal by the server's authentication is the caller's answer, not a loss to retry.
+            waiter.Fail(reason is ZooKeeperAuthenticationException ? reason : new KeeperException(KeeperErrorCode.ConnectionLoss, (waiter as IHasPath)?.Path, detail, reason));
         }
 
         _closed.TrySetResult(reason);
-    }
-
-    private static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        while (!data.IsEmpty)
-        {
-            var sent = await socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            data = data[sent..];
-        }
     }
 
     private async Task WriteLoopAsync()
@@ -343,7 +339,7 @@ internal sealed class ZooKeeperConnection
                     _sending = batch;
                 }
 
-                await SendAllAsync(_socket, batch.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+                await _stream.WriteAsync(batch.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
                 Interlocked.Increment(ref ConnectionCounters.Sends);
                 Volatile.Write(ref _lastSend, _time.GetTimestamp());
                 batch.Reset();
@@ -404,7 +400,7 @@ internal sealed class ZooKeeperConnection
                     MakeRoom(_readBuffer.Length - _readStart + 1);
                 }
 
-                var read = await _socket.ReceiveAsync(_readBuffer.AsMemory(_readEnd), SocketFlags.None).ConfigureAwait(false);
+                var read = await _stream.ReadAsync(_readBuffer.AsMemory(_readEnd)).ConfigureAwait(false);
                 if (read == 0)
                 {
                     throw _readEnd > _readStart
@@ -419,7 +415,7 @@ internal sealed class ZooKeeperConnection
         }
         catch (Exception e)
         {
-            Fail(e is ZooKeeperProtocolException or SocketException or IOException or ObjectDisposedException
+            Fail(e is ZooKeeperProtocolException or SocketException or IOException or ObjectDisposedException or ZooKeeperAuthenticationException
                 ? e
                 : new ZooKeeperProtocolException($"failed to process a reply: {e.Message}", Server));
         }
@@ -463,6 +459,14 @@ internal sealed class ZooKeeperConnection
         if (zxid > 0)
         {
             _owner.OnZxidSeen(zxid);
+        }
+
+        if (error == (int)KeeperErrorCode.SessionClosedRequireSaslAuth)
+        {
+            // The server closes the session now (AuthenticationHelper.enforceAuthentication): every call in
+            // flight fails with the reason, and the client stops rather than reconnect into the same refusal.
+            var refused = _owner.OnSaslRequired(this);
+            throw refused;
         }
 
         switch (xid)
@@ -620,7 +624,13 @@ internal interface IConnectionOwner
     void OnNotification(int type, int state, string? serverPath);
 
     void OnAuthFailed(ZooKeeperConnection connection);
+
+    /// <summary>The server answered SessionClosedRequireSaslAuth; returns the exception the calls in flight fail with.</summary>
+    ZooKeeperAuthenticationException OnSaslRequired(ZooKeeperConnection connection);
 }
+
+/// <summary>What secures each new connection of a client: TLS material, SASL credentials, the client's xid source.</summary>
+internal sealed record ConnectionSecurity(TlsClientContext? Tls, ZooKeeperSaslCredentials? Sasl, Func<int> NextXid);
 
 /// <summary>A pending call that knows the caller's path, for error messages.</summary>
 internal interface IHasPath

@@ -29,6 +29,8 @@ internal static class CopyCommand
         var inFlight = new Option<int>("--in-flight") { Description = "multi batches in flight", DefaultValueFactory = _ => 8 };
         var sourceAuth = new Option<string?>("--source-auth") { Description = "scheme:auth for the source session (e.g. digest:user:password)" };
         var targetAuth = new Option<string?>("--target-auth") { Description = "scheme:auth for the target session" };
+        var sourceSecurity = SecurityOptions.ForSide("source");
+        var targetSecurity = SecurityOptions.ForSide("target");
         var noAcls = new Option<bool>("--no-acls") { Description = "do not read or copy ACLs (one request per znode saved; new target znodes get world:anyone)" };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress display, no per-change lines in a dry run" };
@@ -36,6 +38,8 @@ internal static class CopyCommand
         {
             source, target, mtime, delete, faithful, dryRun, readPath, batchBytes, maxFrameBytes, batchOps, inFlight, containers, ttls, sourceAuth, targetAuth, noAcls, json, quiet,
         };
+        sourceSecurity.AddTo(command);
+        targetSecurity.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => ToolConsole.RunAsync(parseResult, async () =>
         {
             var options = new CopyOptions
@@ -55,6 +59,8 @@ internal static class CopyCommand
                 BatchesInFlight = parseResult.GetValue(inFlight),
                 SourceAuth = parseResult.GetValue(sourceAuth),
                 TargetAuth = parseResult.GetValue(targetAuth),
+                SourceSecurity = sourceSecurity.Read(parseResult),
+                TargetSecurity = targetSecurity.Read(parseResult),
                 CopyAcls = !parseResult.GetValue(noAcls),
             };
             var asJson = parseResult.GetValue(json);

@@ -24,12 +24,16 @@ internal static class DiffCommand
         var readPath = new Option<ReadPath>("--read-path") { Description = "MultiRead (3.6+, default) or PerOp", DefaultValueFactory = _ => ReadPath.MultiRead };
         var sourceAuth = new Option<string?>("--source-auth") { Description = "scheme:auth for the source session" };
         var targetAuth = new Option<string?>("--target-auth") { Description = "scheme:auth for the target session" };
+        var sourceSecurity = SecurityOptions.ForSide("source");
+        var targetSecurity = SecurityOptions.ForSide("target");
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
         var maxFrameBytes = CopyCommand.MaxFrameBytesOption("the servers' jute.maxbuffer: every read request is sized under it");
         var command = new Command("diff", "compare two subtrees (data, null vs empty, ACLs, children, ephemerals; versions with --faithful). Exit 0 equal, 3 different, 1 failed, 2 bad input")
         {
             source, target, faithful, readPath, maxFrameBytes, sourceAuth, targetAuth, json,
         };
+        sourceSecurity.AddTo(command);
+        targetSecurity.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => ToolConsole.RunAsync(parseResult, async () =>
         {
             var options = new DiffOptions
@@ -40,6 +44,8 @@ internal static class DiffCommand
                 ReadPath = parseResult.GetValue(readPath),
                 SourceAuth = parseResult.GetValue(sourceAuth),
                 TargetAuth = parseResult.GetValue(targetAuth),
+                SourceSecurity = sourceSecurity.Read(parseResult),
+                TargetSecurity = targetSecurity.Read(parseResult),
                 MaxFrameBytes = parseResult.GetValue(maxFrameBytes),
             };
             var asJson = parseResult.GetValue(json);

@@ -27,10 +27,14 @@ internal static class MirrorCommand
         var targetAuth = new Option<string?>("--target-auth") { Description = "scheme:auth for the target sessions" };
         var maxFrameBytes = CopyCommand.MaxFrameBytesOption("the servers' jute.maxbuffer");
         var json = new Option<bool>("--json") { Description = "progress and the final status as JSON, one object per line" };
+        var sourceSecurity = SecurityOptions.ForSide("source");
+        var targetSecurity = SecurityOptions.ForSide("target");
         var command = new Command("mirror", "follow a subtree live (initial copy, then every change in order) until Ctrl-C or --until-zxid; progress lines show the lag")
         {
             source, target, untilZxid, rescan, progressInterval, containers, ttls, sourceAuth, targetAuth, maxFrameBytes, json,
         };
+        sourceSecurity.AddTo(command);
+        targetSecurity.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => ToolConsole.RunAsync(parseResult, async () =>
         {
             var options = new MirrorOptions
@@ -43,6 +47,8 @@ internal static class MirrorCommand
                 Ttls = [.. (parseResult.GetValue(ttls) ?? []).Select(TtlRule.Parse)],
                 SourceAuth = parseResult.GetValue(sourceAuth),
                 TargetAuth = parseResult.GetValue(targetAuth),
+                SourceSecurity = sourceSecurity.Read(parseResult),
+                TargetSecurity = targetSecurity.Read(parseResult),
                 MaxFrameBytes = parseResult.GetValue(maxFrameBytes),
             };
             var every = ParseDuration("--progress-interval", parseResult.GetRequiredValue(progressInterval), allowZero: false);

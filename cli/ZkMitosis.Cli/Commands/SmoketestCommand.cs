@@ -24,10 +24,12 @@ internal static class SmoketestCommand
         var basePath = new Option<string>("--base-path") { Description = "parent of the smoketest's znodes", DefaultValueFactory = _ => "/zkmitosis-smoketest" };
         var every = new Option<double?>("--every") { Description = "repeat every SECONDS until Ctrl-C, printing each failure with its time" };
         var json = new Option<bool>("--json") { Description = "print the report as JSON (one document per run)" };
+        var security = SecurityOptions.Create();
         var command = new Command("smoketest", "round trips and latencies against one or more clusters")
         {
             servers, config, count, size, inFlight, timeout, basePath, every, json,
         };
+        security.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => ToolConsole.RunAsync(parseResult, async () =>
         {
             var list = (parseResult.GetValue(servers), parseResult.GetValue(config)) switch
@@ -44,6 +46,7 @@ internal static class SmoketestCommand
                 InFlight = parseResult.GetValue(inFlight),
                 Timeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
                 BasePath = parseResult.GetRequiredValue(basePath),
+                Security = security.Read(parseResult),
             };
             var asJson = parseResult.GetValue(json);
             if (parseResult.GetValue(every) is not { } seconds)

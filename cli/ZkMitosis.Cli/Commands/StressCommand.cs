@@ -33,10 +33,12 @@ internal static class StressCommand
         var switchAfter = new Option<double>("--switch-after") { Description = "seconds after the start to switch", DefaultValueFactory = _ => 10 };
         var output = new Option<string>("--output", "-o") { Description = "file for the result (read by 'stress verify')", DefaultValueFactory = _ => "stress-result.json" };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
+        var security = SecurityOptions.Create();
         var command = new Command("run", "run the workload until --duration or Ctrl-C, then save the result")
         {
             connect, basePath, sessions, interval, sessionTimeout, duration, switchTo, switchAfter, output, json,
         };
+        security.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => ToolConsole.RunAsync(parseResult, async () =>
         {
             var options = new StressOptions
@@ -46,6 +48,7 @@ internal static class StressCommand
                 Sessions = parseResult.GetValue(sessions),
                 WriteInterval = TimeSpan.FromMilliseconds(parseResult.GetValue(interval)),
                 SessionTimeout = TimeSpan.FromMilliseconds(parseResult.GetValue(sessionTimeout)),
+                Security = security.Read(parseResult),
             };
             // systemd, timeout(1) and kill stop with SIGTERM: treat it as Ctrl-C, so that the result is still saved.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -107,14 +110,17 @@ internal static class StressCommand
         var connect = new Option<string>("--connect") { Description = "host:port[,…][/chroot] to check (usually the destination)", Required = true };
         var resultFile = new Option<string>("--result") { Description = "the file 'stress run' saved", DefaultValueFactory = _ => "stress-result.json" };
         var json = new Option<bool>("--json") { Description = "print the verdict as JSON" };
+        var security = SecurityOptions.Create();
         var command = new Command("verify", "check that every acknowledged write is present; exit 1 when one is missing or a session expired")
         {
             connect, resultFile, json,
         };
+        security.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => ToolConsole.RunAsync(parseResult, async () =>
         {
+            var securityGiven = security.Read(parseResult);
             var result = StressJson.DeserializeResult(await File.ReadAllTextAsync(parseResult.GetRequiredValue(resultFile), cancellationToken));
-            var verdict = await StressWorkload.VerifyAsync(parseResult.GetRequiredValue(connect), result, cancellationToken);
+            var verdict = await StressWorkload.VerifyAsync(parseResult.GetRequiredValue(connect), result, cancellationToken, securityGiven);
             var output = ToolConsole.Out(parseResult);
             if (parseResult.GetValue(json))
             {

@@ -16,6 +16,7 @@ internal static class ZkCommand
         command.Options.Add(ZkSession.Json);
         command.Options.Add(ZkSession.Auth);
         command.Options.Add(ZkSession.MaxFrameBytes);
+        ZkSession.Security.AddTo(command);
         command.Subcommands.Add(ZkReadCommands.Ls());
         command.Subcommands.Add(ZkReadCommands.Get());
         command.Subcommands.Add(ZkReadCommands.Stat());

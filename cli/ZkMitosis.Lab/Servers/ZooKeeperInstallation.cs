@@ -24,6 +24,13 @@ public static class ZooKeeperInstallation
         }
     }
 
+    /// <summary>
+    /// Netty jars zookeeper.jar's manifest does not list but <c>NettyServerCnxnFactory</c> (the TLS client port)
+    /// needs; Debian ships them with the package's dependencies.
+    /// </summary>
+    private static readonly string[] NettyJars = ["/usr/share/java/netty-codec.jar", "/usr/share/java/netty-resolver.jar", "/usr/share/java/netty-transport-native-unix-common.jar"];
+
     /// <summary>The class path for a server whose configuration directory is <paramref name="confDirectory"/>.</summary>
-    public static string ClassPath(string confDirectory) => $"{confDirectory}:{ZooKeeperJar}:{Slf4jSimpleJar}";
+    public static string ClassPath(string confDirectory) =>
+        string.Join(':', [confDirectory, ZooKeeperJar, Slf4jSimpleJar, .. NettyJars.Where(File.Exists)]);
 }

@@ -45,6 +45,12 @@ public sealed record ZooKeeperServerConfig
     /// <summary>Extra <c>key=value</c> lines, written last so they win.</summary>
     public IReadOnlyDictionary<string, string> ExtraOptions { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// JVM system properties (<c>-Dkey=value</c>) for what zoo.cfg cannot say, such as
+    /// <c>java.security.auth.login.config</c> (the JAAS file of a SASL server).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SystemProperties { get; init; } = new Dictionary<string, string>();
+
     /// <summary>JVM heap; small so six servers fit comfortably on a 2-core test machine.</summary>
     public string JvmHeap { get; init; } = "256m";
 

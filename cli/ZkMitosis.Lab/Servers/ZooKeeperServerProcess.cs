@@ -69,6 +69,7 @@ public sealed class ZooKeeperServerProcess : IAsyncDisposable
         // slf4j-simple prints no time by default; a log without times cannot be laid beside a migration's journal.
         "-Dorg.slf4j.simpleLogger.showDateTime=true",
         "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+        .. config.SystemProperties.Select(p => $"-D{p.Key}={p.Value}"),
         "-cp", ZooKeeperInstallation.ClassPath(config.ConfDirectory),
         "org.apache.zookeeper.server.quorum.QuorumPeerMain",
         config.ConfigPath,

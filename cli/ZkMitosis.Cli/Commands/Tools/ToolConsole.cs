@@ -53,7 +53,7 @@ internal static class ToolConsole
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException
                                        or FourLetterWordException or TimeoutException or System.Text.Json.JsonException
-                                       or UnauthorizedAccessException or ToolException)
+                                       or UnauthorizedAccessException or ToolException or ZkMitosis.ZooKeeper.Security.ZooKeeperTlsException)
         {
             await Error(parseResult).WriteLineAsync($"zkmitosis: {e.Message}");
             return e is ArgumentException or FormatException ? Usage : Failed;

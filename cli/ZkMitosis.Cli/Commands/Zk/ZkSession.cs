@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ZkMitosis.Cli.Commands.Tools;
 using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Cli.Commands.Zk;
@@ -37,6 +38,9 @@ internal static class ZkSession
         DefaultValueFactory = _ => ZooKeeperClientOptions.DefaultMaxFrameBytes,
     };
 
+    /// <summary>TLS and SASL: <c>--tls-ca</c>, <c>--tls-cert</c>, <c>--tls-key</c>, <c>--tls-no-hostname-verification</c>, <c>--sasl-credentials</c>.</summary>
+    public static readonly SecurityOptions Security = SecurityOptions.Create(recursive: true);
+
     public static async Task<ZooKeeperClient> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var maxFrameBytes = parseResult.GetValue(MaxFrameBytes);
@@ -45,12 +49,16 @@ internal static class ZkSession
             throw new ArgumentException($"--max-frame-bytes {maxFrameBytes} is below 1024");
         }
 
+        var security = Security.Read(parseResult);
+
         var client = await ZooKeeperClient.ConnectAsync(parseResult.GetRequiredValue(Connect), new ZooKeeperClientOptions
         {
             ConnectTimeout = TimeSpan.FromSeconds(3),
             MaxFrameBytes = maxFrameBytes,
             // getData's reply is the data plus a header and a Stat, so a znode at the server's limit answers a little over it.
             MaxReplyFrameBytes = maxFrameBytes + (64 * 1024),
+            Tls = security.Tls,
+            Sasl = security.Sasl,
         }, cancellationToken);
         if (parseResult.GetValue(Auth) is { } auth)
         {

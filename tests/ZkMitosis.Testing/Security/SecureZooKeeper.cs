@@ -1,0 +1,80 @@
+namespace ZkMitosis.Testing.Security;
+
+/// <summary>
+/// Starts a real standalone ZooKeeper 3.8 with a TLS client port (<c>secureClientPort</c> served by Netty, PEM key
+/// and trust stores) and/or SASL DIGEST-MD5 client authentication (JAAS <c>Server</c> section, SASL required of
+/// every session), as production ensembles carrying Kafka run. The plain <c>clientPort</c> stays open (four-letter
+/// words, and SASL over plain TCP).
+/// </summary>
+public sealed class SecureZooKeeper : IAsyncDisposable
+{
+    private readonly ZooKeeperEnsemble _ensemble;
+
+    private SecureZooKeeper(ZooKeeperEnsemble ensemble, int securePort)
+    {
+        _ensemble = ensemble;
+        SecurePort = securePort;
+    }
+
+    /// <summary>The TLS port; 0 when started without TLS.</summary>
+    public int SecurePort { get; }
+
+    /// <summary><c>127.0.0.1:clientPort</c>.</summary>
+    public string PlainConnectString => _ensemble.ConnectString;
+
+    /// <summary><c>127.0.0.1:secureClientPort</c>.</summary>
+    public string SecureConnectString => $"127.0.0.1:{SecurePort}";
+
+    /// <summary>The server's log, for failure messages and for checking what a test's run wrote there.</summary>
+    public string LogTail(int lines) => _ensemble.Servers[0].LogTail(lines);
+
+    /// <summary>
+    /// Starts the server. <paramref name="keyStoreFile"/> (from <see cref="TestPki"/>) turns TLS on with
+    /// <paramref name="pki"/>'s CA as trust store (client certificates required, ZooKeeper's default);
+    /// <paramref name="saslUsers"/> (user → password) turns required SASL DIGEST-MD5 on.
+    /// </summary>
+    public static async Task<SecureZooKeeper> StartAsync(string directory, TestPki? pki, string? keyStoreFile, IReadOnlyDictionary<string, string>? saslUsers)
+    {
+        Directory.CreateDirectory(directory);
+        var options = new Dictionary<string, string>();
+        var properties = new Dictionary<string, string>();
+        var securePort = 0;
+        if (pki is not null && keyStoreFile is not null)
+        {
+            securePort = FreePorts.Next();
+            options["serverCnxnFactory"] = "org.apache.zookeeper.server.NettyServerCnxnFactory";
+            options["secureClientPort"] = securePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            options["secureClientPortAddress"] = "127.0.0.1";
+            options["ssl.keyStore.location"] = keyStoreFile;
+            options["ssl.keyStore.type"] = "PEM";
+            options["ssl.trustStore.location"] = pki.CaFile;
+            options["ssl.trustStore.type"] = "PEM";
+            options["ssl.clientAuth"] = "need";
+        }
+
+        if (saslUsers is not null)
+        {
+            var jaas = Path.Combine(directory, "jaas.conf");
+            var users = string.Concat(saslUsers.Select(u => $"\n    user_{u.Key}=\"{u.Value}\""));
+            File.WriteAllText(jaas, $"Server {{\n    org.apache.zookeeper.server.auth.DigestLoginModule required{users};\n}};\n");
+            options["authProvider.1"] = "org.apache.zookeeper.server.auth.SASLAuthenticationProvider";
+            options["requireClientAuthScheme"] = "sasl";
+            properties["java.security.auth.login.config"] = jaas;
+            // ZooKeeper 3.8 enforces SASL with this (requireClientAuthScheme is the 3.4 name it no longer reads).
+            properties["zookeeper.sessionRequireClientSASLAuth"] = "true";
+        }
+
+        var ensemble = await ZooKeeperEnsemble.StartStandaloneAsync(options, properties).ConfigureAwait(false);
+        return new SecureZooKeeper(ensemble, securePort);
+    }
+
+    /// <summary>Writes a JAAS client file for <paramref name="user"/> (the form operators have for Kafka and zkCli).</summary>
+    public static string WriteJaasClientFile(string directory, string user, string password)
+    {
+        var path = Path.Combine(directory, $"client-{user}-{Guid.NewGuid():N}.jaas");
+        File.WriteAllText(path, $"// test credentials\nClient {{\n    org.apache.zookeeper.server.auth.DigestLoginModule required\n    username=\"{user}\"\n    password=\"{password}\";\n}};\n");
+        return path;
+    }
+
+    public ValueTask DisposeAsync() => _ensemble.DisposeAsync();
+}
