@@ -1,5 +1,5 @@
-using ZkMitosis.ZooKeeper.Security;
 using ZkMitosis.ZooKeeper.Connection;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.ZooKeeper.Tests;
 
