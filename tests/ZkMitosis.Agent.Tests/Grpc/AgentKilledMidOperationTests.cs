@@ -5,7 +5,6 @@ using Grpc.Core;
 using ZkMitosis.Agent.Tests.Support;
 using ZkMitosis.Agent.V1;
 using ZkMitosis.Testing;
-using AgentTlsSettings = ZkMitosis.Coordinator.Agents.AgentTlsSettings;
 
 namespace ZkMitosis.Agent.Tests.Grpc;
 
@@ -24,10 +23,11 @@ public sealed class AgentKilledMidOperationTests : IAsyncLifetime
     private readonly TestDirectory _directory = new("zkat-killed");
     private CountingServiceScript? _service;
     private NetworkNamespaces? _namespaces;
-    private AgentProcess? _agent;
-    private global::Grpc.Net.Client.GrpcChannel? _channel;
+    private readonly RestartableAgent _agent;
 
-    private ZkMitosis.Agent.V1.Agent.AgentClient Client => new(_channel!);
+    public AgentKilledMidOperationTests() => _agent = new RestartableAgent(_directory.Path);
+
+    private ZkMitosis.Agent.V1.Agent.AgentClient Client => _agent.Client;
 
     private CountingServiceScript Service => _service!;
 
@@ -40,7 +40,7 @@ public sealed class AgentKilledMidOperationTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await StopAgentAsync();
+        await _agent.StopAsync();
         if (_namespaces is not null)
         {
             await _namespaces.DisposeAsync();
@@ -64,7 +64,7 @@ public sealed class AgentKilledMidOperationTests : IAsyncLifetime
         config["Role"] = "kafka";
         config["Kafka"] = new JsonObject { ["ServerPropertiesPath"] = properties };
         config["Service"]!["KafkaCommands"] = Service.Commands;
-        await StartAgentAsync(config, null);
+        await _agent.StartAsync(config, null);
         await TestLease.TakeAsync(Client, Plan);
         var start = Client.ControlServiceAsync(new ControlServiceRequest { Context = TestLease.Context(Plan, $"{Plan}/start/kafka"), Action = ServiceAction.Start, Timeout = ServiceTimeout }, deadline: DateTime.UtcNow + Bound);
         await CountingServiceScript.WaitUntilAsync(() => Service.Starts == 1, Bound, "the start");
@@ -99,7 +99,7 @@ public sealed class AgentKilledMidOperationTests : IAsyncLifetime
         await File.WriteAllTextAsync(zooCfg, $"dataDir={Path.Combine(_directory.Path, "data")}\nclientPort=2181\n");
         var config = AgentProcess.ZooKeeperConfig(_directory.Path, zooCfg, TestPorts.AgentInNamespace, TestPorts.MonitoringInNamespace,
             listenAddress: _namespaces.AddressA.ToString(), firewallBackend: backend, commands: Service.Commands);
-        await StartAgentAsync(config, _namespaces.A);
+        await _agent.StartAsync(config, _namespaces.A);
         await TestLease.TakeAsync(Client, Plan);
         var start = Client.ControlServiceAsync(new ControlServiceRequest { Context = TestLease.Context(Plan, $"{Plan}/start/zk"), Action = ServiceAction.Start, Timeout = ServiceTimeout }, deadline: DateTime.UtcNow + Bound);
         await CountingServiceScript.WaitUntilAsync(() => Service.Starts == 1, Bound, "the start");
@@ -167,30 +167,13 @@ public sealed class AgentKilledMidOperationTests : IAsyncLifetime
 
     private async Task KillAndRestartAgentAsync(JsonObject config, string? networkNamespace, params Task[] inFlight)
     {
-        await StopAgentAsync();
+        await _agent.StopAsync();
         foreach (var call in inFlight)
         {
             await Assert.ThrowsAnyAsync<RpcException>(() => call);
         }
 
         await CountingServiceScript.WaitUntilAsync(() => Service.StartsDone == Service.Starts, Bound, "the orphaned start's end");
-        await StartAgentAsync(config, networkNamespace);
-    }
-
-    private async Task StartAgentAsync(JsonObject config, string? networkNamespace)
-    {
-        _agent = await AgentProcess.StartAsync(config, _directory.Path, networkNamespace);
-        _channel = _agent.Connect(AgentTlsSettings.InsecureLab).Channel;
-    }
-
-    private async Task StopAgentAsync()
-    {
-        _channel?.Dispose();
-        _channel = null;
-        if (_agent is not null)
-        {
-            await _agent.DisposeAsync();
-            _agent = null;
-        }
+        await _agent.StartAsync(config, networkNamespace);
     }
 }

@@ -5,7 +5,6 @@ using Grpc.Core;
 using ZkMitosis.Agent.Tests.Support;
 using ZkMitosis.Agent.V1;
 using ZkMitosis.Testing;
-using AgentTlsSettings = ZkMitosis.Coordinator.Agents.AgentTlsSettings;
 
 namespace ZkMitosis.Agent.Tests.Grpc;
 
@@ -23,10 +22,11 @@ public sealed class AgentOperationRecoveryTests : IAsyncLifetime
     private readonly TestDirectory _directory = new("zkat-recover");
     private CountingServiceScript? _service;
     private JsonObject? _config;
-    private AgentProcess? _agent;
-    private global::Grpc.Net.Client.GrpcChannel? _channel;
+    private readonly RestartableAgent _agent;
 
-    private ZkMitosis.Agent.V1.Agent.AgentClient Client => new(_channel!);
+    public AgentOperationRecoveryTests() => _agent = new RestartableAgent(_directory.Path);
+
+    private ZkMitosis.Agent.V1.Agent.AgentClient Client => _agent.Client;
 
     private CountingServiceScript Service => _service!;
 
@@ -39,13 +39,13 @@ public sealed class AgentOperationRecoveryTests : IAsyncLifetime
         _service = new CountingServiceScript(Path.Combine(_directory.Path, "service"));
         await File.WriteAllTextAsync(ZooCfgPath, $"dataDir={Path.Combine(_directory.Path, "data")}\nclientPort={FreePorts.Next()}\n");
         _config = AgentProcess.ZooKeeperConfig(_directory.Path, ZooCfgPath, FreePorts.Next(), FreePorts.Next(), commands: _service.Commands);
-        await StartAgentAsync();
+        await _agent.StartAsync(_config!);
         await TestLease.TakeAsync(Client, Plan, "zk-test");
     }
 
     public async Task DisposeAsync()
     {
-        await StopAgentAsync();
+        await _agent.StopAsync();
         if (_service is not null)
         {
             // A script the killed agent left behind ends by itself within its delay; wait so the directory can go.
@@ -258,30 +258,13 @@ public sealed class AgentOperationRecoveryTests : IAsyncLifetime
     /// <summary>SIGKILL the agent (the calls in flight fail), let the orphaned service scripts end, start it again on the same state dir.</summary>
     private async Task KillAndRestartAgentAsync(params Task[] inFlight)
     {
-        await StopAgentAsync();
+        await _agent.StopAsync();
         foreach (var call in inFlight)
         {
             await Assert.ThrowsAnyAsync<RpcException>(() => call);
         }
 
         await CountingServiceScript.WaitUntilAsync(() => Service.StartsDone == Service.Starts && Service.StopsDone == Service.Stops, Bound, "the orphaned service scripts' end");
-        await StartAgentAsync();
-    }
-
-    private async Task StartAgentAsync()
-    {
-        _agent = await AgentProcess.StartAsync(_config!, _directory.Path);
-        _channel = _agent.Connect(AgentTlsSettings.InsecureLab).Channel;
-    }
-
-    private async Task StopAgentAsync()
-    {
-        _channel?.Dispose();
-        _channel = null;
-        if (_agent is not null)
-        {
-            await _agent.DisposeAsync();
-            _agent = null;
-        }
+        await _agent.StartAsync(_config!);
     }
 }

@@ -3,7 +3,6 @@ using Grpc.Core;
 using ZkMitosis.Agent.Tests.Support;
 using ZkMitosis.Agent.V1;
 using ZkMitosis.Testing;
-using AgentTlsSettings = ZkMitosis.Coordinator.Agents.AgentTlsSettings;
 
 namespace ZkMitosis.Agent.Tests.Grpc;
 
@@ -20,10 +19,11 @@ public sealed class AgentOperationRetentionTests : IAsyncLifetime
 
     private readonly TestDirectory _directory = new("zkat-retain");
     private JsonObject? _config;
-    private AgentProcess? _agent;
-    private global::Grpc.Net.Client.GrpcChannel? _channel;
+    private readonly RestartableAgent _agent;
 
-    private ZkMitosis.Agent.V1.Agent.AgentClient Client => new(_channel!);
+    public AgentOperationRetentionTests() => _agent = new RestartableAgent(_directory.Path);
+
+    private ZkMitosis.Agent.V1.Agent.AgentClient Client => _agent.Client;
 
     private string OperationsDirectory => Path.Combine(_directory.Path, "state", "operations");
 
@@ -33,12 +33,12 @@ public sealed class AgentOperationRetentionTests : IAsyncLifetime
         await File.WriteAllTextAsync(zooCfg, $"dataDir={Path.Combine(_directory.Path, "data")}\nclientPort={FreePorts.Next()}\n");
         _config = AgentProcess.ZooKeeperConfig(_directory.Path, zooCfg, FreePorts.Next(), FreePorts.Next());
         _config["OperationRetentionDays"] = 30;
-        await StartAgentAsync();
+        await _agent.StartAsync(_config!);
     }
 
     public async Task DisposeAsync()
     {
-        await StopAgentAsync();
+        await _agent.StopAsync();
         _directory.Dispose();
     }
 
@@ -52,11 +52,11 @@ public sealed class AgentOperationRetentionTests : IAsyncLifetime
         await TestLease.TakeAsync(Client, LeasePlan);
         var leasePlans = await WriteMyIdAsync(LeasePlan, "kept", 3);
 
-        await StopAgentAsync();
+        await _agent.StopAsync();
         AgeRecord(aged, TimeSpan.FromDays(31));
         AgeRecord(leasePlans, TimeSpan.FromDays(400));
         AgeRecord(recent, TimeSpan.FromDays(29));
-        await StartAgentAsync();
+        await _agent.StartAsync(_config!);
 
         await AssertGoneAsync(aged);
         Assert.Equal(OperationStatus.Done, (await GetAsync(recent)).Status);
@@ -113,22 +113,5 @@ public sealed class AgentOperationRetentionTests : IAsyncLifetime
         }
 
         throw new InvalidOperationException($"no record of {operationId} in {OperationsDirectory}");
-    }
-
-    private async Task StartAgentAsync()
-    {
-        _agent = await AgentProcess.StartAsync(_config!, _directory.Path);
-        _channel = _agent.Connect(AgentTlsSettings.InsecureLab).Channel;
-    }
-
-    private async Task StopAgentAsync()
-    {
-        _channel?.Dispose();
-        _channel = null;
-        if (_agent is not null)
-        {
-            await _agent.DisposeAsync();
-            _agent = null;
-        }
     }
 }
