@@ -24,6 +24,14 @@ public sealed record MirrorOptions
     /// <summary>How often a caught-up mirror asks the source for its zxid to measure the lag. Default 200 ms.</summary>
     public TimeSpan MarkInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Writes sent to the target before the first is acknowledged (pipelined on the target session, which ZooKeeper
+    /// executes in order). Default 500, under ZooKeeper's own per-server limit of outstanding requests
+    /// (globalOutstandingLimit, 1,000), past which it stops reading from every connection. 1 awaits every write
+    /// before the next: one target round trip per write.
+    /// </summary>
+    public int WritesInFlight { get; init; } = 500;
+
     /// <summary>Source paths whose znodes are created as containers on the target (see <see cref="CopyOptions.Containers"/>).</summary>
     public IReadOnlyList<PathPattern> Containers { get; init; } = [];
 

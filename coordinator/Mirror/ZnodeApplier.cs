@@ -19,6 +19,7 @@ namespace ZkMitosis.Coordinator.Mirror;
 /// </remarks>
 internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient target, MirrorOptions options, MirrorCounters counters)
 {
+    private readonly TargetWrites _writes = new(target, options.WritesInFlight);
     private readonly ZnodeReader _sourceReader = new(source, ReadPath.MultiRead, "source");
     private readonly ZnodeReader _targetReader = new(target, ReadPath.MultiRead, "target");
     private readonly HashSet<string> _dirtyParents = new(StringComparer.Ordinal);
@@ -49,66 +50,110 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
         return root == "/" && (relative == "/zookeeper" || relative.StartsWith("/zookeeper/", StringComparison.Ordinal)) ? null : relative;
     }
 
-    /// <summary>Applies the current source state of <paramref name="relative"/> to the target.</summary>
+    /// <summary>Applies the current source state of <paramref name="relative"/> to the target, one write at a time (each awaited).</summary>
     /// <exception cref="KeeperException">a server error other than the races handled here (NoNode, NodeExists).</exception>
     /// <exception cref="CopyException">a read failed.</exception>
     public async Task ApplyAsync(string relative, CancellationToken cancellationToken)
+    {
+        var immediate = _writes.Immediate;
+        _writes.Immediate = true;
+        try
+        {
+            await ApplyReadAsync(relative, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writes.Immediate = immediate;
+        }
+    }
+
+    /// <summary>
+    /// Applies several znodes in order with two pipelined reads for all of them (source, then target) instead of two
+    /// per znode, and their writes pipelined (<see cref="TargetWrites"/>, up to <see cref="MirrorOptions.WritesInFlight"/>
+    /// in flight). The source states are read after every event of the batch was queued, so they are as new as a read
+    /// per event would be. A znode whose target state this batch made stale (at or below a subtree it deleted), one
+    /// this batch applied before a subtree around it was deleted, and one whose write a race refused (a missing parent,
+    /// say) are applied again from fresh reads once every write of the pass is acknowledged: pipelined once more,
+    /// then one write at a time (which creates missing parents). Returns once every write is acknowledged.
+    /// </summary>
+    /// <exception cref="KeeperException">a server error other than those races.</exception>
+    /// <exception cref="CopyException">a read failed.</exception>
+    public async Task ApplyBatchAsync(IReadOnlyList<string> relatives, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> pending = relatives;
+        try
+        {
+            for (var pass = 0; pending.Count > 0; pass++)
+            {
+                if (pass >= 2)
+                {
+                    foreach (var relative in pending)
+                    {
+                        await ApplyAsync(relative, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
+                pending = await PipelinedPassAsync(pending, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            _writes.Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>One pass over <paramref name="relatives"/>; returns those to apply again (in the batch's order).</summary>
+    private async Task<IReadOnlyList<string>> PipelinedPassAsync(IReadOnlyList<string> relatives, CancellationToken cancellationToken)
+    {
+        var nodes = await _sourceReader.ReadAsync([.. relatives.Select(options.Source.Resolve)], cancellationToken).ConfigureAwait(false);
+        var currents = await _targetReader.ReadAsync([.. relatives.Select(options.Target.Resolve)], cancellationToken).ConfigureAwait(false);
+        var deleted = new List<string>();
+        var again = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < relatives.Count; i++)
+        {
+            var relative = relatives[i];
+            if (deleted.Any(d => AtOrBelow(relative, d)))
+            {
+                // Its target state was read before this batch deleted a subtree around it.
+                again.Add(relative);
+                continue;
+            }
+
+            if (await ApplyStateAsync(relative, nodes[i], currents[i], cancellationToken).ConfigureAwait(false))
+            {
+                deleted.Add(relative);
+                // The subtree deleted (or deleted and created anew) took with it what this batch had already applied
+                // below it; their events were folded into this batch, so apply them again.
+                for (var j = 0; j < i; j++)
+                {
+                    if (AtOrBelow(relatives[j], relative))
+                    {
+                        again.Add(relatives[j]);
+                    }
+                }
+            }
+        }
+
+        var refused = await _writes.DrainAsync().ConfigureAwait(false);
+        again.UnionWith(refused);
+        return again.Count == 0 ? [] : [.. relatives.Where(again.Contains)];
+    }
+
+    private async Task ApplyReadAsync(string relative, CancellationToken cancellationToken)
     {
         var node = (await _sourceReader.ReadAsync([options.Source.Resolve(relative)], cancellationToken).ConfigureAwait(false))[0];
         var current = (await _targetReader.ReadAsync([options.Target.Resolve(relative)], cancellationToken).ConfigureAwait(false))[0];
         await ApplyStateAsync(relative, node, current, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Applies several znodes in order with two pipelined reads for all of them (source, then target) instead of two
-    /// per znode. The source states are read after every event of the batch was queued, so they are as new as a read
-    /// per event would be. A target state read before this batch wrote a subtree around it (a create, which may
-    /// create ancestors and children, or a delete) is read again.
-    /// </summary>
-    public async Task ApplyBatchAsync(IReadOnlyList<string> relatives, CancellationToken cancellationToken)
-    {
-        if (relatives.Count == 1)
-        {
-            await ApplyAsync(relatives[0], cancellationToken).ConfigureAwait(false);
-            return;
-        }
+    /// <summary>True when <paramref name="path"/> is <paramref name="root"/> or lies below it.</summary>
+    private static bool AtOrBelow(string path, string root) =>
+        root.Length == 0 || path == root || (path.StartsWith(root, StringComparison.Ordinal) && path.Length > root.Length && path[root.Length] == '/');
 
-        var nodes = await _sourceReader.ReadAsync([.. relatives.Select(options.Source.Resolve)], cancellationToken).ConfigureAwait(false);
-        var currents = await _targetReader.ReadAsync([.. relatives.Select(options.Target.Resolve)], cancellationToken).ConfigureAwait(false);
-        var touched = new List<string>();
-        for (var i = 0; i < relatives.Count; i++)
-        {
-            var relative = relatives[i];
-            if (touched.Any(t => Related(t, relative)))
-            {
-                await ApplyAsync(relative, cancellationToken).ConfigureAwait(false);
-                touched.Add(relative);
-                continue;
-            }
-
-            if (await ApplyStateAsync(relative, nodes[i], currents[i], cancellationToken).ConfigureAwait(false))
-            {
-                touched.Add(relative);
-                // A subtree written anew (deleted, or deleted and created again) took with it what this batch had
-                // already applied below it; their events were folded into this batch, so apply them again.
-                for (var j = 0; j < i; j++)
-                {
-                    if (relatives[j].StartsWith(relative + "/", StringComparison.Ordinal) || (relative.Length == 0 && relatives[j].Length > 0))
-                    {
-                        await ApplyAsync(relatives[j], cancellationToken).ConfigureAwait(false);
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>True when one path is the other or lies below it.</summary>
-    private static bool Related(string a, string b) =>
-        a.Length == 0 || b.Length == 0 || a == b
-        || (b.StartsWith(a, StringComparison.Ordinal) && b[a.Length] == '/')
-        || (a.StartsWith(b, StringComparison.Ordinal) && a[b.Length] == '/');
-
-    /// <summary>Makes the target equal to <paramref name="node"/> given the target's <paramref name="current"/> state; true when a subtree was created or deleted.</summary>
+    /// <summary>Makes the target equal to <paramref name="node"/> given the target's <paramref name="current"/> state; true when a target subtree was deleted (and maybe created anew).</summary>
     private async Task<bool> ApplyStateAsync(string relative, Znode? node, Znode? current, CancellationToken cancellationToken)
     {
         var targetPath = options.Target.Resolve(relative);
@@ -121,7 +166,7 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
 
             if (current is { IsEphemeral: false } && relative.Length > 0)
             {
-                await DeleteSubtreeAsync(targetPath, cancellationToken).ConfigureAwait(false);
+                await DeleteSubtreeAsync(relative, targetPath, current.Children.Count == 0, cancellationToken).ConfigureAwait(false);
                 MarkParent(relative);
                 return true;
             }
@@ -138,17 +183,19 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
         if (current is not null && (current.Stat.Version > node.Stat.Version || (current.Stat.Version == node.Stat.Version && !node.SameData(current))))
         {
             // Created anew on the source since the target's copy was made: versions only grow within one znode's life.
-            await DeleteSubtreeAsync(targetPath, cancellationToken).ConfigureAwait(false);
-            current = null;
-        }
-
-        if (current is null)
-        {
+            await DeleteSubtreeAsync(relative, targetPath, current.Children.Count == 0, cancellationToken).ConfigureAwait(false);
             await CreateAsync(relative, node, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        await UpdateAsync(targetPath, node, current, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            // Its children are absent too: each has its own creation event after this one.
+            await CreateAsync(relative, node, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await UpdateAsync(relative, targetPath, node, current, cancellationToken).ConfigureAwait(false);
         return false;
     }
 
@@ -187,8 +234,10 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
                 continue;
             }
 
-            await BumpCounterAsync(targetPath, node.SequentialCounter - current.SequentialCounter, cancellationToken).ConfigureAwait(false);
+            await BumpCounterAsync(relative, node.SequentialCounter - current.SequentialCounter, cancellationToken).ConfigureAwait(false);
         }
+
+        await DrainBumpsAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -226,8 +275,10 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
         }, cancellationToken).ConfigureAwait(false);
         foreach (var (relative, steps) in lower)
         {
-            await BumpCounterAsync(options.Target.Resolve(relative), steps, cancellationToken).ConfigureAwait(false);
+            await BumpCounterAsync(relative, steps, cancellationToken).ConfigureAwait(false);
         }
+
+        await DrainBumpsAsync().ConfigureAwait(false);
     }
 
     /// <summary>A child of the znode at <paramref name="relative"/> was created or deleted on the source: check its counter at a later mark.</summary>
@@ -240,14 +291,32 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
         return slash <= 0 ? string.Empty : relative[..slash];
     }
 
-    private async Task BumpCounterAsync(string targetPath, long steps, CancellationToken cancellationToken)
+    /// <summary>Raises a target counter by <paramref name="steps"/> create-and-delete pairs (pipelined); a pair a race refused leaves the parent dirty for the next mark.</summary>
+    private async Task BumpCounterAsync(string relative, long steps, CancellationToken cancellationToken)
     {
+        var targetPath = options.Target.Resolve(relative);
         var child = (targetPath == "/" ? "/" : targetPath + "/") + CopyRun.SequenceBumpChild;
         for (var i = 0; i < steps; i++)
         {
-            await target.SingleAsync(Op.Create(child, ReadOnlyMemory<byte>.Empty), cancellationToken).ConfigureAwait(false);
-            await target.SingleAsync(Op.Delete(child), cancellationToken).ConfigureAwait(false);
-            counters.Add(ref counters.SequenceBumps);
+            await _writes.SendAsync(Op.Create(child, ReadOnlyMemory<byte>.Empty), relative, () => counters.Add(ref counters.SequenceBumps), cancellationToken).ConfigureAwait(false);
+            await _writes.SendDeleteAsync(child, relative, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for the counter bumps in flight; a parent a race refused one of is checked again at the next mark.</summary>
+    private async Task DrainBumpsAsync()
+    {
+        try
+        {
+            foreach (var relative in await _writes.DrainAsync().ConfigureAwait(false))
+            {
+                _dirtyParents.Add(relative);
+            }
+        }
+        catch
+        {
+            _writes.Abandon();
+            throw;
         }
     }
 
@@ -256,18 +325,20 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
         var targetPath = options.Target.Resolve(relative);
         var (mode, ttl) = ZnodeKinds.Of(options.Containers, options.Ttls, options.Source.Resolve(relative));
         var acl = node.Acl.Count == 0 ? ZooKeeperAcl.OpenUnsafe : node.Acl;
+        var create = Op.CreateNullable(targetPath, node.Data, mode, acl, ttl);
         try
         {
-            await target.SingleAsync(Op.CreateNullable(targetPath, node.Data, mode, acl, ttl), cancellationToken).ConfigureAwait(false);
+            await _writes.SendAsync(create, relative, () => counters.Add(ref counters.Created), cancellationToken).ConfigureAwait(false);
         }
         catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode && relative.Length > 0)
         {
-            // The target parent is missing (its own event comes later, or the source made it and its child at once).
-            // When the source parent is gone, so is this znode, and its deletion event follows.
+            // Only when writes are awaited one by one: the target parent is missing (its own event comes later, or the
+            // source made it and its child at once). When the source parent is gone, so is this znode, and its
+            // deletion event follows. (Pipelined, the refusal comes back from the drain and the znode is applied again.)
             await ApplyAsync(ParentOf(relative), cancellationToken).ConfigureAwait(false);
             try
             {
-                await target.SingleAsync(Op.CreateNullable(targetPath, node.Data, mode, acl, ttl), cancellationToken).ConfigureAwait(false);
+                await _writes.SendAsync(create, relative, () => counters.Add(ref counters.Created), cancellationToken).ConfigureAwait(false);
             }
             catch (KeeperException again) when (again.Code == KeeperErrorCode.NoNode)
             {
@@ -275,7 +346,6 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
             }
         }
 
-        counters.Add(ref counters.Created);
         if (relative.Length > 0)
         {
             MarkParent(relative);
@@ -283,8 +353,7 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
 
         for (var version = 0; version < node.Stat.Version; version++)
         {
-            await target.SingleAsync(Op.SetDataNullable(targetPath, node.Data), cancellationToken).ConfigureAwait(false);
-            counters.Add(ref counters.VersionBumps);
+            await _writes.SendAsync(Op.SetDataNullable(targetPath, node.Data), relative, () => counters.Add(ref counters.VersionBumps), cancellationToken).ConfigureAwait(false);
         }
 
         // Children the source already has are not created here: each was created after this znode, so its creation
@@ -293,65 +362,64 @@ internal sealed class ZnodeApplier(ZooKeeperClient source, ZooKeeperClient targe
         _dirtyParents.Add(relative);
     }
 
-    private async Task UpdateAsync(string targetPath, Znode node, Znode current, CancellationToken cancellationToken)
+    private async Task UpdateAsync(string relative, string targetPath, Znode node, Znode current, CancellationToken cancellationToken)
     {
         if (current.Stat.Version < node.Stat.Version)
         {
             var dataChanged = !node.SameData(current);
             for (var version = current.Stat.Version; version < node.Stat.Version; version++)
             {
-                await target.SingleAsync(Op.SetDataNullable(targetPath, node.Data), cancellationToken).ConfigureAwait(false);
-                counters.Add(ref (version == current.Stat.Version && dataChanged ? ref counters.DataUpdated : ref counters.VersionBumps));
+                var first = version == current.Stat.Version && dataChanged;
+                await _writes.SendAsync(Op.SetDataNullable(targetPath, node.Data), relative, () => counters.Add(ref (first ? ref counters.DataUpdated : ref counters.VersionBumps)), cancellationToken).ConfigureAwait(false);
             }
         }
 
         if (!CopyRun.AclEquals(node.Acl, current.Acl))
         {
-            await target.SetAclAsync(targetPath, node.Acl, cancellationToken: cancellationToken).ConfigureAwait(false);
-            counters.Add(ref counters.AclUpdated);
+            await _writes.SendAclAsync(targetPath, node.Acl, relative, () => counters.Add(ref counters.AclUpdated), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Deletes a target subtree deepest first, except other sessions' ephemerals and the ancestors that keep them.</summary>
-    private async Task<bool> DeleteSubtreeAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes a target subtree deepest first, except other sessions' ephemerals and the ancestors that keep them.
+    /// A znode the batch read as a leaf (<paramref name="leaf"/>) is deleted without listing it first; should a
+    /// child have appeared since, the delete is refused and the znode applied again.
+    /// </summary>
+    private async Task<bool> DeleteSubtreeAsync(string relative, string path, bool leaf, CancellationToken cancellationToken)
     {
-        ChildrenResult listed;
-        try
+        if (!leaf)
         {
-            listed = await target.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
-        {
-            return true;
+            ChildrenResult listed;
+            try
+            {
+                // A read after the writes sent before it on this session: it sees them.
+                listed = await target.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+            {
+                return true;
+            }
+
+            if (listed.Stat.EphemeralOwner != 0)
+            {
+                return false;
+            }
+
+            var allGone = true;
+            foreach (var child in listed.Children)
+            {
+                allGone &= await DeleteSubtreeAsync(relative, (path == "/" ? "/" : path + "/") + child, leaf: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!allGone)
+            {
+                counters.Unfaithful($"{path} kept on the target: another session's ephemeral lies below it");
+                return false;
+            }
         }
 
-        if (listed.Stat.EphemeralOwner != 0)
-        {
-            return false;
-        }
-
-        var allGone = true;
-        foreach (var child in listed.Children)
-        {
-            allGone &= await DeleteSubtreeAsync((path == "/" ? "/" : path + "/") + child, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (!allGone)
-        {
-            counters.Unfaithful($"{path} kept on the target: another session's ephemeral lies below it");
-            return false;
-        }
-
-        try
-        {
-            await target.SingleAsync(Op.Delete(path), cancellationToken).ConfigureAwait(false);
-            counters.Add(ref counters.Deleted);
-        }
-        catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
-        {
-            // A container the target server removed by itself once its last child went.
-        }
-
+        // NoNode counts as done: a container the target server removed by itself once its last child went.
+        await _writes.SendDeleteAsync(path, relative, () => counters.Add(ref counters.Deleted), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
