@@ -26,7 +26,12 @@ try
         return CliErrors.ReportUsage(parseResult, Console.Error);
     }
 
-    return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // A command that stops cleanly on SIGINT/SIGTERM itself (it may need longer than the host's 2 s) opts out of the host's handling.
+    return await parseResult.InvokeAsync(new InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = MirrorCommand.HandlesSignals(parseResult) ? null : TimeSpan.FromSeconds(2),
+    });
 }
 catch (Exception e)
 {

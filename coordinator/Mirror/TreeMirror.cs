@@ -31,6 +31,7 @@ public sealed class TreeMirror : IAsyncDisposable
     private readonly MirrorOptions _options;
     private readonly MirrorCounters _counters = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _drain = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Channel<(long Sequence, string Path, WatchEventType Type)> _events = Channel.CreateUnbounded<(long, string, WatchEventType)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly List<(long Zxid, TaskCompletionSource Done)> _waiters = [];
@@ -83,17 +84,28 @@ public sealed class TreeMirror : IAsyncDisposable
             throw new ArgumentException("mirror: the mark interval must be positive");
         }
 
+        if (options.WritesInFlight is < 1 or > 10_000)
+        {
+            throw new ArgumentException($"mirror: writes in flight must be between 1 and 10000, not {options.WritesInFlight}");
+        }
+
         return new TreeMirror(options);
     }
 
-    /// <summary>Runs a mirror until <see cref="MirrorOptions.UntilZxid"/> is applied or <paramref name="cancellationToken"/> fires, calling <paramref name="onProgress"/> every <paramref name="progressInterval"/>.</summary>
+    /// <summary>
+    /// Runs a mirror until <see cref="MirrorOptions.UntilZxid"/> is applied or <paramref name="cancellationToken"/>
+    /// fires, calling <paramref name="onProgress"/> every <paramref name="progressInterval"/>. When the token fires
+    /// the mirror drains (<see cref="DrainAndStopAsync"/>) within <paramref name="drainBound"/> (default 1.5 s: the
+    /// CLI's host ends the process 2 s after SIGINT or SIGTERM).
+    /// </summary>
     /// <returns>The last status.</returns>
     /// <exception cref="MirrorException">the mirror could not go on.</exception>
     /// <exception cref="CopyException">a server could not be reached, or the initial copy or a re-scan failed.</exception>
-    public static async Task<MirrorStatus> RunAsync(MirrorOptions options, Action<MirrorStatus>? onProgress, TimeSpan progressInterval, CancellationToken cancellationToken)
+    public static async Task<MirrorStatus> RunAsync(MirrorOptions options, Action<MirrorStatus>? onProgress, TimeSpan progressInterval, CancellationToken cancellationToken, TimeSpan? drainBound = null)
     {
         await using var mirror = Start(options);
-        using var registration = cancellationToken.Register(() => mirror._stop.Cancel());
+        var bound = drainBound ?? TimeSpan.FromMilliseconds(1500);
+        using var registration = cancellationToken.Register(() => _ = mirror.DrainAndStopAsync(bound));
         while (!mirror.Completion.IsCompleted)
         {
             await Task.WhenAny(mirror.Completion, Task.Delay(progressInterval, CancellationToken.None)).ConfigureAwait(false);
@@ -104,9 +116,9 @@ public sealed class TreeMirror : IAsyncDisposable
         {
             await mirror.Completion.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or CopyException or KeeperException)
         {
-            // Interrupted: the normal end of a mirror without --until-zxid.
+            // Interrupted: the normal end of a mirror without --until-zxid (a copy stopped by it may end in its own error).
         }
 
         return mirror.Status;
@@ -200,6 +212,39 @@ public sealed class TreeMirror : IAsyncDisposable
         return Status;
     }
 
+    /// <summary>
+    /// Stops cleanly: takes no further events, lets the batch being applied finish (every write in flight
+    /// acknowledged, so no change is left half-applied), then stops and returns the final status; what is still
+    /// queued is left to the next mirror (its initial copy carries it). An initial copy, re-scan or
+    /// resynchronisation under way is stopped at once (each is a copy a later run repeats). Past
+    /// <paramref name="bound"/> it stops at once, as <see cref="StopAsync"/> does. Never throws for a mirror that
+    /// failed (see <see cref="Completion"/>).
+    /// </summary>
+    public async Task<MirrorStatus> DrainAndStopAsync(TimeSpan bound)
+    {
+        await _drain.CancelAsync().ConfigureAwait(false);
+        if (_phase is not MirrorPhase.Following)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _run.WaitAsync(bound).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or MirrorException or CopyException or KeeperException)
+        {
+            // Reported through Completion.
+        }
+
+        await StopAsync().ConfigureAwait(false);
+        return Status;
+    }
+
     /// <summary>Stops following and closes the sessions; what was applied stays applied. Never throws for a mirror that failed (see <see cref="Completion"/>).</summary>
     public async Task StopAsync()
     {
@@ -219,6 +264,7 @@ public sealed class TreeMirror : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
+        _drain.Dispose();
     }
 
     private static long LagTxns(long source, long applied)
@@ -277,6 +323,12 @@ public sealed class TreeMirror : IAsyncDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (_drain.IsCancellationRequested)
+            {
+                // Stopping cleanly: the batch applied last is acknowledged entirely; nothing is half-applied.
+                return;
+            }
+
             try
             {
                 if (TakeResync() is { } reason)
@@ -354,7 +406,7 @@ public sealed class TreeMirror : IAsyncDisposable
             _unapplied.Clear();
         }
 
-        while (!ResyncRequested)
+        while (!ResyncRequested && !_drain.IsCancellationRequested)
         {
             var batch = _unapplied;
             seen.Clear();
@@ -405,13 +457,18 @@ public sealed class TreeMirror : IAsyncDisposable
 
     private async Task WaitForEventsAsync(CancellationToken cancellationToken)
     {
+        using var waitOrDrain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _drain.Token);
         try
         {
-            await _events.Reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(_options.MarkInterval, cancellationToken).ConfigureAwait(false);
+            await _events.Reader.WaitToReadAsync(waitOrDrain.Token).AsTask().WaitAsync(_options.MarkInterval, waitOrDrain.Token).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             // Nothing new: take the next mark (the lag of an idle mirror is one round trip).
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Stopping cleanly: the loop returns.
         }
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ZkMitosis.Cli.Commands.Tools;
 using ZkMitosis.Coordinator.Copy;
 using ZkMitosis.Coordinator.Mirror;
@@ -10,10 +11,21 @@ namespace ZkMitosis.Cli.Commands;
 /// <summary>
 /// <c>zkmitosis mirror --source HOST:PORT[,…]/PATH --target HOST:PORT[,…]/PATH [--until-zxid Z]</c>: the live
 /// mirror (<see cref="TreeMirror"/>) until Ctrl-C or until every source change up to Z is applied, printing a
-/// progress line with the lag. Exit 0 when stopped that way, 1 when it failed, 2 on bad input.
+/// progress line with the lag. SIGINT (Ctrl-C) and SIGTERM stop it cleanly: no further events are taken, the
+/// writes in flight are acknowledged, the final status is printed. Exit 0 when stopped that way, 1 when it failed,
+/// 2 on bad input.
 /// </summary>
 internal static class MirrorCommand
 {
+    /// <summary>How long a signalled mirror may take to acknowledge its writes in flight before it stops at once.</summary>
+    private static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// True for <c>zkmitosis mirror</c>: it handles SIGINT and SIGTERM itself (drain, final status, exit 0), which
+    /// may take longer than the 2 s after which System.CommandLine's own handling ends the process with 130/143.
+    /// </summary>
+    public static bool HandlesSignals(ParseResult parseResult) => parseResult.CommandResult.Command.Name == "mirror" && parseResult.CommandResult.Command.Parents.Any(p => p is RootCommand);
+
     public static Command Create()
     {
         var source = new Option<string>("--source") { Description = "HOST:PORT[,…]/PATH to follow (ZooKeeper 3.6+: persistent recursive watches)", Required = true };
@@ -26,12 +38,13 @@ internal static class MirrorCommand
         var sourceAuth = new Option<string?>("--source-auth") { Description = "scheme:auth for the source sessions" };
         var targetAuth = new Option<string?>("--target-auth") { Description = "scheme:auth for the target sessions" };
         var maxFrameBytes = CopyCommand.MaxFrameBytesOption("the servers' jute.maxbuffer");
+        var writesInFlight = new Option<int>("--writes-in-flight") { Description = "target writes sent before the first is acknowledged (pipelined on one session, applied in order); 1 waits for each", DefaultValueFactory = _ => 500 };
         var json = new Option<bool>("--json") { Description = "progress and the final status as JSON, one object per line" };
         var sourceSecurity = SecurityOptions.ForSide("source");
         var targetSecurity = SecurityOptions.ForSide("target");
         var command = new Command("mirror", "follow a subtree live (initial copy, then every change in order) until Ctrl-C or --until-zxid; progress lines show the lag")
         {
-            source, target, untilZxid, rescan, progressInterval, containers, ttls, sourceAuth, targetAuth, maxFrameBytes, json,
+            source, target, untilZxid, rescan, progressInterval, containers, ttls, sourceAuth, targetAuth, maxFrameBytes, writesInFlight, json,
         };
         sourceSecurity.AddTo(command);
         targetSecurity.AddTo(command);
@@ -50,15 +63,26 @@ internal static class MirrorCommand
                 SourceSecurity = sourceSecurity.Read(parseResult),
                 TargetSecurity = targetSecurity.Read(parseResult),
                 MaxFrameBytes = parseResult.GetValue(maxFrameBytes),
+                WritesInFlight = WritesInFlight(parseResult.GetValue(writesInFlight)),
             };
             var every = ParseDuration("--progress-interval", parseResult.GetRequiredValue(progressInterval), allowZero: false);
             var asJson = parseResult.GetValue(json);
             var output = ToolConsole.Out(parseResult);
             void Print(MirrorStatus status) => output.WriteLine(asJson ? MirrorJson.Serialize(status) : FormatProgress(status));
+            // The first SIGINT or SIGTERM stops cleanly (drain, final status); a second one ends the process at once.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = !stop.IsCancellationRequested;
+                stop.Cancel();
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             MirrorStatus final;
             try
             {
-                final = await TreeMirror.RunAsync(options, Print, every, cancellationToken);
+                final = await TreeMirror.RunAsync(options, Print, every, stop.Token, DrainBound);
             }
             catch (MirrorException e)
             {
@@ -76,6 +100,9 @@ internal static class MirrorCommand
         }));
         return command;
     }
+
+    /// <exception cref="FormatException">outside 1 to 10,000.</exception>
+    private static int WritesInFlight(int n) => n is >= 1 and <= 10_000 ? n : throw new FormatException($"--writes-in-flight {n} is not between 1 and 10000");
 
     /// <summary>A zxid as 0x-hex or decimal.</summary>
     /// <exception cref="FormatException">neither, or negative.</exception>

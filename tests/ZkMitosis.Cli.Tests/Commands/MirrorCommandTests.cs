@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ZkMitosis.Coordinator.Mirror;
+using ZkMitosis.Lab.Servers;
 using ZkMitosis.Testing;
 using ZkMitosis.ZooKeeper;
 
@@ -48,5 +50,60 @@ public sealed class MirrorCommandTests(StandaloneZooKeeperFixture server) : ICla
         var copied = await client.GetDataAsync(root + "/dst/a");
         Assert.Equal("2"u8.ToArray(), copied.Data);
         Assert.Equal(1, copied.Stat.Version);
+    }
+
+    [Theory]
+    [InlineData(ProcessSignals.SigTerm)]
+    [InlineData(2)]
+    public async Task Mirror_SignalledWhileApplying_DrainsPrintsTheFinalStatusExitZero(int signal)
+    {
+        var root = $"/sigmirror-{Guid.NewGuid():N}"[..20];
+        await using var client = await ZooKeeperClient.ConnectAsync(server.ConnectString);
+        await client.CreateAsync(root, default);
+        await client.CreateAsync(root + "/src", "s"u8.ToArray());
+        using var cli = RealCli.Start("mirror", "--source", server.ConnectString + root + "/src", "--target", server.ConnectString + root + "/dst", "--json", "--progress-interval", "100ms", "--rescan-interval", "0");
+        var deadline = Stopwatch.StartNew();
+        while (!cli.OutputSoFar.Contains("\"phase\":\"following\"", StringComparison.OrdinalIgnoreCase) && !cli.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.False(cli.HasExited, cli.OutputSoFar);
+
+        // A burst of creates, each followed by a setData: the mirror is applying when the signal comes.
+        var writes = new List<Task>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var path = $"{root}/src/n{i}";
+            writes.Add(client.CreateAsync(path, "v"u8.ToArray()));
+            writes.Add(client.SetDataAsync(path, "w"u8.ToArray()));
+        }
+
+        await Task.WhenAll(writes);
+        while (!cli.OutputSoFar.Split('\n').Any(l => l.Contains("\"created\":", StringComparison.Ordinal) && !l.Contains("\"created\":0,", StringComparison.Ordinal)) && deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(ProcessSignals.Send(cli.Pid, signal));
+        var outcome = await cli.WaitAsync(TimeSpan.FromSeconds(90));
+
+        // Not 130/143: System.CommandLine's own handling would end the process 2 s after the signal, drained or not.
+        outcome.AssertExit(0);
+        Assert.DoesNotContain("   at ", outcome.Error, StringComparison.Ordinal);
+        Assert.True(string.IsNullOrWhiteSpace(outcome.Error), outcome.ToString());
+        var last = MirrorJson.Deserialize(outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.Equal(MirrorPhase.Stopped, last.Phase);
+        Assert.True(last.Created > 0, outcome.ToString());
+        Assert.True(last.AppliedZxid > 0, outcome.ToString());
+
+        // Drained: nothing on the target is half-applied (each znode it has carries the source's data version).
+        var copied = (await client.GetChildrenAsync(root + "/dst")).Children;
+        Assert.NotEmpty(copied);
+        foreach (var child in copied)
+        {
+            var target = await client.GetDataAsync($"{root}/dst/{child}");
+            Assert.True(target.Stat.Version == 1, $"{child}: version {target.Stat.Version} on the target, 1 on the source");
+        }
     }
 }

@@ -99,6 +99,9 @@ internal sealed class RealCli : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>What the command wrote to stdout so far (while it runs).</summary>
+    public string OutputSoFar => Text(_output);
+
     /// <summary>SIGKILL, exactly as a crashed coordinator: no cleanup, no lock released by the process itself.</summary>
     public void Kill()
     {
