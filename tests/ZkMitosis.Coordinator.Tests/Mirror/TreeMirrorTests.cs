@@ -67,6 +67,32 @@ public sealed class TreeMirrorTests(TwoServersFixture servers) : IClassFixture<T
         await AssertEqualAsync(root);
     }
 
+    [Fact]
+    public async Task Mirror_AclOnlyChange_RepairedByThePeriodicRescan_WithoutStopping()
+    {
+        var root = Unique("rescan");
+        await using var writerSession = await ConnectAsync(servers.Source);
+        var writer = new MirrorWriter(writerSession, root, seed: Environment.TickCount);
+        await writer.SeedAsync();
+        await writer.RunAsync(50);
+        await using var mirror = TreeMirror.Start(Options(root, TimeSpan.FromSeconds(1)));
+        await mirror.WaitUntilAppliedAsync(writerSession.LastZxidSeen).WaitAsync(Bound);
+
+        // setACL alone: the watch shows nothing, and nothing stops the mirror (no StopAfter and its last re-scan).
+        Assert.True(await writer.AclOnlyAsync() > 0);
+        var rescansBefore = mirror.Status.Rescans;
+        var deadline = DateTime.UtcNow + Bound;
+        while (mirror.Status.Rescans < rescansBefore + 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        // Two re-scans completed since the change: at least one started after it.
+        Assert.True(mirror.Status.Rescans >= rescansBefore + 2, $"re-scans: {mirror.Status.Rescans}");
+        Assert.NotEqual(MirrorPhase.Stopped, mirror.Status.Phase);
+        await AssertEqualAsync(root);
+    }
+
     private MirrorOptions Options(string root, TimeSpan rescan) => new()
     {
         Source = TreeLocation.Parse(servers.Source + root),
