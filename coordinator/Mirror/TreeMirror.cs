@@ -105,11 +105,18 @@ public sealed class TreeMirror : IAsyncDisposable
     {
         await using var mirror = Start(options);
         var bound = drainBound ?? TimeSpan.FromMilliseconds(1500);
-        using var registration = cancellationToken.Register(() => _ = mirror.DrainAndStopAsync(bound));
+        Task? draining = null;
+        using var registration = cancellationToken.Register(() => draining = mirror.DrainAndStopAsync(bound));
         while (!mirror.Completion.IsCompleted)
         {
             await Task.WhenAny(mirror.Completion, Task.Delay(progressInterval, CancellationToken.None)).ConfigureAwait(false);
             onProgress?.Invoke(mirror.Status);
+        }
+
+        if (Volatile.Read(ref draining) is { } drain)
+        {
+            // Done before the mirror is disposed (it stops the sessions the drain may still be closing).
+            await drain.ConfigureAwait(false);
         }
 
         try
