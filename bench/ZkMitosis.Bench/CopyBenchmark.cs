@@ -105,7 +105,7 @@ internal static class CopyBenchmark
         }
     }
 
-    private static async Task<Row> MeasureAsync((int Source, int Target) servers, ReadPath readPath, bool acls, string source, string target)
+    internal static async Task<Row> MeasureAsync((int Source, int Target) servers, ReadPath readPath, bool acls, string source, string target)
     {
         var serversCpu = ProcessCpu.Seconds(servers.Source) + ProcessCpu.Seconds(servers.Target);
         string[] args = ["copy", "--source", source, "--target", target, "--read-path", readPath.ToString(), "--json", .. acls ? Array.Empty<string>() : ["--no-acls"]];
@@ -122,7 +122,7 @@ internal static class CopyBenchmark
         return new Row(readPath, acls, nodes, seconds, peakRssKb / 1024.0, cpuSeconds, serversCpu);
     }
 
-    private static async Task VerifyAsync(string source, string target)
+    internal static async Task VerifyAsync(string source, string target)
     {
         var (exit, output, _, _) = await RunCliAsync("diff", "--source", source, "--target", target, "--json");
         if (exit != 0)
@@ -132,7 +132,7 @@ internal static class CopyBenchmark
     }
 
     /// <summary>Removes a copy from the target, so that every copy meets the same server (heap, tree size).</summary>
-    private static async Task DeleteAsync(string hosts, string path)
+    internal static async Task DeleteAsync(string hosts, string path)
     {
         var (exit, output, _, _) = await RunCliAsync("zk", "--connect", hosts, "delete", "--recursive", path);
         if (exit != 0)
@@ -197,7 +197,7 @@ internal static class CopyBenchmark
         return text.ToString();
     }
 
-    private static ZooKeeperServerProcess StartServer(string directory, string heap)
+    internal static ZooKeeperServerProcess StartServer(string directory, string heap)
     {
         var server = new ZooKeeperServerProcess(new ZooKeeperServerConfig
         {
@@ -211,7 +211,7 @@ internal static class CopyBenchmark
         return server;
     }
 
-    private static string Hosts(ZooKeeperServerProcess server) => $"{server.Config.ClientAddress}:{server.Config.ClientPort}";
+    internal static string Hosts(ZooKeeperServerProcess server) => $"{server.Config.ClientAddress}:{server.Config.ClientPort}";
 
     private static int FreePort()
     {
@@ -220,7 +220,7 @@ internal static class CopyBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed record Row(ReadPath ReadPath, bool Acls, long Nodes, double Seconds, double PeakRssMb, double CpuSeconds, double ServersCpuSeconds)
+    internal sealed record Row(ReadPath ReadPath, bool Acls, long Nodes, double Seconds, double PeakRssMb, double CpuSeconds, double ServersCpuSeconds)
     {
         /// <summary>Znodes/s the two servers' own CPU per znode would allow on this machine's cores with a copier costing nothing.</summary>
         public double ServerCeiling => Nodes * Environment.ProcessorCount / Math.Max(ServersCpuSeconds, 1e-9);

@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["agent"] = AgentBenchmark.RunAsync,
     ["lab"] = LabBenchmark.RunAsync,
     ["migrate"] = MigrateBenchmark.RunAsync,
+    ["copy-strategy"] = CopyStrategyBenchmark.RunAsync,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
