@@ -61,6 +61,9 @@ public sealed record MigrationReport
     /// registration was established on a destination server (empty before that step ran).
     /// </summary>
     public IReadOnlyList<LeftSourceEvidence> LeftSource { get; init; } = [];
+
+    /// <summary>The addresses each plan host stood for, resolved once at the cut (the firewall rules used them); empty before the cut.</summary>
+    public IReadOnlyDictionary<string, List<string>> HostAddresses { get; init; } = new Dictionary<string, List<string>>();
     public IReadOnlyList<Gap> Gaps { get; init; } = [];
 
     /// <summary>Every time the coordinator was down between two of its processes (the run was interrupted and taken up again).</summary>
@@ -100,6 +103,7 @@ public sealed record MigrationReport
             .SelectMany(r => r.Value.Deserialize<List<ServerModeSpan>>(JournalJson.Options) ?? []);
         var checks = state.Observation(VerifyStep.StepId, "checks")?.Deserialize<List<CheckResult>>(JournalJson.Options) ?? [];
         var election = state.Observation(ElectDestinationStep.StepId, "election")?.Deserialize<ElectionRecord>(JournalJson.Options);
+        var addresses = state.Observation(CutStep.StepId, Engine.HostAddresses.Key)?.Deserialize<Dictionary<string, List<string>>>(JournalJson.Options) ?? [];
         var leftSource = state.Observation(PointOfNoReturnStep.StepId, TenantsLeftSource.Key)?.Deserialize<List<LeftSourceEvidence>>(JournalJson.Options) ?? [];
         return new MigrationReport
         {
@@ -112,6 +116,7 @@ public sealed record MigrationReport
             Election = election,
             Checks = checks,
             LeftSource = leftSource,
+            HostAddresses = addresses,
             Gaps = gaps,
             CoordinatorDown = state.Processes.Where(p => p.PreviousRecordAt is not null)
                 .Select(p => new CoordinatorDowntime(p.PreviousRecordAt!.Value, p.StartedAt, p.Mode)).ToList(),
@@ -160,6 +165,15 @@ public sealed record MigrationReport
             foreach (var evidence in LeftSource)
             {
                 text.Append(inv, $"  {evidence.Tenant}: {evidence.Describe()}\n");
+            }
+        }
+
+        if (HostAddresses.Count > 0)
+        {
+            text.Append("\nHost addresses used at the cut\n");
+            foreach (var (host, list) in HostAddresses.OrderBy(h => h.Key, StringComparer.Ordinal))
+            {
+                text.Append(inv, $"  {host} → {(list.Count == 0 ? "(none)" : string.Join(", ", list))}\n");
             }
         }
 

@@ -65,6 +65,18 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     /// <summary>Tenant hosts (by agent) whose next restart leaves them down: their registration never comes back.</summary>
     public HashSet<string> TenantHostsThatStayDown { get; } = [];
 
+    /// <summary>The coordinator's hosts file: the names its resolver knows (a name not here resolves to nothing, as an unknown name does).</summary>
+    public Dictionary<string, System.Net.IPAddress[]> HostsFile { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The peers of every isolate request, by destination host.</summary>
+    public Dictionary<string, IReadOnlyList<string>> IsolatedPeers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The coordinator's resolver over <see cref="HostsFile"/> (<see cref="ZkMitosis.Coordinator.Engine.MigrationServices.ResolveHost"/>).</summary>
+    public Task<System.Net.IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        HostsFile.TryGetValue(host, out var addresses)
+            ? Task.FromResult(addresses)
+            : Task.FromException<System.Net.IPAddress[]>(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound));
+
     /// <summary>Source servers answer no <c>cons</c> (ZooKeeper 3.5+'s default whitelist is srvr only): they show no connections.</summary>
     public bool SourceRefusesCons { get; set; }
 
@@ -720,6 +732,7 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
     public Task IsolateAsync(OperationContext operation, IReadOnlyList<string> peers, IReadOnlyList<int> ports, CancellationToken cancellationToken) =>
         MutateAsync($"isolate {Host}", operation, "isolate " + string.Join(",", peers), () =>
         {
+            world.IsolatedPeers[Host] = [.. peers];
             Node!.Isolated = true;
             foreach (var expired in world.TenantHosts.Values.Where(h => world.TenantSessionsExpireAtCut.Remove(h.Host.Agent)))
             {
