@@ -97,7 +97,7 @@ public sealed partial class GrpcHostAgent(string address, Agent.V1.Agent.AgentCl
     public async Task<ConfigFile> ReadZooConfigAsync(CancellationToken cancellationToken)
     {
         var r = await CallAsync("ReadConfig", o => client.ReadConfigAsync(new ReadConfigRequest { Kind = "zoo.cfg" }, o), CallTimeout, cancellationToken).ConfigureAwait(false);
-        return new ConfigFile(r.Main.Content, r.Main.File.Sha256);
+        return new ConfigFile(r.Main.Content, r.Main.File.Sha256, r.Dynamic?.Content);
     }
 
     public Task WriteZooConfigAsync(OperationContext operation, string content, string expectedSha256, CancellationToken cancellationToken) =>

@@ -48,7 +48,25 @@ public sealed record ZooKeeperNodeStatus(bool Running, string? Mode, long Zxid, 
 public sealed record DataDirState(bool Empty, long LastZxid, IReadOnlyList<string> Files, long CurrentEpoch = -1);
 
 /// <summary>A configuration file's text and the SHA-256 the next write must present.</summary>
-public sealed record ConfigFile(string Content, string Sha256);
+/// <param name="Content">zoo.cfg's text.</param>
+/// <param name="Sha256">zoo.cfg's hash, which the next write must present.</param>
+/// <param name="Dynamic">The text of the dynamic config file zoo.cfg names (ZooKeeper 3.5+), when the node keeps its members there.</param>
+public sealed record ConfigFile(string Content, string Sha256, string? Dynamic = null)
+{
+    /// <summary>The members, from the dynamic file when the node uses one (ZooKeeper reads them only there), else from zoo.cfg.</summary>
+    /// <exception cref="FormatException">a member line is malformed.</exception>
+    public IReadOnlyList<ZkMitosis.ZooKeeper.Config.ZooKeeperServerSpec> Members => Config.ZooConfig.Members(Dynamic ?? Content);
+
+    /// <summary>
+    /// The node's configuration as one zoo.cfg text, the form the steps compare with what they write
+    /// (<see cref="Config.ZooConfig.WithMembers"/>): zoo.cfg itself, or for a node with a dynamic file, zoo.cfg with the
+    /// dynamic file's members in place of its <c>dynamicConfigFile</c> line. Writing this text back gives the same pair:
+    /// the agent moves the member lines into the node's dynamic file.
+    /// </summary>
+    public string Effective => Dynamic is null
+        ? Content
+        : Config.ZooConfig.WithMembers(Content, Members, string.Equals(Config.ZooConfig.Value(Content, "peerType"), "observer", StringComparison.OrdinalIgnoreCase));
+}
 
 /// <summary>A service action's outcome.</summary>
 public sealed record ServiceState(bool Running, int? Pid, DateTimeOffset At);

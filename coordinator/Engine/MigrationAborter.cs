@@ -161,8 +161,8 @@ public sealed class MigrationAborter(MigrationServices services)
             var current = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
             await context.EffectAsync(RollingRestart.Key("restore-config", d), agent,
                 (operation, ct) => agent.WriteZooConfigAsync(operation, content, current.Sha256, ct), cancellationToken,
-                needed: current.Content != content,
-                achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Content == content).ConfigureAwait(false);
+                needed: current.Effective != content,
+                achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Effective == content).ConfigureAwait(false);
         }
 
         // The destination was empty at preflight: emptying it again is the undo.

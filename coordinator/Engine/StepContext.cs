@@ -59,6 +59,9 @@ public sealed class MigrationServices
 
     /// <summary>Called when the Kafka switch moves a broker to the destination (for <c>--stress</c> to follow).</summary>
     public Action<int>? OnBrokerSwitched { get; init; }
+
+    /// <summary>How the coordinator resolves a plan's host names (the system resolver: /etc/hosts, then DNS); see <see cref="HostAddresses"/>.</summary>
+    public Func<string, CancellationToken, Task<System.Net.IPAddress[]>> ResolveHost { get; init; } = System.Net.Dns.GetHostAddressesAsync;
 }
 
 /// <summary>One step's run: its effects (<see cref="EffectAsync{T}"/>), observations and bounded waits.</summary>

@@ -55,6 +55,15 @@ public sealed record MigrationReport
     public required IReadOnlyList<StepTiming> Timeline { get; init; }
     public ElectionRecord? Election { get; init; }
     public IReadOnlyList<CheckResult> Checks { get; init; } = [];
+
+    /// <summary>
+    /// The point of no return's proof, per moved tenant host, that it left the source: the session owning its
+    /// registration was established on a destination server (empty before that step ran).
+    /// </summary>
+    public IReadOnlyList<LeftSourceEvidence> LeftSource { get; init; } = [];
+
+    /// <summary>The addresses each plan host stood for, resolved once at the cut (the firewall rules used them); empty before the cut.</summary>
+    public IReadOnlyDictionary<string, List<string>> HostAddresses { get; init; } = new Dictionary<string, List<string>>();
     public IReadOnlyList<Gap> Gaps { get; init; } = [];
 
     /// <summary>Every time the coordinator was down between two of its processes (the run was interrupted and taken up again).</summary>
@@ -94,6 +103,8 @@ public sealed record MigrationReport
             .SelectMany(r => r.Value.Deserialize<List<ServerModeSpan>>(JournalJson.Options) ?? []);
         var checks = state.Observation(VerifyStep.StepId, "checks")?.Deserialize<List<CheckResult>>(JournalJson.Options) ?? [];
         var election = state.Observation(ElectDestinationStep.StepId, "election")?.Deserialize<ElectionRecord>(JournalJson.Options);
+        var addresses = state.Observation(CutStep.StepId, Engine.HostAddresses.Key)?.Deserialize<Dictionary<string, List<string>>>(JournalJson.Options) ?? [];
+        var leftSource = state.Observation(PointOfNoReturnStep.StepId, TenantsLeftSource.Key)?.Deserialize<List<LeftSourceEvidence>>(JournalJson.Options) ?? [];
         return new MigrationReport
         {
             PlanId = plan.PlanId,
@@ -104,6 +115,8 @@ public sealed record MigrationReport
             Timeline = timeline,
             Election = election,
             Checks = checks,
+            LeftSource = leftSource,
+            HostAddresses = addresses,
             Gaps = gaps,
             CoordinatorDown = state.Processes.Where(p => p.PreviousRecordAt is not null)
                 .Select(p => new CoordinatorDowntime(p.PreviousRecordAt!.Value, p.StartedAt, p.Mode)).ToList(),
@@ -144,6 +157,24 @@ public sealed record MigrationReport
             text.Append(inv, $"  zxids on disk: {string.Join(", ", e.Zxids.OrderBy(z => z.Key, StringComparer.Ordinal).Select(z => $"{z.Key}={Zxid.Format(z.Value)}"))}\n");
             text.Append(inv, $"  first wave {string.Join(", ", e.FirstWave)} by barrier (skew {e.SkewMilliseconds:0.0} ms; highest zxid {Zxid.Format(e.HighestZxid)}), then {(e.SecondWave.Count == 0 ? "no second wave" : string.Join(", ", e.SecondWave))}\n");
             text.Append(inv, $"  leader {e.Leader} at {Zxid.Format(e.LeaderZxid)}; elected {(e.ElectedAt - e.StartedAt).TotalSeconds:0.00} s after the start, every node following after {(e.CompletedAt - e.StartedAt).TotalSeconds:0.00} s; nothing truncated\n");
+        }
+
+        if (LeftSource.Count > 0)
+        {
+            text.Append("\nTenant hosts on the destination (owner session of each registration)\n");
+            foreach (var evidence in LeftSource)
+            {
+                text.Append(inv, $"  {evidence.Tenant}: {evidence.Describe()}\n");
+            }
+        }
+
+        if (HostAddresses.Count > 0)
+        {
+            text.Append("\nHost addresses used at the cut\n");
+            foreach (var (host, list) in HostAddresses.OrderBy(h => h.Key, StringComparer.Ordinal))
+            {
+                text.Append(inv, $"  {host} → {(list.Count == 0 ? "(none)" : string.Join(", ", list))}\n");
+            }
         }
 
         text.Append("\nAvailability\n");

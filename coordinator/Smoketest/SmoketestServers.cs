@@ -24,13 +24,21 @@ public static class SmoketestServers
     /// <c>clientPortAddress</c> (or 127.0.0.1) with <c>clientPort</c>.
     /// </summary>
     /// <exception cref="FormatException">no client port can be found, or a member line is malformed.</exception>
-    public static IReadOnlyList<string> FromZooCfg(string text)
+    public static IReadOnlyList<string> FromZooCfg(string text) =>
+        FromConfig(ZooKeeperConfigFile.Parse("zoo.cfg", text, Environment.CurrentDirectory, _ => null));
+
+    /// <summary>
+    /// As <see cref="FromZooCfg"/>, for the zoo.cfg at <paramref name="path"/>: when it names a <c>dynamicConfigFile</c>,
+    /// every member of that file (<see cref="ZooKeeperConfigFile"/>), not only the local server of zoo.cfg's <c>clientPort</c>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">zoo.cfg does not exist.</exception>
+    /// <exception cref="FormatException">as <see cref="ZooKeeperConfigFile.Load"/>, or no client port can be found.</exception>
+    public static IReadOnlyList<string> FromConfigFile(string path) => FromConfig(ZooKeeperConfigFile.Load(path));
+
+    private static IReadOnlyList<string> FromConfig(ZooKeeperConfigFile config)
     {
-        var properties = PropertiesText.Parse(text);
-        var members = properties.Entries
-            .Where(e => ZooKeeperServerSpec.IdOf(e.Key) is not null)
-            .Select(e => ZooKeeperServerSpec.Parse(ZooKeeperServerSpec.IdOf(e.Key)!.Value, e.Value))
-            .ToList();
+        var properties = config.Main;
+        var members = config.Members;
         int? clientPort = properties.Get("clientPort") is { } portText
             ? int.TryParse(portText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is > 0 and <= 65535 ? parsed : throw new FormatException($"clientPort={portText}: not a port")
             : null;

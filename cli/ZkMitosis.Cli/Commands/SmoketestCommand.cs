@@ -35,7 +35,7 @@ internal static class SmoketestCommand
             var list = (parseResult.GetValue(servers), parseResult.GetValue(config)) switch
             {
                 ({ } s, null) => SmoketestServers.Parse(s),
-                (null, { } file) => SmoketestServers.FromZooCfg(await File.ReadAllTextAsync(file, cancellationToken)),
+                (null, { } file) => File.Exists(file) ? SmoketestServers.FromConfigFile(file) : throw new ArgumentException($"--config {file}: no such file"),
                 _ => throw new ArgumentException("give exactly one of --servers and --config"),
             };
             var options = new SmoketestOptions

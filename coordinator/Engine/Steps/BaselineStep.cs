@@ -30,7 +30,9 @@ internal sealed class BaselineStep : MigrationStep
             }
 
             var config = await context.Agent(d.Agent).ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
-            configs[d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = config.Content;
+            // A node with a dynamic file is kept as one text (its members in place of dynamicConfigFile): written back, the
+            // agent puts the members into the dynamic file again, so abort restores both files.
+            configs[d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = config.Effective;
         }
 
         await context.ObserveAsync("destination-configs", configs, cancellationToken).ConfigureAwait(false);

@@ -18,10 +18,35 @@ internal sealed class CutStep : MigrationStep
     /// <summary>Whom each destination node rejects: every source host (all TCP ports, both directions).</summary>
     internal static IReadOnlyList<string> Peers(Plans.MigrationPlan plan) => plan.Source.Select(s => s.Host).Distinct().ToList();
 
+    /// <summary>
+    /// The addresses of <see cref="Peers"/>: resolved here once, at the cut, and journaled with every plan host's
+    /// addresses (the report lists them); a resumed cut reuses the record, so its rules are the first attempt's.
+    /// </summary>
+    /// <exception cref="StepFailedException">a source host name resolves to nothing (no rule could name it).</exception>
+    private async Task<List<string>> PeerAddressesAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+        var addresses = context.Observed<Dictionary<string, List<string>>>(StepId, HostAddresses.Key);
+        if (addresses is null)
+        {
+            var resolved = await HostAddresses.ResolveAsync(plan.Source.Concat(plan.Destination).Select(s => s.Host), context.Services.ResolveHost, cancellationToken).ConfigureAwait(false);
+            var unresolved = Peers(plan).Where(h => resolved[h].Count == 0).Select(h => $"source host '{h}' resolves to no address on the coordinator: no firewall rule can name it").ToList();
+            if (unresolved.Count > 0)
+            {
+                throw new StepFailedException(Id, string.Join("; ", unresolved));
+            }
+
+            addresses = new Dictionary<string, List<string>>(resolved, StringComparer.Ordinal);
+            await context.ObserveAsync(HostAddresses.Key, resolved, cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. Peers(plan).SelectMany(h => addresses.TryGetValue(h, out var a) ? a : [h]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
-        var peers = Peers(plan);
+        var peers = await PeerAddressesAsync(context, cancellationToken).ConfigureAwait(false);
         var started = context.Time.GetTimestamp();
         // Interrupted by an agent restart: the rules are re-applied under the next generation (Isolate is idempotent,
         // and the probes below are the post-condition that counts).

@@ -126,8 +126,8 @@ internal sealed class ElectDestinationStep : MigrationStep
             var target = ZooConfig.WithMembers(config.Content, members, observer: false);
             await context.EffectAsync(RoundEffect("config", d, round), agent,
                 (operation, ct) => agent.WriteZooConfigAsync(operation, target, config.Sha256, ct), cancellationToken,
-                needed: config.Content != target,
-                achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Content == target).ConfigureAwait(false);
+                needed: config.Effective != target,
+                achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Effective == target).ConfigureAwait(false);
             return new NodeZxid(d.Id, dataDir.LastZxid, dataDir.CurrentEpoch);
         })).ConfigureAwait(false);
         var order = ElectionOrder.Decide(zxids);

@@ -1,5 +1,3 @@
-using ZkMitosis.Coordinator.Config;
-
 namespace ZkMitosis.Coordinator.Engine.Steps;
 
 /// <summary>Step 7: removes the firewall rules and proves source and destination are independent ensembles.</summary>
@@ -37,7 +35,7 @@ internal sealed class HealStep : MigrationStep
             }
 
             var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
-            var foreign = ZooConfig.Members(config.Content).Where(m => !destinationIds.Contains((int)m.Id)).Select(m => m.Id).ToList();
+            var foreign = config.Members.Where(m => !destinationIds.Contains((int)m.Id)).Select(m => m.Id).ToList();
             if (foreign.Count > 0)
             {
                 problems.Add($"destination server {d.Id}: zoo.cfg still lists non-destination members {string.Join(", ", foreign)}");

@@ -33,7 +33,7 @@ internal sealed class JoinObserversStep : MigrationStep
             var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
             var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
             var target = ZooConfig.WithMembers(config.Content, members, observer: true);
-            if (config.Content != target && status.Running && !context.EffectDone(RollingRestart.Key("start", d)))
+            if (config.Effective != target && status.Running && !context.EffectDone(RollingRestart.Key("start", d)))
             {
                 // Running with another config that is not ours (an operator's doing): stop it before rewriting.
                 await context.EffectAsync(RollingRestart.Key("stop-foreign", d), agent, (operation, ct) => agent.ControlServiceAsync(operation, "stop", ct), cancellationToken).ConfigureAwait(false);
@@ -42,8 +42,8 @@ internal sealed class JoinObserversStep : MigrationStep
 
             await context.EffectAsync(RollingRestart.Key("config", d), agent,
                 (operation, ct) => agent.WriteZooConfigAsync(operation, target, config.Sha256, ct), cancellationToken,
-                needed: config.Content != target,
-                achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Content == target).ConfigureAwait(false);
+                needed: config.Effective != target,
+                achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Effective == target).ConfigureAwait(false);
             await context.EffectAsync(RollingRestart.Key("myid", d), agent, (operation, ct) => agent.WriteMyIdAsync(operation, d.Id, ct), cancellationToken).ConfigureAwait(false);
             if (!status.Running)
             {

@@ -13,7 +13,8 @@ internal sealed class PointOfNoReturnStep : MigrationStep
 
     public override IReadOnlyList<string> ChecksBefore =>
     [
-        "no Kafka host has a session on a source node (cons)",
+        "no Kafka host has a session on a source node (cons, where the source allows it)",
+        "every moved tenant host's registration is owned by a session established on a destination server (the session id's top byte)",
         "destination observers caught up with the source leader",
         "every broker registered, every partition healthy",
     ];
@@ -44,6 +45,22 @@ internal sealed class PointOfNoReturnStep : MigrationStep
 
             return true;
         }, cancellationToken).ConfigureAwait(false);
+
+        // Positive proof, which needs no four-letter word on the source: a source that refuses cons shows no
+        // connections at all, so the wait above passes without evidence; this one cannot.
+        IReadOnlyList<Verification.LeftSourceEvidence> leftSource = [];
+        await context.WaitUntilAsync("every moved tenant host registered through a destination session", plan.Timeouts.BrokerRegistration, async ct =>
+        {
+            leftSource = await TenantsLeftSource.CollectAsync(context, ct).ConfigureAwait(false);
+            var notYet = leftSource.Where(e => !e.OnDestination).ToList();
+            foreach (var e in notYet)
+            {
+                context.Info($"not yet proven on the destination: {e.Describe()}");
+            }
+
+            return notYet.Count == 0;
+        }, cancellationToken).ConfigureAwait(false);
+        await context.ObserveAsync(TenantsLeftSource.Key, leftSource, cancellationToken).ConfigureAwait(false);
 
         await context.WaitUntilAsync("destination observers caught up", plan.Timeouts.CatchUp, ct => ClusterQueries.ObserversCaughtUpAsync(context, null, ct), cancellationToken).ConfigureAwait(false);
         var kafkaState = await context.Inspector.ReadKafkaStateAsync(plan.Destination, plan.Chroot, cancellationToken).ConfigureAwait(false);

@@ -51,6 +51,11 @@ internal sealed class PreflightStep : MigrationStep
             CheckAgentsAsync(context, problems, cancellationToken),
             CheckDestinationAsync(context, problems, cancellationToken),
             CheckBrokersAsync(context, problems, cancellationToken)).ConfigureAwait(false);
+        // Names are resolved again, once, at the cut (the firewall rules use the addresses); a name that resolves to
+        // nothing now would stop the migration after the point of no return.
+        var servers = plan.Source.Select(s => (s.Host, What: $"source server {s.Id}")).Concat(plan.Destination.Select(d => (d.Host, What: $"destination server {d.Id}"))).ToList();
+        var resolved = await HostAddresses.ResolveAsync(servers.Select(s => s.Host), context.Services.ResolveHost, cancellationToken).ConfigureAwait(false);
+        problems.AddRange(HostAddresses.Unresolved(resolved, host => string.Join(", ", servers.Where(s => s.Host == host).Select(s => s.What))));
         if (await DynamicReconfigCheck.CheckAsync(context, cancellationToken).ConfigureAwait(false) is { } refusal)
         {
             problems.Add(refusal);

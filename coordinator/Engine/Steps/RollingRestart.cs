@@ -20,8 +20,8 @@ internal static class RollingRestart
         var target = ZooConfig.WithMembers(config.Content, members, observer: false);
         var wrote = await context.EffectAsync(Key("config", server), agent,
             (operation, ct) => agent.WriteZooConfigAsync(operation, target, config.Sha256, ct), cancellationToken,
-            needed: config.Content != target,
-            achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Content == target).ConfigureAwait(false);
+            needed: config.Effective != target,
+            achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Effective == target).ConfigureAwait(false);
         var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
         if (!wrote && status.Running)
         {

@@ -62,6 +62,14 @@ public sealed class MigrationLabTests(ITestOutputHelper output)
         Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
         Assert.Contains(report.Checks, c => c.Name == "broker-epochs-unchanged");
         Assert.Contains(report.Checks, c => c.Name == "controller-epoch-unchanged");
+        // Each broker left the source, shown positively: the real server that created its registration's session
+        // (the session id's top byte) is a destination server.
+        Assert.Equal(plan.Brokers.Select(b => $"{plan.Chroot}/brokers/ids/{b.Id}"), report.LeftSource.Select(e => e.Registration));
+        Assert.All(report.LeftSource, e =>
+        {
+            Assert.True(e.OnDestination, e.Describe());
+            Assert.Contains(e.EstablishedOn, plan.Destination.Select(d => d.Id));
+        });
         // The spread really happened, and the most up-to-date node led.
         var election = report.Election!;
         var zxids = election.Zxids.Values.Distinct().Count();

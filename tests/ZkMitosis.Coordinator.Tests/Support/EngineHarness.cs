@@ -73,6 +73,7 @@ internal sealed class EngineHarness : IDisposable
         Events = new ListEvents(Events),
         StateDirectory = _directory.Path,
         BatchApproval = BatchApproval,
+        ResolveHost = World.ResolveAsync,
     };
 
     public void Dispose() => _directory.Dispose();

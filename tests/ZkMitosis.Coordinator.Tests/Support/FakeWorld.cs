@@ -34,7 +34,7 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
 
         foreach (var b in plan.Brokers)
         {
-            Brokers[b.Id] = new FakeBroker(b) { Connect = plan.SourceConnect, LoadedConnect = plan.SourceConnect, Czxid = 0x100000010 + b.Id, Session = 0x7000 + b.Id };
+            Brokers[b.Id] = new FakeBroker(b) { Connect = plan.SourceConnect, LoadedConnect = plan.SourceConnect, Czxid = 0x100000010 + b.Id, Session = SessionThrough(plan.SourceConnect, 0x7000 + b.Id) };
         }
 
         // Every tenant other than Kafka: its hosts point at the source and hold one registration each.
@@ -42,9 +42,21 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
         {
             foreach (var host in tenant.Hosts)
             {
-                TenantHosts[host.Agent] = new FakeTenantHost(tenant, host) { Connect = tenant.ConnectFor(plan.Source), LoadedConnect = tenant.ConnectFor(plan.Source), Session = 0x9000 + TenantHosts.Count };
+                TenantHosts[host.Agent] = new FakeTenantHost(tenant, host) { Connect = tenant.ConnectFor(plan.Source), LoadedConnect = tenant.ConnectFor(plan.Source), Session = SessionThrough(tenant.ConnectFor(plan.Source), 0x9000 + TenantHosts.Count) };
             }
         }
+    }
+
+    /// <summary>
+    /// A new session of a client whose connect string is <paramref name="connect"/>: created by its first server, whose
+    /// id ZooKeeper puts in the session id's top byte (SessionTrackerImpl.initializeNextSessionId); the low bits from
+    /// <paramref name="previous"/> + 0x100, so every session differs.
+    /// </summary>
+    internal long SessionThrough(string connect, long previous)
+    {
+        var first = connect.Split('/')[0].Split(',')[0];
+        var server = Plan.Source.Concat(Plan.Destination).FirstOrDefault(s => s.ClientEndpoint == first)?.Id ?? 0;
+        return ((long)server << 56) | ((previous & 0xFFFF_FFFF_FFFF) + 0x100);
     }
 
     /// <summary>The hosts of tenants other than Kafka, by agent address.</summary>
@@ -52,6 +64,24 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
 
     /// <summary>Tenant hosts (by agent) whose next restart leaves them down: their registration never comes back.</summary>
     public HashSet<string> TenantHostsThatStayDown { get; } = [];
+
+    /// <summary>The coordinator's hosts file: the names its resolver knows (a name not here resolves to nothing, as an unknown name does).</summary>
+    public Dictionary<string, System.Net.IPAddress[]> HostsFile { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The peers of every isolate request, by destination host.</summary>
+    public Dictionary<string, IReadOnlyList<string>> IsolatedPeers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The coordinator's resolver over <see cref="HostsFile"/> (<see cref="ZkMitosis.Coordinator.Engine.MigrationServices.ResolveHost"/>).</summary>
+    public Task<System.Net.IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        HostsFile.TryGetValue(host, out var addresses)
+            ? Task.FromResult(addresses)
+            : Task.FromException<System.Net.IPAddress[]>(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound));
+
+    /// <summary>Source servers answer no <c>cons</c> (ZooKeeper 3.5+'s default whitelist is srvr only): they show no connections.</summary>
+    public bool SourceRefusesCons { get; set; }
+
+    /// <summary>Brokers whose restart reports success but leaves the old process running: the old connect string, the old session.</summary>
+    public HashSet<int> BrokersThatIgnoreRestart { get; } = [];
 
     /// <summary>Tenant hosts (by agent) whose session expires when the destination is cut off (they register again under a new one).</summary>
     public HashSet<string> TenantSessionsExpireAtCut { get; } = [];
@@ -572,7 +602,7 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
 
         // Each broker keeps one session, on the first server of the ensemble it loaded at its last start.
         var first = node.IsSource ? world.Plan.Source[0] : world.Plan.Destination[0];
-        var clients = node.Spec.Id == first.Id && node.Running
+        var clients = node.Spec.Id == first.Id && node.Running && !(node.IsSource && world.SourceRefusesCons)
             ? world.Brokers.Values.Where(b => b.Running && b.LoadedConnect.Contains(node.Spec.ClientEndpoint, StringComparison.Ordinal)).Select(b => $"/{b.Spec.Host}:40000")
                 .Concat(world.TenantHosts.Values.Where(h => h.Running && h.LoadedConnect.Contains(node.Spec.ClientEndpoint, StringComparison.Ordinal)).Select(h => $"/{h.Host.Host}:40001")).ToList()
             : [];
@@ -635,7 +665,7 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
             // A restart is a new process: a new session, registering again with the connect string it loads.
             tenantHost.Running = action != "stop" && !world.TenantHostsThatStayDown.Contains(Address);
             tenantHost.LoadedConnect = tenantHost.Connect;
-            tenantHost.Session += 0x100;
+            tenantHost.Session = world.SessionThrough(tenantHost.LoadedConnect, tenantHost.Session);
             tenantHost.Restarts++;
             return new ServiceState(tenantHost.Running, 1, DateTimeOffset.UtcNow);
         }
@@ -648,10 +678,17 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
                 throw new AgentCallException(Address, "ControlService", "the call was abandoned after the stop");
             }
 
+            if (world.BrokersThatIgnoreRestart.Contains(broker.Spec.Id))
+            {
+                broker.Restarts++;
+                return new ServiceState(true, 1, DateTimeOffset.UtcNow);
+            }
+
             broker.Running = action != "stop";
             if (broker.Running)
             {
                 broker.LoadedConnect = broker.Connect;
+                broker.Session = world.SessionThrough(broker.LoadedConnect, broker.Session);
                 broker.DownReads = world.RestartReads;
             }
 
@@ -695,6 +732,7 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
     public Task IsolateAsync(OperationContext operation, IReadOnlyList<string> peers, IReadOnlyList<int> ports, CancellationToken cancellationToken) =>
         MutateAsync($"isolate {Host}", operation, "isolate " + string.Join(",", peers), () =>
         {
+            world.IsolatedPeers[Host] = [.. peers];
             Node!.Isolated = true;
             foreach (var expired in world.TenantHosts.Values.Where(h => world.TenantSessionsExpireAtCut.Remove(h.Host.Agent)))
             {

@@ -1,0 +1,69 @@
+using System.Net;
+using ZkMitosis.Coordinator.Journal;
+using ZkMitosis.Coordinator.Reporting;
+using ZkMitosis.Coordinator.Tests.Support;
+
+namespace ZkMitosis.Coordinator.Tests.Engine;
+
+/// <summary>
+/// Issue 12 §4: a plan that names its ZooKeeper hosts by DNS name. The cut resolves each name once, the firewall rules
+/// get addresses (the agent refuses names), the journal keeps them and the report lists them; a name that resolves to
+/// nothing is refused at preflight, before anything is touched.
+/// </summary>
+public sealed class HostNameEngineTests
+{
+    private static string Plan()
+    {
+        var text = SamplePlans.Valid;
+        for (var id = 1; id <= 6; id++)
+        {
+            text = text.Replace($"host: 10.250.7.1{id},", $"host: zk{id}.lab,", StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    private static EngineHarness Harness(params int[] unknown)
+    {
+        var harness = new EngineHarness(Plan());
+        for (var id = 1; id <= 6; id++)
+        {
+            if (!unknown.Contains(id))
+            {
+                harness.World.HostsFile[$"zk{id}.lab"] = [IPAddress.Parse($"10.250.7.1{id}")];
+            }
+        }
+
+        return harness;
+    }
+
+    [Fact]
+    public async Task RunAsync_NamedHosts_RulesUseTheAddressesResolvedAtTheCutAndTheReportListsThem()
+    {
+        using var harness = Harness();
+        harness.World.HostsFile["zk1.lab"] = [IPAddress.Parse("fd00::11"), IPAddress.Parse("10.250.7.11")];
+
+        await harness.RunAsync();
+
+        Assert.True(harness.State.Completed);
+        Assert.Equal(["10.250.7.14", "10.250.7.15", "10.250.7.16"], harness.World.IsolatedPeers.Keys.Order(StringComparer.Ordinal));
+        Assert.All(harness.World.IsolatedPeers.Values, peers => Assert.Equal(["10.250.7.11", "10.250.7.12", "10.250.7.13", "fd00::11"], peers));
+        var report = MigrationReport.Build(harness.Plan, FileJournal.ReadAll(harness.JournalPath));
+        Assert.Equal(["zk1.lab", "zk2.lab", "zk3.lab", "zk4.lab", "zk5.lab", "zk6.lab"], report.HostAddresses.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["10.250.7.11", "fd00::11"], report.HostAddresses["zk1.lab"]);
+        Assert.Contains("zk1.lab → 10.250.7.11, fd00::11", report.ToText(), StringComparison.Ordinal);
+        Assert.Contains("\"zk4.lab\"", report.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_NameResolvesToNothing_RefusedAtPreflightNamingItBeforeAnyChange()
+    {
+        using var harness = Harness(unknown: 2);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => harness.RunAsync());
+
+        Assert.Contains("source server 2: host name 'zk2.lab' resolves to no address on the coordinator", error.Message, StringComparison.Ordinal);
+        Assert.Empty(harness.World.Acted);
+        Assert.Empty(harness.World.IsolatedPeers);
+    }
+}
