@@ -57,16 +57,4 @@ public sealed class CopiedDataReportTests
         ReportSchema.AssertValid(report.ToJson());
     }
 
-    [Fact]
-    public async Task Report_DestinationHoldsOnlyTheMovedChroots_SaysNothingOfCopiedData()
-    {
-        using var harness = new EngineHarness(SamplePlans.Valid);
-        harness.World.ExtraRoots.Clear();
-        await harness.RunAsync();
-
-        var report = MigrationReport.Build(harness.Plan, FileJournal.ReadAll(harness.JournalPath));
-
-        Assert.Null(report.CopiedData);
-        Assert.DoesNotContain("prune-destination", report.ToText(), StringComparison.Ordinal);
-    }
 }
