@@ -1,6 +1,7 @@
 using Grpc.Core;
 using ZkMitosis.Agent.Files;
 using ZkMitosis.Agent.Kafka;
+using ZkMitosis.Agent.TenantConfig;
 using ZkMitosis.Agent.V1;
 
 namespace ZkMitosis.Agent.Grpc;
@@ -29,7 +30,14 @@ public sealed partial class AgentService
             response.Files.Add(await PlannedAsync(ZooKeeperFiles.MyIdKind, _files.MyIdPath, ZooKeeperFiles.RenderMyId(request.ServerId), cancellationToken).ConfigureAwait(false));
         }
 
-        if (request.HasKafkaZookeeperConnect)
+        if (request.HasKafkaZookeeperConnect && TenantConfigFile.Resolve(request.TenantConfig, _options) is { } tenant)
+        {
+            RequireKafka();
+            // The same read-and-edit as SetKafkaZookeeperConnect with this tenant_config, without the write.
+            var edited = await tenant.EditAsync(request.KafkaZookeeperConnect, cancellationToken).ConfigureAwait(false);
+            response.Files.Add(await PlannedAsync(tenant.Id, tenant.Path, edited, cancellationToken).ConfigureAwait(false));
+        }
+        else if (request.HasKafkaZookeeperConnect)
         {
             RequireKafka();
             KafkaServerProperties.Validate(request.KafkaZookeeperConnect);

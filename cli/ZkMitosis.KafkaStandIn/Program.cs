@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ZkMitosis.KafkaStandIn;
+using ZkMitosis.KafkaStandIn.TenantHosts;
 
 // The Kafka broker STAND-IN (lab and tests only; not a Kafka broker).
 //   zkmitosis-kafka-standin --config server.properties [--state FILE] [--write-interval-ms 200]
+//   zkmitosis-kafka-standin solr|hbase|clickhouse --config FILE --name NAME [--table /tables/t1] [--state FILE] [--write-interval-ms 200]
+//     (a tenant-host STAND-IN: reads solr.in.sh / hbase-site.xml / ClickHouse's config.xml as the product does)
 //   zkmitosis-kafka-standin tenant-writer --connect HOSTS --root /other --state FILE [--session-timeout-ms 10000] [--write-interval-ms 200]
 // SIGTERM or SIGINT closes the session (its ephemerals go at once) and exits 0.
 using var loggerFactory = LoggerFactory.Create(builder => builder.AddSimpleConsole(o =>
@@ -28,14 +31,22 @@ try
     {
         var connect = options.Connect!;
         state = new StateStore(options.StatePath, Continue(previous, "tenant-writer", null, connect, TenantWriter.WritePathPrefix(options.Root!)));
-        StandInLog.Starting(logger, "tenant-writer", connect, options.SessionTimeoutMs, options.StatePath);
+        StandInLog.Starting(logger, "other tenant writer", connect, options.SessionTimeoutMs, options.StatePath);
         run = token => new TenantWriter(connect, options.Root!, TimeSpan.FromMilliseconds(options.SessionTimeoutMs), options.WriteInterval, state, logger).RunAsync(token);
+    }
+    else if (options.Product is { } product)
+    {
+        var connect = await ProductConnect.LoadAsync(product, options.ConfigPath!, shutdown.Token);
+        var kind = TenantHostStandIn.KindOf(product);
+        state = new StateStore(options.StatePath, Continue(previous, kind, null, connect.ConnectString, TenantHostStandIn.WritePathPrefix(product, options.Name!, options.Table)));
+        StandInLog.Starting(logger, kind + " " + options.Name, connect.ConnectString, connect.SessionTimeoutMs, options.StatePath);
+        run = token => new TenantHostStandIn(product, connect, options.Name!, options.Table, state, options.WriteInterval, logger).RunAsync(token);
     }
     else
     {
         var properties = ServerProperties.Load(options.ConfigPath!);
         state = new StateStore(options.StatePath, Continue(previous, "kafka-broker-stand-in", properties.BrokerId, properties.ConnectString, KafkaBrokerStandIn.WritePathPrefix(properties.BrokerId)));
-        StandInLog.Starting(logger, "broker " + properties.BrokerId.ToString(CultureInfo.InvariantCulture), properties.ConnectString, properties.SessionTimeoutMs, options.StatePath);
+        StandInLog.Starting(logger, "Kafka broker " + properties.BrokerId.ToString(CultureInfo.InvariantCulture), properties.ConnectString, properties.SessionTimeoutMs, options.StatePath);
         run = token => new KafkaBrokerStandIn(properties, state, options.WriteInterval, logger).RunAsync(token);
     }
 
@@ -80,6 +91,7 @@ static StandInState Continue(StandInState? previous, string kind, int? brokerId,
         Registered = false,
         IsController = false,
         BrokerEpoch = null,
+        RegistrationPath = null,
         WritePathPrefix = writePrefix,
         LastError = null,
     };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ZkMitosis.KafkaStandIn.TenantHosts;
 
 namespace ZkMitosis.KafkaStandIn;
 
@@ -6,6 +7,15 @@ namespace ZkMitosis.KafkaStandIn;
 internal sealed record StandInArguments
 {
     public bool TenantWriter { get; init; }
+
+    /// <summary>A tenant-host stand-in's product (<c>solr</c>, <c>hbase</c>, <c>clickhouse</c> as the first argument), or null.</summary>
+    public TenantProduct? Product { get; init; }
+
+    /// <summary>The Solr node, HBase server or ClickHouse replica name (<c>--name</c>).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>ClickHouse: the replicated table's path under the root (<c>--table</c>); default <c>/tables/t1</c>.</summary>
+    public string Table { get; init; } = "/tables/t1";
 
     public string? ConfigPath { get; init; }
 
@@ -28,6 +38,11 @@ internal sealed record StandInArguments
             result = result with { TenantWriter = true };
             start = 1;
         }
+        else if (args.Count > 0 && Products.TryGetValue(args[0], out var product))
+        {
+            result = result with { Product = product };
+            start = 1;
+        }
 
         for (var i = start; i < args.Count; i++)
         {
@@ -38,6 +53,8 @@ internal sealed record StandInArguments
                 "--state" => result with { StatePath = value },
                 "--connect" => result with { Connect = value },
                 "--root" => result with { Root = value },
+                "--name" => result with { Name = NameValue(args[i], value) },
+                "--table" => result with { Table = PathValue(args[i], value) },
                 "--session-timeout-ms" => result with { SessionTimeoutMs = PositiveInt(args[i], value) },
                 "--write-interval-ms" => result with { WriteInterval = TimeSpan.FromMilliseconds(PositiveInt(args[i], value)) },
                 _ => throw new StandInConfigException($"unknown argument '{args[i]}'"),
@@ -48,6 +65,11 @@ internal sealed record StandInArguments
         if (result.TenantWriter && (result.Connect is null || result.Root is null))
         {
             throw new StandInConfigException("tenant-writer needs --connect HOSTS and --root PATH");
+        }
+
+        if (result.Product is { } p && (result.ConfigPath is null || result.Name is null))
+        {
+            throw new StandInConfigException($"{p.ToString().ToLowerInvariant()} needs --config FILE and --name NAME");
         }
 
         if (!result.TenantWriter && result.ConfigPath is null)
@@ -62,6 +84,24 @@ internal sealed record StandInArguments
 
         return result;
     }
+
+    private static readonly Dictionary<string, TenantProduct> Products = new(StringComparer.Ordinal)
+    {
+        ["solr"] = TenantProduct.Solr,
+        ["hbase"] = TenantProduct.HBase,
+        ["clickhouse"] = TenantProduct.ClickHouse,
+    };
+
+    /// <summary>A znode name: no '/', no control character, not empty.</summary>
+    private static string NameValue(string name, string value) =>
+        value.Length > 0 && value.Length <= 255 && !value.Contains('/', StringComparison.Ordinal) && !value.Any(char.IsControl) && value is not "." and not ".."
+            ? value
+            : throw new StandInConfigException($"{name} '{value}' is not a znode name");
+
+    private static string PathValue(string name, string value) =>
+        value.StartsWith('/') && value.Length > 1 && value.Split('/').Skip(1).All(part => part.Length > 0 && !part.Any(char.IsControl))
+            ? value
+            : throw new StandInConfigException($"{name} '{value}' is not an absolute znode path");
 
     private static int PositiveInt(string name, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0

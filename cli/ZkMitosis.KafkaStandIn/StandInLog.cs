@@ -5,7 +5,7 @@ namespace ZkMitosis.KafkaStandIn;
 /// <summary>The Kafka broker stand-in's log messages (event ids 5000–5099). Every message says it is the stand-in.</summary>
 internal static partial class StandInLog
 {
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Kafka broker STAND-IN ({Kind}) starting: connect {ConnectString}, session timeout {SessionTimeoutMs} ms, state file {StatePath}")]
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "STAND-IN ({Kind}, lab and tests only) starting: connect {ConnectString}, session timeout {SessionTimeoutMs} ms, state file {StatePath}")]
     public static partial void Starting(ILogger logger, string kind, string connectString, int sessionTimeoutMs, string statePath);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "stand-in: session 0x{SessionId:x} established on {Server} (timeout {TimeoutMs} ms)")]
@@ -22,6 +22,9 @@ internal static partial class StandInLog
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "stand-in: broker {BrokerId} registered at {Path}, broker epoch {Epoch}")]
     public static partial void Registered(ILogger logger, int brokerId, string path, long epoch);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "stand-in: {Kind} registered at {Path} (czxid {Czxid})")]
+    public static partial void TenantHostRegistered(ILogger logger, string kind, string path, long czxid);
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "stand-in: {Path} is held by another session 0x{Owner:x}; waiting for it to go")]
     public static partial void RegistrationHeld(ILogger logger, string path, long owner);

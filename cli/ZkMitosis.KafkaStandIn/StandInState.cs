@@ -14,7 +14,7 @@ public sealed record StandInState
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
-    /// <summary>"kafka-broker-stand-in" or "tenant-writer".</summary>
+    /// <summary>"kafka-broker-stand-in", "tenant-writer", or a tenant-host stand-in's kind ("solr-node-stand-in", …).</summary>
     public string Kind { get; init; } = "kafka-broker-stand-in";
 
     public int? BrokerId { get; init; }
@@ -53,6 +53,9 @@ public sealed record StandInState
 
     /// <summary>The czxid of the current registration: Kafka's broker epoch.</summary>
     public long? BrokerEpoch { get; init; }
+
+    /// <summary>A tenant-host stand-in's ephemeral registration, under its chroot (<c>/live_nodes/…</c>); null for the others.</summary>
+    public string? RegistrationPath { get; init; }
 
     public bool IsController { get; init; }
 

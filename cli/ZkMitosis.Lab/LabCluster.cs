@@ -103,6 +103,9 @@ public static class LabCluster
                 case LabHostRole.Tenant:
                     TenantHostFiles.Write(host, manifest.SourceConnectString, binaries);
                     break;
+                case LabHostRole.TenantProduct:
+                    TenantProductHostFiles.Write(host, source, binaries);
+                    break;
             }
         }
     }

@@ -70,6 +70,19 @@ internal static class LabServices
             LabLog.StepDone(logger, manifest.Name, "broker stand-ins registered", stopwatch.ElapsedMilliseconds);
         }
 
+        var productHosts = manifest.HostsWithRole(LabHostRole.TenantProduct).ToList();
+        if (productHosts.Count > 0)
+        {
+            await TenantProductPopulator.PopulateAsync(manifest.SourceConnectString, productHosts.Select(h => h.TenantProduct!).Distinct(), cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(productHosts.Select(h => ServiceControl.StartAsync(script, h, h.Product!, cancellationToken))).ConfigureAwait(false);
+            await LabWait.UntilAsync(
+                () => Task.FromResult(productHosts.All(h => StandInStateReader.TryRead(h.Layout.ProductStandInState(h.TenantProduct!)) is { Registered: true, LastAcknowledgedSerial: > 0 })),
+                spec.StartTimeout,
+                () => "tenant-host stand-ins did not all register and write: " + string.Join(", ", productHosts.Select(h => $"{h.Name}: {StandInStateReader.TryRead(h.Layout.ProductStandInState(h.TenantProduct!))?.State ?? "no state file"}")),
+                cancellationToken).ConfigureAwait(false);
+            LabLog.StepDone(logger, manifest.Name, "tenant-host stand-ins registered", stopwatch.ElapsedMilliseconds);
+        }
+
         foreach (var tenant in manifest.HostsWithRole(LabHostRole.Tenant))
         {
             await LabWait.UntilAsync(

@@ -41,6 +41,22 @@ public sealed partial record LabSpec
     public string? RackOf(int brokerId) =>
         Racks > 0 ? "r" + (((brokerId - 1) % Racks) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
 
+    /// <summary>Most hosts one non-Kafka tenant may have (their addresses are .N1–.N9).</summary>
+    public const int MaxTenantProductHosts = 9;
+
+    /// <summary>
+    /// Non-Kafka tenants beside Kafka (<c>lab up --tenants kafka,solr,clickhouse</c>; kafka in that list stands for the
+    /// brokers): <c>solr</c>, <c>hbase</c>, <c>clickhouse</c> (<see cref="Hosts.LabTenantProduct"/>), each on
+    /// <see cref="TenantProductHosts"/> hosts running the tenant-host STAND-IN; default none.
+    /// </summary>
+    public IReadOnlyList<string> TenantProducts { get; init; } = [];
+
+    /// <summary>Of <see cref="TenantProducts"/>, those the lab's plan keeps on the source (<c>moves: false</c>; <c>--stay</c>).</summary>
+    public IReadOnlyList<string> StayingTenants { get; init; } = [];
+
+    /// <summary>Hosts of each non-Kafka tenant, 1–9; default 2.</summary>
+    public int TenantProductHosts { get; init; } = 2;
+
     /// <summary>An IPv4 /24 from a private range, not used on this machine; default <c>10.251.0.0/24</c>.</summary>
     public string Subnet { get; init; } = "10.251.0.0/24";
 
@@ -128,6 +144,28 @@ public sealed partial record LabSpec
         if (Racks < 0 || Racks > Math.Max(Brokers, 0))
         {
             problems.Add($"racks: {Racks} is out of range (0–{Math.Max(Brokers, 0)}, the number of brokers)");
+        }
+
+        foreach (var product in TenantProducts.Where(p => !Hosts.LabTenantProduct.All.ContainsKey(p)))
+        {
+            problems.Add($"tenant '{product}': must be one of kafka, {string.Join(", ", Hosts.LabTenantProduct.All.Keys)}");
+        }
+
+        if (TenantProducts.Distinct(StringComparer.Ordinal).Count() != TenantProducts.Count)
+        {
+            problems.Add("tenants: each may be named once");
+        }
+
+        foreach (var staying in StayingTenants.Where(s => !TenantProducts.Contains(s, StringComparer.Ordinal)))
+        {
+            problems.Add(staying == "kafka"
+                ? "stay 'kafka': the lab's Kafka tenant always moves (its plan's kafka: section)"
+                : $"stay '{staying}': not one of the lab's tenants ({string.Join(", ", TenantProducts)})");
+        }
+
+        if (TenantProductHosts is < 1 or > MaxTenantProductHosts)
+        {
+            problems.Add($"tenant hosts: {TenantProductHosts} is out of range (1–{MaxTenantProductHosts})");
         }
 
         if (Topics is < 0 or > 100)

@@ -49,6 +49,25 @@ public static class LabTopology
             });
         }
 
+        foreach (var product in spec.TenantProducts.Select(p => Hosts.LabTenantProduct.All[p]))
+        {
+            for (var n = 1; n <= spec.TenantProductHosts; n++)
+            {
+                var name = product.Name + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                hosts.Add(new LabHost
+                {
+                    Name = name,
+                    Role = LabHostRole.TenantProduct,
+                    Product = product.Name,
+                    Namespace = prefix + name,
+                    Veth = $"{prefix}{product.VethLetter}{n}",
+                    Address = Address(subnet, spec, product.AddressBase + n),
+                    Directory = Path.Combine(directory, "hosts", name),
+                    AgentPort = agentPort,
+                });
+            }
+        }
+
         if (spec.Populate)
         {
             hosts.Add(new LabHost
@@ -72,6 +91,7 @@ public static class LabTopology
             Bridge = prefix + "br",
             RootAddress = Address(subnet, spec, 1),
             Chroot = spec.Chroot,
+            StayingTenants = spec.StayingTenants,
             Hosts = hosts,
         };
     }

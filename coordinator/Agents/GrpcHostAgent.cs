@@ -213,7 +213,8 @@ public sealed partial class GrpcHostAgent(string address, Agent.V1.Agent.AgentCl
             new SetKafkaZookeeperConnectRequest { Context = Context(operation), ZookeeperConnect = value, ExpectedSha256 = current.File?.Sha256 ?? "*", TenantConfig = reference }, o), CallTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private static TenantConfigRef TenantConfigOf(TenantConnect connect) => new()
+    /// <summary>The wire form of <paramref name="connect"/>'s file and keys (also what <c>migrate check</c> renders with).</summary>
+    internal static TenantConfigRef TenantConfigOf(TenantConnect connect) => new()
     {
         ConfigId = connect.ConfigId ?? "",
         Format = connect.Location.Format switch

@@ -18,11 +18,17 @@ public static class CleanupRunner
     /// <summary>The cleanup journal's file name in the plan's state directory.</summary>
     public const string JournalFileName = "cleanup.jsonl";
 
+    /// <summary>The action name of the destination prune in <see cref="JournalFileName"/>'s records.</summary>
+    public const string PruneDestinationAction = "prune-destination";
+
+    /// <summary>The record type of a cleanup action that finished (dry runs are not journaled).</summary>
+    public const string DoneRecordType = "cleanup-done";
+
     /// <summary>Removes everything outside the moved chroots from the destination (<see cref="DestinationPruner"/>).</summary>
     /// <exception cref="InvalidOperationException">no such migration, or several and none named.</exception>
     /// <exception cref="CleanupRefusedException">the migration has not completed, or the prune would be unsafe; nothing changed.</exception>
     public static Task<PruneResult> PruneDestinationAsync(string? planId, string stateRoot, bool dryRun, CancellationToken cancellationToken) =>
-        WithFinishedMigrationAsync(planId, stateRoot, "prune-destination", dryRun, async (plan, _) =>
+        WithFinishedMigrationAsync(planId, stateRoot, PruneDestinationAction, dryRun, async (plan, _) =>
         {
             var hosts = string.Join(',', plan.Destination.Select(d => d.ClientEndpoint));
             await using var client = await SessionFactory.ConnectAsync("destination", hosts, null, null, ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes, cancellationToken).ConfigureAwait(false);
@@ -69,7 +75,7 @@ public static class CleanupRunner
         try
         {
             var result = await run(plan, cancellationToken).ConfigureAwait(false);
-            await journal.AppendAsync(new JournalRecord { Type = "cleanup-done", Key = action, Value = ToNode(result) }, CancellationToken.None).ConfigureAwait(false);
+            await journal.AppendAsync(new JournalRecord { Type = DoneRecordType, Key = action, Value = ToNode(result) }, CancellationToken.None).ConfigureAwait(false);
             return result;
         }
         catch (Exception e) when (e is not OperationCanceledException)

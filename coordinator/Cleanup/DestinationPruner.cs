@@ -41,8 +41,9 @@ public static class DestinationPruner
         return new PruneResult(roots, listing.Count, deleted, dryRun);
     }
 
-    /// <summary>The children of <c>/</c> and of the chroots' ancestors that are neither moved, ancestors nor <c>/zookeeper</c>.</summary>
-    private static async Task<IReadOnlyList<string>> ExtraRootsAsync(ZooKeeperClient client, CleanupScope scope, CancellationToken cancellationToken)
+    /// <summary>The children of <c>/</c> and of the chroots' ancestors that are neither moved, ancestors nor <c>/zookeeper</c>, sorted.</summary>
+    /// <exception cref="KeeperException">a read failed.</exception>
+    public static async Task<IReadOnlyList<string>> ExtraRootsAsync(ZooKeeperClient client, CleanupScope scope, CancellationToken cancellationToken)
     {
         var extra = new List<string>();
         var ancestors = new Queue<string>(["/"]);

@@ -1,15 +1,13 @@
 using System.Globalization;
-using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Config;
 using ZkMitosis.Coordinator.Engine.Steps;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
-using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Engine;
 
 /// <summary>
-/// Undoes a migration stopped before the point of no return: brokers back to the source, destination nodes
+/// Undoes a migration stopped before the point of no return: every moved tenant's hosts back to the source (<see cref="TenantHostUndo"/>), destination nodes
 /// stopped with their original files and an empty data dir, any firewall rule removed, leases released. Each undo
 /// is decided from the record of what was done (the journal, else the agent's record of the operation id), never
 /// from a file's content, and every undo is itself an effect: an interrupted abort, run again, finishes right.
@@ -46,14 +44,18 @@ public sealed class MigrationAborter(MigrationServices services)
         {
             await services.Leases.AcquireAsync(StepId, cancellationToken).ConfigureAwait(false);
 
-            // Brokers first: they must be back on the source before the destination observers go away.
-            foreach (var broker in plan.Brokers)
+            // Every moved tenant's hosts first, in plan order: they must be back on the source before the destination
+            // observers go away.
+            foreach (var tenant in plan.MovedTenants)
             {
-                await UndoBrokerAsync(context, broker, cancellationToken).ConfigureAwait(false);
+                foreach (var host in tenant.Hosts)
+                {
+                    await TenantHostUndo.UndoAsync(context, tenant, host, cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            await context.WaitUntilAsync("no Kafka session left on a destination node", plan.Timeouts.BrokerRegistration,
-                ct => NoKafkaOnDestinationAsync(context, ct), cancellationToken).ConfigureAwait(false);
+            await context.WaitUntilAsync("no tenant session left on a destination node", plan.Timeouts.BrokerRegistration,
+                ct => TenantHostUndo.NoneOnDestinationAsync(context, ct), cancellationToken).ConfigureAwait(false);
 
             var original = context.Observed<Dictionary<string, string>>(BaselineStep.StepId, "destination-configs");
             foreach (var d in plan.Destination)
@@ -80,75 +82,6 @@ public sealed class MigrationAborter(MigrationServices services)
 
         await services.Journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.StepCompleted, Step = StepId, Attempt = attempt }, cancellationToken).ConfigureAwait(false);
         await services.Journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.Aborted }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Moves <paramref name="broker"/> back if the run switched it (journal or agent record), and restarts it after its
-    /// file is restored, once: the restart is its own effect, so an abort killed between the write and the restart
-    /// restarts it when run again, although the file already names the source.
-    /// </summary>
-    private static async Task UndoBrokerAsync(StepContext context, BrokerSpec broker, CancellationToken cancellationToken)
-    {
-        var plan = context.Plan;
-        var agent = context.Agent(broker.Agent);
-        if (!await SwitchedAsync(context, broker, agent, cancellationToken).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var id = broker.Id.ToString(CultureInfo.InvariantCulture);
-        var current = await agent.GetKafkaZooKeeperConnectAsync(cancellationToken).ConfigureAwait(false);
-        await context.EffectAsync($"restore-connect:broker-{id}", agent,
-            (operation, ct) => agent.SetKafkaZooKeeperConnectAsync(operation, plan.SourceConnect, ct), cancellationToken,
-            needed: !ConnectStrings.SameEnsemble(current, plan.SourceConnect),
-            achieved: async ct => ConnectStrings.SameEnsemble(await agent.GetKafkaZooKeeperConnectAsync(ct).ConfigureAwait(false), plan.SourceConnect)).ConfigureAwait(false);
-        await context.EffectAsync($"restart:broker-{id}", agent, (operation, ct) => agent.ControlServiceAsync(operation, "restart", ct), cancellationToken).ConfigureAwait(false);
-        context.Info($"broker {broker.Id} back on the source", broker.Host);
-        await context.WaitUntilAsync($"broker {broker.Id} registered on the source", plan.Timeouts.BrokerRegistration, async ct =>
-        {
-            var kafka = await context.Inspector.ReadKafkaStateAsync(plan.Source, plan.Chroot, ct).ConfigureAwait(false);
-            return kafka.Brokers.ContainsKey(broker.Id);
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Whether the run's switch of <paramref name="broker"/> happened or may have: journaled done, else known to its agent (done, running or interrupted).</summary>
-    private static async Task<bool> SwitchedAsync(StepContext context, BrokerSpec broker, IHostAgent agent, CancellationToken cancellationToken)
-    {
-        var step = SwitchHostStep.StepIdFor(broker.Id);
-        var state = context.State;
-        if (state.Effect(step, SwitchHostStep.ConnectKey) is { Outcome: EffectRecord.Done })
-        {
-            return true;
-        }
-
-        for (var generation = state.Generation(step, SwitchHostStep.ConnectKey); generation >= 0; generation--)
-        {
-            var operationId = OperationIds.For(context.Plan.PlanId, step, SwitchHostStep.ConnectKey, generation);
-            var record = await agent.GetOperationAsync(operationId, cancellationToken).ConfigureAwait(false);
-            if (record.Status is AgentOperationStatus.Done or AgentOperationStatus.Running or AgentOperationStatus.Interrupted)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static async Task<bool> NoKafkaOnDestinationAsync(StepContext context, CancellationToken cancellationToken)
-    {
-        var brokerHosts = context.Plan.Brokers.Select(b => HostEndpoint.CanonicalHost(b.Host)).ToHashSet(StringComparer.Ordinal);
-        foreach (var d in context.Plan.Destination)
-        {
-            var status = await context.Agent(d.Agent).GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
-            var kafka = status.ClientAddresses.Where(a => brokerHosts.Contains(ConnectStrings.HostOfClientAddress(a))).ToList();
-            if (kafka.Count > 0)
-            {
-                context.Info($"destination server {d.Id} still has Kafka connections: {string.Join(", ", kafka)}", d.ClientEndpoint);
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static async Task UndoDestinationAsync(StepContext context, ServerSpec d, Dictionary<string, string>? original, CancellationToken cancellationToken)

@@ -87,7 +87,8 @@ public static class MigrationRunner
         var store = new MigrationStore(stateRoot);
         var id = store.Resolve(planId);
         var plan = PlanLoader.Load(File.ReadAllText(store.PlanCopyPath(id)));
-        return MigrationReport.Build(plan, FileJournal.ReadExisting(store.JournalPath(id)));
+        var cleanup = Path.Combine(store.PlanDirectory(id), Cleanup.CleanupRunner.JournalFileName);
+        return MigrationReport.Build(plan, FileJournal.ReadExisting(store.JournalPath(id)), cleanup: File.Exists(cleanup) ? FileJournal.ReadAll(cleanup) : null);
     }
 
     private static async Task<MigrationReport> DriveAsync(MigrationPlan plan, MigrationRunOptions options, CoordinatorMode mode, CancellationToken cancellationToken)

@@ -34,6 +34,11 @@ public sealed record WorkloadSummary(long AcknowledgedWrites, long MissingOnDest
     public DateTimeOffset? LongestGapEndedAt { get; init; }
 }
 
+/// <summary>Other tenants' data the join copied to the destination: its top subtrees, and when the prune removed them.</summary>
+/// <param name="Roots">The top subtrees outside the moved chroots on the destination at verify.</param>
+/// <param name="PrunedAt">When <c>migrate prune-destination</c> removed them, or null: they are still there.</param>
+public sealed record CopiedData(IReadOnlyList<string> Roots, DateTimeOffset? PrunedAt);
+
 /// <summary>
 /// The migration's report, built from the journal (so a resumed run reports the whole migration) plus the gaps
 /// the availability monitor saw: timeline, election, data checks, gaps, skew, durations.
@@ -72,6 +77,9 @@ public sealed record MigrationReport
     public double SourceLongestGapMs => Gaps.Where(g => g.Cluster.StartsWith("source", StringComparison.Ordinal)).Select(g => g.Milliseconds).DefaultIfEmpty(0).Max();
     public WorkloadSummary? Workload { get; init; }
 
+    /// <summary>Other tenants' data on the destination, copied by the join (null when verify found none or has not run).</summary>
+    public CopiedData? CopiedData { get; init; }
+
     /// <summary>Each server's ZooKeeper mode and zxid over time, from the availability monitor's polls (empty when it did not run).</summary>
     public IReadOnlyList<HostModeBand> Hosts { get; init; } = [];
     public string? Failure { get; init; }
@@ -85,7 +93,11 @@ public sealed record MigrationReport
     /// <summary>Key of the monitor's records of <see cref="ServerModeSpan"/>s.</summary>
     public const string ModesKey = "modes";
 
-    public static MigrationReport Build(MigrationPlan plan, IReadOnlyList<JournalRecord> records, WorkloadSummary? workload = null)
+    /// <param name="plan">The plan.</param>
+    /// <param name="records">The migration's journal.</param>
+    /// <param name="workload">The stress workload's figures, if it ran.</param>
+    /// <param name="cleanup">The plan's cleanup journal (<c>cleanup.jsonl</c>), if any: a done prune of the destination.</param>
+    public static MigrationReport Build(MigrationPlan plan, IReadOnlyList<JournalRecord> records, WorkloadSummary? workload = null, IReadOnlyList<JournalRecord>? cleanup = null)
     {
         var state = JournalState.From(records);
         var timeline = new List<StepTiming>();
@@ -105,6 +117,8 @@ public sealed record MigrationReport
         var election = state.Observation(ElectDestinationStep.StepId, "election")?.Deserialize<ElectionRecord>(JournalJson.Options);
         var addresses = state.Observation(CutStep.StepId, Engine.HostAddresses.Key)?.Deserialize<Dictionary<string, List<string>>>(JournalJson.Options) ?? [];
         var leftSource = state.Observation(PointOfNoReturnStep.StepId, TenantsLeftSource.Key)?.Deserialize<List<LeftSourceEvidence>>(JournalJson.Options) ?? [];
+        var copied = state.Observation(VerifyStep.StepId, CopiedTenantData.Key)?.Deserialize<List<string>>(JournalJson.Options) ?? [];
+        var pruned = cleanup?.LastOrDefault(r => r.Type == Cleanup.CleanupRunner.DoneRecordType && r.Key == Cleanup.CleanupRunner.PruneDestinationAction)?.At;
         return new MigrationReport
         {
             PlanId = plan.PlanId,
@@ -121,6 +135,7 @@ public sealed record MigrationReport
             CoordinatorDown = state.Processes.Where(p => p.PreviousRecordAt is not null)
                 .Select(p => new CoordinatorDowntime(p.PreviousRecordAt!.Value, p.StartedAt, p.Mode)).ToList(),
             Workload = workload,
+            CopiedData = copied.Count > 0 ? new CopiedData(copied, pruned) : null,
             Hosts = HostModeBand.From(modes),
             Failure = state.Completed ? null : state.LastFailure,
         };
@@ -198,6 +213,14 @@ public sealed record MigrationReport
         {
             text.Append("\nWorkload (stress)\n");
             text.Append(inv, $"  acknowledged writes {w.AcknowledgedWrites}, missing on destination {w.MissingOnDestination}, session expiries {w.Expiries}, longest gap {w.LongestGapMs} ms\n");
+        }
+
+        if (CopiedData is { } copiedData)
+        {
+            text.Append("\nOther tenants' data on the destination\n");
+            text.Append(copiedData.PrunedAt is { } prunedAt
+                ? $"  pruned at {prunedAt.ToString("yyyy-MM-dd HH:mm:ss", inv)}: {string.Join(", ", copiedData.Roots)}\n"
+                : $"  the join copied other tenants' data to the destination; it stays there until pruned (zkmitosis migrate prune-destination {PlanId}): {string.Join(", ", copiedData.Roots)}\n");
         }
 
         if (Checks.Count > 0)

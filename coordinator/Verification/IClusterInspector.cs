@@ -53,4 +53,8 @@ public interface IClusterInspector
     /// <remarks><paramref name="path"/> is absolute, chroot included.</remarks>
     Task<IReadOnlyList<TenantRegistration>> ReadRegistrationsAsync(IReadOnlyList<ServerSpec> servers, string path, string? child, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} does not read tenant registrations");
+
+    /// <summary>The top subtrees <paramref name="servers"/> hold outside <paramref name="scope"/>'s chroots (<see cref="Cleanup.DestinationPruner.ExtraRootsAsync"/>).</summary>
+    Task<IReadOnlyList<string>> ReadExtraRootsAsync(IReadOnlyList<ServerSpec> servers, Cleanup.CleanupScope scope, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not list the subtrees outside the chroots");
 }

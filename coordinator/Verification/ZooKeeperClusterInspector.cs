@@ -142,6 +142,12 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
         return await Switch.KafkaTopologyReader.ReadAsync(client, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<string>> ReadExtraRootsAsync(IReadOnlyList<ServerSpec> servers, Cleanup.CleanupScope scope, CancellationToken cancellationToken)
+    {
+        await using var client = await ConnectAsync(servers, "", cancellationToken).ConfigureAwait(false);
+        return await Cleanup.DestinationPruner.ExtraRootsAsync(client, scope, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
         await using var client = await ConnectAsync(servers, "", cancellationToken).ConfigureAwait(false);

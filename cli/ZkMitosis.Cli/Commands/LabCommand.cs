@@ -38,9 +38,13 @@ internal static class LabCommand
         var noPopulate = new Option<bool>("--no-populate") { Description = "leave the source empty and start no other tenant" };
         var insecureAgents = new Option<bool>("--insecure-agents") { Description = "agents without TLS (rehearsal shortcut; the plan says so)" };
         var ipv6 = new Option<bool>("--ipv6") { Description = "IPv6 only: ULA addresses (fd00:0:0:XXYY::/64, from the subnet's bytes) instead of the IPv4 /24" };
+        var tenants = new Option<string>("--tenants") { Description = "the lab's tenants, comma separated: kafka (the brokers, --brokers) and any of solr, hbase, clickhouse (tenant-host STAND-INs)" };
+        var stay = new Option<string>("--stay") { Description = "tenants of --tenants the plan keeps on the source (moves: false), comma separated" };
+        var tenantHosts = new Option<int>("--tenant-hosts") { Description = "hosts of each non-Kafka tenant (1–9)", DefaultValueFactory = _ => 2 };
         var command = new Command("up", "build a lab: source ensemble running, destination stopped and empty, brokers, agents, plan")
         {
             source, destination, brokers, racks, NameOption, subnet, zookeeperOptions, DirectoryOption, noAgents, noPopulate, insecureAgents, ipv6,
+            tenants, stay, tenantHosts,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(async () =>
         {
@@ -70,6 +74,9 @@ internal static class LabCommand
                 Populate = !parse.GetValue(noPopulate),
                 InsecureAgents = parse.GetValue(insecureAgents),
                 Ipv6 = parse.GetValue(ipv6),
+                TenantProducts = List(parse.GetValue(tenants)).Where(t => t != "kafka").ToList(),
+                StayingTenants = List(parse.GetValue(stay)),
+                TenantProductHosts = parse.GetValue(tenantHosts),
             };
             using var logging = ConsoleLogger.Create();
             var up = await LabCluster.UpAsync(spec, logging.Logger, cancellationToken);
@@ -84,6 +91,10 @@ internal static class LabCommand
         }));
         return command;
     }
+
+    /// <summary>A comma-separated option's items (none when absent).</summary>
+    private static List<string> List(string? value) =>
+        value is null ? [] : [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
     private static Command Status()
     {

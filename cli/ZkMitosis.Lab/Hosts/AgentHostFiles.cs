@@ -20,7 +20,8 @@ public static class AgentHostFiles
     {
         var layout = host.Layout;
         var isZooKeeper = host.IsZooKeeperHost;
-        var service = isZooKeeper ? HostLayout.ZooKeeperService : HostLayout.KafkaService;
+        var product = host.TenantProduct;
+        var service = isZooKeeper ? HostLayout.ZooKeeperService : product?.Name ?? HostLayout.KafkaService;
         string Command(string action) => string.Join(' ', new[] { binaries.ServiceScript, action, service, host.Directory }.Select(ServiceEnvironment.Quote));
         var commands = new JsonObject
         {
@@ -60,6 +61,12 @@ public static class AgentHostFiles
             },
             ["firewall"] = new JsonObject { ["backend"] = "iptables" },
         };
+        if (product is not null)
+        {
+            // A non-Kafka tenant host: the agent edits the product's file by id, and restarts the product's stand-in.
+            config["tenantConfigFiles"] = new JsonObject { [product.ConfigId] = layout.ProductConfig(product) };
+        }
+
         if (tls is not null)
         {
             config["tls"] = new JsonObject

@@ -43,6 +43,12 @@ public sealed record HostLayout(string Root)
 
     public string RunDirectory => Path.Combine(Root, "run");
 
+    /// <summary>A non-Kafka tenant host's product config file (<see cref="LabTenantProduct.ConfigFile"/>).</summary>
+    public string ProductConfig(LabTenantProduct product) => Path.Combine(Root, product.ConfigFile);
+
+    /// <summary>A non-Kafka tenant host's stand-in state file (session, expiries, registration, acknowledged serials).</summary>
+    public string ProductStandInState(LabTenantProduct product) => Path.Combine(Root, "var", "lib", product.Name, "standin-state.json");
+
     /// <summary>The environment file the service script sources for <paramref name="service"/>.</summary>
     public string ServiceEnvironment(string service) => Path.Combine(Etc, "default", service);
 

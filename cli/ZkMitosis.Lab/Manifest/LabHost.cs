@@ -29,6 +29,13 @@ public sealed record LabHost
     /// <summary>Kafka <c>broker.id</c> (broker hosts).</summary>
     public int? BrokerId { get; init; }
 
+    /// <summary>A non-Kafka tenant host's product (<see cref="LabTenantProduct.Name"/>), or null.</summary>
+    public string? Product { get; init; }
+
+    /// <summary>The product of a <see cref="LabHostRole.TenantProduct"/> host, or null.</summary>
+    [JsonIgnore]
+    public LabTenantProduct? TenantProduct => Product is not null && LabTenantProduct.All.TryGetValue(Product, out var product) ? product : null;
+
     public int ClientPort { get; init; } = 2181;
 
     public int QuorumPort { get; init; } = 2888;
@@ -55,6 +62,7 @@ public sealed record LabHost
         LabHostRole.Source or LabHostRole.Destination => HostLayout.ZooKeeperService,
         LabHostRole.Broker => HostLayout.KafkaService,
         LabHostRole.Tenant => HostLayout.TenantService,
+        LabHostRole.TenantProduct => Product,
         _ => null,
     };
 }

@@ -17,4 +17,7 @@ public enum LabHostRole
 
     /// <summary>The other tenant's client host, writing under /other on the source.</summary>
     Tenant,
+
+    /// <summary>A host of a non-Kafka tenant (<see cref="LabHost.Product"/>): agent and the tenant-host stand-in in the product's mode.</summary>
+    TenantProduct,
 }

@@ -34,6 +34,9 @@ public sealed record LabManifest
 
     public required string Chroot { get; init; }
 
+    /// <summary>Non-Kafka tenants the lab's plan keeps on the source (<c>moves: false</c>).</summary>
+    public IReadOnlyList<string> StayingTenants { get; init; } = [];
+
     /// <summary>building, up or failed.</summary>
     public string State { get; init; } = "building";
 

@@ -37,6 +37,7 @@ public static class LabPlanWriter
             text.Append("      agent: ").Append(Quoted(broker.AgentEndpoint ?? "none")).Append('\n');
         }
 
+        AppendTenantProducts(text, manifest);
         text.Append("tls:\n")
             .Append("  ca: ").Append(manifest.CaCertificatePath ?? "none").Append('\n')
             .Append("  certificate: ").Append(manifest.CoordinatorCertificatePath ?? "none").Append('\n')
@@ -60,6 +61,37 @@ public static class LabPlanWriter
         var path = Path.Combine(manifest.Directory, FileName);
         File.WriteAllText(path, Render(manifest));
         return path;
+    }
+
+    /// <summary>The non-Kafka tenants (<c>tenants:</c>), each on its preset, in the lab's order; <c>moves: false</c> for those that stay.</summary>
+    private static void AppendTenantProducts(StringBuilder text, LabManifest manifest)
+    {
+        var groups = manifest.HostsWithRole(LabHostRole.TenantProduct).GroupBy(h => h.Product!).ToList();
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        text.Append("# Solr, HBase and ClickHouse hosts on this lab run the tenant-host STAND-IN in that product's mode.\n");
+        text.Append("tenants:\n");
+        foreach (var group in groups)
+        {
+            var product = group.First().TenantProduct!;
+            text.Append("  - name: ").Append(product.Name).Append('\n')
+                .Append("    preset: ").Append(product.Preset).Append('\n')
+                .Append("    chroot: ").Append(product.Chroot).Append('\n')
+                .Append("    moves: ").Append(manifest.StayingTenants.Contains(product.Name) ? "false" : "true").Append('\n')
+                .Append("    hosts:\n");
+            foreach (var host in group)
+            {
+                text.Append("      - agent: ").Append(Quoted(host.AgentEndpoint ?? "none")).Append('\n');
+            }
+
+            if (product.HealthPath is { } path)
+            {
+                text.Append("    health:\n      path: ").Append(path).Append('\n');
+            }
+        }
     }
 
     /// <summary>A YAML double-quoted scalar: an IPv6 agent address starts with '[', which plain YAML reads as a list.</summary>

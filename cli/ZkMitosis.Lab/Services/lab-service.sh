@@ -5,7 +5,8 @@
 #
 #   lab-service.sh start|stop|kill|restart|status SERVICE HOSTDIR
 #
-# SERVICE is zookeeper, kafka (the Kafka broker STAND-IN), zkmitosis-agent or tenant. The lab writes
+# SERVICE is zookeeper, kafka (the Kafka broker STAND-IN), zkmitosis-agent, tenant, or solr, hbase, clickhouse (the
+# tenant-host STAND-IN in that product's mode). The lab writes
 # HOSTDIR/etc/default/SERVICE, which defines:
 #   COMMAND=( … )   the process to run (exec'd directly, so the pid file holds its own pid)
 #   MATCH=…         a string its /proc/PID/cmdline must contain (guards against a reused pid)
@@ -23,7 +24,7 @@ set -euo pipefail
 usage() { echo "usage: $0 start|stop|kill|restart|status SERVICE HOSTDIR" >&2; exit 2; }
 [ $# -eq 3 ] || usage
 action=$1 service=$2 host=$3
-case "$service" in zookeeper|kafka|zkmitosis-agent|tenant) ;; *) echo "unknown service '$service'" >&2; exit 2 ;; esac
+case "$service" in zookeeper|kafka|zkmitosis-agent|tenant|solr|hbase|clickhouse) ;; *) echo "unknown service '$service'" >&2; exit 2 ;; esac
 
 env_file="$host/etc/default/$service"
 delay_file="$env_file.start-delay"

@@ -25,7 +25,7 @@ internal static class PlannedChanges
         var zooKeeper = plan.Source.Select(s => (Server: s, Role: $"source server {Id(s.Id)}", Stages: Stages(plan, s, source: true)))
             .Concat(plan.Destination.Select(d => (Server: d, Role: $"destination server {Id(d.Id)}", Stages: Stages(plan, d, source: false))));
         var hosts = zooKeeper.Select(z => ForServerAsync(z.Server, z.Role, z.Stages, plan.Destination.Contains(z.Server) ? cut : null, agents(z.Server.Agent), problems, cancellationToken))
-            .Concat(plan.Brokers.Select(b => ForBrokerAsync(plan, b, agents(b.Agent), problems, cancellationToken)));
+            .Concat(plan.MovedTenants.SelectMany(t => t.Hosts.Select(h => ForTenantHostAsync(plan, t, h, agents(h.Agent), problems, cancellationToken))));
         return await Task.WhenAll(hosts).ConfigureAwait(false);
     }
 
@@ -47,7 +47,9 @@ internal static class PlannedChanges
                 : $"join: restart source server {Id(leader.Id)} ({leader.Host}), the current leader, last");
         }
 
-        order.AddRange(plan.Brokers.Select(b => $"switch-broker-{Id(b.Id)}: restart broker {Id(b.Id)} ({b.Host}) with zookeeper.connect set to the destination, once every partition is healthy"));
+        order.AddRange(plan.MovedTenants.SelectMany(t => t.Hosts.Select(h => t.Preset == TenantPreset.Kafka && h.Id is { } id
+            ? $"{SwitchHostStep.StepIdFor(t, h)}: restart broker {Id(id)} ({h.Host}) with zookeeper.connect set to the destination, once every partition is healthy"
+            : $"{SwitchHostStep.StepIdFor(t, h)}: restart {t.Name} on {h.Host} with its connect string set to the destination, once {t.Health.Describe(t.Chroot)}")));
         order.Add($"elect: stop every destination server ({string.Join(", ", plan.Destination.Select(d => Id(d.Id)))}) at once; start a quorum led by the highest zxid on disk by barrier, then the rest once it leads");
         if (plan.Strategy == MigrationStrategy.Participant)
         {
@@ -139,20 +141,31 @@ internal static class PlannedChanges
         return new HostPlan(server.Host, server.Agent, role, files, backend, rules);
     }
 
-    private static async Task<HostPlan> ForBrokerAsync(MigrationPlan plan, BrokerSpec broker, GrpcHostAgent agent, List<string> problems, CancellationToken cancellationToken)
+    /// <summary>
+    /// The connect-string edit of one moved tenant's host, rendered by its agent from the same request its switch sends:
+    /// Kafka's server.properties (no tenant config), else the tenant's config file by id, in its format.
+    /// </summary>
+    private static async Task<HostPlan> ForTenantHostAsync(MigrationPlan plan, TenantSpec tenant, TenantHost host, GrpcHostAgent agent, List<string> problems, CancellationToken cancellationToken)
     {
         var files = new List<PlannedFileChange>();
+        var role = tenant.Preset == TenantPreset.Kafka && host.Id is { } id ? $"broker {Id(id)}" : $"{tenant.Name} host {tenant.Hosts.ToList().IndexOf(host) + 1}";
         try
         {
-            var rendered = await agent.RenderPlannedFilesAsync(new RenderPlannedFilesRequest { KafkaZookeeperConnect = plan.DestinationConnect }, cancellationToken).ConfigureAwait(false);
-            files.AddRange(rendered.Files.Select(f => Change(SwitchHostStep.StepIdFor(broker.Id), f, f.CurrentContent)));
+            var request = new RenderPlannedFilesRequest { KafkaZookeeperConnect = tenant.ConnectFor(plan.Destination) };
+            if (tenant.Connect.ConfigId is not null)
+            {
+                request.TenantConfig = GrpcHostAgent.TenantConfigOf(tenant.Connect);
+            }
+
+            var rendered = await agent.RenderPlannedFilesAsync(request, cancellationToken).ConfigureAwait(false);
+            files.AddRange(rendered.Files.Select(f => Change(SwitchHostStep.StepIdFor(tenant, host), f, f.CurrentContent)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Add(problems, $"broker {Id(broker.Id)} ({broker.Host}): cannot render the files the run writes: {e.Message}");
+            Add(problems, $"{role} ({host.Host}): cannot render the files the run writes: {e.Message}");
         }
 
-        return new HostPlan(broker.Host, broker.Agent, $"broker {Id(broker.Id)}", files, null, []);
+        return new HostPlan(host.Host, host.Agent, role, files, null, []);
     }
 
     private static PlannedFileChange Change(string step, PlannedFile file, string before) =>

@@ -81,6 +81,7 @@ internal sealed class VerifyStep : MigrationStep
             string.Join(", ", source.Select(o => $"{o.Key}={o.Value.Mode ?? "down"}"))));
 
         await context.ObserveAsync("checks", checks, cancellationToken).ConfigureAwait(false);
+        await CopiedTenantData.RecordAsync(context, cancellationToken).ConfigureAwait(false);
         foreach (var check in checks)
         {
             if (check.Passed)

@@ -37,7 +37,14 @@ internal sealed class MigrationLab : IAsyncDisposable
     /// <param name="brokers">The broker stand-ins.</param>
     /// <param name="racks">Racks the stand-ins are spread over (0: no broker.rack).</param>
     /// <param name="ipv6">Build the lab on IPv6 only (<see cref="LabSpec.Ipv6"/>).</param>
-    public static async Task<MigrationLab> UpAsync(IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0, bool ipv6 = false)
+    /// <param name="tenants">Non-Kafka tenants (<see cref="LabSpec.TenantProducts"/>), each on <paramref name="tenantHosts"/> hosts.</param>
+    /// <param name="staying">Of <paramref name="tenants"/>, those the plan keeps on the source.</param>
+    /// <param name="tenantHosts">Hosts of each non-Kafka tenant.</param>
+    /// <param name="source">Source ensemble size.</param>
+    /// <param name="destination">Destination size.</param>
+    public static async Task<MigrationLab> UpAsync(
+        IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0, bool ipv6 = false,
+        IReadOnlyList<string>? tenants = null, IReadOnlyList<string>? staying = null, int tenantHosts = 2, int source = 3, int destination = 3)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -57,6 +64,11 @@ internal sealed class MigrationLab : IAsyncDisposable
             Brokers = brokers,
             Racks = racks,
             Ipv6 = ipv6,
+            TenantProducts = tenants ?? [],
+            StayingTenants = staying ?? [],
+            TenantProductHosts = tenantHosts,
+            Source = source,
+            Destination = destination,
         };
         try
         {

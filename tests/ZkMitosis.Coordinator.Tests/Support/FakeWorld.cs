@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ZkMitosis.Coordinator.Agents;
+using ZkMitosis.Coordinator.Cleanup;
 using ZkMitosis.Coordinator.Config;
 using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Plans;
@@ -85,6 +86,12 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
 
     /// <summary>Tenant hosts (by agent) whose session expires when the destination is cut off (they register again under a new one).</summary>
     public HashSet<string> TenantSessionsExpireAtCut { get; } = [];
+
+    /// <summary>What the fake destination holds outside the moved chroots: the tenants that stay, and the source's other data (<c>/other</c>).</summary>
+    public List<string> ExtraRoots { get; } = ["/other"];
+
+    public Task<IReadOnlyList<string>> ReadExtraRootsAsync(IReadOnlyList<ServerSpec> servers, CleanupScope scope, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. ExtraRoots.Concat(Plan.Tenants.Where(t => !t.Moves).Select(t => t.Chroot)).Where(r => scope.PlaceOf(r) == CleanupPlace.Extra).Distinct().Order(StringComparer.Ordinal)]);
 
     public Task<IReadOnlyList<TenantRegistration>> ReadRegistrationsAsync(IReadOnlyList<ServerSpec> servers, string path, string? child, CancellationToken cancellationToken)
     {
