@@ -10,7 +10,7 @@ using ZkMitosis.ZooKeeper;
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 
 /// <summary>
-/// One lab (3 source, 3 destination, 3 broker stand-ins, the other tenant) for one migration test, in our own
+/// One lab (by default 3 source, 3 destination, 3 broker stand-ins, the other tenant) for one migration test, in our own
 /// namespace prefix and a random /24 of 10.250.0.0/16; always torn down.
 /// </summary>
 internal sealed class MigrationLab : IAsyncDisposable
@@ -37,7 +37,9 @@ internal sealed class MigrationLab : IAsyncDisposable
     /// <param name="brokers">The broker stand-ins.</param>
     /// <param name="racks">Racks the stand-ins are spread over (0: no broker.rack).</param>
     /// <param name="ipv6">Build the lab on IPv6 only (<see cref="LabSpec.Ipv6"/>).</param>
-    public static async Task<MigrationLab> UpAsync(IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0, bool ipv6 = false)
+    /// <param name="source">The source ensemble's size.</param>
+    /// <param name="destination">The destination ensemble's size.</param>
+    public static async Task<MigrationLab> UpAsync(IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0, bool ipv6 = false, int source = 3, int destination = 3)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -57,6 +59,8 @@ internal sealed class MigrationLab : IAsyncDisposable
             Brokers = brokers,
             Racks = racks,
             Ipv6 = ipv6,
+            Source = source,
+            Destination = destination,
         };
         try
         {
