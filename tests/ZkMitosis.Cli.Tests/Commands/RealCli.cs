@@ -115,7 +115,7 @@ internal sealed class RealCli : IDisposable
         _process.Dispose();
     }
 
-    private static string CliAssembly
+    internal static string CliAssembly
     {
         get
         {
