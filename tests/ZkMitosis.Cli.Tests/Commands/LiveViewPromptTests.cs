@@ -76,7 +76,7 @@ public sealed class LiveViewPromptTests : IDisposable
         var prompt = new CallbackConfirmation(async () =>
         {
             var before = written.ToString().Length;
-            running!.Publish(new MigrationEvent(At, MigrationEventKind.Info, "switch-broker-1", "broker 1 restarted", "127.0.0.3"));
+            running!.Publish(new MigrationEvent(At, MigrationEventKind.NodeState, "switch", "observer", "127.0.0.1:21812", "observer", 0x100000010 + drawnWhileAsking.Count, 4));
             await Task.Delay(TimeSpan.FromMilliseconds(100));
             drawnWhileAsking.Add(written.ToString()[before..]);
             return true;
