@@ -141,6 +141,14 @@ public sealed class ZooKeeperOptions
     /// <summary>Bound on four-letter-word calls in milliseconds. Default 3000.</summary>
     [Range(100, 60000)]
     public int FourLetterWordTimeoutMs { get; set; } = 3000;
+
+    /// <summary>
+    /// Optional (absolute): the file that holds the server's JVM options while it is stopped, e.g.
+    /// <c>/etc/default/zookeeper</c> or zkEnv's <c>java.env</c> (<c>JVMFLAGS="-Djute.maxbuffer=…"</c>). Describe reads
+    /// <c>jute.maxbuffer</c> from the running server's own command line; this file is where it is read while the
+    /// server is stopped (a destination node before the join). Default: none (unknown while stopped).
+    /// </summary>
+    public string? JvmOptionsFile { get; set; }
 }
 
 /// <summary>The local Kafka broker.</summary>

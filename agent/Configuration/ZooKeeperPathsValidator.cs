@@ -18,6 +18,7 @@ public static partial class ZooKeeperPathsValidator
         ArgumentNullException.ThrowIfNull(failures);
         var dataDirValid = RequireAbsolute(failures, "ZooKeeper.DataDir", options.DataDir, required: true);
         var dataLogDirValid = RequireAbsolute(failures, "ZooKeeper.DataLogDir", options.DataLogDir, required: false);
+        RequireAbsolute(failures, "ZooKeeper.JvmOptionsFile", options.JvmOptionsFile, required: false);
         if (options.DynamicConfigFile is { } dynamic
             && (!BareFileName().IsMatch(dynamic) || dynamic is "." or ".." || dynamic == Path.GetFileName(options.ConfigPath)))
         {

@@ -109,13 +109,22 @@ public sealed partial class AgentService : V1Agent.AgentBase
             }
         }
 
+        Services.ServiceStatus? service = null;
         try
         {
-            response.ServiceState = (await _services.StatusAsync(HostService, context.CancellationToken).ConfigureAwait(false)).State.ToProto();
+            service = await _services.StatusAsync(HostService, context.CancellationToken).ConfigureAwait(false);
+            response.ServiceState = service.State.ToProto();
         }
         catch (Exception e) when (e is Processes.CommandFailedException or InvalidRequestException)
         {
             response.ServiceState = ServiceState.Unknown;
+        }
+
+        if (_options.IsZooKeeper)
+        {
+            var jute = Status.JuteMaxBufferReader.Read(service, _options.ZooKeeper.JvmOptionsFile);
+            response.JuteMaxBuffer = jute.Bytes;
+            response.JuteMaxBufferSource = jute.Source;
         }
 
         return response;

@@ -92,10 +92,10 @@ public static class LabCluster
             switch (host.Role)
             {
                 case LabHostRole.Source:
-                    ZooKeeperHostFiles.Write(host, source, spec.ZooKeeperOptions);
+                    ZooKeeperHostFiles.Write(host, source, spec.ZooKeeperOptions, spec.SourceSystemProperties);
                     break;
                 case LabHostRole.Destination:
-                    ZooKeeperHostFiles.Write(host, destination, spec.ZooKeeperOptions);
+                    ZooKeeperHostFiles.Write(host, destination, spec.ZooKeeperOptions, spec.DestinationSystemProperties);
                     break;
                 case LabHostRole.Broker:
                     KafkaHostFiles.Write(host, manifest.SourceConnectString + manifest.Chroot, spec.BrokerSessionTimeoutMs, binaries, spec.RackOf(host.BrokerId!.Value));

@@ -69,6 +69,15 @@ public sealed partial record LabSpec
     /// <summary>Extra zoo.cfg lines for every ZooKeeper host (<c>--zookeeper-option key=value</c>); they win over the lab's.</summary>
     public IReadOnlyDictionary<string, string> ZooKeeperOptions { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// JVM system properties (<c>-Dkey=value</c>) of the source's servers, for what zoo.cfg cannot say (e.g.
+    /// <c>jute.maxbuffer</c>); written into each host's service environment. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SourceSystemProperties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>JVM system properties of the destination's servers, as <see cref="SourceSystemProperties"/>. Default none.</summary>
+    public IReadOnlyDictionary<string, string> DestinationSystemProperties { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Where the lab's host trees, manifest and plan go; default <c>/var/lib/zkmitosis/labs/NAME</c>.</summary>
     public string? Directory { get; init; }
 

@@ -34,7 +34,14 @@ public enum AgentOperationStatus
 public sealed record AgentOperation(AgentOperationStatus Status, string Method = "", string? ResponseJson = null, string? Error = null);
 
 /// <summary>What an agent says about itself.</summary>
-public sealed record AgentDescription(string HostName, string Role, string AgentVersion, string? ProductVersion, int? ServerId);
+/// <param name="HostName">The host's name as the agent is configured.</param>
+/// <param name="Role">"zookeeper", "kafka" or "unknown".</param>
+/// <param name="AgentVersion">The agent's version.</param>
+/// <param name="ProductVersion">ZooKeeper's (srvr) or Kafka's version, null when unknown.</param>
+/// <param name="ServerId">myid or broker.id, null when unknown.</param>
+/// <param name="JuteMaxBuffer">A ZooKeeper host's <c>jute.maxbuffer</c> in bytes; 0 when unknown (or a Kafka host).</param>
+/// <param name="JuteMaxBufferSource">Where the agent read <paramref name="JuteMaxBuffer"/>, or why it is unknown.</param>
+public sealed record AgentDescription(string HostName, string Role, string AgentVersion, string? ProductVersion, int? ServerId, long JuteMaxBuffer = 0, string JuteMaxBufferSource = "");
 
 /// <summary>A ZooKeeper server's state as its agent sees it.</summary>
 /// <param name="Running">The service is running (process alive).</param>

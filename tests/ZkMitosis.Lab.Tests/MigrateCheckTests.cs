@@ -105,13 +105,7 @@ public sealed class MigrateCheckTests(CheckLabFixture fixture, ITestOutputHelper
     private static string WithLine(string zooCfg, string key, string value) =>
         string.Concat(zooCfg.Split('\n').Where(l => l.Length > 0 && !l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l + "\n")) + $"{key}={value}\n";
 
-    private async Task<CommandResult> CheckAsync()
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var outcome = await CommandRunner.RunAsync("dotnet", [CliAssembly, "migrate", "check", Lab.PlanPath!], TimeSpan.FromMinutes(3));
-        log.WriteLine($"migrate check: exit {outcome.ExitCode} after {started.Elapsed.TotalSeconds:0.0} s\n{outcome.StandardOutput}{outcome.StandardError}");
-        return outcome;
-    }
+    private Task<CommandResult> CheckAsync() => MigrateCheckRunner.RunAsync(Lab, log);
 
     private static string Describe(CommandResult outcome) => $"exit {outcome.ExitCode}\nstdout:\n{outcome.StandardOutput}\nstderr:\n{outcome.StandardError}";
 
@@ -161,23 +155,5 @@ public sealed class MigrateCheckTests(CheckLabFixture fixture, ITestOutputHelper
 
         Assert.True(changed.Count == 0, "the check changed:\n" + text);
         Assert.Contains(before, e => e.Key.EndsWith("zoo.cfg", StringComparison.Ordinal));
-    }
-
-    private static string CliAssembly
-    {
-        get
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "ZkMitosis.sln")))
-                {
-                    var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-                    var path = Path.Combine(directory.FullName, "cli", "ZkMitosis.Cli", "bin", configuration, "net10.0", "zkmitosis.dll");
-                    return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: build the solution first");
-                }
-            }
-
-            throw new InvalidOperationException("cannot find the repository root (ZkMitosis.sln) above " + AppContext.BaseDirectory);
-        }
     }
 }

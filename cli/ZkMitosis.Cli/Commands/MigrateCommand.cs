@@ -153,11 +153,15 @@ internal static class MigrateCommand
                 }
             }
 
-            // A batch approval prompts on the terminal, which a live table would draw over: the line log then.
-            if (!result.GetValue(approveEachBatch) && LiveMigrationView.Wanted(json, result.GetValue(yes)))
+            // The point of no return and each batch's approval prompt on the terminal: the live table stops for them.
+            if (LiveMigrationView.Wanted(json))
             {
                 var table = new MigrationHostTable(PlanLoader.Load(text));
-                return await LiveMigrationView.RunAsync(table, events => DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(text, o, ct), options with { Events = events }, cancellationToken));
+                return await LiveMigrationView.RunAsync(table, (events, pause) => DriveAsync(
+                    json,
+                    (o, ct) => MigrationRunner.RunAsync(text, o, ct),
+                    options with { Events = events, Confirmation = LiveMigrationView.Pausing(options.Confirmation, pause)!, BatchApproval = LiveMigrationView.Pausing(options.BatchApproval, pause) },
+                    cancellationToken));
             }
 
             return await DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(text, o, ct), options, cancellationToken);

@@ -51,6 +51,8 @@ public static class AgentHostFiles
                 ["clientHost"] = "127.0.0.1",
                 ["clientPort"] = host.ClientPort,
                 ["adminServerUrl"] = $"http://127.0.0.1:{ZooKeeperHostFiles.AdminServerPort}",
+                // The service environment holds the JVM command: where the agent reads jute.maxbuffer while ZooKeeper is stopped.
+                ["jvmOptionsFile"] = layout.ServiceEnvironment(HostLayout.ZooKeeperService),
             },
             ["kafka"] = new JsonObject { ["serverPropertiesPath"] = layout.ServerProperties },
             ["service"] = new JsonObject

@@ -26,7 +26,7 @@ public static class ZooKeeperHostFiles
         ["standaloneEnabled"] = "false",
     };
 
-    public static ZooKeeperServerConfig Config(LabHost host, IReadOnlyList<LabHost> ensemble, IReadOnlyDictionary<string, string> userOptions)
+    public static ZooKeeperServerConfig Config(LabHost host, IReadOnlyList<LabHost> ensemble, IReadOnlyDictionary<string, string> userOptions, IReadOnlyDictionary<string, string>? systemProperties = null)
     {
         var layout = host.Layout;
         var options = new Dictionary<string, string>(LabDefaults);
@@ -51,16 +51,20 @@ public static class ZooKeeperHostFiles
             AdminServerPort = AdminServerPort,
             Members = ensemble.Select(h => new QuorumMember(h.ServerId!.Value, h.Address, h.QuorumPort, h.ElectionPort)).ToList(),
             ExtraOptions = options,
+            SystemProperties = systemProperties ?? new Dictionary<string, string>(),
         };
     }
 
     /// <summary>The any-address of the host's family (<c>::</c> on an IPv6 lab host, which also takes IPv4 loopback; else <c>0.0.0.0</c>).</summary>
     public static string Wildcard(LabHost host) => host.Address.Contains(':', StringComparison.Ordinal) ? "::" : "0.0.0.0";
 
-    /// <summary>Writes zoo.cfg, myid and the service environment; the data dir gets nothing else.</summary>
-    public static void Write(LabHost host, IReadOnlyList<LabHost> ensemble, IReadOnlyDictionary<string, string> userOptions)
+    /// <summary>
+    /// Writes zoo.cfg, myid and the service environment (with <paramref name="systemProperties"/>, the JVM's -D
+    /// options, when given); the data dir gets nothing else.
+    /// </summary>
+    public static void Write(LabHost host, IReadOnlyList<LabHost> ensemble, IReadOnlyDictionary<string, string> userOptions, IReadOnlyDictionary<string, string>? systemProperties = null)
     {
-        var config = Config(host, ensemble, userOptions);
+        var config = Config(host, ensemble, userOptions, systemProperties);
         var layout = host.Layout;
         layout.Create();
         File.WriteAllText(config.ConfigPath, config.RenderZooCfg());

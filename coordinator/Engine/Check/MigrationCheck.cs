@@ -45,10 +45,36 @@ public static class MigrationCheck
         var brokers = await brokersTask.ConfigureAwait(false);
         var hosts = await hostsTask.ConfigureAwait(false);
         OperatorChecks.Run(plan, servers, brokers, problems, notes);
+        await ChrootFitAsync(plan, servers, inspector, problems, notes, cancellationToken).ConfigureAwait(false);
 
         var leader = servers.Where(s => s.Source && s.Status?.Mode == ZkMitosis.Agent.V1.ZooKeeperMode.Leader).Select(s => (int?)s.Server.Id).ToList();
         var restarts = PlannedChanges.RestartOrder(plan, leader.Count == 1 ? leader[0] : null);
         return new CheckReport(plan.PlanId, plan.Strategy.ToString().ToLowerInvariant(), problems, notes, hosts, restarts);
+    }
+
+    /// <summary>
+    /// Walks the chroot on the source (the run does it at baseline) and checks its largest znode and widest node
+    /// against every destination server's <c>jute.maxbuffer</c> and the run's client (<see cref="JuteMaxBufferCheck.CheckTree"/>).
+    /// The walk's own client takes replies as large as the source allows, so a chroot too large for the run is measured, not failed on.
+    /// </summary>
+    private static async Task ChrootFitAsync(MigrationPlan plan, IReadOnlyList<ServerFacts> servers, IClusterInspector? inspector, List<string> problems, List<string> notes, CancellationToken cancellationToken)
+    {
+        var juteMaxBuffers = servers.Where(s => s.Description is not null)
+            .Select(s => new ServerJuteMaxBuffer(s.Server, s.Source, s.Description!.Description.JuteMaxBuffer, s.Description.Description.JuteMaxBufferSource)).ToList();
+        var sourceMax = juteMaxBuffers.Where(s => s.Source).Select(s => s.Bytes).Append(ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes).Max();
+        var walker = inspector ?? new ZooKeeperClusterInspector
+        {
+            ClientOptions = new() { SessionTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(3), MaxReplyFrameBytes = (int)Math.Min(int.MaxValue, (2 * sourceMax) + 4096) },
+        };
+        try
+        {
+            var snapshot = await walker.SnapshotAsync(plan.Source, plan.Chroot, cancellationToken).ConfigureAwait(false);
+            JuteMaxBufferCheck.CheckTree(ChrootLimits.From(snapshot), juteMaxBuffers, ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes, problems);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            notes.Add($"the chroot's sizes are not checked against jute.maxbuffer: reading {plan.Chroot} on the source failed: {e.Message}");
+        }
     }
 
     /// <summary>The journal of a dry run: it holds nothing and refuses every record, so a check that tried to journal (an effect) fails loudly.</summary>

@@ -6,7 +6,7 @@ namespace ZkMitosis.Coordinator.Engine.Check;
 
 /// <summary>
 /// What an operator forgets and the run's own checks do not ask before it is too late: the four-letter words the run
-/// reads, free disk on the destination, clock skew, <c>maxClientCnxns</c>, and the ZooKeeper versions. Each check
+/// reads, free disk on the destination, clock skew, <c>maxClientCnxns</c>, the ZooKeeper versions, and <c>jute.maxbuffer</c> wherever it could not be read. Each check
 /// adds problems (the run would stop or endanger something) or notes (could not be checked, or worth knowing).
 /// </summary>
 internal static class OperatorChecks
@@ -27,7 +27,8 @@ internal static class OperatorChecks
         ClockSkew(servers.Select(s => (s.Name, s.Description)).Concat(brokers.Select(b => ($"broker {b.Broker.Id} ({b.Broker.Host})", b.Description))), problems);
         MaxClientConnections(plan, servers, problems);
         Versions(servers, problems, notes);
-        notes.Add("jute.maxbuffer is not checked: it is a JVM system property (-Djute.maxbuffer in the service's flags) that no agent call reads; it must be at least the source's on every destination node, or a large znode breaks the observers' sync");
+        // Values below the source's are preflight's problems; here only what could not be read.
+        Steps.JuteMaxBufferCheck.CompareValues(servers.Where(s => s.Description is not null).Select(s => new Steps.ServerJuteMaxBuffer(s.Server, s.Source, s.Description!.Description.JuteMaxBuffer, s.Description.Description.JuteMaxBufferSource)).ToList(), [], notes);
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ internal sealed class BaselineStep : MigrationStep
 
     public override IReadOnlyList<string> Actions => ["read each destination zoo.cfg (kept for abort)", "snapshot the chroot on the source (count, digest)", "read broker epochs and /controller_epoch"];
 
-    public override IReadOnlyList<string> ChecksAfter => ["every broker registered on the source"];
+    public override IReadOnlyList<string> ChecksAfter => ["every broker registered on the source", "the chroot's largest znode within every destination server's jute.maxbuffer, its largest replies within the coordinator client's"];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
@@ -40,6 +40,16 @@ internal sealed class BaselineStep : MigrationStep
         var readFrom = await ClusterQueries.FollowersOrAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);
         var snapshot = await context.Inspector.SnapshotAsync(readFrom, plan.Chroot, cancellationToken).ConfigureAwait(false);
         await context.ObserveAsync("source-chroot", new { count = snapshot.Nodes.Count, persistent = snapshot.PersistentCount, digest = snapshot.Digest }, cancellationToken).ConfigureAwait(false);
+
+        // The fit of the chroot in jute.maxbuffer is checked on this read, the one the baseline makes anyway (a whole
+        // chroot read in preflight would be one more against the shared source), before the join changes anything.
+        var limits = ChrootLimits.From(snapshot);
+        var tooLarge = new List<string>();
+        JuteMaxBufferCheck.CheckTree(limits, await JuteMaxBufferCheck.ReadAsync(context, sourceToo: false, cancellationToken).ConfigureAwait(false), ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes, tooLarge);
+        if (tooLarge.Count > 0)
+        {
+            throw new StepFailedException(StepId, string.Join("; ", tooLarge));
+        }
 
         var kafka = await context.Inspector.ReadKafkaStateAsync(plan.Source, plan.Chroot, cancellationToken).ConfigureAwait(false);
         await context.ObserveAsync("kafka", KafkaBaseline.From(kafka), cancellationToken).ConfigureAwait(false);

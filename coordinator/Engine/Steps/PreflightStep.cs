@@ -26,6 +26,7 @@ internal sealed class PreflightStep : MigrationStep
         "destination → source: client and election ports of every source node and the leader's quorum port reachable",
         "the chroot exists on the source",
         "source: reconfigEnabled is not true in any server's zoo.cfg (this version's strategies edit member lines in files)",
+        "jute.maxbuffer of every destination server at least the source's (as each agent reads it from the JVM's options)",
     ];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
@@ -60,6 +61,8 @@ internal sealed class PreflightStep : MigrationStep
         {
             problems.Add(refusal);
         }
+
+        JuteMaxBufferCheck.CompareValues(await JuteMaxBufferCheck.ReadAsync(context, sourceToo: true, cancellationToken).ConfigureAwait(false), problems, notes: null);
 
         var source = await ClusterQueries.ObserveAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);
         foreach (var (id, observation) in source.Where(o => !o.Value.Serving))

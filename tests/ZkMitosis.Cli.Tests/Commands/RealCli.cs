@@ -118,7 +118,7 @@ internal sealed class RealCli : IDisposable
         _process.Dispose();
     }
 
-    private static string CliAssembly
+    internal static string CliAssembly
     {
         get
         {

@@ -10,7 +10,7 @@ using ZkMitosis.ZooKeeper;
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 
 /// <summary>
-/// One lab (3 source, 3 destination, 3 broker stand-ins, the other tenant) for one migration test, in our own
+/// One lab (by default 3 source, 3 destination, 3 broker stand-ins, the other tenant) for one migration test, in our own
 /// namespace prefix and a random /24 of 10.250.0.0/16; always torn down.
 /// </summary>
 internal sealed class MigrationLab : IAsyncDisposable

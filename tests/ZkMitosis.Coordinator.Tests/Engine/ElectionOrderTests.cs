@@ -36,6 +36,63 @@ public sealed class ElectionOrderTests
     }
 
     [Fact]
+    public void Decide_SevenNodes_AQuorumOfFourWithTheHighestAtMostThreeBehind()
+    {
+        var order = ElectionOrder.Decide([new(8, 10), new(9, 70), new(10, 60), new(11, 50), new(12, 40), new(13, 30), new(14, 20)]);
+
+        Assert.Equal(4, ElectionOrder.Quorum(7));
+        Assert.Equal([9, 10, 11, 12], order.FirstWave);
+        Assert.Equal([8, 13, 14], order.SecondWave);
+        Assert.Equal([9], order.SafeLeaders);
+    }
+
+    [Fact]
+    public void Decide_SevenNodesFourBehindWithNewerEpoch_RefusedAsNoSafeQuorum()
+    {
+        // Only nodes 8, 9, 10 may start beside node 11 (the highest, epoch 2): four of seven, a quorum. With a fourth
+        // node of epoch 3 behind, just three remain and the refusal names every zxid.
+        NodeZxid[] safe = [new(8, 0x200000001, 2), new(9, 0x200000002, 2), new(10, 0x200000003, 2), new(11, 0x200000009, 2), new(12, 0x200000004, 3), new(13, 0x200000005, 3), new(14, 0x200000006, 3)];
+        Assert.Equal([8, 9, 10, 11], ElectionOrder.Decide(safe).FirstWave);
+
+        var error = Assert.Throws<UnsafeElectionException>(() => ElectionOrder.Decide([.. safe.Where(z => z.ServerId != 10), new(10, 0x200000003, 3)]));
+
+        Assert.Contains("a quorum needs 4 of 7 nodes but only 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("14=0x200000006", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_SevenNodesEveryZxidAssignment_NoNodesBehindCanFormAQuorumAlone()
+    {
+        // Every assignment of three zxids and two epochs to seven nodes (6^7 = 279,936 cases): either refused, or a
+        // first wave of four that holds a node at the highest zxid and in which no node behind outranks it by epoch.
+        var zxids = new NodeZxid[7];
+        for (var code = 0; code < 279_936; code++)
+        {
+            var rest = code;
+            for (var i = 0; i < 7; i++)
+            {
+                zxids[i] = new NodeZxid(8 + i, 1 + (rest % 3), 1 + ((rest / 3) % 2));
+                rest /= 6;
+            }
+
+            ElectionOrder order;
+            try
+            {
+                order = ElectionOrder.Decide(zxids);
+            }
+            catch (UnsafeElectionException)
+            {
+                continue;
+            }
+
+            Assert.Equal(4, order.FirstWave.Count);
+            Assert.Contains(order.FirstWave, id => order.SafeLeaders.Contains(id));
+            var lowestSafeEpoch = zxids.Where(z => order.SafeLeaders.Contains(z.ServerId)).Min(z => z.VoteEpoch);
+            Assert.All(zxids.Where(z => order.FirstWave.Contains(z.ServerId) && !order.SafeLeaders.Contains(z.ServerId)), z => Assert.True(z.VoteEpoch <= lowestSafeEpoch));
+        }
+    }
+
+    [Fact]
     public void Decide_NodeBehindWithNewerEpoch_KeptOutOfTheFirstWave()
     {
         // Node 6 is behind, but its vote would carry epoch 3: node 5 (epoch 2) would vote for it, so it must wait.

@@ -349,11 +349,13 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
 
     public Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
-        var nodes = new Dictionary<string, ZnodeSummary> { ["/kafka"] = new(0, 0x100000001, false, 0), ["/kafka/brokers"] = new(0, 0x100000002, false, 0) };
-        return Task.FromResult(new ChrootSnapshot(nodes, "digest"));
+        return Task.FromResult(new ChrootSnapshot(new Dictionary<string, ZnodeSummary>(Chroot), "digest"));
     }
 
     public Task<bool> ExistsAsync(IReadOnlyList<ServerSpec> servers, string path, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <summary>The chroot's znodes as a snapshot reads them (path → summary).</summary>
+    public Dictionary<string, ZnodeSummary> Chroot { get; } = new() { ["/kafka"] = new(0, 0x100000001, false, 0), ["/kafka/brokers"] = new(0, 0x100000002, false, 0) };
 }
 
 internal sealed class FakeNode(ServerSpec spec, bool IsSource)
@@ -369,6 +371,9 @@ internal sealed class FakeNode(ServerSpec spec, bool IsSource)
     public bool DataEmpty { get; set; } = true;
     public bool Isolated { get; set; }
     public string? Lease { get; set; }
+
+    /// <summary>The server's jute.maxbuffer as its agent reports it (0: unknown); ZooKeeper's default unless a test sets it.</summary>
+    public long JuteMaxBuffer { get; set; } = 0xfffff;
 }
 
 /// <summary>A host of a tenant other than Kafka: its connect string, the one it loaded, its registration's session.</summary>
@@ -434,7 +439,7 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
     private string Host => Address[..Address.LastIndexOf(':')];
 
     public Task<AgentDescription> DescribeAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new AgentDescription(Host, Node is null ? "kafka" : "zookeeper", "1.0", "3.8.4", Node?.Spec.Id));
+        Task.FromResult(new AgentDescription(Host, Node is null ? "kafka" : "zookeeper", "1.0", "3.8.4", Node?.Spec.Id, Node?.JuteMaxBuffer ?? 0, Node is null ? "" : "fake"));
 
     public Task PingAsync(CancellationToken cancellationToken) =>
         world.Unreachable.Contains(Address) ? throw new AgentCallException(Address, "Health.Check", "Unavailable: refused (after 5 attempts)") : Task.CompletedTask;
