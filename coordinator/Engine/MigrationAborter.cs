@@ -46,24 +46,13 @@ public sealed class MigrationAborter(MigrationServices services)
         {
             await services.Leases.AcquireAsync(StepId, cancellationToken).ConfigureAwait(false);
 
-            // Brokers first: they must be back on the source before the destination observers go away.
-            foreach (var broker in plan.Brokers)
+            if (plan.Strategy == MigrationStrategy.Copy)
             {
-                await UndoBrokerAsync(context, broker, cancellationToken).ConfigureAwait(false);
+                await CopyAborter.UndoAsync(context, cancellationToken).ConfigureAwait(false);
             }
-
-            await context.WaitUntilAsync("no Kafka session left on a destination node", plan.Timeouts.BrokerRegistration,
-                ct => NoKafkaOnDestinationAsync(context, ct), cancellationToken).ConfigureAwait(false);
-
-            var original = context.Observed<Dictionary<string, string>>(BaselineStep.StepId, "destination-configs");
-            foreach (var d in plan.Destination)
+            else
             {
-                await UndoDestinationAsync(context, d, original, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (plan.Strategy == MigrationStrategy.Participant)
-            {
-                await RestoreSourceAsync(context, cancellationToken).ConfigureAwait(false);
+                await UndoJoinAsync(context, cancellationToken).ConfigureAwait(false);
             }
 
             await services.Leases.ReleaseAsync((address, message) => context.Warning(message, address), cancellationToken).ConfigureAwait(false);
@@ -80,6 +69,32 @@ public sealed class MigrationAborter(MigrationServices services)
 
         await services.Journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.StepCompleted, Step = StepId, Attempt = attempt }, cancellationToken).ConfigureAwait(false);
         await services.Journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.Aborted }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The joining strategies' undo: brokers back to the source, destination nodes stopped and emptied, the source's members restored.</summary>
+    private static async Task UndoJoinAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+
+        // Brokers first: they must be back on the source before the destination observers go away.
+        foreach (var broker in plan.Brokers)
+        {
+            await UndoBrokerAsync(context, broker, cancellationToken).ConfigureAwait(false);
+        }
+
+        await context.WaitUntilAsync("no Kafka session left on a destination node", plan.Timeouts.BrokerRegistration,
+            ct => NoKafkaOnDestinationAsync(context, ct), cancellationToken).ConfigureAwait(false);
+
+        var original = context.Observed<Dictionary<string, string>>(BaselineStep.StepId, "destination-configs");
+        foreach (var d in plan.Destination)
+        {
+            await UndoDestinationAsync(context, d, original, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (plan.Strategy == MigrationStrategy.Participant)
+        {
+            await RestoreSourceAsync(context, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

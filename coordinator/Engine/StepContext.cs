@@ -59,6 +59,9 @@ public sealed class MigrationServices
 
     /// <summary>Called when the Kafka switch moves a broker to the destination (for <c>--stress</c> to follow).</summary>
     public Action<int>? OnBrokerSwitched { get; init; }
+
+    /// <summary>Strategy copy's live mirrors in this process (disposed by the engine when the process's run ends).</summary>
+    internal Steps.CopyMirrors Mirrors { get; } = new();
 }
 
 /// <summary>One step's run: its effects (<see cref="EffectAsync{T}"/>), observations and bounded waits.</summary>
