@@ -63,6 +63,9 @@ public sealed record MigrationReport
     public double SourceLongestGapMs => Gaps.Where(g => g.Cluster.StartsWith("source", StringComparison.Ordinal)).Select(g => g.Milliseconds).DefaultIfEmpty(0).Max();
     public WorkloadSummary? Workload { get; init; }
 
+    /// <summary>Strategy copy: the ZooKeeper-side block and the tenants' downtime, apart; null for the other strategies.</summary>
+    public CopyBlockReport? Copy { get; init; }
+
     /// <summary>Each server's ZooKeeper mode and zxid over time, from the availability monitor's polls (empty when it did not run).</summary>
     public IReadOnlyList<HostModeBand> Hosts { get; init; } = [];
     public string? Failure { get; init; }
@@ -108,6 +111,7 @@ public sealed record MigrationReport
             CoordinatorDown = state.Processes.Where(p => p.PreviousRecordAt is not null)
                 .Select(p => new CoordinatorDowntime(p.PreviousRecordAt!.Value, p.StartedAt, p.Mode)).ToList(),
             Workload = workload,
+            Copy = CopyBlockReport.From(plan, state),
             Hosts = HostModeBand.From(modes),
             Failure = state.Completed ? null : state.LastFailure,
         };
@@ -146,6 +150,7 @@ public sealed record MigrationReport
             text.Append(inv, $"  leader {e.Leader} at {Zxid.Format(e.LeaderZxid)}; elected {(e.ElectedAt - e.StartedAt).TotalSeconds:0.00} s after the start, every node following after {(e.CompletedAt - e.StartedAt).TotalSeconds:0.00} s; nothing truncated\n");
         }
 
+        Copy?.AppendText(text);
         text.Append("\nAvailability\n");
         text.Append(inv, $"  destination window (longest gap): {DestinationWindowMs:0} ms\n");
         text.Append(inv, $"  source longest gap: {SourceLongestGapMs:0} ms\n");
