@@ -78,7 +78,8 @@ public sealed class CopyStrategyLabTests(ITestOutputHelper output)
         Assert.True(diff["compared"]!.GetValue<long>() > 20, diff.ToJsonString());
 
         // Every acknowledged write before the block is on the destination; no tenant session expired.
-        var stressResult = await Assert.IsType<Task<StressResult>>(stressStopped);
+        Assert.NotNull(stressStopped);
+        var stressResult = await stressStopped;
         var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, stressResult, CancellationToken.None);
         Assert.True(stressResult.AcknowledgedWrites > 0);
         Assert.Equal(0, verification.MissingWrites);

@@ -81,6 +81,11 @@ internal static class CopyTrees
         Target = new TreeLocation(Hosts(plan.Destination), chroot),
         Faithful = true,
 
+        // The mirror that follows raises the sequential counters once it has applied its children's events: raised
+        // here too, a child created between this copy's read of its parent and the mirror's start would be counted
+        // twice, and a counter cannot be lowered (seen in the lab: 10 above the source's after 0.5 s of writes).
+        SequentialCounters = false,
+
         // The destination's chroot was absent or empty, or merge: allowed replacing what it held.
         Delete = true,
 
