@@ -27,20 +27,7 @@ public sealed class CopyStrategyLabTests(ITestOutputHelper output)
         var text = lab.Plan("copy");
         var plan = PlanLoader.Load(text);
 
-        // The destination runs as its own ensemble and serves a tenant of its own, with a live session.
-        foreach (var host in lab.Lab.Hosts.Where(h => h.Role == LabHostRole.Destination))
-        {
-            await lab.Lab.StartAsync(host.Name);
-        }
-
-        foreach (var host in lab.Lab.Hosts.Where(h => h.Role == LabHostRole.Destination))
-        {
-            await lab.Lab.WaitUntilServingAsync(host.Name, TimeSpan.FromSeconds(60));
-        }
-
-        var destinationHosts = string.Join(',', plan.Destination.Select(d => d.ClientEndpoint));
-        await using var resident = await ZooKeeperClient.ConnectAsync(destinationHosts);
-        await WriteResidentAsync(resident);
+        await using var resident = await StartDestinationWithResidentAsync(lab, plan);
         var inspector = new ZooKeeperClusterInspector();
         var before = await inspector.SnapshotAsync(plan.Destination, Resident, CancellationToken.None);
 
@@ -94,6 +81,66 @@ public sealed class CopyStrategyLabTests(ITestOutputHelper output)
         Assert.Equal(ZooKeeperState.Connected, resident.State);
         var live = await resident.ExistsAsync(Resident + "-live");
         Assert.Equal(resident.SessionId, live?.EphemeralOwner);
+    }
+
+    /// <summary>
+    /// Abort after the block (the operator declines the point of no return): the brokers run on the source again, the
+    /// destination's copy of the chroot is gone, its own tenant untouched.
+    /// </summary>
+    [Fact]
+    public async Task Abort_AfterTheBlock_BrokersBackOnTheSourceCopyRemovedResidentUntouched()
+    {
+        await using var lab = await MigrationLab.UpAsync();
+        var text = lab.Plan("copy");
+        var plan = PlanLoader.Load(text);
+        await using var resident = await StartDestinationWithResidentAsync(lab, plan);
+        var inspector = new ZooKeeperClusterInspector();
+        var before = await inspector.SnapshotAsync(plan.Destination, Resident, CancellationToken.None);
+        var options = new MigrationRunOptions { StateRoot = lab.StateRoot, Confirmation = new FixedConfirmation(false) };
+
+        var declined = await Assert.ThrowsAsync<MigrationFailedException>(() => MigrationRunner.RunAsync(text, options, CancellationToken.None));
+        Assert.IsType<NotConfirmedException>(declined.InnerException);
+        Assert.NotNull(await resident.ExistsAsync(plan.Chroot + "/brokers"));
+
+        var report = await MigrationRunner.AbortAsync(plan.PlanId, options, CancellationToken.None);
+
+        output.WriteLine(report.ToText());
+        Assert.Equal("aborted", report.Status);
+        Assert.Null(await resident.ExistsAsync(plan.Chroot));
+        var kafka = await inspector.ReadKafkaStateAsync(plan.Source, plan.Chroot, CancellationToken.None);
+        Assert.Equal(plan.Brokers.Select(b => b.Id).Order(), kafka.Brokers.Keys.Order());
+        await lab.AssertStandInsWholeAsync(plan.SourceConnect);
+        await lab.AssertOtherTenantWholeAsync();
+        var after = await inspector.SnapshotAsync(plan.Destination, Resident, CancellationToken.None);
+        Assert.Equal(before.Digest, after.Digest);
+        Assert.Equal(before.Nodes.Select(n => (n.Key, n.Value)), after.Nodes.Select(n => (n.Key, n.Value)));
+        Assert.Equal(resident.SessionId, (await resident.ExistsAsync(Resident + "-live"))?.EphemeralOwner);
+    }
+
+    /// <summary>Starts the destination as its own ensemble and gives it a resident tenant, whose live session is returned.</summary>
+    private static async Task<ZooKeeperClient> StartDestinationWithResidentAsync(MigrationLab lab, MigrationPlan plan)
+    {
+        foreach (var host in lab.Lab.Hosts.Where(h => h.Role == LabHostRole.Destination))
+        {
+            await lab.Lab.StartAsync(host.Name);
+        }
+
+        foreach (var host in lab.Lab.Hosts.Where(h => h.Role == LabHostRole.Destination))
+        {
+            await lab.Lab.WaitUntilServingAsync(host.Name, TimeSpan.FromSeconds(60));
+        }
+
+        var client = await ZooKeeperClient.ConnectAsync(string.Join(',', plan.Destination.Select(d => d.ClientEndpoint)));
+        try
+        {
+            await WriteResidentAsync(client);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The destination's resident tenant: 100 znodes with data, a sequential one, a data version above 0, an ephemeral of its live session.</summary>
