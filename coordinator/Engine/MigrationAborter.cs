@@ -44,28 +44,13 @@ public sealed class MigrationAborter(MigrationServices services)
         {
             await services.Leases.AcquireAsync(StepId, cancellationToken).ConfigureAwait(false);
 
-            // Every moved tenant's hosts first, in plan order: they must be back on the source before the destination
-            // observers go away.
-            foreach (var tenant in plan.MovedTenants)
+            if (plan.Strategy == MigrationStrategy.Copy)
             {
-                foreach (var host in tenant.Hosts)
-                {
-                    await TenantHostUndo.UndoAsync(context, tenant, host, cancellationToken).ConfigureAwait(false);
-                }
+                await CopyAborter.UndoAsync(context, cancellationToken).ConfigureAwait(false);
             }
-
-            await context.WaitUntilAsync("no tenant session left on a destination node", plan.Timeouts.BrokerRegistration,
-                ct => TenantHostUndo.NoneOnDestinationAsync(context, ct), cancellationToken).ConfigureAwait(false);
-
-            var original = context.Observed<Dictionary<string, string>>(BaselineStep.StepId, "destination-configs");
-            foreach (var d in plan.Destination)
+            else
             {
-                await UndoDestinationAsync(context, d, original, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (plan.Strategy == MigrationStrategy.Participant)
-            {
-                await RestoreSourceAsync(context, cancellationToken).ConfigureAwait(false);
+                await UndoJoinAsync(context, cancellationToken).ConfigureAwait(false);
             }
 
             await services.Leases.ReleaseAsync((address, message) => context.Warning(message, address), cancellationToken).ConfigureAwait(false);
@@ -82,6 +67,36 @@ public sealed class MigrationAborter(MigrationServices services)
 
         await services.Journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.StepCompleted, Step = StepId, Attempt = attempt }, cancellationToken).ConfigureAwait(false);
         await services.Journal.AppendAsync(new JournalRecord { Type = JournalRecordTypes.Aborted }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The joining strategies' undo: every moved tenant's hosts back to the source, destination nodes stopped and emptied, the source's members restored.</summary>
+    private static async Task UndoJoinAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var plan = context.Plan;
+
+        // Every moved tenant's hosts first, in plan order: they must be back on the source before the destination
+        // observers go away.
+        foreach (var tenant in plan.MovedTenants)
+        {
+            foreach (var host in tenant.Hosts)
+            {
+                await TenantHostUndo.UndoAsync(context, tenant, host, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await context.WaitUntilAsync("no tenant session left on a destination node", plan.Timeouts.BrokerRegistration,
+            ct => TenantHostUndo.NoneOnDestinationAsync(context, ct), cancellationToken).ConfigureAwait(false);
+
+        var original = context.Observed<Dictionary<string, string>>(BaselineStep.StepId, "destination-configs");
+        foreach (var d in plan.Destination)
+        {
+            await UndoDestinationAsync(context, d, original, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (plan.Strategy == MigrationStrategy.Participant)
+        {
+            await RestoreSourceAsync(context, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task UndoDestinationAsync(StepContext context, ServerSpec d, Dictionary<string, string>? original, CancellationToken cancellationToken)

@@ -35,6 +35,7 @@ public sealed class MigrationEngine(MigrationServices services)
         }
         finally
         {
+            await _services.Mirrors.DisposeAsync().ConfigureAwait(false);
             await _services.Leases.DisposeAsync().ConfigureAwait(false);
         }
     }

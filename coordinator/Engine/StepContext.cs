@@ -62,6 +62,8 @@ public sealed class MigrationServices
 
     /// <summary>How the coordinator resolves a plan's host names (the system resolver: /etc/hosts, then DNS); see <see cref="HostAddresses"/>.</summary>
     public Func<string, CancellationToken, Task<System.Net.IPAddress[]>> ResolveHost { get; init; } = System.Net.Dns.GetHostAddressesAsync;
+    /// <summary>Strategy copy's live mirrors in this process (disposed by the engine when the process's run ends).</summary>
+    internal Steps.CopyMirrors Mirrors { get; } = new();
 }
 
 /// <summary>One step's run: its effects (<see cref="EffectAsync{T}"/>), observations and bounded waits.</summary>

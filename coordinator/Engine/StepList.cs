@@ -8,6 +8,11 @@ public static class StepList
 {
     public static IReadOnlyList<MigrationStep> For(MigrationPlan plan)
     {
+        if (plan.Strategy == MigrationStrategy.Copy)
+        {
+            return CopyStepList.Steps();
+        }
+
         var steps = new List<MigrationStep> { new PreflightStep(), new LeaseStep(), new BaselineStep() };
         if (plan.Strategy == MigrationStrategy.Observer)
         {

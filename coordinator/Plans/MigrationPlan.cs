@@ -10,7 +10,20 @@ public enum MigrationStrategy
 
     /// <summary>The seed's procedure: some destination nodes join the source as voters, the rest stay dormant.</summary>
     Participant,
+
+    /// <summary>
+    /// The seed's "block &amp; copy": the destination is a running ensemble (it may serve other tenants); the moved
+    /// chroots are copied and mirrored while the tenants run, then the tenants are stopped, the mirror drained, the
+    /// copy verified, and the tenants switched and started (docs/copy-strategy.md).
+    /// </summary>
+    Copy,
 }
+
+/// <summary>
+/// <c>merge:</c> of a copy plan: the destination may already hold a non-empty chroot of a moved tenant, which the
+/// copy then makes equal to the source's (extra znodes deleted); <see cref="Reason"/> says why that is wanted.
+/// </summary>
+public sealed record CopyMerge(string Reason);
 
 /// <summary>One ZooKeeper server of the source or the destination.</summary>
 /// <param name="Id">The server id (<c>myid</c>, <c>server.N</c>).</param>
@@ -98,6 +111,9 @@ public sealed record MigrationPlan
     public required TlsSpec Tls { get; init; }
     public PlanTimeouts Timeouts { get; init; } = new();
     public PlanIntervals Intervals { get; init; } = new();
+
+    /// <summary>Strategy copy: a moved chroot may already hold data on the destination (<c>merge:</c>), or null: it must be absent or empty.</summary>
+    public CopyMerge? Merge { get; init; }
 
     /// <summary>The batched Kafka switch (<c>switch:</c>), or null: one broker at a time.</summary>
     public SwitchSettings? Switch { get; init; }

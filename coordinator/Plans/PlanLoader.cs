@@ -66,12 +66,15 @@ public static class PlanLoader
         {
             "observer" => MigrationStrategy.Observer,
             "participant" => MigrationStrategy.Participant,
+            "copy" => MigrationStrategy.Copy,
             _ => null,
         };
         if (strategy is null)
         {
-            root.Problem("strategy", $"must be observer or participant, not {PlanProblem.Quote(strategyText)}");
+            root.Problem("strategy", $"must be observer, participant or copy, not {PlanProblem.Quote(strategyText)}");
         }
+
+        var merge = CopyMergeLoader.Parse(root, strategy);
 
         var joiners = new List<int>();
         var participant = root.Mapping("participant", required: false);
@@ -152,6 +155,7 @@ public static class PlanLoader
             Timeouts = timeouts,
             Intervals = intervals,
             Switch = switchSettings,
+            Merge = merge,
         };
     }
 

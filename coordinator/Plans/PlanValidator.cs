@@ -28,6 +28,7 @@ public static partial class PlanValidator
         ValidateServers(plan, problems);
         TenantValidator.Validate(plan, problems);
         ValidateStrategy(plan, problems);
+        CopyPlanValidator.Validate(plan, problems);
         ValidateTls(plan.Tls, problems);
         if (plan.Intervals.Poll > plan.Timeouts.ServerStart)
         {
@@ -64,7 +65,9 @@ public static partial class PlanValidator
         var all = plan.Source.Select((s, i) => (Server: s, Path: $"source.servers[{i}]"))
             .Concat(plan.Destination.Select((d, i) => (Server: d, Path: $"destination.servers[{i}]")))
             .ToList();
-        foreach (var group in all.GroupBy(x => x.Server.Id).Where(g => g.Count() > 1))
+        // Strategy copy never joins the two ensembles: each keeps its own server ids, which may then be the same.
+        var joins = plan.Strategy != MigrationStrategy.Copy;
+        foreach (var group in all.GroupBy(x => x.Server.Id).Where(g => joins && g.Count() > 1))
         {
             foreach (var duplicate in group.Skip(1))
             {
@@ -112,7 +115,7 @@ public static partial class PlanValidator
             }
         }
 
-        if (plan.Source.Count > 0)
+        if (joins && plan.Source.Count > 0)
         {
             var highestSource = plan.Source.Max(s => s.Id);
             foreach (var (server, i) in plan.Destination.Select((d, i) => (d, i)))

@@ -79,6 +79,8 @@ public sealed record MigrationReport
 
     /// <summary>Other tenants' data on the destination, copied by the join (null when verify found none or has not run).</summary>
     public CopiedData? CopiedData { get; init; }
+    /// <summary>Strategy copy: the ZooKeeper-side block and the tenants' downtime, apart; null for the other strategies.</summary>
+    public CopyBlockReport? Copy { get; init; }
 
     /// <summary>Each server's ZooKeeper mode and zxid over time, from the availability monitor's polls (empty when it did not run).</summary>
     public IReadOnlyList<HostModeBand> Hosts { get; init; } = [];
@@ -136,6 +138,7 @@ public sealed record MigrationReport
                 .Select(p => new CoordinatorDowntime(p.PreviousRecordAt!.Value, p.StartedAt, p.Mode)).ToList(),
             Workload = workload,
             CopiedData = copied.Count > 0 ? new CopiedData(copied, pruned) : null,
+            Copy = CopyBlockReport.From(plan, state),
             Hosts = HostModeBand.From(modes),
             Failure = state.Completed ? null : state.LastFailure,
         };
@@ -192,6 +195,7 @@ public sealed record MigrationReport
             }
         }
 
+        Copy?.AppendText(text);
         text.Append("\nAvailability\n");
         text.Append(inv, $"  destination window (longest gap): {DestinationWindowMs:0} ms\n");
         text.Append(inv, $"  source longest gap: {SourceLongestGapMs:0} ms\n");

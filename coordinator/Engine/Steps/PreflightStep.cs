@@ -99,7 +99,7 @@ internal sealed class PreflightStep : MigrationStep
         return problems;
     }
 
-    private static async Task CheckAgentsAsync(StepContext context, List<string> problems, CancellationToken cancellationToken)
+    internal static async Task CheckAgentsAsync(StepContext context, List<string> problems, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
         var source = plan.Source.Select(s => s.Id).ToHashSet();
@@ -161,7 +161,7 @@ internal sealed class PreflightStep : MigrationStep
         })).ConfigureAwait(false);
     }
 
-    private static async Task CheckBrokersAsync(StepContext context, List<string> problems, CancellationToken cancellationToken)
+    internal static async Task CheckBrokersAsync(StepContext context, List<string> problems, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
         await Task.WhenAll(plan.Brokers.Select(async b =>

@@ -1,0 +1,98 @@
+using ZkMitosis.Coordinator.Copy;
+using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.ZooKeeper;
+
+namespace ZkMitosis.Coordinator.Engine.Steps;
+
+/// <summary>What strategy copy reads and writes: the moved chroots, on which servers, within which request size.</summary>
+internal static class CopyTrees
+{
+    /// <summary>
+    /// Bytes kept free in a request for everything a znode's create carries besides its data: the request header,
+    /// the path, a few ACLs and the multi's framing.
+    /// </summary>
+    public const int RequestHeadroomBytes = 4096;
+
+    /// <summary>The chroot was absent on the destination before the copy: abort removes it with everything below.</summary>
+    public const string Absent = "absent";
+
+    /// <summary>The chroot existed without children: abort removes its children and keeps it.</summary>
+    public const string Empty = "empty";
+
+    /// <summary>The chroot held data (<c>merge:</c>): the copy replaced it; abort leaves it as the copy left it.</summary>
+    public const string Merged = "merged";
+
+    /// <summary>The moved tenants' chroots, each once, in plan order.</summary>
+    public static IReadOnlyList<string> Chroots(MigrationPlan plan) => plan.MovedTenants.Select(t => t.Chroot).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary><c>h1:p1,h2:p2</c> of <paramref name="servers"/>' client ports.</summary>
+    public static string Hosts(IEnumerable<ServerSpec> servers) => string.Join(',', servers.Select(s => s.ClientEndpoint));
+
+    /// <summary>The key of the observation of a chroot's state on the destination before the copy wrote it.</summary>
+    public static string BeforeKey(string chroot) => "destination-before:" + chroot;
+
+    /// <summary>
+    /// The source server the copy, the mirror and the diff read from: a follower or observer (a whole-tree read must
+    /// queue on one learner, not on the leader every write of every tenant goes through), else any serving server.
+    /// </summary>
+    /// <exception cref="StepFailedException">no source server serves.</exception>
+    public static async Task<ServerSpec> ReadServerAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var observed = await ClusterQueries.ObserveAllAsync(context, context.Plan.Source, cancellationToken).ConfigureAwait(false);
+        var learner = context.Plan.Source.FirstOrDefault(s => observed[s.Id].Mode is "follower" or "observer")
+            ?? context.Plan.Source.FirstOrDefault(s => observed[s.Id].Serving);
+        return learner ?? throw new StepFailedException(context.StepId, "no source server serves");
+    }
+
+    /// <summary>
+    /// The destination's <c>jute.maxbuffer</c> (the largest request a server accepts), the smallest a destination
+    /// node's zoo.cfg gives, else ZooKeeper's default 0xfffff. ZooKeeper takes it as a JVM system property; a
+    /// <c>jute.maxbuffer=</c> line in zoo.cfg is read as the operator's statement of it.
+    /// </summary>
+    public static async Task<int> DestinationMaxFrameBytesAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var limit = ZooKeeperClientOptions.DefaultMaxFrameBytes;
+        foreach (var d in context.Plan.Destination)
+        {
+            var config = await context.Agent(d.Agent).ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var line in config.Content.Split('\n'))
+            {
+                var parts = line.Split('=', 2, StringSplitOptions.TrimEntries);
+                if (parts.Length == 2 && parts[0] == "jute.maxbuffer" && ParseSize(parts[1]) is { } size && size >= 1024)
+                {
+                    limit = Math.Min(limit, size);
+                }
+            }
+        }
+
+        return limit;
+    }
+
+    /// <summary>A decimal or 0x-hexadecimal byte count, or null.</summary>
+    internal static int? ParseSize(string text) =>
+        text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? int.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var hex) ? hex : null
+            : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var dec) ? dec : null;
+
+    /// <summary>The copy options of one chroot, from <paramref name="readFrom"/> to the destination, faithful, bounded in flight.</summary>
+    public static CopyOptions Options(MigrationPlan plan, ServerSpec readFrom, string chroot, int maxFrameBytes) => new()
+    {
+        Source = new TreeLocation(readFrom.ClientEndpoint, chroot),
+        Target = new TreeLocation(Hosts(plan.Destination), chroot),
+        Faithful = true,
+
+        // The mirror that follows raises the sequential counters once it has applied its children's events: raised
+        // here too, a child created between this copy's read of its parent and the mirror's start would be counted
+        // twice, and a counter cannot be lowered (seen in the lab: 10 above the source's after 0.5 s of writes).
+        SequentialCounters = false,
+
+        // The destination's chroot was absent or empty, or merge: allowed replacing what it held.
+        Delete = true,
+
+        // Two reads in flight on one learner: the source's other tenants share it.
+        ReadsInFlight = 2,
+        BatchesInFlight = 4,
+        MaxFrameBytes = maxFrameBytes,
+        MaxBatchBytes = Math.Min(512 * 1024, maxFrameBytes / 2),
+    };
+}
