@@ -12,7 +12,7 @@ public sealed class LabSpecTests
     [InlineData(0, 3, 3, "source: 0 is out of range")]
     [InlineData(8, 3, 3, "source: 8 is out of range")]
     [InlineData(3, 0, 3, "destination: 0 is out of range")]
-    [InlineData(3, 3, 10, "brokers: 10 is out of range")]
+    [InlineData(3, 3, 100, "brokers: 100 is out of range")]
     [InlineData(3, 3, -1, "brokers: -1 is out of range")]
     public void Validate_SizeOutOfRange_NamesTheSize(int source, int destination, int brokers, string expected)
     {
