@@ -51,7 +51,7 @@ internal static class BrokerRegistration
                 cancellationToken).ConfigureAwait(false);
             if (epoch is { } brokerEpoch)
             {
-                state.Update(s => s with { Registered = true, BrokerEpoch = brokerEpoch });
+                state.Update(s => s with { Registered = true, BrokerEpoch = brokerEpoch, RegisteredAt = s.RegisteredAt ?? DateTimeOffset.UtcNow });
                 state.Flush();
                 StandInLog.Registered(logger, properties.BrokerId, path, brokerEpoch);
                 return brokerEpoch;
