@@ -37,7 +37,8 @@ internal sealed class MigrationLab : IAsyncDisposable
     /// <param name="brokers">The broker stand-ins.</param>
     /// <param name="racks">Racks the stand-ins are spread over (0: no broker.rack).</param>
     /// <param name="ipv6">Build the lab on IPv6 only (<see cref="LabSpec.Ipv6"/>).</param>
-    public static async Task<MigrationLab> UpAsync(IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0, bool ipv6 = false)
+    /// <param name="partitionsPerTopic">Partitions of each of the 3 populated topics (replication 3, on consecutive brokers).</param>
+    public static async Task<MigrationLab> UpAsync(IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0, bool ipv6 = false, int partitionsPerTopic = 4)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -57,6 +58,7 @@ internal sealed class MigrationLab : IAsyncDisposable
             Brokers = brokers,
             Racks = racks,
             Ipv6 = ipv6,
+            PartitionsPerTopic = partitionsPerTopic,
         };
         try
         {
