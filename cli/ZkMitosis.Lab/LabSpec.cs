@@ -77,6 +77,14 @@ public sealed partial record LabSpec
     /// <summary>Kafka's <c>zookeeper.session.timeout.ms</c> for the stand-ins; default 18000 (Kafka's own default).</summary>
     public int BrokerSessionTimeoutMs { get; init; } = 18000;
 
+    /// <summary>
+    /// Milliseconds between two of a stand-in's serial writes (<c>--write-interval-ms</c>): 200 ms up to 5 brokers, then
+    /// longer, so the brokers together write about 15 znodes/s whatever their number. Their writes stay in the chroot
+    /// under one parent (Kafka's <c>isr_change_notification</c>), and 30 stand-ins at 200 ms filled it past the 1 MiB
+    /// a getChildren reply may carry within minutes (a benchmark's two migrations failed reading it).
+    /// </summary>
+    public int BrokerWriteIntervalMs => 200 * Math.Max(1, Brokers / 3);
+
     /// <summary>Bound on the source ensemble (and every other process) coming up; default 90 s for a loaded 2-core machine.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
