@@ -66,4 +66,13 @@ public sealed class LabSpecTests
     {
         Assert.Equal("zkm-demo-", new LabSpec { Name = "demo" }.EffectivePrefix);
     }
+
+    [Theory]
+    [InlineData(3, 200)]
+    [InlineData(5, 200)]
+    [InlineData(30, 2000)]
+    public void BrokerWriteIntervalMs_ManyBrokers_TheirWritesTogetherStayAtTheSmallLabsRate(int brokers, int expected)
+    {
+        Assert.Equal(expected, new LabSpec { Brokers = brokers }.BrokerWriteIntervalMs);
+    }
 }
