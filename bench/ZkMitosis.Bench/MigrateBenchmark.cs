@@ -11,7 +11,7 @@ namespace ZkMitosis.Bench;
 
 /// <summary>
 /// `./zkm bench migrate [--strategy observer|participant|both] [--subnet 10.251.0.0/24] [--prefix zkm-bench-]
-/// [--idle SECONDS] [--keep]`: for each strategy, a lab and a whole migration with workloads on both sides. Measured in the
+/// [--idle SECONDS] [--keep]` (with `--brokers N`, <see cref="MigrateBrokersBenchmark"/> instead): for each strategy, a lab and a whole migration with workloads on both sides. Measured in the
 /// same run: the destination's unavailability window (longest gap of the workload that follows Kafka to the
 /// destination) against one destination node's restart-to-serving time; the source's longest gap during the
 /// migration against its longest gap while nothing migrates; the barrier skew; the total duration.
@@ -20,6 +20,12 @@ internal static class MigrateBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--brokers"))
+        {
+            // The Kafka switch by rack against one at a time: its own lab and section (MigrateBrokersBenchmark).
+            return await MigrateBrokersBenchmark.RunAsync(args);
+        }
+
         var strategy = Arg(args, "--strategy") ?? "both";
         var subnet = Arg(args, "--subnet") ?? "10.251.0.0/24";
         var prefix = Arg(args, "--prefix") ?? "zkm-bench-";

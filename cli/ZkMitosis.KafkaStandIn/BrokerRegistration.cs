@@ -16,7 +16,7 @@ internal static class BrokerRegistration
     {
         var path = PathFor(properties.BrokerId);
         var brokerEpoch = await EphemeralRegistration.RegisterAsync(client, path, () => KafkaJson.BrokerRegistration(properties.Listeners, DateTimeOffset.UtcNow, properties.Rack), logger, cancellationToken).ConfigureAwait(false);
-        state.Update(s => s with { Registered = true, BrokerEpoch = brokerEpoch });
+        state.Update(s => s with { Registered = true, BrokerEpoch = brokerEpoch, RegisteredAt = s.RegisteredAt ?? DateTimeOffset.UtcNow });
         state.Flush();
         StandInLog.Registered(logger, properties.BrokerId, path, brokerEpoch);
         return brokerEpoch;

@@ -83,6 +83,8 @@ static StandInState Continue(StandInState? previous, string kind, int? brokerId,
         BrokerId = brokerId,
         Pid = Environment.ProcessId,
         StartedAt = DateTimeOffset.UtcNow,
+        ProcessStartedAt = ProcessStart(),
+        RegisteredAt = null,
         UpdatedAt = DateTimeOffset.UtcNow,
         ConnectString = connect,
         State = "starting",
@@ -95,3 +97,17 @@ static StandInState Continue(StandInState? previous, string kind, int? brokerId,
         WritePathPrefix = writePrefix,
         LastError = null,
     };
+
+// The process's own start (the kernel's record), so a start is measured from exec, the runtime's own start included.
+static DateTimeOffset? ProcessStart()
+{
+    try
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero);
+    }
+    catch (Exception e) when (e is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
+    {
+        return null;
+    }
+}

@@ -21,7 +21,17 @@ public sealed record StandInState
 
     public int Pid { get; init; }
 
+    /// <summary>When this run reached its own code (after the runtime started and loaded it).</summary>
     public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the kernel started this run's process (from /proc): with <see cref="StartedAt"/>, the runtime's share of a start.</summary>
+    public DateTimeOffset? ProcessStartedAt { get; init; }
+
+    /// <summary>
+    /// When this run first registered <c>/brokers/ids/&lt;id&gt;</c>, or null before: with <see cref="ProcessStartedAt"/>,
+    /// how long a restart keeps the broker away (what a switch batch waits for).
+    /// </summary>
+    public DateTimeOffset? RegisteredAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
 

@@ -98,7 +98,7 @@ public static class LabCluster
                     ZooKeeperHostFiles.Write(host, destination, spec.ZooKeeperOptions, spec.DestinationSystemProperties);
                     break;
                 case LabHostRole.Broker:
-                    KafkaHostFiles.Write(host, manifest.SourceConnectString + manifest.Chroot, spec.BrokerSessionTimeoutMs, binaries, spec.RackOf(host.BrokerId!.Value));
+                    KafkaHostFiles.Write(host, manifest.SourceConnectString + manifest.Chroot, spec.BrokerSessionTimeoutMs, binaries, spec.RackOf(host.BrokerId!.Value), spec.BrokerWriteIntervalMs);
                     break;
                 case LabHostRole.Tenant:
                     TenantHostFiles.Write(host, manifest.SourceConnectString, binaries);

@@ -10,7 +10,7 @@ namespace ZkMitosis.Lab;
 public sealed partial record LabSpec
 {
     public const int MaxZooKeeperHostsPerSide = 7;
-    public const int MaxBrokers = 9;
+    public const int MaxBrokers = LabSubnet.MaxBrokerId;
     public const int MaxNameLength = 7;
 
     /// <summary>Lab name, 1–7 of [a-z0-9] starting with a letter; default <c>lab</c>.</summary>
@@ -28,7 +28,7 @@ public sealed partial record LabSpec
     /// <summary>Destination size (server ids after the source's), 1–7; default 3. Created stopped and empty.</summary>
     public int Destination { get; init; } = 3;
 
-    /// <summary>Kafka broker stand-in hosts (broker ids 1..Brokers), 0–9; default 3.</summary>
+    /// <summary>Kafka broker stand-in hosts (broker ids 1..Brokers), 0–99 (<see cref="LabSubnet.MaxBrokerId"/>); default 3.</summary>
     public int Brokers { get; init; } = 3;
 
     /// <summary>
@@ -101,6 +101,14 @@ public sealed partial record LabSpec
 
     /// <summary>Kafka's <c>zookeeper.session.timeout.ms</c> for the stand-ins; default 18000 (Kafka's own default).</summary>
     public int BrokerSessionTimeoutMs { get; init; } = 18000;
+
+    /// <summary>
+    /// Milliseconds between two of a stand-in's serial writes (<c>--write-interval-ms</c>): 200 ms up to 5 brokers, then
+    /// longer, so the brokers together write about 15 znodes/s whatever their number. Their writes stay in the chroot
+    /// under one parent (Kafka's <c>isr_change_notification</c>), and 30 stand-ins at 200 ms filled it past the 1 MiB
+    /// a getChildren reply may carry within minutes (a benchmark's two migrations failed reading it).
+    /// </summary>
+    public int BrokerWriteIntervalMs => 200 * Math.Max(1, Brokers / 3);
 
     /// <summary>Bound on the source ensemble (and every other process) coming up; default 90 s for a loaded 2-core machine.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
@@ -231,7 +239,17 @@ public sealed partial record LabSpec
     private static partial Regex OptionKeyPattern();
 }
 
-/// <summary>A lab's IPv4 /24 and the addresses in it: the root namespace's, each ZooKeeper host's and each broker's.</summary>
+/// <summary>
+/// The one model of a lab's addresses: an IPv4 /24 (or, with <see cref="Ipv6"/>, its IPv6 twin) and which last number
+/// each host gets in it. Host .N of the /24 is <c>…::N</c> in the /64 (the decimal digits read as hex), so both families
+/// share one plan:
+/// <list type="table">
+/// <item><term>.1</term><description>the root namespace, on the bridge (the coordinator)</description></item>
+/// <item><term>.11–.49</term><description>ZooKeeper server id N at .(10 + N), source and destination alike</description></item>
+/// <item><term>.50</term><description>the other tenant's client host</description></item>
+/// <item><term>.101–.199</term><description>Kafka broker id N at .(100 + N)</description></item>
+/// </list>
+/// </summary>
 public sealed record LabSubnet(IPAddress Network)
 {
     public const int PrefixLength = 24;
@@ -239,8 +257,25 @@ public sealed record LabSubnet(IPAddress Network)
     /// <summary>Prefix length of the IPv6 network a <c>--ipv6</c> lab uses.</summary>
     public const int Ipv6PrefixLength = 64;
 
+    /// <summary>The largest ZooKeeper server id the plan has room for (.11–.49, below the tenant's .50).</summary>
+    public const int MaxServerId = 39;
+
+    /// <summary>
+    /// The largest broker id the plan has room for (.101–.199). Also the most a link name holds: the root end of broker
+    /// N's veth is the prefix (at most 12 characters) + <c>k</c> + N, and Linux allows 15.
+    /// </summary>
+    public const int MaxBrokerId = 99;
+
+    private const int RootLast = 1;
+    private const int ZooKeeperBase = 10;
+    private const int TenantLast = 50;
+    private const int BrokerBase = 100;
+
+    /// <summary>True when the lab's hosts carry the IPv6 twins of the /24's addresses (<c>lab up --ipv6</c>) and no IPv4 address.</summary>
+    public bool Ipv6 { get; init; }
+
     /// <summary>The root namespace's address on the bridge (.1): the coordinator reaches agents and ZooKeeper from it.</summary>
-    public string RootAddress => Host(1);
+    public string RootAddress => Address(RootLast);
 
     /// <summary>
     /// The ULA /64 of a <c>--ipv6</c> lab, <c>fd00:0:0:XXYY::/64</c> with XX.YY the second and third bytes of this /24, so
@@ -248,8 +283,8 @@ public sealed record LabSubnet(IPAddress Network)
     /// </summary>
     public string Ipv6Network => $"{Ipv6Prefix}/{Ipv6PrefixLength}";
 
-    /// <summary>The IPv6 twin of <see cref="RootAddress"/>, <see cref="ZooKeeperHost"/> and the others: the same last number in <see cref="Ipv6Network"/>.</summary>
-    public string Ipv6Host(int last) => IPAddress.Parse($"{Ipv6Prefix}{last.ToString(System.Globalization.CultureInfo.InvariantCulture)}").ToString();
+    /// <summary>The lab's network as the manifest shows it: the /24, or the /64 of an IPv6 lab.</summary>
+    public string Display => Ipv6 ? Ipv6Network : ToString();
 
     private string Ipv6Prefix
     {
@@ -260,14 +295,25 @@ public sealed record LabSubnet(IPAddress Network)
         }
     }
 
-    /// <summary>ZooKeeper server <paramref name="serverId"/> lives at .(10 + id).</summary>
-    public string ZooKeeperHost(int serverId) => Host(10 + serverId);
+    /// <summary>ZooKeeper server <paramref name="serverId"/> (1–<see cref="MaxServerId"/>) lives at .(10 + id).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">the id has no address in the plan.</exception>
+    public string ZooKeeperHost(int serverId) => Address(ZooKeeperBase + InRange(serverId, MaxServerId));
 
-    /// <summary>Broker <paramref name="brokerId"/> lives at .(30 + id).</summary>
-    public string BrokerHost(int brokerId) => Host(30 + brokerId);
+    /// <summary>Broker <paramref name="brokerId"/> (1–<see cref="MaxBrokerId"/>) lives at .(100 + id).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">the id has no address in the plan.</exception>
+    public string BrokerHost(int brokerId) => Address(BrokerBase + InRange(brokerId, MaxBrokerId));
 
     /// <summary>The other tenant's client host at .50.</summary>
-    public string TenantHost => Host(50);
+    public string TenantHost => Address(TenantLast);
+
+    /// <summary>Host .<paramref name="last"/>: in the /24, or its IPv6 twin in <see cref="Ipv6Network"/> for an IPv6 lab.</summary>
+    public string Address(int last) => Ipv6 ? Ipv6Host(last) : Host(last);
+
+    /// <summary>The IPv6 twin of host .<paramref name="last"/>: the same last number in <see cref="Ipv6Network"/>.</summary>
+    public string Ipv6Host(int last) => IPAddress.Parse($"{Ipv6Prefix}{last.ToString(System.Globalization.CultureInfo.InvariantCulture)}").ToString();
+
+    private static int InRange(int id, int max) =>
+        id is >= 1 && id <= max ? id : throw new ArgumentOutOfRangeException(nameof(id), id, $"the lab's address plan has room for ids 1–{max}");
 
     public override string ToString() => $"{Network}/{PrefixLength}";
 
@@ -325,7 +371,7 @@ public sealed record LabSubnet(IPAddress Network)
         return true;
     }
 
-    /// <summary>Host .<paramref name="last"/> of this /24.</summary>
+    /// <summary>Host .<paramref name="last"/> of this /24 (IPv4, whatever <see cref="Ipv6"/> says).</summary>
     public string Host(int last)
     {
         var bytes = Network.GetAddressBytes();

@@ -12,7 +12,7 @@ public static class LabTopology
 
     public static LabManifest Compose(LabSpec spec)
     {
-        var subnet = LabSubnet.Parse(spec.Subnet);
+        var subnet = LabSubnet.Parse(spec.Subnet) with { Ipv6 = spec.Ipv6 };
         var prefix = spec.EffectivePrefix;
         var directory = Path.GetFullPath(spec.EffectiveDirectory);
         var hosts = new List<LabHost>();
@@ -26,7 +26,7 @@ public static class LabTopology
                 Role = id <= spec.Source ? LabHostRole.Source : LabHostRole.Destination,
                 Namespace = prefix + name,
                 Veth = $"{prefix}z{id}",
-                Address = Address(subnet, spec, 10 + id),
+                Address = subnet.ZooKeeperHost(id),
                 Directory = Path.Combine(directory, "hosts", name),
                 ServerId = id,
                 AgentPort = agentPort,
@@ -42,7 +42,7 @@ public static class LabTopology
                 Role = LabHostRole.Broker,
                 Namespace = prefix + name,
                 Veth = $"{prefix}k{id}",
-                Address = Address(subnet, spec, 30 + id),
+                Address = subnet.BrokerHost(id),
                 Directory = Path.Combine(directory, "hosts", name),
                 BrokerId = id,
                 AgentPort = agentPort,
@@ -76,7 +76,7 @@ public static class LabTopology
                 Role = LabHostRole.Tenant,
                 Namespace = prefix + "tenant",
                 Veth = $"{prefix}t",
-                Address = Address(subnet, spec, 50),
+                Address = subnet.TenantHost,
                 Directory = Path.Combine(directory, "hosts", "tenant"),
             });
         }
@@ -85,18 +85,14 @@ public static class LabTopology
         {
             Name = spec.Name,
             Prefix = prefix,
-            Subnet = spec.Ipv6 ? subnet.Ipv6Network : subnet.ToString(),
+            Subnet = subnet.Display,
             Ipv6 = spec.Ipv6,
             Directory = directory,
             Bridge = prefix + "br",
-            RootAddress = Address(subnet, spec, 1),
+            RootAddress = subnet.RootAddress,
             Chroot = spec.Chroot,
             StayingTenants = spec.StayingTenants,
             Hosts = hosts,
         };
     }
-
-    /// <summary>Host .<paramref name="last"/> of the lab: in the IPv4 /24, or its IPv6 twin for an IPv6 lab.</summary>
-    private static string Address(LabSubnet subnet, LabSpec spec, int last) =>
-        spec.Ipv6 ? subnet.Ipv6Host(last) : subnet.Host(last);
 }

@@ -12,7 +12,7 @@ public sealed class LabSpecTests
     [InlineData(0, 3, 3, "source: 0 is out of range")]
     [InlineData(8, 3, 3, "source: 8 is out of range")]
     [InlineData(3, 0, 3, "destination: 0 is out of range")]
-    [InlineData(3, 3, 10, "brokers: 10 is out of range")]
+    [InlineData(3, 3, 100, "brokers: 100 is out of range")]
     [InlineData(3, 3, -1, "brokers: -1 is out of range")]
     public void Validate_SizeOutOfRange_NamesTheSize(int source, int destination, int brokers, string expected)
     {
@@ -65,5 +65,14 @@ public sealed class LabSpecTests
     public void EffectivePrefix_Default_IsZkmNameDash()
     {
         Assert.Equal("zkm-demo-", new LabSpec { Name = "demo" }.EffectivePrefix);
+    }
+
+    [Theory]
+    [InlineData(3, 200)]
+    [InlineData(5, 200)]
+    [InlineData(30, 2000)]
+    public void BrokerWriteIntervalMs_ManyBrokers_TheirWritesTogetherStayAtTheSmallLabsRate(int brokers, int expected)
+    {
+        Assert.Equal(expected, new LabSpec { Brokers = brokers }.BrokerWriteIntervalMs);
     }
 }

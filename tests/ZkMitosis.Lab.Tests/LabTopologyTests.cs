@@ -7,13 +7,24 @@ public sealed class LabTopologyTests
     [Fact]
     public void Compose_LargestLabLongestName_LinkNamesFitLinux()
     {
-        var manifest = LabTopology.Compose(new LabSpec { Name = "abcdefg", Source = 7, Destination = 7, Brokers = 9 });
+        var manifest = LabTopology.Compose(new LabSpec { Name = "abcdefg", Source = 7, Destination = 7, Brokers = LabSpec.MaxBrokers });
 
         Assert.All(manifest.Hosts, h => Assert.True(h.Veth.Length <= 15, h.Veth));
         Assert.True(manifest.Bridge.Length <= 15, manifest.Bridge);
         Assert.All(manifest.Hosts, h => Assert.StartsWith("zkm-abcdefg-", h.Namespace, StringComparison.Ordinal));
         Assert.Equal(manifest.Hosts.Count, manifest.Hosts.Select(h => h.Address).Distinct().Count());
         Assert.Equal(manifest.Hosts.Count, manifest.Hosts.Select(h => h.Veth).Distinct().Count());
+        Assert.Equal(7 + 7 + 99 + 1, manifest.Hosts.Count);
+    }
+
+    [Fact]
+    public void Compose_ThirtyBrokersWithTheTenant_NoAddressCollides()
+    {
+        var manifest = LabTopology.Compose(new LabSpec { Brokers = 30, Racks = 3 });
+
+        Assert.Equal("10.251.0.130", manifest.Host("kafka30").Address);
+        Assert.Equal("10.251.0.50", manifest.Host("tenant").Address);
+        Assert.Equal(manifest.Hosts.Count, manifest.Hosts.Select(h => h.Address).Distinct().Count());
     }
 
     [Fact]
@@ -51,6 +62,6 @@ public sealed class LabTopologyTests
 
         Assert.Equal("[fd00:0:0:fa07::12]:2181/kafka", plan.DestinationConnect);
         Assert.Equal("[fd00:0:0:fa07::12]:7443", plan.Destination[0].Agent);
-        Assert.Equal("fd00:0:0:fa07::31", plan.Brokers[0].Host);
+        Assert.Equal("fd00:0:0:fa07::101", plan.Brokers[0].Host);
     }
 }

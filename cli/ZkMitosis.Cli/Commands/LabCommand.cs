@@ -30,7 +30,7 @@ internal static class LabCommand
     {
         var source = new Option<int>("--source") { Description = "source ensemble size (1–7)", DefaultValueFactory = _ => 3 };
         var destination = new Option<int>("--dest") { Description = "destination size (1–7), created stopped and empty", DefaultValueFactory = _ => 3 };
-        var brokers = new Option<int>("--brokers") { Description = "Kafka broker stand-in hosts (0–9)", DefaultValueFactory = _ => 3 };
+        var brokers = new Option<int>("--brokers") { Description = "Kafka broker stand-in hosts (0–99)", DefaultValueFactory = _ => 3 };
         var racks = new Option<int>("--racks") { Description = "spread the brokers over N racks (broker.rack r1..rN, round robin; 0: none)" };
         var subnet = new Option<string>("--subnet") { Description = "an unused private IPv4 /24", DefaultValueFactory = _ => "10.251.0.0/24" };
         var zookeeperOptions = new Option<string[]>("--zookeeper-option") { Description = "extra zoo.cfg line key=value (repeatable)" };

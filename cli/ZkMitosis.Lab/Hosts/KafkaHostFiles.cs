@@ -37,14 +37,15 @@ public static class KafkaHostFiles
         return text.ToString();
     }
 
-    public static void Write(LabHost host, string zookeeperConnect, int sessionTimeoutMs, LabBinaries binaries, string? rack = null)
+    /// <summary>Writes the host's <c>server.properties</c> and the service's command (<paramref name="writeIntervalMs"/>: the stand-in's <c>--write-interval-ms</c>).</summary>
+    public static void Write(LabHost host, string zookeeperConnect, int sessionTimeoutMs, LabBinaries binaries, string? rack = null, int writeIntervalMs = 200)
     {
         var layout = host.Layout;
         layout.Create();
         File.WriteAllText(layout.ServerProperties, RenderServerProperties(host, zookeeperConnect, sessionTimeoutMs, rack));
         ServiceEnvironment.Write(
             layout.ServiceEnvironment(HostLayout.KafkaService),
-            [.. binaries.StandInCommand(), "--config", layout.ServerProperties, "--state", layout.StandInState],
+            [.. binaries.StandInCommand(), "--config", layout.ServerProperties, "--state", layout.StandInState, "--write-interval-ms", writeIntervalMs.ToString(CultureInfo.InvariantCulture)],
             match: layout.ServerProperties,
             logFile: layout.LogFile(HostLayout.KafkaService));
     }

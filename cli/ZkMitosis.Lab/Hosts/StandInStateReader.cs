@@ -11,7 +11,10 @@ public sealed record StandInStateSnapshot(
     string? ConnectedServer,
     long LastAcknowledgedSerial,
     bool IsController,
-    string? State);
+    string? State,
+    DateTimeOffset? ProcessStartedAt = null,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? RegisteredAt = null);
 
 /// <summary>
 /// Reads the JSON state file the stand-in writes atomically (temp file + rename). Read loosely by name so the
@@ -33,13 +36,19 @@ public static class StandInStateReader
                 root.TryGetProperty("connectedServer", out var server) && server.ValueKind == JsonValueKind.String ? server.GetString() : null,
                 root.TryGetProperty("lastAcknowledgedSerial", out var serial) && serial.ValueKind == JsonValueKind.Number ? serial.GetInt64() : 0,
                 Bool(root, "isController"),
-                root.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String ? state.GetString() : null);
+                root.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String ? state.GetString() : null,
+                Time(root, "processStartedAt"),
+                Time(root, "startedAt"),
+                Time(root, "registeredAt"));
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
         {
             return null;
         }
     }
+
+    private static DateTimeOffset? Time(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var time) ? time : null;
 
     private static bool Bool(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;

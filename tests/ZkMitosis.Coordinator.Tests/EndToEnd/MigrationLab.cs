@@ -42,9 +42,11 @@ internal sealed class MigrationLab : IAsyncDisposable
     /// <param name="tenantHosts">Hosts of each non-Kafka tenant.</param>
     /// <param name="source">Source ensemble size.</param>
     /// <param name="destination">Destination size.</param>
+    /// <param name="partitionsPerTopic">Partitions of each of the 3 populated topics (replication 3, on consecutive brokers).</param>
     public static async Task<MigrationLab> UpAsync(
         IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0, bool ipv6 = false,
-        IReadOnlyList<string>? tenants = null, IReadOnlyList<string>? staying = null, int tenantHosts = 2, int source = 3, int destination = 3)
+        IReadOnlyList<string>? tenants = null, IReadOnlyList<string>? staying = null, int tenantHosts = 2, int source = 3, int destination = 3,
+        int partitionsPerTopic = 4)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -69,6 +71,7 @@ internal sealed class MigrationLab : IAsyncDisposable
             TenantProductHosts = tenantHosts,
             Source = source,
             Destination = destination,
+            PartitionsPerTopic = partitionsPerTopic,
         };
         try
         {

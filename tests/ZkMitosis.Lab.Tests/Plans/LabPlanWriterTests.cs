@@ -29,7 +29,7 @@ public sealed class LabPlanWriterTests
         Assert.Equal(["4", "5", "6"], destination.Select(s => Scalar((YamlMappingNode)s, "id")));
         Assert.Equal("10.251.0.14", Scalar((YamlMappingNode)destination[0], "host"));
         Assert.Equal("10.251.0.14:7443", Scalar((YamlMappingNode)destination[0], "agent"));
-        Assert.Equal("10.251.0.31:7443", Scalar((YamlMappingNode)brokers[0], "agent"));
+        Assert.Equal("10.251.0.101:7443", Scalar((YamlMappingNode)brokers[0], "agent"));
         Assert.Equal("false", Scalar((YamlMappingNode)root["tls"], "insecure"));
         Assert.Equal("/labs/demo/pki/ca.crt", Scalar((YamlMappingNode)root["tls"], "ca"));
     }
