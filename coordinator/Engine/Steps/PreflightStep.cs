@@ -26,6 +26,7 @@ internal sealed class PreflightStep : MigrationStep
         "destination → source: client and election ports of every source node and the leader's quorum port reachable",
         "the chroot exists on the source",
         "source: reconfigEnabled is not true in any server's zoo.cfg (this version's strategies edit member lines in files)",
+        "source: what its zoo.cfg requires (quorum TLS, quorum SASL, SASL sessions, TLS-only clients) the plan provides",
     ];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
@@ -55,6 +56,8 @@ internal sealed class PreflightStep : MigrationStep
         {
             problems.Add(refusal);
         }
+
+        problems.AddRange(await SecurityPreflight.CheckAsync(context, cancellationToken).ConfigureAwait(false));
 
         var source = await ClusterQueries.ObserveAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);
         foreach (var (id, observation) in source.Where(o => !o.Value.Serving))
