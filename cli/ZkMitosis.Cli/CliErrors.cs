@@ -42,7 +42,7 @@ internal static class CliErrors
         IOException => (Usage, e.Message),
         CryptographicException => (Usage, e.Message),
         ArgumentException or FormatException => (Usage, e.Message),
-        CopyException or KeeperException or ZkMitosis.ZooKeeper.Security.ZooKeeperTlsException or FourLetterWordException or TimeoutException or AgentCallException or LabException => (Failed, e.Message),
+        CopyException or KeeperException or ZkMitosis.Coordinator.Security.EnsembleAccessException or ZkMitosis.ZooKeeper.Security.ZooKeeperTlsException or FourLetterWordException or TimeoutException or AgentCallException or LabException => (Failed, e.Message),
         Grpc.Core.RpcException rpc => (Failed, $"agent call failed: {rpc.StatusCode}: {rpc.Status.Detail}"),
         OperationCanceledException => (Interrupted, "interrupted"),
         _ => (Failed, $"unexpected {e.GetType().Name}: {e.Message}"),

@@ -4,6 +4,7 @@ using ZkMitosis.Coordinator.Copy;
 using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Security;
 
 namespace ZkMitosis.Coordinator.Cleanup;
 
@@ -30,8 +31,9 @@ public static class CleanupRunner
     public static Task<PruneResult> PruneDestinationAsync(string? planId, string stateRoot, bool dryRun, CancellationToken cancellationToken) =>
         WithFinishedMigrationAsync(planId, stateRoot, PruneDestinationAction, dryRun, async (plan, _) =>
         {
-            var hosts = string.Join(',', plan.Destination.Select(d => d.ClientEndpoint));
-            await using var client = await SessionFactory.ConnectAsync("destination", hosts, null, null, ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes, cancellationToken).ConfigureAwait(false);
+            var access = EnsembleAccess.Destination(plan);
+            var hosts = access.Hosts();
+            await using var client = await access.ConnectAsync("", SessionOptions, cancellationToken).ConfigureAwait(false);
             return await DestinationPruner.PruneAsync(client, hosts, CleanupScope.Of(plan), dryRun, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -41,9 +43,11 @@ public static class CleanupRunner
     public static Task<IReadOnlyList<MarkResult>> MarkSourceAsync(string? planId, string stateRoot, TimeSpan? removeAfter, bool dryRun, TimeProvider time, CancellationToken cancellationToken) =>
         WithFinishedMigrationAsync<IReadOnlyList<MarkResult>>(planId, stateRoot, "mark-source", dryRun, async (plan, _) =>
         {
-            var hosts = string.Join(',', plan.Source.Select(s => s.ClientEndpoint));
+            var access = EnsembleAccess.Source(plan);
+            var hosts = access.Hosts();
+            // What the stale copy's marker names: where the tenant lives now, as its clients connect (plain client ports).
             var destination = string.Join(',', plan.Destination.Select(d => d.ClientEndpoint));
-            await using var client = await SessionFactory.ConnectAsync("source", hosts, null, null, ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes, cancellationToken).ConfigureAwait(false);
+            await using var client = await access.ConnectAsync("", SessionOptions, cancellationToken).ConfigureAwait(false);
             var results = new List<MarkResult>();
             foreach (var chroot in CleanupScope.Of(plan).Chroots)
             {
@@ -52,6 +56,13 @@ public static class CleanupRunner
 
             return results;
         }, cancellationToken);
+
+    /// <summary>The cleanups' sessions: long requests (a subtree's listing) and replies above jute.maxbuffer (multiRead).</summary>
+    private static ZooKeeper.ZooKeeperClientOptions SessionOptions => new()
+    {
+        RequestTimeout = TimeSpan.FromSeconds(30),
+        MaxReplyFrameBytes = SessionFactory.ReadFrameBytes,
+    };
 
     private static async Task<T> WithFinishedMigrationAsync<T>(string? planId, string stateRoot, string action, bool dryRun, Func<MigrationPlan, CancellationToken, Task<T>> run, CancellationToken cancellationToken)
     {

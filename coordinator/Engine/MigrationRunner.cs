@@ -102,7 +102,7 @@ public static class MigrationRunner
             OnRetry = (agent, call, attempt, error) => events.Publish(new MigrationEvent(DateTimeOffset.UtcNow, MigrationEventKind.Warning, null, $"agent {agent}: {call} attempt {attempt} failed ({error}); retrying with the same operation id")),
             OnAttempt = metrics is null ? null : metrics.ObserveAgentCall,
         });
-        var inspector = options.Inspector ?? new ZooKeeperClusterInspector();
+        var inspector = options.Inspector ?? new ZooKeeperClusterInspector { Plan = plan };
         using var journal = FileJournal.Open(store.JournalPath(plan.PlanId));
         metrics?.Attach(plan, mode, () => journal.Records);
         var services = new MigrationServices

@@ -42,6 +42,20 @@ public sealed record ServerSpec(int Id, string Host, int ClientPort, int QuorumP
 
     /// <summary>The three TCP ports ZooKeeper listens on.</summary>
     public IReadOnlyList<int> Ports => [ClientPort, QuorumPort, ElectionPort];
+
+    /// <summary>ZooKeeper's <c>secureClientPort</c> (TLS clients), or null when the server has none in the plan.</summary>
+    public int? SecureClientPort { get; init; }
+
+    /// <summary>The security files on this host (destination servers only; <see cref="HostSecurity.None"/> otherwise).</summary>
+    public HostSecurity HostSecurity { get; init; } = HostSecurity.None;
+
+    /// <summary>
+    /// <c>host:port</c> a session of the coordinator opens: the <see cref="SecureClientPort"/> with TLS, else the
+    /// client port. A validated plan gives every server a secure port when its ensemble's sessions use TLS.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="tls"/> and no secure port.</exception>
+    public string SessionEndpoint(bool tls) => !tls ? ClientEndpoint
+        : new HostEndpoint(Host, SecureClientPort ?? throw new InvalidOperationException($"server {Id} has no secureClientPort")).ToString();
 }
 
 /// <summary>One Kafka broker, by its <c>broker.id</c> and the agent on its host.</summary>
@@ -109,6 +123,12 @@ public sealed record MigrationPlan
     public IReadOnlyList<BrokerSpec> Brokers =>
         Tenants.Where(t => t.Moves && t.Preset == TenantPreset.Kafka).SelectMany(t => t.Hosts).Select(h => new BrokerSpec(h.Id ?? -1, h.Agent) { Rack = h.Rack }).ToList();
     public required TlsSpec Tls { get; init; }
+
+    /// <summary>The source ensemble's security (<c>source.security</c>); <see cref="EnsembleSecurity.None"/> when absent.</summary>
+    public EnsembleSecurity SourceSecurity { get; init; } = EnsembleSecurity.None;
+
+    /// <summary>The destination ensemble's security (<c>destination.security</c>); <see cref="EnsembleSecurity.None"/> when absent.</summary>
+    public EnsembleSecurity DestinationSecurity { get; init; } = EnsembleSecurity.None;
     public PlanTimeouts Timeouts { get; init; } = new();
     public PlanIntervals Intervals { get; init; } = new();
 

@@ -100,8 +100,8 @@ public static class PlanLoader
             participant.RejectUnknown();
         }
 
-        var source = Servers(root, "source", problems);
-        var destination = Servers(root, "destination", problems);
+        var (source, sourceSecurity) = Servers(root, "source", problems);
+        var (destination, destinationSecurity) = Servers(root, "destination", problems);
         var brokers = hasKafka ? Brokers(root) : [];
         var tenants = TenantLoader.Tenants(root, problems);
         if (!hasKafka && tenants is { Count: 0 })
@@ -152,6 +152,8 @@ public static class PlanLoader
             Destination = destination,
             Tenants = tenants,
             Tls = tls,
+            SourceSecurity = sourceSecurity,
+            DestinationSecurity = destinationSecurity,
             Timeouts = timeouts,
             Intervals = intervals,
             Switch = switchSettings,
@@ -159,19 +161,20 @@ public static class PlanLoader
         };
     }
 
-    private static List<ServerSpec>? Servers(YamlFields root, string name, List<PlanProblem> problems)
+    private static (List<ServerSpec>? Servers, EnsembleSecurity Security) Servers(YamlFields root, string name, List<PlanProblem> problems)
     {
         var section = root.Mapping(name, required: true);
         if (section is null)
         {
-            return null;
+            return (null, EnsembleSecurity.None);
         }
 
         var items = section.Sequence("servers", required: true);
+        var security = SecurityLoader.Ensemble(section);
         section.RejectUnknown();
         if (items is null)
         {
-            return null;
+            return (null, security);
         }
 
         if (items.Count == 0)
@@ -196,6 +199,9 @@ public static class PlanLoader
             var quorumPort = fields.Int("quorumPort", required: true, 1, 65535);
             var electionPort = fields.Int("electionPort", required: true, 1, 65535);
             var agent = fields.String("agent", required: true);
+            var secureClientPort = fields.Int("secureClientPort", required: false, 1, 65535);
+            // Only a destination host's files are the run's business: the source keeps its own.
+            var hostSecurity = name == "destination" ? SecurityLoader.Host(fields) : HostSecurity.None;
             fields.RejectUnknown();
             if (id is null || host is null || clientPort is null || quorumPort is null || electionPort is null || agent is null)
             {
@@ -203,10 +209,14 @@ public static class PlanLoader
                 continue;
             }
 
-            servers.Add(new ServerSpec(id.Value, host, clientPort.Value, quorumPort.Value, electionPort.Value, agent));
+            servers.Add(new ServerSpec(id.Value, host, clientPort.Value, quorumPort.Value, electionPort.Value, agent)
+            {
+                SecureClientPort = secureClientPort,
+                HostSecurity = hostSecurity,
+            });
         }
 
-        return complete ? servers : null;
+        return (complete ? servers : null, security);
     }
 
     private static List<BrokerSpec>? Brokers(YamlFields root)

@@ -30,6 +30,7 @@ public static partial class PlanValidator
         ValidateStrategy(plan, problems);
         CopyPlanValidator.Validate(plan, problems);
         ValidateTls(plan.Tls, problems);
+        SecurityValidator.Validate(plan, problems);
         if (plan.Intervals.Poll > plan.Timeouts.ServerStart)
         {
             problems.Add(new("intervals.poll", "must be shorter than timeouts.serverStart"));
@@ -84,12 +85,18 @@ public static partial class PlanValidator
                 problems.Add(new($"{path}.host", $"{PlanProblem.Quote(server.Host)} is not a host name or IP address (an IPv6 address without brackets: fd00::11)"));
             }
 
-            if (server.Ports.Distinct().Count() != 3)
+            var ports = new[] { (server.ClientPort, "clientPort"), (server.QuorumPort, "quorumPort"), (server.ElectionPort, "electionPort") }.ToList();
+            if (server.SecureClientPort is { } securePort)
             {
-                problems.Add(new(path, "clientPort, quorumPort and electionPort must differ"));
+                ports.Add((securePort, "secureClientPort"));
             }
 
-            foreach (var (port, field) in new[] { (server.ClientPort, "clientPort"), (server.QuorumPort, "quorumPort"), (server.ElectionPort, "electionPort") })
+            if (ports.Select(p => p.Item1).Distinct().Count() != ports.Count)
+            {
+                problems.Add(new(path, server.SecureClientPort is null ? "clientPort, quorumPort and electionPort must differ" : "clientPort, secureClientPort, quorumPort and electionPort must differ"));
+            }
+
+            foreach (var (port, field) in ports)
             {
                 var key = new HostEndpoint(HostEndpoint.CanonicalHost(server.Host), port).ToString();
                 if (!endpoints.TryAdd(key, $"{path}.{field}") && endpoints[key] != $"{path}.{field}")

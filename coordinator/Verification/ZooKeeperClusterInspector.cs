@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Security;
 using ZkMitosis.ZooKeeper;
 using ZkMitosis.ZooKeeper.FourLetterWords;
 
@@ -23,6 +24,13 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
 
     /// <summary>Options of the short verification sessions (default: 10 s session, 3 s connect, 10 s requests).</summary>
     public ZooKeeperClientOptions ClientOptions { get; init; } = new() { SessionTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(3) };
+
+    /// <summary>
+    /// The plan whose ensembles are read: each session uses the security of the ensemble its servers belong to
+    /// (<see cref="EnsembleAccess"/>: secure ports, TLS, SASL or digest credentials). Null: plain anonymous sessions
+    /// on the client ports, for servers outside any plan.
+    /// </summary>
+    public MigrationPlan? Plan { get; init; }
 
     public async Task<ServerObservation> ObserveServerAsync(ServerSpec server, CancellationToken cancellationToken)
     {
@@ -47,99 +55,107 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
 
     public async Task<bool> ExistsAsync(IReadOnlyList<ServerSpec> servers, string path, CancellationToken cancellationToken)
     {
-        await using var client = await ConnectAsync(servers, "", cancellationToken).ConfigureAwait(false);
-        return await client.ExistsAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false) is not null;
+        return await WithSessionAsync(servers, "", async client =>
+        {
+            return await client.ExistsAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false) is not null;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<TenantRegistration>> ReadRegistrationsAsync(IReadOnlyList<ServerSpec> servers, string path, string? child, CancellationToken cancellationToken)
     {
-        await using var client = await ConnectAsync(servers, "", cancellationToken).ConfigureAwait(false);
-        var registrations = new List<TenantRegistration>();
-        foreach (var name in await ChildrenOrEmptyAsync(client, path, cancellationToken).ConfigureAwait(false))
+        return await WithSessionAsync(servers, "", async client =>
         {
-            var registration = child is null ? $"{path}/{name}" : $"{path}/{name}/{child}";
-            if (await client.ExistsAsync(registration, cancellationToken: cancellationToken).ConfigureAwait(false) is { EphemeralOwner: not 0 } stat)
+            var registrations = new List<TenantRegistration>();
+            foreach (var name in await ChildrenOrEmptyAsync(client, path, cancellationToken).ConfigureAwait(false))
             {
-                registrations.Add(new TenantRegistration(registration, stat.EphemeralOwner));
+                var registration = child is null ? $"{path}/{name}" : $"{path}/{name}/{child}";
+                if (await client.ExistsAsync(registration, cancellationToken: cancellationToken).ConfigureAwait(false) is { EphemeralOwner: not 0 } stat)
+                {
+                    registrations.Add(new TenantRegistration(registration, stat.EphemeralOwner));
+                }
             }
-        }
 
-        return registrations;
+            return registrations;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<KafkaState> ReadKafkaStateAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
-        await using var client = await ConnectAsync(servers, chroot, cancellationToken).ConfigureAwait(false);
-        var brokers = new Dictionary<int, BrokerRegistration>();
-        foreach (var child in await ChildrenOrEmptyAsync(client, "/brokers/ids", cancellationToken).ConfigureAwait(false))
+        return await WithSessionAsync(servers, chroot, async client =>
         {
-            if (int.TryParse(child, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
-                && await client.ExistsAsync($"/brokers/ids/{child}", cancellationToken: cancellationToken).ConfigureAwait(false) is { } stat)
+            var brokers = new Dictionary<int, BrokerRegistration>();
+            foreach (var child in await ChildrenOrEmptyAsync(client, "/brokers/ids", cancellationToken).ConfigureAwait(false))
             {
-                brokers[id] = new BrokerRegistration(id, stat.Czxid, stat.EphemeralOwner);
-            }
-        }
-
-        long? controllerEpoch = null;
-        if (await DataOrNullAsync(client, "/controller_epoch", cancellationToken).ConfigureAwait(false) is { } epochData
-            && long.TryParse(Encoding.UTF8.GetString(epochData).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
-        {
-            controllerEpoch = epoch;
-        }
-
-        int? controller = null;
-        if (await DataOrNullAsync(client, "/controller", cancellationToken).ConfigureAwait(false) is { } controllerData)
-        {
-            controller = TryJson(controllerData, out var json) && json.TryGetProperty("brokerid", out var b) && b.TryGetInt32(out var bid) ? bid : null;
-        }
-
-        var problems = new List<PartitionProblem>();
-        var partitions = 0;
-        foreach (var topic in await ChildrenOrEmptyAsync(client, "/brokers/topics", cancellationToken).ConfigureAwait(false))
-        {
-            var assignment = await DataOrNullAsync(client, $"/brokers/topics/{topic}", cancellationToken).ConfigureAwait(false);
-            if (assignment is null || !TryJson(assignment, out var topicJson) || !topicJson.TryGetProperty("partitions", out var parts))
-            {
-                problems.Add(new PartitionProblem(topic, -1, "no partition assignment"));
-                continue;
-            }
-
-            foreach (var part in parts.EnumerateObject())
-            {
-                partitions++;
-                var partition = int.Parse(part.Name, CultureInfo.InvariantCulture);
-                var replicas = part.Value.EnumerateArray().Select(r => r.GetInt32()).ToList();
-                var stateData = await DataOrNullAsync(client, $"/brokers/topics/{topic}/partitions/{part.Name}/state", cancellationToken).ConfigureAwait(false);
-                if (stateData is null || !TryJson(stateData, out var state))
+                if (int.TryParse(child, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+                    && await client.ExistsAsync($"/brokers/ids/{child}", cancellationToken: cancellationToken).ConfigureAwait(false) is { } stat)
                 {
-                    problems.Add(new PartitionProblem(topic, partition, "no state"));
+                    brokers[id] = new BrokerRegistration(id, stat.Czxid, stat.EphemeralOwner);
+                }
+            }
+
+            long? controllerEpoch = null;
+            if (await DataOrNullAsync(client, "/controller_epoch", cancellationToken).ConfigureAwait(false) is { } epochData
+                && long.TryParse(Encoding.UTF8.GetString(epochData).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
+            {
+                controllerEpoch = epoch;
+            }
+
+            int? controller = null;
+            if (await DataOrNullAsync(client, "/controller", cancellationToken).ConfigureAwait(false) is { } controllerData)
+            {
+                controller = TryJson(controllerData, out var json) && json.TryGetProperty("brokerid", out var b) && b.TryGetInt32(out var bid) ? bid : null;
+            }
+
+            var problems = new List<PartitionProblem>();
+            var partitions = 0;
+            foreach (var topic in await ChildrenOrEmptyAsync(client, "/brokers/topics", cancellationToken).ConfigureAwait(false))
+            {
+                var assignment = await DataOrNullAsync(client, $"/brokers/topics/{topic}", cancellationToken).ConfigureAwait(false);
+                if (assignment is null || !TryJson(assignment, out var topicJson) || !topicJson.TryGetProperty("partitions", out var parts))
+                {
+                    problems.Add(new PartitionProblem(topic, -1, "no partition assignment"));
                     continue;
                 }
 
-                var leader = state.TryGetProperty("leader", out var l) ? l.GetInt32() : -1;
-                var isr = state.TryGetProperty("isr", out var i) ? i.EnumerateArray().Select(x => x.GetInt32()).ToList() : [];
-                if (leader < 0)
+                foreach (var part in parts.EnumerateObject())
                 {
-                    problems.Add(new PartitionProblem(topic, partition, "offline (no leader)"));
-                }
-                else if (!brokers.ContainsKey(leader))
-                {
-                    problems.Add(new PartitionProblem(topic, partition, $"leader {leader} is not registered"));
-                }
-                else if (replicas.Except(isr).Any())
-                {
-                    problems.Add(new PartitionProblem(topic, partition, $"under-replicated (isr {string.Join(",", isr)} of {string.Join(",", replicas)})"));
+                    partitions++;
+                    var partition = int.Parse(part.Name, CultureInfo.InvariantCulture);
+                    var replicas = part.Value.EnumerateArray().Select(r => r.GetInt32()).ToList();
+                    var stateData = await DataOrNullAsync(client, $"/brokers/topics/{topic}/partitions/{part.Name}/state", cancellationToken).ConfigureAwait(false);
+                    if (stateData is null || !TryJson(stateData, out var state))
+                    {
+                        problems.Add(new PartitionProblem(topic, partition, "no state"));
+                        continue;
+                    }
+
+                    var leader = state.TryGetProperty("leader", out var l) ? l.GetInt32() : -1;
+                    var isr = state.TryGetProperty("isr", out var i) ? i.EnumerateArray().Select(x => x.GetInt32()).ToList() : [];
+                    if (leader < 0)
+                    {
+                        problems.Add(new PartitionProblem(topic, partition, "offline (no leader)"));
+                    }
+                    else if (!brokers.ContainsKey(leader))
+                    {
+                        problems.Add(new PartitionProblem(topic, partition, $"leader {leader} is not registered"));
+                    }
+                    else if (replicas.Except(isr).Any())
+                    {
+                        problems.Add(new PartitionProblem(topic, partition, $"under-replicated (isr {string.Join(",", isr)} of {string.Join(",", replicas)})"));
+                    }
                 }
             }
-        }
 
-        return new KafkaState(brokers, controllerEpoch, controller, problems, partitions);
+            return new KafkaState(brokers, controllerEpoch, controller, problems, partitions);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Switch.KafkaTopology> ReadKafkaTopologyAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
-        await using var client = await ConnectAsync(servers, chroot, cancellationToken).ConfigureAwait(false);
-        return await Switch.KafkaTopologyReader.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+        return await WithSessionAsync(servers, chroot, async client =>
+        {
+            return await Switch.KafkaTopologyReader.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> ReadExtraRootsAsync(IReadOnlyList<ServerSpec> servers, Cleanup.CleanupScope scope, CancellationToken cancellationToken)
@@ -150,62 +166,78 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
 
     public async Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
-        await using var client = await ConnectAsync(servers, "", cancellationToken).ConfigureAwait(false);
-        var nodes = new SortedDictionary<string, ZnodeSummary>(StringComparer.Ordinal);
-        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var level = new List<string> { chroot };
-        // One level at a time, pipelined, but with a bounded number of znodes in flight: the servers serve other
-        // tenants meanwhile (the source's, while the destination elects), and a whole level sent at once queued
-        // their requests behind thousands of ours (a 400 ms gap for the source's clients in the lab).
-        using var inFlight = new SemaphoreSlim(SnapshotReadsInFlight);
-        while (level.Count > 0)
+        return await WithSessionAsync(servers, "", async client =>
         {
-            var next = new List<string>();
-            var results = await Task.WhenAll(level.Select(async path =>
+            var nodes = new SortedDictionary<string, ZnodeSummary>(StringComparer.Ordinal);
+            using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var level = new List<string> { chroot };
+            // One level at a time, pipelined, but with a bounded number of znodes in flight: the servers serve other
+            // tenants meanwhile (the source's, while the destination elects), and a whole level sent at once queued
+            // their requests behind thousands of ours (a 400 ms gap for the source's clients in the lab).
+            using var inFlight = new SemaphoreSlim(SnapshotReadsInFlight);
+            while (level.Count > 0)
             {
-                await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
+                var next = new List<string>();
+                var results = await Task.WhenAll(level.Select(async path =>
                 {
-                    var data = await client.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    var children = data.Stat.NumChildren > 0
-                        ? (await client.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Children
-                        : [];
-                    return (path, data: (DataResult?)data, children);
-                }
-                catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+                    await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        var data = await client.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        var children = data.Stat.NumChildren > 0
+                            ? (await client.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Children
+                            : [];
+                        return (path, data: (DataResult?)data, children);
+                    }
+                    catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
+                    {
+                        return (path, data: (DataResult?)null, children: (IReadOnlyList<string>)[]);
+                    }
+                    finally
+                    {
+                        inFlight.Release();
+                    }
+                })).ConfigureAwait(false);
+                foreach (var (path, data, children) in results.OrderBy(r => r.path, StringComparer.Ordinal))
                 {
-                    return (path, data: (DataResult?)null, children: (IReadOnlyList<string>)[]);
-                }
-                finally
-                {
-                    inFlight.Release();
-                }
-            })).ConfigureAwait(false);
-            foreach (var (path, data, children) in results.OrderBy(r => r.path, StringComparer.Ordinal))
-            {
-                if (data is null)
-                {
-                    continue;
+                    if (data is null)
+                    {
+                        continue;
+                    }
+
+                    var ephemeral = data.Stat.EphemeralOwner != 0;
+                    nodes[path] = new ZnodeSummary(data.Stat.Version, data.Stat.Mzxid, ephemeral, data.Stat.DataLength);
+                    next.AddRange(children.Select(c => path == "/" ? "/" + c : $"{path}/{c}"));
                 }
 
-                var ephemeral = data.Stat.EphemeralOwner != 0;
-                nodes[path] = new ZnodeSummary(data.Stat.Version, data.Stat.Mzxid, ephemeral, data.Stat.DataLength);
-                next.AddRange(children.Select(c => path == "/" ? "/" + c : $"{path}/{c}"));
+                level = next;
             }
 
-            level = next;
-        }
+            foreach (var (path, _) in nodes.Where(n => !n.Value.Ephemeral))
+            {
+                digest.AppendData(Encoding.UTF8.GetBytes(path + "\n" + nodes[path].Version.ToString(CultureInfo.InvariantCulture) + "\n"));
+            }
 
-        foreach (var (path, _) in nodes.Where(n => !n.Value.Ephemeral))
-        {
-            digest.AppendData(Encoding.UTF8.GetBytes(path + "\n" + nodes[path].Version.ToString(CultureInfo.InvariantCulture) + "\n"));
-        }
-
-        return new ChrootSnapshot(nodes, Convert.ToHexStringLower(digest.GetHashAndReset()));
+            return new ChrootSnapshot(nodes, Convert.ToHexStringLower(digest.GetHashAndReset()));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<ZooKeeperClient> ConnectAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken) =>
-        await ZooKeeperClient.ConnectAsync(string.Join(',', servers.Select(s => s.ClientEndpoint)) + chroot, ClientOptions, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Runs <paramref name="read"/> on a short session on <paramref name="servers"/> under <paramref name="chroot"/>: with a
+    /// plan, through <see cref="EnsembleAccess"/> with the security of the servers' ensemble.
+    /// </summary>
+    /// <exception cref="EnsembleAccessException">With a plan: the session could not be made, or the server refused it
+    /// (TLS, SASL, ACL); one line naming the ensemble and what the plan may lack, no secret.</exception>
+    private async Task<T> WithSessionAsync<T>(IReadOnlyList<ServerSpec> servers, string chroot, Func<ZooKeeperClient, Task<T>> read, CancellationToken cancellationToken)
+    {
+        if (Plan is null)
+        {
+            await using var plain = await ZooKeeperClient.ConnectAsync(string.Join(',', servers.Select(s => s.ClientEndpoint)) + chroot, ClientOptions, cancellationToken).ConfigureAwait(false);
+            return await read(plain).ConfigureAwait(false);
+        }
+
+        return await EnsembleAccess.Of(Plan, servers).UseAsync(chroot, ClientOptions, read, cancellationToken, servers).ConfigureAwait(false);
+    }
 
     private static async Task<IReadOnlyList<string>> ChildrenOrEmptyAsync(ZooKeeperClient client, string path, CancellationToken cancellationToken)
     {

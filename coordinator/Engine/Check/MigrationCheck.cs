@@ -29,7 +29,7 @@ public static class MigrationCheck
             Plan = plan,
             Journal = new RefusingJournal(),
             Agents = factory,
-            Inspector = inspector ?? new ZooKeeperClusterInspector(),
+            Inspector = inspector ?? new ZooKeeperClusterInspector { Plan = plan },
             StateDirectory = Path.Combine(Path.GetTempPath(), "zkmitosis-check-writes-nothing"),
             Time = time,
         };

@@ -27,6 +27,7 @@ internal sealed class PreflightStep : MigrationStep
         "the chroot exists on the source",
         "source: reconfigEnabled is not true in any server's zoo.cfg (this version's strategies edit member lines in files)",
         "jute.maxbuffer of every destination server at least the source's (as each agent reads it from the JVM's options)",
+        "source: what its zoo.cfg requires (quorum TLS, quorum SASL, SASL sessions, TLS-only clients) the plan provides",
     ];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
@@ -63,6 +64,7 @@ internal sealed class PreflightStep : MigrationStep
         }
 
         JuteMaxBufferCheck.CompareValues(await JuteMaxBufferCheck.ReadAsync(context, sourceToo: true, cancellationToken).ConfigureAwait(false), problems, notes: null);
+        problems.AddRange(await SecurityPreflight.CheckAsync(context, cancellationToken).ConfigureAwait(false));
 
         var source = await ClusterQueries.ObserveAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);
         foreach (var (id, observation) in source.Where(o => !o.Value.Serving))
