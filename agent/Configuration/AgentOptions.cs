@@ -141,6 +141,9 @@ public sealed class ZooKeeperOptions
     /// <summary>Bound on four-letter-word calls in milliseconds. Default 3000.</summary>
     [Range(100, 60000)]
     public int FourLetterWordTimeoutMs { get; set; } = 3000;
+
+    /// <summary>This host's own ZooKeeper security files, put in place of the source's when its settings are carried over (issue 13).</summary>
+    public ZooKeeperSecurityOptions Security { get; set; } = new();
 }
 
 /// <summary>The local Kafka broker.</summary>
