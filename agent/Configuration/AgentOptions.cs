@@ -149,6 +149,9 @@ public sealed class ZooKeeperOptions
     /// server is stopped (a destination node before the join). Default: none (unknown while stopped).
     /// </summary>
     public string? JvmOptionsFile { get; set; }
+
+    /// <summary>This host's own ZooKeeper security files, put in place of the source's when its settings are carried over (issue 13).</summary>
+    public ZooKeeperSecurityOptions Security { get; set; } = new();
 }
 
 /// <summary>The local Kafka broker.</summary>

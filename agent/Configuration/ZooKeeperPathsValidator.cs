@@ -25,6 +25,7 @@ public static partial class ZooKeeperPathsValidator
             failures.Add($"ZooKeeper.DynamicConfigFile: '{CallerText.Printable(dynamic)}' is not a bare file name (letters, digits, '.', '_', '-'; not zoo.cfg itself); it names a file in the directory of ZooKeeper.ConfigPath.");
         }
 
+        ValidateSecurity(options.Security, failures);
         if (!dataDirValid || !dataLogDirValid || string.IsNullOrWhiteSpace(options.ConfigPath) || !File.Exists(options.ConfigPath))
         {
             return;
@@ -51,6 +52,30 @@ public static partial class ZooKeeperPathsValidator
         if (current.Get("dataLogDir") is { Length: > 0 } fileDataLogDir && !ZooKeeperPaths.SamePath(fileDataLogDir, dataLogDir))
         {
             failures.Add($"ZooKeeper.DataLogDir: '{options.DataLogDir ?? "(unset: the data dir)"}' but {options.ConfigPath} has dataLogDir={CallerText.Printable(fileDataLogDir)}; set ZooKeeper.DataLogDir to the dataLogDir ZooKeeper uses.");
+        }
+    }
+
+    /// <summary>The host's security files are written into zoo.cfg as they are: absolute, one line, no backslash (a Java properties escape).</summary>
+    private static void ValidateSecurity(ZooKeeperSecurityOptions security, List<string> failures)
+    {
+        foreach (var (field, path) in new[]
+        {
+            ("KeyStore", security.KeyStore), ("KeyStorePasswordFile", security.KeyStorePasswordFile), ("TrustStore", security.TrustStore),
+            ("TrustStorePasswordFile", security.TrustStorePasswordFile), ("JaasFile", security.JaasFile),
+        })
+        {
+            if (RequireAbsolute(failures, $"ZooKeeper.Security.{field}", path, required: false) && path is not null && (path.Contains('\\', StringComparison.Ordinal) || path.Any(char.IsWhiteSpace)))
+            {
+                failures.Add($"ZooKeeper.Security.{field}: '{CallerText.Printable(path)}' holds a backslash or whitespace, which zoo.cfg cannot carry as is.");
+            }
+        }
+
+        foreach (var (field, type) in new[] { ("KeyStoreType", security.KeyStoreType), ("TrustStoreType", security.TrustStoreType) })
+        {
+            if (type is not null && type is not ("PEM" or "JKS" or "PKCS12" or "BCFKS"))
+            {
+                failures.Add($"ZooKeeper.Security.{field}: '{CallerText.Printable(type)}' is not a store type ZooKeeper reads (PEM, JKS, PKCS12, BCFKS).");
+            }
         }
     }
 

@@ -32,11 +32,13 @@ public sealed partial class ZooKeeperFiles
 
     private readonly ZooKeeperPaths _paths;
     private readonly AtomicFileWriter _writer;
+    private readonly ZooCfgSecurity _security;
 
-    public ZooKeeperFiles(ZooKeeperPaths paths, AtomicFileWriter writer)
+    public ZooKeeperFiles(ZooKeeperPaths paths, AtomicFileWriter writer, ZooCfgSecurity security)
     {
         _paths = paths;
         _writer = writer;
+        _security = security;
     }
 
     public string ConfigPath => _paths.ConfigPath;
@@ -65,10 +67,11 @@ public sealed partial class ZooKeeperFiles
     /// two leaves the new members in effect.
     /// </summary>
     /// <exception cref="InvalidRequestException">a value or path the agent does not accept; the field names the key.</exception>
-    /// <exception cref="PreconditionFailedException">a file changed since the caller read it.</exception>
-    public IReadOnlyList<FileWriteResult> WriteConfig(string? expectedSha256, string? content, ZooCfgEdit? edit, string? dynamicContent, string? expectedDynamicSha256)
+    /// <exception cref="PreconditionFailedException">a file changed since the caller read it; "SECURITY": see <see cref="ZooCfgSecurity.Apply"/>.</exception>
+    public IReadOnlyList<FileWriteResult> WriteConfig(
+        string? expectedSha256, string? content, ZooCfgEdit? edit, string? dynamicContent, string? expectedDynamicSha256, IReadOnlyDictionary<string, string>? sourceSecurity = null)
     {
-        var planned = RenderConfig(content, edit, dynamicContent);
+        var planned = RenderConfig(content, edit, dynamicContent, sourceSecurity);
         if (planned.DynamicPath is not null)
         {
             // The caller read zoo.cfg, not the dynamic file the agent chose: zoo.cfg's sha256 is the precondition.
@@ -90,11 +93,12 @@ public sealed partial class ZooKeeperFiles
     /// <summary>
     /// What <see cref="WriteConfig"/> would write, without writing or checking any precondition: zoo.cfg's new text and,
     /// when one is written, the dynamic file's path and text. The one place the write's content is decided, so a dry
-    /// run (<c>RenderPlannedFiles</c>) shows exactly what the write would leave.
+    /// run (<c>RenderPlannedFiles</c>) shows exactly what the write would leave. <paramref name="sourceSecurity"/>: the
+    /// source ensemble's security settings, adapted to this host's own files (<see cref="ZooCfgSecurity"/>).
     /// </summary>
     /// <exception cref="InvalidRequestException">a value or path the agent does not accept; the field names the key.</exception>
-    /// <exception cref="PreconditionFailedException">an edit of a zoo.cfg that does not exist.</exception>
-    public PlannedZooConfig RenderConfig(string? content, ZooCfgEdit? edit, string? dynamicContent)
+    /// <exception cref="PreconditionFailedException">an edit of a zoo.cfg that does not exist; "SECURITY": a source setting this host's files cannot serve.</exception>
+    public PlannedZooConfig RenderConfig(string? content, ZooCfgEdit? edit, string? dynamicContent, IReadOnlyDictionary<string, string>? sourceSecurity = null)
     {
         var current = File.Exists(_paths.ConfigPath) ? File.ReadAllText(_paths.ConfigPath) : null;
         string field;
@@ -130,6 +134,7 @@ public sealed partial class ZooKeeperFiles
             throw new InvalidRequestException("change", "either content or edit is required");
         }
 
+        _security.Apply(updated, current is null ? null : PropertiesText.Parse(current), sourceSecurity ?? new Dictionary<string, string>(), field);
         ValidateConfig(field, updated);
         var currentNamed = current is null ? null : PropertiesText.Parse(current).Get(DynamicConfigFileKey);
         var usesDynamic = currentNamed is { Length: > 0 } && _paths.IsDynamicPath(currentNamed);
@@ -275,6 +280,17 @@ public sealed partial class ZooKeeperFiles
         foreach (var (line, key, value) in properties.NumberedEntries)
         {
             CallerText.RequireNoControl($"{field}.{CallerText.Printable(key)}", key);
+            if (ZooKeeperSecurityKeys.IsSecret(key))
+            {
+                // A password is not a path, and its value never reaches a message.
+                if (CallerText.HasControlCharacter(value))
+                {
+                    throw new InvalidRequestException($"{field}.{key}", $"line {line} holds a control character; values are one line of printable text");
+                }
+
+                continue;
+            }
+
             CallerText.RequireNoControl($"{field}.{key}", value);
             if (value.Split('/').Contains(".."))
             {

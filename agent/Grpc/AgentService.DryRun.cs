@@ -3,6 +3,7 @@ using ZkMitosis.Agent.Files;
 using ZkMitosis.Agent.Kafka;
 using ZkMitosis.Agent.TenantConfig;
 using ZkMitosis.Agent.V1;
+using ZkMitosis.ZooKeeper.Config;
 
 namespace ZkMitosis.Agent.Grpc;
 
@@ -16,8 +17,12 @@ public sealed partial class AgentService
         if (request.HasZooCfgContent)
         {
             RequireZooKeeper();
-            var planned = _files.RenderConfig(request.ZooCfgContent, edit: null, dynamicContent: null);
-            response.Files.Add(await PlannedAsync(ZooKeeperFiles.ZooCfgKind, _files.ConfigPath, planned.Main, cancellationToken).ConfigureAwait(false));
+            var planned = _files.RenderConfig(request.ZooCfgContent, edit: null, dynamicContent: null, request.SourceSecurity);
+            // migrate check prints this as a diff: inline passwords are masked on both sides.
+            var zooCfg = await PlannedAsync(ZooKeeperFiles.ZooCfgKind, _files.ConfigPath, planned.Main, cancellationToken).ConfigureAwait(false);
+            zooCfg.CurrentContent = ZooKeeperSecurityKeys.Mask(zooCfg.CurrentContent);
+            zooCfg.PlannedContent = ZooKeeperSecurityKeys.Mask(zooCfg.PlannedContent);
+            response.Files.Add(zooCfg);
             if (planned.DynamicPath is not null)
             {
                 response.Files.Add(await PlannedAsync(ZooKeeperFiles.DynamicKind, planned.DynamicPath, planned.Dynamic!, cancellationToken).ConfigureAwait(false));

@@ -317,7 +317,7 @@ public sealed partial class AgentService : V1Agent.AgentBase
                 ? new ZooCfgEdit(request.Edit.Set, request.Edit.Remove)
                 : null;
             var content = request.ChangeCase == WriteZooConfigRequest.ChangeOneofCase.Content ? request.Content : null;
-            var results = _files.WriteConfig(request.ExpectedSha256, content, edit, request.HasDynamicContent ? request.DynamicContent : null, request.ExpectedDynamicSha256);
+            var results = _files.WriteConfig(request.ExpectedSha256, content, edit, request.HasDynamicContent ? request.DynamicContent : null, request.ExpectedDynamicSha256, request.SourceSecurity);
             var response = ToWriteResponse(results);
             foreach (var file in response.Files.Where(f => f.Path == _files.DynamicPath))
             {

@@ -21,6 +21,17 @@ public static class OperationIntent
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
+    /// <summary>A map's wire order is the sender's insertion order; the same map is the same intent in any order.</summary>
+    private static void Sort(Google.Protobuf.Collections.MapField<string, string> map)
+    {
+        var sorted = map.OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+        map.Clear();
+        foreach (var (key, value) in sorted)
+        {
+            map[key] = value;
+        }
+    }
+
     private static IMessage Strip(IMessage request)
     {
         switch (request)
@@ -30,15 +41,10 @@ public static class OperationIntent
                 config.Context = null;
                 config.ExpectedSha256 = "";
                 config.ExpectedDynamicSha256 = "";
+                Sort(config.SourceSecurity);
                 if (config.Edit is { } edit)
                 {
-                    // A map's wire order is the sender's insertion order; the same edit is the same intent in any order.
-                    var set = edit.Set.OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
-                    edit.Set.Clear();
-                    foreach (var (key, value) in set)
-                    {
-                        edit.Set[key] = value;
-                    }
+                    Sort(edit.Set);
                 }
 
                 return config;

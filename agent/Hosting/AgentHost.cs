@@ -39,6 +39,7 @@ public static class AgentHost
         builder.Services.AddSingleton<ICommandRunner, CommandRunner>();
         builder.Services.AddSingleton<AtomicFileWriter>();
         builder.Services.AddSingleton<ZooKeeperPaths>();
+        builder.Services.AddSingleton<ZooCfgSecurity>();
         builder.Services.AddSingleton<ZooKeeperFiles>();
         builder.Services.AddSingleton<ILocalZooKeeper, LocalZooKeeper>();
         builder.Services.AddSingleton<ServiceBackendFactory>();

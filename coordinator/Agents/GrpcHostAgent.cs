@@ -103,6 +103,21 @@ public sealed partial class GrpcHostAgent(string address, Agent.V1.Agent.AgentCl
     public Task WriteZooConfigAsync(OperationContext operation, string content, string expectedSha256, CancellationToken cancellationToken) =>
         CallAsync("WriteZooConfig", o => client.WriteZooConfigAsync(new WriteZooConfigRequest { Context = Context(operation), Content = content, ExpectedSha256 = expectedSha256 }, o), CallTimeout, cancellationToken);
 
+    public Task WriteZooConfigAsync(OperationContext operation, string content, string expectedSha256, IReadOnlyDictionary<string, string> sourceSecurity, CancellationToken cancellationToken)
+    {
+        var request = new WriteZooConfigRequest { Context = Context(operation), Content = content, ExpectedSha256 = expectedSha256 };
+        request.SourceSecurity.Add(sourceSecurity.ToDictionary());
+        return CallAsync("WriteZooConfig", o => client.WriteZooConfigAsync(request, o), CallTimeout, cancellationToken);
+    }
+
+    public async Task<string> RenderZooConfigAsync(string content, IReadOnlyDictionary<string, string> sourceSecurity, CancellationToken cancellationToken)
+    {
+        var request = new RenderPlannedFilesRequest { ZooCfgContent = content };
+        request.SourceSecurity.Add(sourceSecurity.ToDictionary());
+        var response = await RenderPlannedFilesAsync(request, cancellationToken).ConfigureAwait(false);
+        return response.Files.First(f => f.Kind == "zoo.cfg").PlannedContent;
+    }
+
     public Task WriteMyIdAsync(OperationContext operation, int serverId, CancellationToken cancellationToken) =>
         CallAsync("WriteMyId", o => client.WriteMyIdAsync(new WriteMyIdRequest { Context = Context(operation), ServerId = serverId, ExpectedSha256 = "*" }, o), CallTimeout, cancellationToken);
 

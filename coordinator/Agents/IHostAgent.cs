@@ -119,6 +119,15 @@ public interface IHostAgent
 
     Task WriteZooConfigAsync(OperationContext operation, string content, string expectedSha256, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes zoo.cfg carrying the source's security settings (<paramref name="sourceSecurity"/>, zoo.cfg keys without
+    /// passwords), which the agent adapts to its host's own key and trust stores (issue 13).
+    /// </summary>
+    Task WriteZooConfigAsync(OperationContext operation, string content, string expectedSha256, IReadOnlyDictionary<string, string> sourceSecurity, CancellationToken cancellationToken);
+
+    /// <summary>zoo.cfg as the agent would write <paramref name="content"/> with <paramref name="sourceSecurity"/>, inline passwords masked (RenderPlannedFiles).</summary>
+    Task<string> RenderZooConfigAsync(string content, IReadOnlyDictionary<string, string> sourceSecurity, CancellationToken cancellationToken);
+
     Task WriteMyIdAsync(OperationContext operation, int serverId, CancellationToken cancellationToken);
 
     /// <summary>Empties the data directory; the agent refuses unless the service is stopped and the host is a destination.</summary>

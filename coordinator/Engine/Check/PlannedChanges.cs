@@ -22,9 +22,19 @@ internal static class PlannedChanges
     public static async Task<IReadOnlyList<HostPlan>> ForHostsAsync(MigrationPlan plan, Func<string, GrpcHostAgent> agents, List<string> problems, CancellationToken cancellationToken)
     {
         var cut = GrpcHostAgent.CutRequest(CutStep.Peers(plan), []);
-        var zooKeeper = plan.Source.Select(s => (Server: s, Role: $"source server {Id(s.Id)}", Stages: Stages(plan, s, source: true)))
-            .Concat(plan.Destination.Select(d => (Server: d, Role: $"destination server {Id(d.Id)}", Stages: Stages(plan, d, source: false))));
-        var hosts = zooKeeper.Select(z => ForServerAsync(z.Server, z.Role, z.Stages, plan.Destination.Contains(z.Server) ? cut : null, agents(z.Server.Agent), problems, cancellationToken))
+        IReadOnlyDictionary<string, string> security = new Dictionary<string, string>();
+        try
+        {
+            security = await DestinationSecurity.ReadAsync(agents, plan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            Add(problems, $"cannot read the source's security settings: {e.Message}");
+        }
+
+        var zooKeeper = plan.Source.Select(s => (Server: s, Role: $"source server {Id(s.Id)}", Stages: Stages(plan, s, source: true), Security: (IReadOnlyDictionary<string, string>)new Dictionary<string, string>()))
+            .Concat(plan.Destination.Select(d => (Server: d, Role: $"destination server {Id(d.Id)}", Stages: Stages(plan, d, source: false), Security: security)));
+        var hosts = zooKeeper.Select(z => ForServerAsync(z.Server, z.Role, z.Stages, z.Security, plan.Destination.Contains(z.Server) ? cut : null, agents(z.Server.Agent), problems, cancellationToken))
             .Concat(plan.MovedTenants.SelectMany(t => t.Hosts.Select(h => ForTenantHostAsync(plan, t, h, agents(h.Agent), problems, cancellationToken))));
         return await Task.WhenAll(hosts).ConfigureAwait(false);
     }
@@ -86,7 +96,7 @@ internal static class PlannedChanges
     }
 
     private static async Task<HostPlan> ForServerAsync(
-        ServerSpec server, string role, IReadOnlyList<ConfigStage> stages, IsolateRequest? cut, GrpcHostAgent agent, List<string> problems, CancellationToken cancellationToken)
+        ServerSpec server, string role, IReadOnlyList<ConfigStage> stages, IReadOnlyDictionary<string, string> security, IsolateRequest? cut, GrpcHostAgent agent, List<string> problems, CancellationToken cancellationToken)
     {
         var files = new List<PlannedFileChange>();
         string? backend = null;
@@ -99,6 +109,7 @@ internal static class PlannedChanges
             foreach (var stage in stages)
             {
                 var request = new RenderPlannedFilesRequest { ZooCfgContent = ZooConfig.WithMembers(main, stage.Members, stage.Observer) };
+                request.SourceSecurity.Add(security.ToDictionary());
                 if (stage.WritesMyId)
                 {
                     request.ServerId = server.Id;
@@ -110,7 +121,8 @@ internal static class PlannedChanges
                     // A later stage's "before" is what the earlier stage leaves, not the file on disk today.
                     var before = file.Kind switch
                     {
-                        "zoo.cfg" => main,
+                        // migrate check prints this: the file as read carries its inline passwords, the agent's rendering masks them.
+                        "zoo.cfg" => ZooKeeperSecurityKeys.Mask(main),
                         "dynamic" => dynamic ?? (file.Exists ? file.CurrentContent : ""),
                         _ => file.Exists ? file.CurrentContent : "",
                     };

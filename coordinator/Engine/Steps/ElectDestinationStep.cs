@@ -116,6 +116,7 @@ internal sealed class ElectDestinationStep : MigrationStep
         // from disk, write the destination-only config (no zxid needed for that, so no extra round trip).
         var plan = context.Plan;
         var members = MemberSets.DestinationOnly(plan);
+        var security = await DestinationSecurity.ReadAsync(context.Agent, plan, cancellationToken).ConfigureAwait(false);
         var zxids = await Task.WhenAll(plan.Destination.Select(async d =>
         {
             var agent = context.Agent(d.Agent);
@@ -123,11 +124,11 @@ internal sealed class ElectDestinationStep : MigrationStep
             var dataDir = await agent.InspectDataDirAsync(cancellationToken).ConfigureAwait(false);
             context.NodeState(d.ClientEndpoint, "stopped", dataDir.LastZxid);
             var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
-            var target = ZooConfig.WithMembers(config.Content, members, observer: false);
+            var target = await DestinationSecurity.TargetAsync(agent, ZooConfig.WithMembers(config.Content, members, observer: false), security, cancellationToken).ConfigureAwait(false);
             await context.EffectAsync(RoundEffect("config", d, round), agent,
-                (operation, ct) => agent.WriteZooConfigAsync(operation, target, config.Sha256, ct), cancellationToken,
-                needed: config.Effective != target,
-                achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Effective == target).ConfigureAwait(false);
+                (operation, ct) => target.WriteAsync(agent, operation, config.Sha256, ct), cancellationToken,
+                needed: !target.IsOn(config.Effective),
+                achieved: async ct => target.IsOn((await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Effective)).ConfigureAwait(false);
             return new NodeZxid(d.Id, dataDir.LastZxid, dataDir.CurrentEpoch);
         })).ConfigureAwait(false);
         var order = ElectionOrder.Decide(zxids);

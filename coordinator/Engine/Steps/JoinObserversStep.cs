@@ -24,6 +24,7 @@ internal sealed class JoinObserversStep : MigrationStep
     {
         var plan = context.Plan;
         var members = MemberSets.ObserverJoin(plan);
+        var security = await DestinationSecurity.ReadAsync(context.Agent, plan, cancellationToken).ConfigureAwait(false);
         // One at a time: the source leader streams a whole snapshot to each joining observer while serving its own
         // clients, so one sync at a time keeps the source's latency at one snapshot's worth (ZooKeeper's own
         // learner.maxConcurrentSnapSyncs exists for the same reason). It costs seconds, outside any window.
@@ -32,8 +33,8 @@ internal sealed class JoinObserversStep : MigrationStep
             var agent = context.Agent(d.Agent);
             var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
             var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
-            var target = ZooConfig.WithMembers(config.Content, members, observer: true);
-            if (config.Effective != target && status.Running && !context.EffectDone(RollingRestart.Key("start", d)))
+            var target = await DestinationSecurity.TargetAsync(agent, ZooConfig.WithMembers(config.Content, members, observer: true), security, cancellationToken).ConfigureAwait(false);
+            if (!target.IsOn(config.Effective) && status.Running && !context.EffectDone(RollingRestart.Key("start", d)))
             {
                 // Running with another config that is not ours (an operator's doing): stop it before rewriting.
                 await context.EffectAsync(RollingRestart.Key("stop-foreign", d), agent, (operation, ct) => agent.ControlServiceAsync(operation, "stop", ct), cancellationToken).ConfigureAwait(false);
@@ -41,9 +42,9 @@ internal sealed class JoinObserversStep : MigrationStep
             }
 
             await context.EffectAsync(RollingRestart.Key("config", d), agent,
-                (operation, ct) => agent.WriteZooConfigAsync(operation, target, config.Sha256, ct), cancellationToken,
-                needed: config.Effective != target,
-                achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Effective == target).ConfigureAwait(false);
+                (operation, ct) => target.WriteAsync(agent, operation, config.Sha256, ct), cancellationToken,
+                needed: !target.IsOn(config.Effective),
+                achieved: async ct => target.IsOn((await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Effective)).ConfigureAwait(false);
             await context.EffectAsync(RollingRestart.Key("myid", d), agent, (operation, ct) => agent.WriteMyIdAsync(operation, d.Id, ct), cancellationToken).ConfigureAwait(false);
             if (!status.Running)
             {

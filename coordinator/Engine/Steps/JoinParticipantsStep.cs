@@ -34,9 +34,10 @@ internal sealed class JoinParticipantsStep : MigrationStep
         var joiners = plan.Destination.Where(d => plan.Joiners.Contains(d.Id)).ToList();
         var voters = plan.Source.Concat(joiners).ToList();
 
+        var security = await DestinationSecurity.ReadAsync(context.Agent, plan, cancellationToken).ConfigureAwait(false);
         foreach (var j in joiners)
         {
-            await RollingRestart.RewriteAndRestartAsync(context, j, members, cancellationToken).ConfigureAwait(false);
+            await RollingRestart.RewriteAndRestartAsync(context, j, members, cancellationToken, security).ConfigureAwait(false);
         }
 
         await RollingRestart.WaitSyncedAsync(context, voters, "the joiners to follow the source leader", cancellationToken).ConfigureAwait(false);

@@ -12,16 +12,18 @@ internal static class RollingRestart
     /// Writes <paramref name="members"/> into <paramref name="server"/>'s zoo.cfg and restarts it if this run wrote
     /// the file (the effect is in the journal or the agent's record, whoever wrote it), or starts it if it is down.
     /// A file already as wanted with no record of our write is the operator's or an earlier step's: nothing to do.
+    /// <paramref name="sourceSecurity"/>: the source's security settings, for a destination node (<see cref="DestinationSecurity"/>).
     /// </summary>
-    public static async Task<bool> RewriteAndRestartAsync(StepContext context, ServerSpec server, IReadOnlyList<ZooKeeperServerSpec> members, CancellationToken cancellationToken)
+    public static async Task<bool> RewriteAndRestartAsync(
+        StepContext context, ServerSpec server, IReadOnlyList<ZooKeeperServerSpec> members, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? sourceSecurity = null)
     {
         var agent = context.Agent(server.Agent);
         var config = await agent.ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
-        var target = ZooConfig.WithMembers(config.Content, members, observer: false);
+        var target = await DestinationSecurity.TargetAsync(agent, ZooConfig.WithMembers(config.Content, members, observer: false), sourceSecurity ?? new Dictionary<string, string>(), cancellationToken).ConfigureAwait(false);
         var wrote = await context.EffectAsync(Key("config", server), agent,
-            (operation, ct) => agent.WriteZooConfigAsync(operation, target, config.Sha256, ct), cancellationToken,
-            needed: config.Effective != target,
-            achieved: async ct => (await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Effective == target).ConfigureAwait(false);
+            (operation, ct) => target.WriteAsync(agent, operation, config.Sha256, ct), cancellationToken,
+            needed: !target.IsOn(config.Effective),
+            achieved: async ct => target.IsOn((await agent.ReadZooConfigAsync(ct).ConfigureAwait(false)).Effective)).ConfigureAwait(false);
         var status = await agent.GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);
         if (!wrote && status.Running)
         {

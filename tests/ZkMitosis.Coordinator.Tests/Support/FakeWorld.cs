@@ -643,6 +643,11 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
             return true;
         });
 
+    public Task WriteZooConfigAsync(OperationContext operation, string content, string expectedSha256, IReadOnlyDictionary<string, string> sourceSecurity, CancellationToken cancellationToken) =>
+        WriteZooConfigAsync(operation, content, expectedSha256, cancellationToken);
+
+    public Task<string> RenderZooConfigAsync(string content, IReadOnlyDictionary<string, string> sourceSecurity, CancellationToken cancellationToken) => Task.FromResult(content);
+
     public Task WriteMyIdAsync(OperationContext operation, int serverId, CancellationToken cancellationToken) =>
         MutateAsync($"write-myid {Host}", operation, $"myid {serverId}", () => Node!.MyId = serverId);
 
