@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
 using ZkMitosis.Lab.Network;
+using ZkMitosis.Testing;
 
 namespace ZkMitosis.Lab.Tests;
 
@@ -108,7 +109,7 @@ public sealed class MigrateCheckTests(CheckLabFixture fixture, ITestOutputHelper
     private async Task<CommandResult> CheckAsync()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var outcome = await CommandRunner.RunAsync("dotnet", [CliAssembly, "migrate", "check", Lab.PlanPath!], TimeSpan.FromMinutes(3));
+        var outcome = await CommandRunner.RunAsync("dotnet", [RealCli.CliAssembly, "migrate", "check", Lab.PlanPath!], TimeSpan.FromMinutes(3));
         log.WriteLine($"migrate check: exit {outcome.ExitCode} after {started.Elapsed.TotalSeconds:0.0} s\n{outcome.StandardOutput}{outcome.StandardError}");
         return outcome;
     }
@@ -161,23 +162,5 @@ public sealed class MigrateCheckTests(CheckLabFixture fixture, ITestOutputHelper
 
         Assert.True(changed.Count == 0, "the check changed:\n" + text);
         Assert.Contains(before, e => e.Key.EndsWith("zoo.cfg", StringComparison.Ordinal));
-    }
-
-    private static string CliAssembly
-    {
-        get
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "ZkMitosis.sln")))
-                {
-                    var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-                    var path = Path.Combine(directory.FullName, "cli", "ZkMitosis.Cli", "bin", configuration, "net10.0", "zkmitosis.dll");
-                    return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: build the solution first");
-                }
-            }
-
-            throw new InvalidOperationException("cannot find the repository root (ZkMitosis.sln) above " + AppContext.BaseDirectory);
-        }
     }
 }

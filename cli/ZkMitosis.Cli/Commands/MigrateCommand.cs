@@ -119,10 +119,12 @@ internal static class MigrateCommand
         {
             var json = result.GetValue(output) == "json";
             string text;
+            MigrationPlan plan; // parsed once: the checks below, the stress workload, the live table and the run share it
             try
             {
                 text = ReadPlan(result.GetValue(file)!);
-                if (PlanLoader.Load(text).Switch is null && result.GetValue(approveEachBatch))
+                plan = PlanLoader.Load(text);
+                if (plan.Switch is null && result.GetValue(approveEachBatch))
                 {
                     Console.Error.WriteLine("zkmitosis: --approve-each-batch needs a plan with a switch: section (this plan switches one broker at a time)");
                     return CliErrors.Usage;
@@ -144,7 +146,7 @@ internal static class MigrateCommand
             {
                 try
                 {
-                    options = await MigrateStress.AttachAsync(options, PlanLoader.Load(text), sessions, cancellationToken);
+                    options = await MigrateStress.AttachAsync(options, plan, sessions, cancellationToken);
                 }
                 catch (Exception e) when (e is ZooKeeper.KeeperException or TimeoutException)
                 {
@@ -156,11 +158,11 @@ internal static class MigrateCommand
             // A batch approval prompts on the terminal, which a live table would draw over: the line log then.
             if (!result.GetValue(approveEachBatch) && LiveMigrationView.Wanted(json, result.GetValue(yes)))
             {
-                var table = new MigrationHostTable(PlanLoader.Load(text));
-                return await LiveMigrationView.RunAsync(table, events => DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(text, o, ct), options with { Events = events }, cancellationToken));
+                var table = new MigrationHostTable(plan);
+                return await LiveMigrationView.RunAsync(table, events => DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(plan, text, o, ct), options with { Events = events }, cancellationToken));
             }
 
-            return await DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(text, o, ct), options, cancellationToken);
+            return await DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(plan, text, o, ct), options, cancellationToken);
         });
         return command;
     }
