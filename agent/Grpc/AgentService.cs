@@ -295,8 +295,15 @@ public sealed partial class AgentService : V1Agent.AgentBase
 
     public override Task<LeaseResponse> AcquireLease(AcquireLeaseRequest request, ServerCallContext context)
     {
+        // A renewal (every few seconds while a plan runs) must not list the whole operations directory: prune only when
+        // a plan starts or resumes after its lease lapsed, so an agent that runs for months still prunes per plan.
+        var renewal = _lease.Current?.PlanId == request.PlanId;
         var lease = _lease.Acquire(request.PlanId, request.Holder, request.Ttl.ToOptional(), request.TakeOver, request.DestinationHosts);
-        _gate.PruneFinished(); // an agent that runs for months prunes at each plan's start, not only at its own
+        if (!renewal)
+        {
+            _gate.PruneFinished();
+        }
+
         return Task.FromResult(new LeaseResponse { Lease = lease.ToProto() });
     }
 

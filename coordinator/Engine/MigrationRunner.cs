@@ -46,9 +46,14 @@ public static class MigrationRunner
 {
     /// <summary>Starts the migration of <paramref name="planText"/> (or continues it, if this plan already has a journal).</summary>
     /// <exception cref="StateDirectoryLockedException">another coordinator runs this plan.</exception>
-    public static async Task<MigrationReport> RunAsync(string planText, MigrationRunOptions options, CancellationToken cancellationToken)
+    public static Task<MigrationReport> RunAsync(string planText, MigrationRunOptions options, CancellationToken cancellationToken) =>
+        RunAsync(PlanLoader.Load(planText), planText, options, cancellationToken);
+
+    /// <summary>Starts the migration of <paramref name="plan"/>, already loaded from <paramref name="planText"/> (which the
+    /// store keeps as the plan's copy for resume), or continues it if this plan already has a journal.</summary>
+    /// <exception cref="StateDirectoryLockedException">another coordinator runs this plan.</exception>
+    public static async Task<MigrationReport> RunAsync(MigrationPlan plan, string planText, MigrationRunOptions options, CancellationToken cancellationToken)
     {
-        var plan = PlanLoader.Load(planText);
         var store = new MigrationStore(options.StateRoot);
         using var held = store.Lock(plan.PlanId);
         store.SavePlan(plan.PlanId, planText);

@@ -119,10 +119,12 @@ internal static class MigrateCommand
         {
             var json = result.GetValue(output) == "json";
             string text;
+            MigrationPlan plan; // parsed once: the checks below, the stress workload, the live table and the run share it
             try
             {
                 text = ReadPlan(result.GetValue(file)!);
-                if (PlanLoader.Load(text).Switch is null && result.GetValue(approveEachBatch))
+                plan = PlanLoader.Load(text);
+                if (plan.Switch is null && result.GetValue(approveEachBatch))
                 {
                     Console.Error.WriteLine("zkmitosis: --approve-each-batch needs a plan with a switch: section (this plan switches one broker at a time)");
                     return CliErrors.Usage;
@@ -144,7 +146,7 @@ internal static class MigrateCommand
             {
                 try
                 {
-                    options = await MigrateStress.AttachAsync(options, PlanLoader.Load(text), sessions, cancellationToken);
+                    options = await MigrateStress.AttachAsync(options, plan, sessions, cancellationToken);
                 }
                 catch (Exception e) when (e is ZooKeeper.KeeperException or TimeoutException)
                 {
@@ -156,15 +158,15 @@ internal static class MigrateCommand
             // The point of no return and each batch's approval prompt on the terminal: the live table stops for them.
             if (LiveMigrationView.Wanted(json))
             {
-                var table = new MigrationHostTable(PlanLoader.Load(text));
+                var table = new MigrationHostTable(plan);
                 return await LiveMigrationView.RunAsync(table, (events, pause) => DriveAsync(
                     json,
-                    (o, ct) => MigrationRunner.RunAsync(text, o, ct),
+                    (o, ct) => MigrationRunner.RunAsync(plan, text, o, ct),
                     options with { Events = events, Confirmation = LiveMigrationView.Pausing(options.Confirmation, pause)!, BatchApproval = LiveMigrationView.Pausing(options.BatchApproval, pause) },
                     cancellationToken));
             }
 
-            return await DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(text, o, ct), options, cancellationToken);
+            return await DriveAsync(json, (o, ct) => MigrationRunner.RunAsync(plan, text, o, ct), options, cancellationToken);
         });
         return command;
     }

@@ -1,7 +1,7 @@
+using System.Net;
 using System.Net.Sockets;
 using ZkMitosis.Agent.Tests.Support;
 using ZkMitosis.Agent.V1;
-using ZkMitosis.Testing;
 using AgentTlsSettings = ZkMitosis.Coordinator.Agents.AgentTlsSettings;
 using ProbeOutcome = ZkMitosis.Agent.V1.ProbeOutcome;
 
@@ -11,37 +11,16 @@ namespace ZkMitosis.Agent.Tests.Firewall;
 /// The agent runs inside namespace A (as in the lab); B plays a source node with listeners on its ZooKeeper ports. The
 /// rules must really cut A from B (a probe is refused, both ways), list exactly, repeat without change, and heal.
 /// </summary>
-public sealed class FirewallInNamespaceTests : IAsyncLifetime
+public sealed class FirewallInNamespaceTests : NamespacedFirewallTestBase
 {
-    private const int ClientPort = 2181;
-    private const int ElectionPort = 3888;
-
-    private readonly TestDirectory _directory = new("zkat-fw");
-    private readonly List<Socket> _listeners = [];
-    private NetworkNamespaces? _namespaces;
-    private int _operation;
-
-    public async Task InitializeAsync()
+    public FirewallInNamespaceTests()
+        : base("zkat-fw", "plan-fw")
     {
-        _namespaces = await NetworkNamespaces.CreateAsync();
-        _listeners.Add(NetworkNamespaces.Listen(_namespaces.B, _namespaces.AddressB, ClientPort));
-        _listeners.Add(NetworkNamespaces.Listen(_namespaces.B, _namespaces.AddressB, ElectionPort));
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var listener in _listeners)
-        {
-            listener.Dispose();
-        }
-
-        if (_namespaces is not null)
-        {
-            await _namespaces.DisposeAsync();
-        }
-
-        _directory.Dispose();
-    }
+    /// <inheritdoc/>
+    protected override IEnumerable<(string Namespace, IPAddress Address, int Port)> Listeners(NetworkNamespaces namespaces) =>
+        [(namespaces.B, namespaces.AddressB, ClientPort), (namespaces.B, namespaces.AddressB, ElectionPort)];
 
     [Theory]
     [InlineData("iptables")]
@@ -51,9 +30,9 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         await using var agent = await StartAgentAsync(backend);
         var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
         using var _ = channel;
-        await TestLease.TakeAsync(client, "plan-fw");
-        var b = _namespaces!.AddressB.ToString();
-        Assert.All(await ProbeAsync(client, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
+        await TestLease.TakeAsync(client, PlanId);
+        var b = Namespaces.AddressB.ToString();
+        Assert.All(await ProbeAsync(client, Namespaces.AddressB, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
 
         var cut = await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "cut", Peers = { b } });
 
@@ -63,8 +42,8 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         Assert.All(cut.Rules, r => Assert.Equal("reject", r.Verdict));
         Assert.Contains(cut.Rules, r => r.Direction == Direction.Inbound && r.Peer.StartsWith(b, StringComparison.Ordinal));
         Assert.Contains(cut.Rules, r => r.Direction == Direction.Outbound && r.Peer.StartsWith(b, StringComparison.Ordinal));
-        Assert.All(await ProbeAsync(client, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Refused, r.Outcome));
-        Assert.Equal(SocketError.ConnectionRefused, await ConnectFromBToAgentAsync(agent));
+        Assert.All(await ProbeAsync(client, Namespaces.AddressB, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Refused, r.Outcome));
+        Assert.Equal(SocketError.ConnectionRefused, await ConnectFromBAsync(Namespaces.AddressA, agent.Port));
 
         var listed = await client.ListFirewallAsync(new ListFirewallRequest());
         Assert.Equal(cut.Rules.Select(r => r.Text), listed.Rules.Select(r => r.Text));
@@ -78,7 +57,7 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         Assert.True(healed.Changed);
         Assert.Empty(healed.Rules);
         Assert.Equal("", (await client.ListFirewallAsync(new ListFirewallRequest())).Raw);
-        Assert.All(await ProbeAsync(client, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
+        Assert.All(await ProbeAsync(client, Namespaces.AddressB, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
         Assert.False((await client.HealAsync(new HealRequest { Context = Next() })).Changed);
     }
 
@@ -90,11 +69,11 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         await using var agent = await StartAgentAsync(backend);
         var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
         using var _ = channel;
-        await TestLease.TakeAsync(client, "plan-fw");
+        await TestLease.TakeAsync(client, PlanId);
 
-        await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "election", Peers = { _namespaces!.AddressB.ToString() }, Ports = { ElectionPort } });
+        await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "election", Peers = { Namespaces.AddressB.ToString() }, Ports = { ElectionPort } });
 
-        var results = await ProbeAsync(client, ClientPort, ElectionPort);
+        var results = await ProbeAsync(client, Namespaces.AddressB, ClientPort, ElectionPort);
         Assert.Equal(ProbeOutcome.Open, results[0].Outcome);
         Assert.Equal(ProbeOutcome.Refused, results[1].Outcome);
     }
@@ -107,20 +86,20 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         await using var agent = await StartAgentAsync(backend);
         var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
         using var _ = channel;
-        await TestLease.TakeAsync(client, "plan-fw");
-        var b = _namespaces!.AddressB.ToString();
+        await TestLease.TakeAsync(client, PlanId);
+        var b = Namespaces.AddressB.ToString();
 
         // Fenced to another node: B's election port is refused, its client port is not.
         var fence = await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "fence", AllowOnly = { "10.252.255.254" }, Ports = { ElectionPort } });
         Assert.Contains(fence.Rules, r => r.Verdict == "accept");
-        var fenced = await ProbeAsync(client, ClientPort, ElectionPort);
+        var fenced = await ProbeAsync(client, Namespaces.AddressB, ClientPort, ElectionPort);
         Assert.Equal(ProbeOutcome.Open, fenced[0].Outcome);
         Assert.Equal(ProbeOutcome.Refused, fenced[1].Outcome);
 
         // Fenced to B (the max node): B's election port is reachable again.
         var toB = await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "fence", AllowOnly = { b }, Ports = { ElectionPort } });
         Assert.True(toB.Changed);
-        Assert.All(await ProbeAsync(client, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
+        Assert.All(await ProbeAsync(client, Namespaces.AddressB, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
 
         var lifted = await client.HealAsync(new HealRequest { Context = Next(), Group = "fence" });
         Assert.True(lifted.Changed);
@@ -135,8 +114,8 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
         await using var agent = await StartAgentAsync(backend);
         var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
         using var _ = channel;
-        await TestLease.TakeAsync(client, "plan-fw");
-        var b = _namespaces!.AddressB.ToString();
+        await TestLease.TakeAsync(client, PlanId);
+        var b = Namespaces.AddressB.ToString();
         await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "client", Peers = { b }, Ports = { ClientPort } });
         await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "election", Peers = { b }, Ports = { ElectionPort } });
 
@@ -144,57 +123,8 @@ public sealed class FirewallInNamespaceTests : IAsyncLifetime
 
         Assert.All(healed.Rules, r => Assert.Equal("election", r.Group));
         Assert.NotEmpty(healed.Rules);
-        var results = await ProbeAsync(client, ClientPort, ElectionPort);
+        var results = await ProbeAsync(client, Namespaces.AddressB, ClientPort, ElectionPort);
         Assert.Equal(ProbeOutcome.Open, results[0].Outcome);
         Assert.Equal(ProbeOutcome.Refused, results[1].Outcome);
     }
-
-    private async Task<AgentProcess> StartAgentAsync(string backend)
-    {
-        var directory = Path.Combine(_directory.Path, backend + Guid.NewGuid().ToString("N")[..6]);
-        Directory.CreateDirectory(directory);
-        var zooCfg = Path.Combine(directory, "zoo.cfg");
-        await File.WriteAllTextAsync(zooCfg, $"dataDir={Path.Combine(directory, "data")}\nclientPort=2181\n");
-        var config = AgentProcess.ZooKeeperConfig(directory, zooCfg, TestPorts.AgentInNamespace, TestPorts.MonitoringInNamespace, listenAddress: _namespaces!.AddressA.ToString(), firewallBackend: backend);
-        return await AgentProcess.StartAsync(config, directory, _namespaces.A);
-    }
-
-    private async Task<IReadOnlyList<ProbeResult>> ProbeAsync(ZkMitosis.Agent.V1.Agent.AgentClient client, params int[] ports)
-    {
-        var request = new ProbeRequest { Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(3)) };
-        request.Targets.Add(ports.Select(p => new ProbeTarget { Host = _namespaces!.AddressB.ToString(), Port = (uint)p }));
-        return (await client.ProbeAsync(request)).Results;
-    }
-
-    private async Task<SocketError> ConnectFromBToAgentAsync(AgentProcess agent)
-    {
-        using var socket = NetworkNamespaces.CreateSocket(_namespaces!.B);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await socket.ConnectAsync(_namespaces.AddressA, agent.Port, timeout.Token);
-            return SocketError.Success;
-        }
-        catch (SocketException e)
-        {
-            return e.SocketErrorCode;
-        }
-        catch (OperationCanceledException)
-        {
-            return SocketError.TimedOut;
-        }
-    }
-
-    private async Task<string> RawListingAsync(string backend)
-    {
-        if (backend == "nftables")
-        {
-            return (await NetworkNamespaces.ExecAsync(_namespaces!.A, "nft", "list", "table", "inet", "zkmitosis")).TrimEnd();
-        }
-
-        var all = await NetworkNamespaces.ExecAsync(_namespaces!.A, "iptables", "-w", "-S");
-        return string.Join('\n', all.Split('\n').Where(l => l.Contains("ZKM", StringComparison.Ordinal)));
-    }
-
-    private MutationContext Next() => TestLease.Context("plan-fw", $"fw-{Interlocked.Increment(ref _operation)}");
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using ZkMitosis.Agent.Tests.Support;
 using ZkMitosis.Agent.V1;
-using ZkMitosis.Testing;
 using AgentTlsSettings = ZkMitosis.Coordinator.Agents.AgentTlsSettings;
 using ProbeOutcome = ZkMitosis.Agent.V1.ProbeOutcome;
 
@@ -13,43 +12,22 @@ namespace ZkMitosis.Agent.Tests.Firewall;
 /// address, its probes to B's IPv6 ports are refused, B cannot connect to A over IPv6, B's IPv4 address stays open (the
 /// families are separate), an IPv6 election fence holds, and a heal leaves no rule in either family.
 /// </summary>
-public sealed class FirewallIpv6InNamespaceTests : IAsyncLifetime
+public sealed class FirewallIpv6InNamespaceTests : NamespacedFirewallTestBase
 {
-    private const int ClientPort = 2181;
-    private const int ElectionPort = 3888;
     private const int ListenerInA = 2182;
 
-    private readonly TestDirectory _directory = new("zkat-fw6");
-    private readonly List<Socket> _listeners = [];
-    private NetworkNamespaces? _namespaces;
-    private int _operation;
-
-    public async Task InitializeAsync()
+    public FirewallIpv6InNamespaceTests()
+        : base("zkat-fw6", "plan-fw6")
     {
-        _namespaces = await NetworkNamespaces.CreateAsync();
-        foreach (var address in new[] { _namespaces.AddressB, _namespaces.AddressB6 })
-        {
-            _listeners.Add(NetworkNamespaces.Listen(_namespaces.B, address, ClientPort));
-            _listeners.Add(NetworkNamespaces.Listen(_namespaces.B, address, ElectionPort));
-        }
-
-        _listeners.Add(NetworkNamespaces.Listen(_namespaces.A, _namespaces.AddressA6, ListenerInA));
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var listener in _listeners)
-        {
-            listener.Dispose();
-        }
-
-        if (_namespaces is not null)
-        {
-            await _namespaces.DisposeAsync();
-        }
-
-        _directory.Dispose();
-    }
+    /// <inheritdoc/>
+    protected override IEnumerable<(string Namespace, IPAddress Address, int Port)> Listeners(NetworkNamespaces namespaces) =>
+        [
+            (namespaces.B, namespaces.AddressB, ClientPort), (namespaces.B, namespaces.AddressB, ElectionPort),
+            (namespaces.B, namespaces.AddressB6, ClientPort), (namespaces.B, namespaces.AddressB6, ElectionPort),
+            (namespaces.A, namespaces.AddressA6, ListenerInA),
+        ];
 
     [Theory]
     [InlineData("iptables")]
@@ -59,10 +37,10 @@ public sealed class FirewallIpv6InNamespaceTests : IAsyncLifetime
         await using var agent = await StartAgentAsync(backend);
         var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
         using var _ = channel;
-        await TestLease.TakeAsync(client, "plan-fw6");
-        var b6 = _namespaces!.AddressB6;
+        await TestLease.TakeAsync(client, PlanId);
+        var b6 = Namespaces.AddressB6;
         Assert.All(await ProbeAsync(client, b6, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
-        Assert.Equal(SocketError.Success, await ConnectFromBAsync(_namespaces.AddressA6, ListenerInA));
+        Assert.Equal(SocketError.Success, await ConnectFromBAsync(Namespaces.AddressA6, ListenerInA));
 
         var cut = await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "cut", Peers = { b6.ToString() } });
 
@@ -72,8 +50,8 @@ public sealed class FirewallIpv6InNamespaceTests : IAsyncLifetime
         Assert.Contains(cut.Rules, r => r.Direction == Direction.Inbound && r.Peer.StartsWith(b6.ToString(), StringComparison.Ordinal));
         Assert.Contains(cut.Rules, r => r.Direction == Direction.Outbound && r.Peer.StartsWith(b6.ToString(), StringComparison.Ordinal));
         Assert.All(await ProbeAsync(client, b6, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Refused, r.Outcome));
-        Assert.Equal(SocketError.ConnectionRefused, await ConnectFromBAsync(_namespaces.AddressA6, ListenerInA));
-        Assert.All(await ProbeAsync(client, _namespaces.AddressB, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
+        Assert.Equal(SocketError.ConnectionRefused, await ConnectFromBAsync(Namespaces.AddressA6, ListenerInA));
+        Assert.All(await ProbeAsync(client, Namespaces.AddressB, ClientPort, ElectionPort), r => Assert.Equal(ProbeOutcome.Open, r.Outcome));
         Assert.Contains(b6.ToString(), await RawListingAsync(backend), StringComparison.Ordinal);
 
         var listed = await client.ListFirewallAsync(new ListFirewallRequest());
@@ -95,8 +73,8 @@ public sealed class FirewallIpv6InNamespaceTests : IAsyncLifetime
         await using var agent = await StartAgentAsync(backend);
         var (client, channel) = agent.Connect(AgentTlsSettings.InsecureLab);
         using var _ = channel;
-        await TestLease.TakeAsync(client, "plan-fw6");
-        var b6 = _namespaces!.AddressB6;
+        await TestLease.TakeAsync(client, PlanId);
+        var b6 = Namespaces.AddressB6;
 
         await client.IsolateAsync(new IsolateRequest { Context = Next(), Group = "fence", AllowOnly = { "fd00:0:0:fcff::fe" }, Ports = { ElectionPort } });
         var fenced = await ProbeAsync(client, b6, ClientPort, ElectionPort);
@@ -109,60 +87,4 @@ public sealed class FirewallIpv6InNamespaceTests : IAsyncLifetime
         Assert.True((await client.HealAsync(new HealRequest { Context = Next(), Group = "fence" })).Changed);
         Assert.DoesNotContain("fence", await RawListingAsync(backend), StringComparison.Ordinal);
     }
-
-    private async Task<AgentProcess> StartAgentAsync(string backend)
-    {
-        var directory = Path.Combine(_directory.Path, backend + Guid.NewGuid().ToString("N")[..6]);
-        Directory.CreateDirectory(directory);
-        var zooCfg = Path.Combine(directory, "zoo.cfg");
-        await File.WriteAllTextAsync(zooCfg, $"dataDir={Path.Combine(directory, "data")}\nclientPort=2181\n");
-        var config = AgentProcess.ZooKeeperConfig(directory, zooCfg, TestPorts.AgentInNamespace, TestPorts.MonitoringInNamespace, listenAddress: _namespaces!.AddressA.ToString(), firewallBackend: backend);
-        return await AgentProcess.StartAsync(config, directory, _namespaces.A);
-    }
-
-    private static async Task<IReadOnlyList<ProbeResult>> ProbeAsync(ZkMitosis.Agent.V1.Agent.AgentClient client, IPAddress host, params int[] ports)
-    {
-        var request = new ProbeRequest { Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(3)) };
-        request.Targets.Add(ports.Select(p => new ProbeTarget { Host = host.ToString(), Port = (uint)p }));
-        return (await client.ProbeAsync(request)).Results;
-    }
-
-    private async Task<SocketError> ConnectFromBAsync(IPAddress address, int port)
-    {
-        using var socket = NetworkNamespaces.CreateSocket(_namespaces!.B, address.AddressFamily);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await socket.ConnectAsync(address, port, timeout.Token);
-            return SocketError.Success;
-        }
-        catch (SocketException e)
-        {
-            return e.SocketErrorCode;
-        }
-        catch (OperationCanceledException)
-        {
-            return SocketError.TimedOut;
-        }
-    }
-
-    /// <summary>Our rules as the kernel's own tools list them: nft's table, or the ZKM lines of iptables and ip6tables.</summary>
-    private async Task<string> RawListingAsync(string backend)
-    {
-        if (backend == "nftables")
-        {
-            var result = await NetworkNamespaces.ExecAsync(_namespaces!.A, "nft", "list", "ruleset");
-            return result.Contains("table inet zkmitosis", StringComparison.Ordinal) ? result.Trim() : "";
-        }
-
-        var lines = new List<string>();
-        foreach (var tool in new[] { "iptables", "ip6tables" })
-        {
-            lines.AddRange((await NetworkNamespaces.ExecAsync(_namespaces!.A, tool, "-w", "-S")).Split('\n').Where(l => l.Contains("ZKM", StringComparison.Ordinal)));
-        }
-
-        return string.Join('\n', lines);
-    }
-
-    private MutationContext Next() => TestLease.Context("plan-fw6", $"fw6-{Interlocked.Increment(ref _operation)}");
 }

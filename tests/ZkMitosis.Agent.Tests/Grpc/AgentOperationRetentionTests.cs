@@ -8,7 +8,7 @@ namespace ZkMitosis.Agent.Tests.Grpc;
 
 /// <summary>
 /// Operation records do not pile up forever: a finished record older than <c>OperationRetentionDays</c> is removed
-/// when the agent starts and when a plan takes the lease, unless it belongs to the lease's plan, which a coordinator
+/// when the agent starts and when a plan takes the lease (not when it renews it), unless it belongs to the lease's plan, which a coordinator
 /// may still resume. Records are aged by rewriting their times on disk while the agent is stopped.
 /// </summary>
 public sealed class AgentOperationRetentionTests : IAsyncLifetime
@@ -76,6 +76,20 @@ public sealed class AgentOperationRetentionTests : IAsyncLifetime
         await TestLease.TakeAsync(Client, LeasePlan);
 
         await AssertGoneAsync(aged);
+    }
+
+    [Fact]
+    public async Task AcquireLease_RenewalOfTheHeldPlan_DoesNotPrune()
+    {
+        await TestLease.TakeAsync(Client, OldPlan);
+        var aged = await WriteMyIdAsync(OldPlan, "aged", 1);
+        await TestLease.ReleaseAsync(Client, OldPlan);
+        await TestLease.TakeAsync(Client, LeasePlan);
+        AgeRecord(aged, TimeSpan.FromDays(31));
+
+        await TestLease.TakeAsync(Client, LeasePlan); // the coordinator's LeaseKeeper renews this way
+
+        Assert.Equal(OperationStatus.Done, (await GetAsync(aged)).Status);
     }
 
     private async Task<string> WriteMyIdAsync(string plan, string name, long serverId)

@@ -5,6 +5,7 @@ using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Testing;
 
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 
@@ -73,11 +74,9 @@ public sealed class KillAnywhereLabTests(ITestOutputHelper output)
         var wrong = lab.Plan().Replace("chroot: /kafka", "chroot: /nokafka", StringComparison.Ordinal).Replace("planId: ", "planId: wrong-", StringComparison.Ordinal);
         var wrongPath = Path.Combine(lab.StateRoot, "..", "wrong.yaml");
         await File.WriteAllTextAsync(wrongPath, wrong);
-        using (var refused = CliProcess.Start("migrate", "run", wrongPath, "--yes", "--state-dir", lab.StateRoot))
-        {
-            Assert.Equal(3, await refused.WaitAsync(TimeSpan.FromMinutes(3)));
-            Assert.Contains("chroot /nokafka does not exist on the source", refused.Output, StringComparison.Ordinal);
-        }
+        var refused = await RealCli.RunAsync(["migrate", "run", wrongPath, "--yes", "--state-dir", lab.StateRoot], TimeSpan.FromMinutes(3));
+        refused.AssertExit(3);
+        Assert.Contains("chroot /nokafka does not exist on the source", refused.ToString(), StringComparison.Ordinal);
 
         var points = KillPoints(plan);
         var kills = await KillAtEachPointAsync(lab, plan, points,
@@ -123,12 +122,12 @@ public sealed class KillAnywhereLabTests(ITestOutputHelper output)
             }
 
             var tail = new JournalTail(journalPath);
-            using var cli = CliProcess.Start(arguments);
+            using var cli = RealCli.Start(arguments);
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
             while (!tail.ReadNew().Any(point.Match))
             {
-                Assert.False(cli.HasExited, $"zkmitosis exited before the kill point '{point.Description}':\n{cli.Output}");
-                Assert.True(DateTime.UtcNow < deadline, $"kill point '{point.Description}' not reached in 4 minutes:\n{cli.Output}");
+                Assert.False(cli.HasExited, $"zkmitosis exited before the kill point '{point.Description}':\n{cli.OutputAndErrorSoFar}");
+                Assert.True(DateTime.UtcNow < deadline, $"kill point '{point.Description}' not reached in 4 minutes:\n{cli.OutputAndErrorSoFar}");
                 await Task.Delay(5);
             }
 
@@ -137,16 +136,15 @@ public sealed class KillAnywhereLabTests(ITestOutputHelper output)
                 await Task.Delay(point.DelayMs);
             }
 
-            await cli.KillNineAsync();
+            cli.Kill();
             _killedAt.Add(DateTimeOffset.UtcNow);
             kills.Add(point.Description);
             output.WriteLine($"killed -9: {point.Description}");
             arguments = again;
         }
 
-        using var last = CliProcess.Start(arguments);
-        var exit = await last.WaitAsync(TimeSpan.FromMinutes(5));
-        Assert.True(exit == 0, last.Output);
+        using var last = RealCli.Start(arguments);
+        (await last.WaitAsync(TimeSpan.FromMinutes(5))).AssertExit(0);
         return kills;
     }
 

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit;
 
-namespace ZkMitosis.Cli.Tests.Commands;
+namespace ZkMitosis.Testing;
 
 /// <summary>
 /// The built <c>zkmitosis</c> command as a child process (<c>dotnet zkmitosis.dll ARGS</c>): what an operator sees,
 /// including how the process exits and what reaches stderr (a stack trace would show here, not in-process).
 /// </summary>
-internal sealed class RealCli : IDisposable
+public sealed class RealCli : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -102,6 +103,9 @@ internal sealed class RealCli : IDisposable
     /// <summary>What the command wrote to stdout so far (while it runs).</summary>
     public string OutputSoFar => Text(_output);
 
+    /// <summary>What the running command printed so far, stdout then stderr, for a failure message.</summary>
+    public string OutputAndErrorSoFar => $"stdout:\n{Text(_output)}\nstderr:\n{Text(_error)}";
+
     /// <summary>SIGKILL, exactly as a crashed coordinator: no cleanup, no lock released by the process itself.</summary>
     public void Kill()
     {
@@ -118,7 +122,9 @@ internal sealed class RealCli : IDisposable
         _process.Dispose();
     }
 
-    internal static string CliAssembly
+    /// <summary>The built CLI's path (Release or Debug, as the test run); throws when the solution is not built.</summary>
+    /// <exception cref="InvalidOperationException">no repository root above the test binaries, or the CLI is not built.</exception>
+    public static string CliAssembly
     {
         get
         {
