@@ -41,7 +41,7 @@ public sealed partial record LabSpec
     public string? RackOf(int brokerId) =>
         Racks > 0 ? "r" + (((brokerId - 1) % Racks) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
 
-    /// <summary>Most hosts one non-Kafka tenant may have (their addresses are .N1–.N9).</summary>
+    /// <summary>Most hosts one non-Kafka tenant may have (their addresses are .2X1–.2X9).</summary>
     public const int MaxTenantProductHosts = 9;
 
     /// <summary>
@@ -248,6 +248,7 @@ public sealed partial record LabSpec
 /// <item><term>.11–.49</term><description>ZooKeeper server id N at .(10 + N), source and destination alike</description></item>
 /// <item><term>.50</term><description>the other tenant's client host</description></item>
 /// <item><term>.101–.199</term><description>Kafka broker id N at .(100 + N)</description></item>
+/// <item><term>.201–.229</term><description>non-Kafka tenant hosts (<see cref="Hosts.LabTenantProduct"/>: Solr .20N, HBase .21N, ClickHouse .22N)</description></item>
 /// </list>
 /// </summary>
 public sealed record LabSubnet(IPAddress Network)

@@ -61,7 +61,7 @@ public static class LabTopology
                     Product = product.Name,
                     Namespace = prefix + name,
                     Veth = $"{prefix}{product.VethLetter}{n}",
-                    Address = Address(subnet, spec, product.AddressBase + n),
+                    Address = subnet.Address(product.AddressBase + n),
                     Directory = Path.Combine(directory, "hosts", name),
                     AgentPort = agentPort,
                 });

@@ -160,8 +160,7 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
 
     public async Task<IReadOnlyList<string>> ReadExtraRootsAsync(IReadOnlyList<ServerSpec> servers, Cleanup.CleanupScope scope, CancellationToken cancellationToken)
     {
-        await using var client = await ConnectAsync(servers, "", cancellationToken).ConfigureAwait(false);
-        return await Cleanup.DestinationPruner.ExtraRootsAsync(client, scope, cancellationToken).ConfigureAwait(false);
+        return await WithSessionAsync(servers, "", client => Cleanup.DestinationPruner.ExtraRootsAsync(client, scope, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)

@@ -4,7 +4,6 @@ using Xunit.Abstractions;
 using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
 using ZkMitosis.Lab.Network;
-using ZkMitosis.Testing;
 
 namespace ZkMitosis.Lab.Tests;
 

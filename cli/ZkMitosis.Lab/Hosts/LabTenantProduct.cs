@@ -9,7 +9,7 @@ namespace ZkMitosis.Lab.Hosts;
 /// <summary>
 /// A non-Kafka tenant the lab can run beside Kafka, each host running the tenant-host STAND-IN in the product's mode (not
 /// the product): where the product keeps its connect string (written here as the product ships it), the tenant's chroot,
-/// the plan's preset, the host names and addresses (.41–.49 Solr, .61–.69 HBase, .71–.79 ClickHouse).
+/// the plan's preset, the host names and addresses (.201–.209 Solr, .211–.219 HBase, .221–.229 ClickHouse: <see cref="LabSubnet"/>).
 /// </summary>
 /// <param name="Name">The product, as <c>lab up --tenants</c>, the plan's tenant name and the stand-in's mode spell it.</param>
 /// <param name="Chroot">The tenant's root znode.</param>
@@ -22,9 +22,9 @@ public sealed record LabTenantProduct(string Name, string Chroot, string ConfigI
     /// <summary>The ClickHouse-like tenant's replicated table (its replicas register <c>is_active</c> under it).</summary>
     public const string ClickHouseTable = "/tables/t1";
 
-    public static readonly LabTenantProduct Solr = new("solr", "/solr", "solr", "etc/default/solr.in.sh", 40, 's');
-    public static readonly LabTenantProduct HBase = new("hbase", "/hbase", "hbase", "etc/hbase/conf/hbase-site.xml", 60, 'h');
-    public static readonly LabTenantProduct ClickHouse = new("clickhouse", "/clickhouse", "clickhouse", "etc/clickhouse-server/config.d/zookeeper.xml", 70, 'c');
+    public static readonly LabTenantProduct Solr = new("solr", "/solr", "solr", "etc/default/solr.in.sh", 200, 's');
+    public static readonly LabTenantProduct HBase = new("hbase", "/hbase", "hbase", "etc/hbase/conf/hbase-site.xml", 210, 'h');
+    public static readonly LabTenantProduct ClickHouse = new("clickhouse", "/clickhouse", "clickhouse", "etc/clickhouse-server/config.d/zookeeper.xml", 220, 'c');
 
     /// <summary>Every product by name.</summary>
     public static IReadOnlyDictionary<string, LabTenantProduct> All { get; } = new[] { Solr, HBase, ClickHouse }.ToDictionary(p => p.Name, StringComparer.Ordinal);

@@ -5,6 +5,7 @@ using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Testing;
 
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 
@@ -32,24 +33,21 @@ public sealed class TenantsAbortLabTests(ITestOutputHelper output)
         var journalPath = Path.Combine(lab.StateRoot, plan.PlanId, "journal.jsonl");
         var tail = new JournalTail(journalPath);
         string[] abort = ["migrate", "abort", plan.PlanId, "--state-dir", lab.StateRoot, "--output", "json"];
-        using (var first = CliProcess.Start(abort))
+        using (var first = RealCli.Start(abort))
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
             while (!tail.ReadNew().Any(r => r.Type == JournalRecordTypes.Effect && r.Step == MigrationAborter.StepId && r.Key == "restore-connect:hbase-2"))
             {
-                Assert.False(first.HasExited, first.Output);
-                Assert.True(DateTime.UtcNow < deadline, "the abort did not restore hbase-2 in 3 minutes:\n" + first.Output);
+                Assert.False(first.HasExited, first.OutputAndErrorSoFar);
+                Assert.True(DateTime.UtcNow < deadline, "the abort did not restore hbase-2 in 3 minutes:\n" + first.OutputAndErrorSoFar);
                 await Task.Delay(5);
             }
 
-            await first.KillNineAsync();
+            first.Kill();
         }
 
         Assert.Equal(hbase.ConnectFor(plan.Destination), State(hosts[1]).GetProperty("connectString").GetString());
-        using (var again = CliProcess.Start(abort))
-        {
-            Assert.True(await again.WaitAsync(TimeSpan.FromMinutes(4)) == 0, again.Output);
-        }
+        (await RealCli.RunAsync(abort, TimeSpan.FromMinutes(4))).AssertExit(0);
 
         var report = MigrationRunner.Status(plan.PlanId, lab.StateRoot);
         output.WriteLine(report.ToText());

@@ -8,6 +8,7 @@ using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Testing;
 using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
@@ -41,9 +42,9 @@ public sealed class TenantsLabTests(ITestOutputHelper output)
         // migrate check renders each moved tenant's planned file, in its own format, and none for the tenant that stays.
         var planPath = Path.Combine(lab.StateRoot, "..", "plan.yaml");
         await File.WriteAllTextAsync(planPath, text);
-        using (var check = CliProcess.Start("migrate", "check", planPath))
         {
-            Assert.True(await check.WaitAsync(TimeSpan.FromMinutes(2)) == 0, check.Output);
+            var check = await RealCli.RunAsync(["migrate", "check", planPath], TimeSpan.FromMinutes(2));
+            check.AssertExit(0);
             foreach (var host in solrHosts)
             {
                 Assert.Contains($"{host.Layout.ProductConfig(host.TenantProduct!)} (before switch-solr-", check.Output, StringComparison.Ordinal);
