@@ -97,10 +97,4 @@ public sealed class CopyPlanTests
         Assert.Equal(fits, CopyPreflightStep.Fits("/kafka/a/bb", dataLength, 0xfffff));
     }
 
-    [Theory]
-    [InlineData("4194304", 4194304)]
-    [InlineData("0x400000", 4194304)]
-    [InlineData("4 MiB", null)]
-    [InlineData("-1", null)]
-    public void ParseSize_DecimalOrHex(string text, int? expected) => Assert.Equal(expected, CopyTrees.ParseSize(text));
 }

@@ -29,7 +29,7 @@ internal sealed class CopyPreflightStep : MigrationStep
         "source: one leader, every node serving, ZooKeeper 3.6 or later (persistent recursive watches for the mirror)",
         "destination: every node serving, one leader (it may serve other tenants)",
         "each moved chroot exists on the source, and is absent or empty on the destination (or merge: gives a reason)",
-        "every source znode's data fits the destination's jute.maxbuffer (zoo.cfg, else 1 MiB) less a request's headroom",
+        "every source znode's data fits the destination's jute.maxbuffer (as its agents read it from the JVM, else 1 MiB) less a request's headroom",
         "every moved tenant's hosts point at the source",
     ];
 

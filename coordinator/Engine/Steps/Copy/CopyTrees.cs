@@ -45,34 +45,23 @@ internal static class CopyTrees
     }
 
     /// <summary>
-    /// The destination's <c>jute.maxbuffer</c> (the largest request a server accepts), the smallest a destination
-    /// node's zoo.cfg gives, else ZooKeeper's default 0xfffff. ZooKeeper takes it as a JVM system property; a
-    /// <c>jute.maxbuffer=</c> line in zoo.cfg is read as the operator's statement of it.
+    /// The destination's <c>jute.maxbuffer</c> (the largest request a server accepts): the smallest value a destination
+    /// node's agent reads from its JVM's options (<see cref="JuteMaxBufferCheck"/>; ZooKeeper takes it only as a JVM
+    /// system property, BinaryInputArchive), else ZooKeeper's default 0xfffff for a node whose value is unknown.
     /// </summary>
     public static async Task<int> DestinationMaxFrameBytesAsync(StepContext context, CancellationToken cancellationToken)
     {
         var limit = ZooKeeperClientOptions.DefaultMaxFrameBytes;
-        foreach (var d in context.Plan.Destination)
+        foreach (var server in await JuteMaxBufferCheck.ReadAsync(context, sourceToo: false, cancellationToken).ConfigureAwait(false))
         {
-            var config = await context.Agent(d.Agent).ReadZooConfigAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var line in config.Content.Split('\n'))
+            if (server.Bytes > 0)
             {
-                var parts = line.Split('=', 2, StringSplitOptions.TrimEntries);
-                if (parts.Length == 2 && parts[0] == "jute.maxbuffer" && ParseSize(parts[1]) is { } size && size >= 1024)
-                {
-                    limit = Math.Min(limit, size);
-                }
+                limit = (int)Math.Min(limit, server.Bytes);
             }
         }
 
         return limit;
     }
-
-    /// <summary>A decimal or 0x-hexadecimal byte count, or null.</summary>
-    internal static int? ParseSize(string text) =>
-        text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? int.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var hex) ? hex : null
-            : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var dec) ? dec : null;
 
     /// <summary>The copy options of one chroot, from <paramref name="readFrom"/> to the destination, faithful, bounded in flight.</summary>
     public static CopyOptions Options(MigrationPlan plan, ServerSpec readFrom, string chroot, int maxFrameBytes) => new()
