@@ -107,7 +107,8 @@ public sealed class TreeMirror : IAsyncDisposable
         var bound = drainBound ?? TimeSpan.FromMilliseconds(1500);
         Task? draining = null;
         using var registration = cancellationToken.Register(() => draining = mirror.DrainAndStopAsync(bound));
-        while (!mirror.Completion.IsCompleted)
+        // A drain that gave up (its bound and the stop's both passed) ends the loop too: every wait here is bounded.
+        while (!mirror.Completion.IsCompleted && Volatile.Read(ref draining) is not { IsCompleted: true })
         {
             await Task.WhenAny(mirror.Completion, Task.Delay(progressInterval, CancellationToken.None)).ConfigureAwait(false);
             onProgress?.Invoke(mirror.Status);
@@ -117,6 +118,11 @@ public sealed class TreeMirror : IAsyncDisposable
         {
             // Done before the mirror is disposed (it stops the sessions the drain may still be closing).
             await drain.ConfigureAwait(false);
+        }
+
+        if (!mirror.Completion.IsCompleted)
+        {
+            throw new MirrorException($"the mirror did not stop within {(bound + StopBound).TotalSeconds:0} s of being asked to; what the target acknowledged stays applied, the rest was not drained");
         }
 
         try
@@ -252,19 +258,26 @@ public sealed class TreeMirror : IAsyncDisposable
         return Status;
     }
 
-    /// <summary>Stops following and closes the sessions; what was applied stays applied. Never throws for a mirror that failed (see <see cref="Completion"/>).</summary>
+    /// <summary>Stops following and closes the sessions, waiting at most 10 s for the run; what was applied stays applied. Never throws for a mirror that failed (see <see cref="Completion"/>).</summary>
     public async Task StopAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _run.ConfigureAwait(false);
+            await _run.WaitAsync(StopBound).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The run did not observe the stop in time: Completion stays incomplete and RunAsync says so.
         }
         catch (Exception e) when (e is OperationCanceledException or MirrorException or CopyException or KeeperException)
         {
             // Reported through Completion.
         }
     }
+
+    /// <summary>How long <see cref="StopAsync"/> waits for the run to observe the stop (10 s).</summary>
+    private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc cref="StopAsync"/>
     public async ValueTask DisposeAsync()

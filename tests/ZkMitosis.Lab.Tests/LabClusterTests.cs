@@ -58,12 +58,12 @@ public sealed class LabClusterTests
     [Fact]
     public async Task Up_SizesOutOfRange_ClearErrorAndNothingBuilt()
     {
-        var spec = await LabTestSpecs.CreateAsync() with { Source = 0, Brokers = 12 };
+        var spec = await LabTestSpecs.CreateAsync() with { Source = 0, Brokers = 120 };
 
         var error = await Assert.ThrowsAsync<LabException>(() => LabCluster.UpAsync(spec));
 
         Assert.Contains("source: 0 is out of range (1–7)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("brokers: 12 is out of range (0–9)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("brokers: 120 is out of range (0–99)", error.Message, StringComparison.Ordinal);
         await LabAssert.NothingLeftAsync(spec.EffectivePrefix, spec.EffectiveDirectory);
     }
 

@@ -90,7 +90,7 @@ public sealed class RealCli : IDisposable
         catch (OperationCanceledException)
         {
             Kill();
-            throw new TimeoutException($"zkmitosis did not finish within {timeout}; stderr so far:\n{Text(_error)}");
+            throw new TimeoutException($"zkmitosis did not finish within {timeout}; {OutputAndErrorSoFar}");
         }
 
         // The parameterless wait also drains the redirected output.

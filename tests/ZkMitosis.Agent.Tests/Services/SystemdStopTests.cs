@@ -42,13 +42,19 @@ public sealed class SystemdStopTests
         // by such fractions; 141 status calls were seen). The fake clock makes the fraction certain: a grace of
         // 200.5 ms, polled every 25 ms, has 0.5 ms left at the eighth poll.
         var time = new FakeTimeProvider();
+        var timers = new WholeMillisecondTimers(time);
         var systemctl = new ScriptedSystemctl { ExitsOnSigtermAfterPolls = null, SpinningAfterStatusCalls = 100 };
 
-        var control = Controller(systemctl, new WholeMillisecondTimers(time)).ControlAsync(ManagedService.ZooKeeper, ServiceControlAction.Stop, Timeout, ServiceReadiness.Process, TimeSpan.FromMilliseconds(200.5), CancellationToken.None);
+        var control = Controller(systemctl, timers).ControlAsync(ManagedService.ZooKeeper, ServiceControlAction.Stop, Timeout, ServiceReadiness.Process, TimeSpan.FromMilliseconds(200.5), CancellationToken.None);
         for (var poll = 0; poll < 8; poll++)
         {
+            // Advance only once the stop has armed this poll's timer: an advance before it would be lost to the fake
+            // clock (the timer would count from the later time), and the stop would wait forever (seen under load).
+            await timers.WaitForPollTimersAsync(poll + 1);
             time.Advance(TimeSpan.FromMilliseconds(25));
         }
+
+        await timers.WaitForPollTimersAsync(9);
 
         Assert.False(control.IsCompleted, $"the stop ended with 0.5 ms of the grace left: {control.Exception?.InnerException?.Message}");
         Assert.Equal(["stop --no-block zookeeper.service"], systemctl.Mutations);
@@ -140,6 +146,20 @@ public sealed class SystemdStopTests
     /// </summary>
     private sealed class WholeMillisecondTimers(FakeTimeProvider clock) : TimeProvider
     {
+        private static readonly TimeSpan PollTimer = TimeSpan.FromMilliseconds(25);
+        private int _pollTimers;
+
+        /// <summary>Waits (real time, at most 10 s) until <paramref name="count"/> poll timers (due within 25 ms) were created.</summary>
+        public async Task WaitForPollTimersAsync(int count)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (Volatile.Read(ref _pollTimers) < count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the stop armed {_pollTimers} poll timers, not {count}");
+                await Task.Delay(TimeSpan.FromMilliseconds(2));
+            }
+        }
+
         public override long TimestampFrequency => clock.TimestampFrequency;
 
         public override long GetTimestamp() => clock.GetTimestamp();
@@ -149,6 +169,11 @@ public sealed class SystemdStopTests
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
             Assert.Equal(global::System.Threading.Timeout.InfiniteTimeSpan, period);
+            if (dueTime <= PollTimer)
+            {
+                Interlocked.Increment(ref _pollTimers);
+            }
+
             var due = TimeSpan.FromTicks(dueTime.Ticks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond);
             if (due > TimeSpan.Zero)
             {

@@ -14,25 +14,29 @@ using ZkMitosis.ZooKeeper;
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 
 /// <summary>
-/// Issue 14 in the lab: Kafka broker stand-ins and a Solr-like tenant (the tenant-host STAND-IN reading
-/// <c>solr.in.sh</c>, registering under <c>/live_nodes</c>) moved together while a ClickHouse-like tenant (reading its
-/// <c>config.d</c> XML, registering its replicas' <c>is_active</c>) stays on the source. Real ZooKeeper, real agents.
+/// Issue 14 in the lab: three tenants moved together — Kafka broker stand-ins, a Solr-like tenant (the tenant-host
+/// STAND-IN reading <c>solr.in.sh</c>, registering under <c>/live_nodes</c>) and an HBase-like one (reading
+/// <c>hbase-site.xml</c>, registering under <c>/hbase/rs</c>) — while a ClickHouse-like tenant (reading its
+/// <c>config.d</c> XML, registering its replicas' <c>is_active</c>) stays on the source; then the destination is pruned
+/// to exactly the moved chroots. Real ZooKeeper, real agents.
 /// </summary>
 [Collection(MigrationLabCollection.Name)]
 public sealed class TenantsLabTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Run_KafkaAndSolrMovedClickHouseStays_EachSwitchedInItsOrderAndTheStayingTenantUntouched()
+    public async Task Run_KafkaSolrHBaseMovedClickHouseStays_EachSwitchedInItsOrderStayingTenantUntouchedPruneLeavesTheMovedChroots()
     {
         var clock = Stopwatch.StartNew();
-        await using var lab = await MigrationLab.UpAsync(brokers: 2, tenants: ["solr", "clickhouse"], staying: ["clickhouse"], tenantHosts: 2);
+        await using var lab = await MigrationLab.UpAsync(brokers: 2, tenants: ["solr", "hbase", "clickhouse"], staying: ["clickhouse"], tenantHosts: 2);
         output.WriteLine($"lab up in {clock.Elapsed.TotalSeconds:0.0} s");
         var text = lab.Plan();
         var plan = PlanLoader.Load(text);
         var solr = plan.Tenants.Single(t => t.Name == "solr");
+        var hbase = plan.Tenants.Single(t => t.Name == "hbase");
         var clickhouse = plan.Tenants.Single(t => t.Name == "clickhouse");
         Assert.False(clickhouse.Moves);
         var solrHosts = Hosts(lab, "solr");
+        var hbaseHosts = Hosts(lab, "hbase");
         var clickhouseHosts = Hosts(lab, "clickhouse");
         var solrFiles = solrHosts.ToDictionary(h => h.Name, h => File.ReadAllText(h.Layout.ProductConfig(h.TenantProduct!)));
         var clickhouseFiles = clickhouseHosts.ToDictionary(h => h.Name, h => File.ReadAllBytes(h.Layout.ProductConfig(h.TenantProduct!)));
@@ -66,10 +70,11 @@ public sealed class TenantsLabTests(ITestOutputHelper output)
         Assert.Equal("completed", report.Status);
         Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
         Assert.Contains(report.Checks, c => c.Name == "solr-sessions-survived");
+        Assert.Contains(report.Checks, c => c.Name == "hbase-sessions-survived");
 
         // Each moved tenant in its own order, every health gate passed, all before the point of no return.
         var switches = report.Timeline.Where(s => s.Step.StartsWith("switch-", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["switch-broker-1", "switch-broker-2", "switch-solr-1", "switch-solr-2"], switches.Select(s => s.Step));
+        Assert.Equal(["switch-broker-1", "switch-broker-2", "switch-solr-1", "switch-solr-2", "switch-hbase-1", "switch-hbase-2"], switches.Select(s => s.Step));
         Assert.All(switches, s => Assert.Equal("done", s.Outcome));
         var pointOfNoReturn = report.Timeline.Single(s => s.Step == "point-of-no-return").Started!.Value;
         Assert.All(switches, s => Assert.True(s.Ended <= pointOfNoReturn));
@@ -86,6 +91,15 @@ public sealed class TenantsLabTests(ITestOutputHelper output)
             await AssertWritesOnAsync(host, solr.ConnectFor(plan.Destination));
             var now = File.ReadAllText(host.Layout.ProductConfig(host.TenantProduct!));
             Assert.Equal(WithoutZkHost(solrFiles[host.Name]), WithoutZkHost(now));
+        }
+
+        foreach (var host in hbaseHosts)
+        {
+            var state = State(host);
+            Assert.Equal(hbase.ConnectFor(plan.Destination), state.GetProperty("connectString").GetString());
+            Assert.Equal(0, state.GetProperty("sessionExpiries").GetInt32());
+            Assert.True(state.GetProperty("registered").GetBoolean());
+            await AssertWritesOnAsync(host, hbase.ConnectFor(plan.Destination));
         }
 
         // The staying tenant: its file, its sessions and its znodes untouched, still served by the source.
@@ -106,6 +120,38 @@ public sealed class TenantsLabTests(ITestOutputHelper output)
 
         await lab.AssertOtherTenantWholeAsync();
         Assert.Equal(["/clickhouse", "/other"], report.CopiedData!.Roots);
+
+        // Cleanup: the prune is refused while copied sessions of the staying tenant still own ephemerals on the
+        // destination (they expire there after their timeout), then leaves exactly the moved chroots and /zookeeper.
+        var pruned = await PruneWhenAllowedAsync(plan.PlanId, lab.StateRoot);
+        output.WriteLine($"pruned {pruned.Deleted} znodes under {string.Join(", ", pruned.ExtraRoots)}");
+        Assert.Equal(["/clickhouse", "/other"], pruned.ExtraRoots);
+        var destinationHosts = (ZooKeeper.Connection.ConnectionString.Parse(plan.DestinationConnect) with { Chroot = null }).ToString();
+        await using (var destination = await ZooKeeperClient.ConnectAsync(destinationHosts, new ZooKeeperClientOptions(), CancellationToken.None))
+        {
+            var roots = (await destination.GetChildrenAsync("/")).Children.Order(StringComparer.Ordinal);
+            Assert.Equal(["hbase", "kafka", "solr", "zookeeper"], roots);
+        }
+
+        Assert.NotNull(MigrationRunner.Status(plan.PlanId, lab.StateRoot).CopiedData!.PrunedAt);
+    }
+
+    /// <summary>Runs the destination prune until it is no longer refused for live ephemerals (bounded: 2 minutes).</summary>
+    private async Task<Coordinator.Cleanup.PruneResult> PruneWhenAllowedAsync(string planId, string stateRoot)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            try
+            {
+                return await Coordinator.Cleanup.CleanupRunner.PruneDestinationAsync(planId, stateRoot, dryRun: false, CancellationToken.None);
+            }
+            catch (Coordinator.Cleanup.CleanupRefusedException e) when (DateTime.UtcNow < deadline)
+            {
+                output.WriteLine($"prune refused (retrying): {e.Message}");
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
     }
 
     private static List<LabHost> Hosts(MigrationLab lab, string product) =>
