@@ -8,6 +8,10 @@ internal sealed class StateStore
 {
     private readonly string _path;
     private readonly Lock _gate = new();
+
+    // One writer at a time: the flush loop and a registration both flush, and two saves through the one .tmp file
+    // raced (one moved it away under the other: FileNotFoundException, the stand-in aborted at start in CI).
+    private readonly Lock _writeGate = new();
     private StandInState _state;
     private bool _dirty = true;
 
@@ -40,19 +44,22 @@ internal sealed class StateStore
     /// <summary>Writes the file now if anything changed since the last write.</summary>
     public void Flush()
     {
-        StandInState snapshot;
-        lock (_gate)
+        lock (_writeGate)
         {
-            if (!_dirty)
+            StandInState snapshot;
+            lock (_gate)
             {
-                return;
+                if (!_dirty)
+                {
+                    return;
+                }
+
+                snapshot = _state;
+                _dirty = false;
             }
 
-            snapshot = _state;
-            _dirty = false;
+            snapshot.Save(_path);
         }
-
-        snapshot.Save(_path);
     }
 
     public async Task RunFlushLoopAsync(CancellationToken cancellationToken)

