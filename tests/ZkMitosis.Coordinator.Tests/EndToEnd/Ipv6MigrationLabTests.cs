@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Xunit.Abstractions;
-using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Plans;
-using ZkMitosis.Coordinator.Stress;
 using ZkMitosis.Lab.Network;
 
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
@@ -26,32 +24,8 @@ public sealed class Ipv6MigrationLabTests(ITestOutputHelper output)
         Assert.Equal("", (await CommandRunner.RunCheckedAsync("ip", ["-n", zk1.Namespace, "-4", "addr", "show", "dev", "eth0"])).Trim());
         Assert.Contains($"server.1=[{zk1.Address}]:2888:3888", await File.ReadAllTextAsync(zk1.Layout.ZooCfg), StringComparison.Ordinal);
 
-        await using var stress = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 4 }, CancellationToken.None);
-        var switched = 0;
-        var options = new MigrationRunOptions
-        {
-            StateRoot = lab.StateRoot,
-            Confirmation = new FixedConfirmation(true),
-            OnBrokerSwitched = _ =>
-            {
-                if (Interlocked.Exchange(ref switched, 1) == 0)
-                {
-                    stress.SwitchServers(plan.DestinationConnect);
-                }
-            },
-        };
+        var run = await WorkloadMigration.RunAsync(lab, lab.Plan(), sessions: 4, output);
 
-        var report = await MigrationRunner.RunAsync(lab.Plan(), options, CancellationToken.None);
-
-        output.WriteLine(report.ToText());
-        var result = await stress.StopAsync();
-        Assert.Equal("completed", report.Status);
-        Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
-        var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, result, CancellationToken.None);
-        Assert.True(result.AcknowledgedWrites > 0);
-        Assert.Equal(0, verification.MissingWrites);
-        Assert.Equal(0, result.Expiries);
-        await lab.AssertStandInsWholeAsync(plan.DestinationConnect);
-        await lab.AssertOtherTenantWholeAsync();
+        await WorkloadMigration.AssertNothingLostAsync(lab, plan.DestinationConnect, run);
     }
 }
