@@ -20,7 +20,18 @@ public sealed record PartitionProblem(string Topic, int Partition, string Proble
 public sealed record KafkaState(IReadOnlyDictionary<int, BrokerRegistration> Brokers, long? ControllerEpoch, int? ControllerId, IReadOnlyList<PartitionProblem> Problems, int PartitionCount);
 
 /// <summary>One znode of a snapshot of the chroot: its version, modification zxid and whether it is ephemeral.</summary>
-public sealed record ZnodeSummary(int Version, long Mzxid, bool Ephemeral, int DataLength);
+public sealed record ZnodeSummary(int Version, long Mzxid, bool Ephemeral, int DataLength)
+{
+    /// <summary>The session that owns it when it is ephemeral (0 otherwise, or when the reader did not say).</summary>
+    public long Owner { get; init; }
+}
+
+/// <summary>A chroot could not be read whole; the message is one line naming the znode and what to do.</summary>
+public sealed class ChrootReadException(string path, string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The znode whose read failed.</summary>
+    public string Path { get; } = path;
+}
 
 /// <summary>The chroot's tree at one moment, path → summary, with a digest of the persistent nodes' data.</summary>
 public sealed record ChrootSnapshot(IReadOnlyDictionary<string, ZnodeSummary> Nodes, string Digest)

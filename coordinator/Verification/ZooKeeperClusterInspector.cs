@@ -182,30 +182,33 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
                     await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {
-                        var data = await client.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
-                        var children = data.Stat.NumChildren > 0
-                            ? (await client.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Children
+                        // The snapshot needs each znode's Stat, never its data: exists answers with a Stat of fixed size,
+                        // so a znode larger than the client's frame limit (a source running a larger jute.maxbuffer) is
+                        // measured here instead of failing the read with a frame error.
+                        var stat = await client.ExistsAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        var children = stat is { NumChildren: > 0 }
+                            ? await ChildrenOfAsync(client, path, stat.NumChildren, cancellationToken).ConfigureAwait(false)
                             : [];
-                        return (path, data: (DataResult?)data, children);
+                        return (path, stat, children);
                     }
                     catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
                     {
-                        return (path, data: (DataResult?)null, children: (IReadOnlyList<string>)[]);
+                        return (path, stat: (ZooKeeperStat?)null, children: (IReadOnlyList<string>)[]);
                     }
                     finally
                     {
                         inFlight.Release();
                     }
                 })).ConfigureAwait(false);
-                foreach (var (path, data, children) in results.OrderBy(r => r.path, StringComparer.Ordinal))
+                foreach (var (path, stat, children) in results.OrderBy(r => r.path, StringComparer.Ordinal))
                 {
-                    if (data is null)
+                    if (stat is null)
                     {
                         continue;
                     }
 
-                    var ephemeral = data.Stat.EphemeralOwner != 0;
-                    nodes[path] = new ZnodeSummary(data.Stat.Version, data.Stat.Mzxid, ephemeral, data.Stat.DataLength);
+                    var ephemeral = stat.EphemeralOwner != 0;
+                    nodes[path] = new ZnodeSummary(stat.Version, stat.Mzxid, ephemeral, stat.DataLength) { Owner = stat.EphemeralOwner };
                     next.AddRange(children.Select(c => path == "/" ? "/" + c : $"{path}/{c}"));
                 }
 
@@ -236,6 +239,23 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
         }
 
         return await EnsembleAccess.Of(Plan, servers).UseAsync(chroot, ClientOptions, read, cancellationToken, servers).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The children of <paramref name="path"/>; a listing whose reply is larger than the client accepts fails with one
+    /// line naming the node and its number of children (<see cref="ChrootReadException"/>), not with the client's frame error.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> ChildrenOfAsync(ZooKeeperClient client, string path, int count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Children;
+        }
+        catch (KeeperException e) when (e is { Code: KeeperErrorCode.ConnectionLoss, InnerException: ZooKeeperProtocolException })
+        {
+            var limit = ClientOptions.MaxReplyFrameBytes > 0 ? ClientOptions.MaxReplyFrameBytes : ClientOptions.MaxFrameBytes;
+            throw new ChrootReadException(path, $"listing the {count.ToString(CultureInfo.InvariantCulture)} children of {path} takes a reply above the {limit.ToString(CultureInfo.InvariantCulture)} bytes the migration's ZooKeeper client reads ({e.InnerException.Message}): remove or move children of {path} before the migration", e);
+        }
     }
 
     private static async Task<IReadOnlyList<string>> ChildrenOrEmptyAsync(ZooKeeperClient client, string path, CancellationToken cancellationToken)

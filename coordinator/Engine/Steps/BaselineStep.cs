@@ -11,9 +11,9 @@ internal sealed class BaselineStep : MigrationStep
 
     public override IReadOnlyList<string> ChecksBefore => ["preflight passed"];
 
-    public override IReadOnlyList<string> Actions => ["read each destination zoo.cfg (kept for abort)", "snapshot the chroot on the source (count, digest)", "read broker epochs and /controller_epoch"];
+    public override IReadOnlyList<string> Actions => ["read each destination zoo.cfg (kept for abort)", "snapshot the chroot on the source (count, digest)", "read broker epochs and /controller_epoch", "each staying tenant: its hosts' connect strings (read only), its registrations' owner sessions and its tree's Stats on the source"];
 
-    public override IReadOnlyList<string> ChecksAfter => ["every broker registered on the source", "the chroot's largest znode within every destination server's jute.maxbuffer, its largest replies within the coordinator client's"];
+    public override IReadOnlyList<string> ChecksAfter => ["every broker registered on the source", "the chroot's largest znode within every destination server's jute.maxbuffer (read as Stats: its data never crosses the wire), its widest listing within the coordinator client's reply limit"];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
@@ -38,7 +38,16 @@ internal sealed class BaselineStep : MigrationStep
         await context.ObserveAsync("destination-configs", configs, cancellationToken).ConfigureAwait(false);
 
         var readFrom = await ClusterQueries.FollowersOrAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);
-        var snapshot = await context.Inspector.SnapshotAsync(readFrom, plan.Chroot, cancellationToken).ConfigureAwait(false);
+        Verification.ChrootSnapshot snapshot;
+        try
+        {
+            snapshot = await context.Inspector.SnapshotAsync(readFrom, plan.Chroot, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Verification.ChrootReadException e)
+        {
+            throw new StepFailedException(StepId, e.Message);
+        }
+
         await context.ObserveAsync("source-chroot", new { count = snapshot.Nodes.Count, persistent = snapshot.PersistentCount, digest = snapshot.Digest }, cancellationToken).ConfigureAwait(false);
 
         // The fit of the chroot in jute.maxbuffer is checked on this read, the one the baseline makes anyway (a whole
@@ -58,6 +67,7 @@ internal sealed class BaselineStep : MigrationStep
             context.Warning($"Kafka on the source before the migration: {problem}");
         }
 
+        await StayingTenants.RecordAsync(context, cancellationToken).ConfigureAwait(false);
         context.Info($"chroot {plan.Chroot}: {snapshot.Nodes.Count} znodes; controller epoch {kafka.ControllerEpoch}; brokers {string.Join(", ", kafka.Brokers.Keys.Order())}");
     }
 }

@@ -11,7 +11,7 @@ internal sealed record ServerJuteMaxBuffer(ServerSpec Server, bool Source, long 
     public string Name => $"{(Source ? "source" : "destination")} server {Server.Id} ({Server.Host})";
 }
 
-/// <summary>The chroot's largest znode and widest node, and the replies that read them, in bytes on the wire.</summary>
+/// <summary>The chroot's largest znode and widest node, and the reply that lists the widest, in bytes on the wire.</summary>
 /// <param name="LargestPath">The znode with the most data ("" for an empty chroot).</param>
 /// <param name="LargestData">Its data length.</param>
 /// <param name="WidestPath">The znode with the most children.</param>
@@ -21,12 +21,6 @@ internal sealed record ChrootLimits(string LargestPath, long LargestData, string
 {
     /// <summary>A reply's header: xid (int), zxid (long), err (int).</summary>
     private const int ReplyHeaderBytes = 16;
-
-    /// <summary>A Stat on the wire: czxid, mzxid, ctime, mtime (long); version, cversion, aversion (int); ephemeralOwner (long); dataLength, numChildren (int); pzxid (long).</summary>
-    private const int StatBytes = 68;
-
-    /// <summary>The getData reply of the largest znode: header, data with its length, Stat.</summary>
-    public long LargestReply => ReplyHeaderBytes + 4 + LargestData + StatBytes;
 
     /// <summary>Measures <paramref name="snapshot"/> (ephemeral znodes included: getChildren lists them too).</summary>
     public static ChrootLimits From(ChrootSnapshot snapshot)
@@ -89,20 +83,15 @@ internal static class JuteMaxBufferCheck
 
     /// <summary>
     /// Problems when the chroot does not fit: its largest znode above a destination server's value (the server refuses
-    /// to sync or rewrite it), or the replies that read the largest znode or list the widest node above
-    /// <paramref name="replyLimit"/>, the bound of the coordinator's own ZooKeeper client (baseline and verify read
-    /// the whole chroot with it).
+    /// to sync or rewrite it), or the reply that lists the widest node above <paramref name="replyLimit"/>, the bound of
+    /// the coordinator's own ZooKeeper client (baseline and verify list the whole chroot with it). The largest znode's
+    /// data is not a reply the run reads: baseline and verify take each znode's Stat (<c>exists</c>), not its data.
     /// </summary>
     public static void CheckTree(ChrootLimits limits, IReadOnlyList<ServerJuteMaxBuffer> servers, int replyLimit, List<string> problems)
     {
         foreach (var destination in servers.Where(s => !s.Source && s.Bytes > 0 && limits.LargestData > s.Bytes))
         {
             problems.Add($"{destination.Name}: jute.maxbuffer is {Bytes(destination.Bytes)} ({destination.From}), but znode {limits.LargestPath} holds {Bytes(limits.LargestData)} of data: this node cannot sync or rewrite it; start it with -Djute.maxbuffer={limits.LargestData.ToString(CultureInfo.InvariantCulture)} or more");
-        }
-
-        if (limits.LargestReply > replyLimit)
-        {
-            problems.Add($"chroot: reading znode {limits.LargestPath} ({Bytes(limits.LargestData)} of data) takes a {Bytes(limits.LargestReply)} reply, above the {Bytes(replyLimit)} the migration's ZooKeeper client reads (baseline and verify read every znode)");
         }
 
         if (limits.WidestReply > replyLimit)

@@ -26,6 +26,7 @@ internal sealed class VerifyStep : MigrationStep
         "every partition has a registered leader and a full ISR",
         "every znode the source held at the cut, up to the destination's highest zxid, is on the destination (version not older)",
         "the source still has one leader and its followers",
+        "each staying tenant untouched on the source: connect strings as at baseline, registrations owned by the same sessions, no znode older than at baseline",
     ];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
@@ -73,6 +74,7 @@ internal sealed class VerifyStep : MigrationStep
         }
 
         checks.AddRange(await TenantSessions.CheckAsync(context, cancellationToken).ConfigureAwait(false));
+        checks.AddRange(await StayingTenants.CheckAsync(context, cancellationToken).ConfigureAwait(false));
         checks.Add(await CheckChrootAsync(context, cancellationToken).ConfigureAwait(false));
 
         var source = await ClusterQueries.ObserveAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);

@@ -349,8 +349,14 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
 
     public Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
-        return Task.FromResult(new ChrootSnapshot(new Dictionary<string, ZnodeSummary>(Chroot), "digest"));
+        return Task.FromResult(new ChrootSnapshot(new Dictionary<string, ZnodeSummary>(Trees.GetValueOrDefault(chroot) ?? Chroot), "digest"));
     }
+
+    /// <summary>Other chroots' znodes (a staying tenant's), by chroot; a chroot not here reads as <see cref="Chroot"/>.</summary>
+    public Dictionary<string, Dictionary<string, ZnodeSummary>> Trees { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Runs once when the first destination node is cut off (a test's change to the world at the cut).</summary>
+    public Action? OnCut { get; set; }
 
     public Task<bool> ExistsAsync(IReadOnlyList<ServerSpec> servers, string path, CancellationToken cancellationToken) => Task.FromResult(true);
 
@@ -751,6 +757,9 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
         {
             world.IsolatedPeers[Host] = [.. peers];
             Node!.Isolated = true;
+            var onCut = world.OnCut;
+            world.OnCut = null;
+            onCut?.Invoke();
             foreach (var expired in world.TenantHosts.Values.Where(h => world.TenantSessionsExpireAtCut.Remove(h.Host.Agent)))
             {
                 expired.Session += 0x100;
