@@ -299,7 +299,7 @@ internal static class ClientBenchmark
         return done / stopwatch.Elapsed.TotalSeconds;
     }
 
-    private static string JavaClassPath(string? extra = null)
+    internal static string JavaClassPath(string? extra = null)
     {
         var jars = new[] { "zookeeper.jar", "zookeeper-jute.jar", "slf4j-api.jar", "slf4j-nop.jar", "netty-handler.jar", "netty-common.jar", "netty-buffer.jar", "netty-transport.jar", "netty-codec.jar", "netty-resolver.jar", "netty-transport-native-epoll.jar", "netty-transport-native-unix-common.jar" }
             .Select(j => Path.Combine("/usr/share/java", j))
@@ -307,10 +307,11 @@ internal static class ClientBenchmark
         return string.Join(':', extra is null ? jars : jars.Prepend(extra));
     }
 
-    private static string CompileJavaBaseline(string workDirectory)
+    /// <summary>Compiles bench/java/<paramref name="file"/> with javac into a fresh folder under <paramref name="workDirectory"/>; returns that folder.</summary>
+    internal static string CompileJavaBaseline(string workDirectory, string file = "ClientBaseline.java")
     {
-        var source = FindSource();
-        var classes = Path.Combine(workDirectory, "java-classes");
+        var source = FindSource(file);
+        var classes = Path.Combine(workDirectory, "java-classes-" + Path.GetFileNameWithoutExtension(file));
         Directory.CreateDirectory(classes);
         var (code, output) = Run("javac", ["-d", classes, "-cp", JavaClassPath(), source], TimeSpan.FromMinutes(2));
         if (code != 0)
@@ -335,7 +336,7 @@ internal static class ClientBenchmark
             .ToDictionary(p => p[1], p => double.Parse(p[2], CultureInfo.InvariantCulture), StringComparer.Ordinal);
     }
 
-    private static (int Code, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan timeout)
+    internal static (int Code, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -355,17 +356,17 @@ internal static class ClientBenchmark
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
-    private static string FindSource()
+    private static string FindSource(string file)
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var candidate = Path.Combine(directory.FullName, "bench", "java", "ClientBaseline.java");
+            var candidate = Path.Combine(directory.FullName, "bench", "java", file);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new InvalidOperationException("bench/java/ClientBaseline.java not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException($"bench/java/{file} not found above {AppContext.BaseDirectory}");
     }
 }

@@ -51,9 +51,22 @@ public sealed class RealCli : IDisposable
 
     public int Pid => _process.Id;
 
-    public static RealCli Start(params string[] arguments)
+    public static RealCli Start(params string[] arguments) => Start("--default-signal=INT,QUIT", arguments);
+
+    /// <summary>The command started with SIGINT ignored, as a background job of a non-interactive shell starts it.</summary>
+    public static RealCli StartWithSigIntIgnored(params string[] arguments) => Start("--ignore-signal=INT", arguments);
+
+    private static RealCli Start(string signals, string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        // Through env(1) --default-signal, which execs dotnet in place (the pid stays the command's): the command
+        // starts with SIGINT and SIGQUIT at their defaults, as from an operator's interactive shell, whatever the test
+        // run inherited. A test run started as a background job of a non-interactive shell (CI: bash without job
+        // control) has SIGINT ignored; a child inherits an ignored signal across exec, and .NET never installs a
+        // handler for an ignored SIGINT (pal_signal.c, InstallSignalHandler: "We respect ignored signals"), so
+        // `zkmitosis mirror` rightly took no Ctrl-C there (issue 15).
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        start.ArgumentList.Add(signals);
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(CliAssembly);
         foreach (var argument in arguments)
         {

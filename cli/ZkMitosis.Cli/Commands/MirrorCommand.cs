@@ -12,8 +12,9 @@ namespace ZkMitosis.Cli.Commands;
 /// <c>zkmitosis mirror --source HOST:PORT[,…]/PATH --target HOST:PORT[,…]/PATH [--until-zxid Z]</c>: the live
 /// mirror (<see cref="TreeMirror"/>) until Ctrl-C or until every source change up to Z is applied, printing a
 /// progress line with the lag. SIGINT (Ctrl-C) and SIGTERM stop it cleanly: no further events are taken, the
-/// writes in flight are acknowledged, the final status is printed. Exit 0 when stopped that way, 1 when it failed,
-/// 2 on bad input.
+/// writes in flight are acknowledged, the final status is printed. Started with SIGINT ignored (a background job of a
+/// non-interactive shell), SIGINT stays ignored, as for any Unix program, and stderr says so: SIGTERM still stops it.
+/// Exit 0 when stopped that way, 1 when it failed, 2 on bad input.
 /// </summary>
 internal static class MirrorCommand
 {
@@ -78,6 +79,12 @@ internal static class MirrorCommand
             }
 
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            if (InheritedSignals.IsIgnored(InheritedSignals.SigInt))
+            {
+                // Kept ignored (the parent's choice, see InheritedSignals), but never silently: a `kill -INT` would do nothing.
+                await ToolConsole.Error(parseResult).WriteLineAsync("zkmitosis: SIGINT is ignored in this process (inherited, e.g. a background job of a script): stop the mirror with SIGTERM");
+            }
+
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             MirrorStatus final;
             try

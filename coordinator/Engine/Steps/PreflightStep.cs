@@ -5,18 +5,9 @@ namespace ZkMitosis.Coordinator.Engine.Steps;
 /// <summary>
 /// Step 1: checks the world against the plan and collects every problem before anything is changed.
 /// </summary>
-internal sealed class PreflightStep : MigrationStep
+internal sealed class PreflightStep : PreflightStepBase
 {
-    public override string Id => "preflight";
-
-    /// <summary>Preflight reaches every agent itself and lists every one that fails, with the rest of its findings.</summary>
-    public override bool NeedsEveryAgent => false;
-
     public override string Title => "Preflight: agents, versions, source health, destination empty and stopped, brokers, connectivity";
-
-    public override IReadOnlyList<string> ChecksBefore => ["every agent answers over mTLS with the role the plan gives its host"];
-
-    public override IReadOnlyList<string> Actions => ["none (read only)"];
 
     public override IReadOnlyList<string> ChecksAfter =>
     [
@@ -30,16 +21,7 @@ internal sealed class PreflightStep : MigrationStep
         "source: what its zoo.cfg requires (quorum TLS, quorum SASL, SASL sessions, TLS-only clients) the plan provides",
     ];
 
-    public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
-    {
-        var problems = await FindProblemsAsync(context, cancellationToken).ConfigureAwait(false);
-        if (problems.Count > 0)
-        {
-            throw new PreflightFailedException(problems);
-        }
-
-        context.Info("preflight passed");
-    }
+    protected override Task<IReadOnlyList<string>> CheckAsync(StepContext context, CancellationToken cancellationToken) => FindProblemsAsync(context, cancellationToken);
 
     /// <summary>
     /// Every preflight check, each run whatever the others found, and every problem they found (empty: the world is
@@ -66,18 +48,8 @@ internal sealed class PreflightStep : MigrationStep
         JuteMaxBufferCheck.CompareValues(await JuteMaxBufferCheck.ReadAsync(context, sourceToo: true, cancellationToken).ConfigureAwait(false), problems, notes: null);
         problems.AddRange(await SecurityPreflight.CheckAsync(context, cancellationToken).ConfigureAwait(false));
 
-        var source = await ClusterQueries.ObserveAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);
-        foreach (var (id, observation) in source.Where(o => !o.Value.Serving))
-        {
-            problems.Add($"source server {id}: not serving ({observation.Error})");
-        }
-
-        var leader = ClusterQueries.SingleLeader(source);
-        if (leader is null)
-        {
-            problems.Add($"source: expected one leader, modes are {string.Join(", ", source.Select(o => $"{o.Key}={o.Value.Mode ?? "down"}"))}");
-        }
-        else
+        var (source, leader, _) = await CheckServingAsync(context, "source", plan.Source, standaloneAllowed: false, problems, cancellationToken).ConfigureAwait(false);
+        if (leader is not null)
         {
             foreach (var (id, observation) in source.Where(o => o.Key != leader && o.Value.Serving && o.Value.Mode != "follower"))
             {
@@ -234,13 +206,5 @@ internal sealed class PreflightStep : MigrationStep
         }
 
         return major > 3 || (major == 3 && minor >= 4);
-    }
-
-    private static void Add(List<string> problems, string problem)
-    {
-        lock (problems)
-        {
-            problems.Add(problem);
-        }
     }
 }

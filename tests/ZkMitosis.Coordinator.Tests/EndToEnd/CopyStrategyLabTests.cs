@@ -18,7 +18,7 @@ namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 [Collection(MigrationLabCollection.Name)]
 public sealed class CopyStrategyLabTests(ITestOutputHelper output)
 {
-    private const string Resident = "/resident";
+    internal const string Resident = "/resident";
 
     [Fact]
     public async Task Run_CopyToADestinationServingAnotherTenant_EveryAcknowledgedWriteMovedResidentUntouchedBlockMeasured()
@@ -118,7 +118,7 @@ public sealed class CopyStrategyLabTests(ITestOutputHelper output)
     }
 
     /// <summary>Starts the destination as its own ensemble and gives it a resident tenant, whose live session is returned.</summary>
-    private static async Task<ZooKeeperClient> StartDestinationWithResidentAsync(MigrationLab lab, MigrationPlan plan)
+    internal static async Task<ZooKeeperClient> StartDestinationWithResidentAsync(MigrationLab lab, MigrationPlan plan)
     {
         foreach (var host in lab.Lab.Hosts.Where(h => h.Role == LabHostRole.Destination))
         {

@@ -1,5 +1,4 @@
 using System.Text;
-using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Coordinator.Engine.Steps;
@@ -8,21 +7,14 @@ namespace ZkMitosis.Coordinator.Engine.Steps;
 /// Strategy copy, step 1: checks the world against the plan and collects every problem before anything is changed.
 /// Unlike the joining strategies, the destination is a running ensemble of its own (it may serve other tenants).
 /// </summary>
-internal sealed class CopyPreflightStep : MigrationStep
+internal sealed class CopyPreflightStep : PreflightStepBase
 {
     /// <summary>The first ZooKeeper release with persistent recursive watches (addWatch, ZOOKEEPER-1416), which the live mirror follows.</summary>
     private static readonly Version AddWatchVersion = new(3, 6);
 
-    public override string Id => "preflight";
-
-    /// <summary>Preflight reaches every agent itself and lists every one that fails, with the rest of its findings.</summary>
-    public override bool NeedsEveryAgent => false;
-
     public override string Title => "Preflight (copy): agents, both ensembles serving, the destination's chroot, znode sizes, tenants on the source";
 
-    public override IReadOnlyList<string> ChecksBefore => ["every agent answers over mTLS with the role the plan gives its host"];
-
-    public override IReadOnlyList<string> Actions => ["none (read only)"];
+    public override IReadOnlyList<string> Actions => ["journal the destination's jute.maxbuffer, read here once: every later step sizes its requests by it, after a resume too"];
 
     public override IReadOnlyList<string> ChecksAfter =>
     [
@@ -33,19 +25,17 @@ internal sealed class CopyPreflightStep : MigrationStep
         "every moved tenant's hosts point at the source",
     ];
 
-    public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<string>> CheckAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var problems = await FindProblemsAsync(context, cancellationToken).ConfigureAwait(false);
-        if (problems.Count > 0)
-        {
-            throw new PreflightFailedException(problems);
-        }
-
-        context.Info("preflight passed");
+        // Read once, journaled before the checks that use it: a resumed step must size its requests as the copy did,
+        // even when a destination agent does not answer then (which would leave the default, perhaps above the real one).
+        var limit = await CopyTrees.ReadDestinationMaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
+        await context.ObserveAsync(CopyTrees.MaxFrameKey, limit, cancellationToken).ConfigureAwait(false);
+        return await FindProblemsAsync(context, limit, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Every check, each run whatever the others found; read only.</summary>
-    internal static async Task<IReadOnlyList<string>> FindProblemsAsync(StepContext context, CancellationToken cancellationToken)
+    /// <summary>Every check, each run whatever the others found; read only. <paramref name="maxFrameBytes"/>: the destination's jute.maxbuffer.</summary>
+    internal static async Task<IReadOnlyList<string>> FindProblemsAsync(StepContext context, int maxFrameBytes, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
         var problems = new List<string>();
@@ -54,16 +44,18 @@ internal sealed class CopyPreflightStep : MigrationStep
             CheckSourceVersionsAsync(context, problems, cancellationToken),
             PreflightStep.CheckBrokersAsync(context, problems, cancellationToken)).ConfigureAwait(false);
 
-        var sourceServes = await CheckEnsembleAsync(context, "source", plan.Source, problems, cancellationToken).ConfigureAwait(false);
-        var destinationServes = await CheckEnsembleAsync(context, "destination", plan.Destination, problems, cancellationToken).ConfigureAwait(false);
-        if (destinationServes)
+        var source = await CheckServingAsync(context, "source", plan.Source, standaloneAllowed: true, problems, cancellationToken).ConfigureAwait(false);
+        var destination = await CheckServingAsync(context, "destination", plan.Destination, standaloneAllowed: true, problems, cancellationToken).ConfigureAwait(false);
+
+        // The chroots can be read where the ensemble is whole and a server serves.
+        if (destination.Whole && destination.Observed.Values.Any(o => o.Serving))
         {
             await CheckDestinationChrootsAsync(context, problems, cancellationToken).ConfigureAwait(false);
         }
 
-        if (sourceServes)
+        if (source.Whole && source.Observed.Values.Any(o => o.Serving))
         {
-            await CheckSourceChrootsAsync(context, problems, cancellationToken).ConfigureAwait(false);
+            await CheckSourceChrootsAsync(context, maxFrameBytes, problems, cancellationToken).ConfigureAwait(false);
         }
 
         return problems;
@@ -86,24 +78,6 @@ internal sealed class CopyPreflightStep : MigrationStep
                 // CheckAgentsAsync reports an agent that does not answer.
             }
         }
-    }
-
-    private static async Task<bool> CheckEnsembleAsync(StepContext context, string name, IReadOnlyList<ServerSpec> servers, List<string> problems, CancellationToken cancellationToken)
-    {
-        var observed = await ClusterQueries.ObserveAllAsync(context, servers, cancellationToken).ConfigureAwait(false);
-        foreach (var (id, observation) in observed.Where(o => !o.Value.Serving))
-        {
-            Add(problems, $"{name} server {id}: not serving ({observation.Error})");
-        }
-
-        var standalone = servers.Count == 1 && observed.Values.Single().Mode == "standalone";
-        if (!standalone && ClusterQueries.SingleLeader(observed) is null)
-        {
-            Add(problems, $"{name}: expected one leader, modes are {string.Join(", ", observed.Select(o => $"{o.Key}={o.Value.Mode ?? "down"}"))}");
-            return false;
-        }
-
-        return observed.Values.Any(o => o.Serving);
     }
 
     private static async Task CheckDestinationChrootsAsync(StepContext context, List<string> problems, CancellationToken cancellationToken)
@@ -131,12 +105,11 @@ internal sealed class CopyPreflightStep : MigrationStep
         }
     }
 
-    private static async Task CheckSourceChrootsAsync(StepContext context, List<string> problems, CancellationToken cancellationToken)
+    private static async Task CheckSourceChrootsAsync(StepContext context, int limit, List<string> problems, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
         try
         {
-            var limit = await CopyTrees.DestinationMaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
             var readFrom = await CopyTrees.ReadServerAsync(context, cancellationToken).ConfigureAwait(false);
             foreach (var chroot in CopyTrees.Chroots(plan))
             {
@@ -169,13 +142,5 @@ internal sealed class CopyPreflightStep : MigrationStep
     {
         var parts = text.Split('.', '-');
         return parts.Length >= 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor) ? new Version(major, minor) : null;
-    }
-
-    private static void Add(List<string> problems, string problem)
-    {
-        lock (problems)
-        {
-            problems.Add(problem);
-        }
     }
 }

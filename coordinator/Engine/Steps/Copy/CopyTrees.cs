@@ -44,12 +44,34 @@ internal static class CopyTrees
         return learner ?? throw new StepFailedException(context.StepId, "no source server serves");
     }
 
+    /// <summary>The key of preflight's observation of the destination's <c>jute.maxbuffer</c> (bytes, an int).</summary>
+    public const string MaxFrameKey = "destination-jute-maxbuffer";
+
     /// <summary>
-    /// The destination's <c>jute.maxbuffer</c> (the largest request a server accepts): the smallest value a destination
-    /// node's agent reads from its JVM's options (<see cref="JuteMaxBufferCheck"/>; ZooKeeper takes it only as a JVM
-    /// system property, BinaryInputArchive), else ZooKeeper's default 0xfffff for a node whose value is unknown.
+    /// The destination's <c>jute.maxbuffer</c> as preflight journaled it (<see cref="MaxFrameKey"/>): every step sizes
+    /// its requests by that one value, whatever the agents answer when it runs or resumes. A journal without it (a run
+    /// begun by an earlier version) gets it read now, with a warning.
     /// </summary>
-    public static async Task<int> DestinationMaxFrameBytesAsync(StepContext context, CancellationToken cancellationToken)
+    public static async Task<int> MaxFrameBytesAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        if (context.Observed<int?>(PreflightStepBase.StepId, MaxFrameKey) is { } journaled)
+        {
+            return journaled;
+        }
+
+        var read = await ReadDestinationMaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
+        context.Warning($"preflight journaled no destination jute.maxbuffer (a run begun by an earlier version): read now, {read} bytes");
+        return read;
+    }
+
+    /// <summary>
+    /// Reads the destination's <c>jute.maxbuffer</c> (the largest request a server accepts) through its agents (one
+    /// Describe each): the smallest value a destination node's agent reads from its JVM's options
+    /// (<see cref="JuteMaxBufferCheck"/>; ZooKeeper takes it only as a JVM system property, BinaryInputArchive), else
+    /// ZooKeeper's default 0xfffff for a node whose value is unknown. Preflight reads it; the other steps use
+    /// <see cref="MaxFrameBytesAsync"/>.
+    /// </summary>
+    public static async Task<int> ReadDestinationMaxFrameBytesAsync(StepContext context, CancellationToken cancellationToken)
     {
         var limit = ZooKeeperClientOptions.DefaultMaxFrameBytes;
         foreach (var server in await JuteMaxBufferCheck.ReadAsync(context, sourceToo: false, cancellationToken).ConfigureAwait(false))

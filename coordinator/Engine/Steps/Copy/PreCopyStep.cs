@@ -26,7 +26,7 @@ internal sealed class PreCopyStep : MigrationStep
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
-        var maxFrame = await CopyTrees.DestinationMaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
+        var maxFrame = await CopyTrees.MaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
         var readFrom = await CopyTrees.ReadServerAsync(context, cancellationToken).ConfigureAwait(false);
         foreach (var chroot in CopyTrees.Chroots(plan))
         {

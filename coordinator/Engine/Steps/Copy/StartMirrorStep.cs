@@ -44,7 +44,7 @@ internal sealed class StartMirrorStep : MigrationStep
 
         var plan = context.Plan;
         var readFrom = await CopyTrees.ReadServerAsync(context, cancellationToken).ConfigureAwait(false);
-        var maxFrame = await CopyTrees.DestinationMaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
+        var maxFrame = await CopyTrees.MaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
         var mirror = TreeMirror.Start(new MirrorOptions
         {
             Source = new TreeLocation(readFrom.ClientEndpoint, chroot),

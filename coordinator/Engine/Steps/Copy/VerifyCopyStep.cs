@@ -32,7 +32,7 @@ internal sealed class VerifyCopyStep : MigrationStep
         var readFrom = await CopyTrees.ReadServerAsync(context, cancellationToken).ConfigureAwait(false);
         await context.WaitUntilAsync($"source server {readFrom.Id} at zxid {Zxid.Format(zxid)}", plan.Timeouts.CatchUp,
             async ct => (await context.Inspector.ObserveServerAsync(readFrom, ct).ConfigureAwait(false)).Zxid >= zxid, cancellationToken).ConfigureAwait(false);
-        var maxFrame = await CopyTrees.DestinationMaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
+        var maxFrame = await CopyTrees.MaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
         foreach (var chroot in CopyTrees.Chroots(plan))
         {
             var diff = await TreeDiffer.DiffAsync(new DiffOptions
