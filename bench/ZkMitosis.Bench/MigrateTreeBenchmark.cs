@@ -44,6 +44,7 @@ internal static class MigrateTreeBenchmark
             sizes.Add(1_000_000);
         }
 
+        var loadAtStart = LoadAverage();
         var rows = new List<Row>();
         foreach (var size in sizes)
         {
@@ -64,7 +65,7 @@ internal static class MigrateTreeBenchmark
                 $"| {r.Znodes:N0} | {r.SeedSeconds:0.0} s | {r.Baseline:0.0} s | {r.Elect:0.0} s | {r.LastFollows:0.0} s | {r.Verify:0.0} s | {r.Total - r.Baseline - r.Elect - r.Verify:0.0} s | {r.Total:0.0} s | {r.Total / Math.Max(0.1, small.Total):0.00}× | {r.WindowMs} ms | {r.WindowPolledMs:0} ms |\n");
         }
 
-        text.Append("\nTarget: total ≤ 2 × the small lab's, window unchanged.\n");
+        text.Append(CultureInfo.InvariantCulture, $"\nTarget: total ≤ 2 × the small lab's, window unchanged. Load average at the start: {loadAtStart}; at the end: {LoadAverage()} (the machine's 2 cores are shared).\n");
         BenchmarkReport.WriteSection("migrate-znodes", "Migration of a big chroot (`./zkm bench migrate --znodes N`)", text.ToString());
         Console.WriteLine(text);
         return 0;
@@ -139,6 +140,10 @@ internal static class MigrateTreeBenchmark
 
     private static double Seconds(MigrationReport report, string step) =>
         report.Timeline.FirstOrDefault(t => t.Step == step) is { Started: { } s, Ended: { } e } ? (e - s).TotalSeconds : 0;
+
+    /// <summary>/proc/loadavg's 1, 5 and 15 minute averages.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string? Arg(string[] args, string name)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ZkMitosis.Coordinator.Plans;
@@ -18,9 +17,6 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
 {
     /// <summary>Bound on one four-letter word (default 3 s).</summary>
     public TimeSpan FourLetterWordTimeout { get; init; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>Znodes a chroot snapshot reads at once (two pipelined requests each).</summary>
-    private const int SnapshotReadsInFlight = 8;
 
     /// <summary>Options of the short verification sessions (default: 10 s session, 3 s connect, 10 s requests).</summary>
     public ZooKeeperClientOptions ClientOptions { get; init; } = new() { SessionTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(3) };
@@ -165,60 +161,19 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
 
     public async Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
-        return await WithSessionAsync(servers, "", async client =>
+        // A session whose replies may carry a whole chunk of znodes (ChrootReader sizes its requests under MaxFrameBytes).
+        var options = new ZooKeeperClientOptions
         {
-            var nodes = new SortedDictionary<string, ZnodeSummary>(StringComparer.Ordinal);
-            using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var level = new List<string> { chroot };
-            // One level at a time, pipelined, but with a bounded number of znodes in flight: the servers serve other
-            // tenants meanwhile (the source's, while the destination elects), and a whole level sent at once queued
-            // their requests behind thousands of ours (a 400 ms gap for the source's clients in the lab).
-            using var inFlight = new SemaphoreSlim(SnapshotReadsInFlight);
-            while (level.Count > 0)
-            {
-                var next = new List<string>();
-                var results = await Task.WhenAll(level.Select(async path =>
-                {
-                    await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    try
-                    {
-                        var data = await client.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
-                        var children = data.Stat.NumChildren > 0
-                            ? (await client.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Children
-                            : [];
-                        return (path, data: (DataResult?)data, children);
-                    }
-                    catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
-                    {
-                        return (path, data: (DataResult?)null, children: (IReadOnlyList<string>)[]);
-                    }
-                    finally
-                    {
-                        inFlight.Release();
-                    }
-                })).ConfigureAwait(false);
-                foreach (var (path, data, children) in results.OrderBy(r => r.path, StringComparer.Ordinal))
-                {
-                    if (data is null)
-                    {
-                        continue;
-                    }
-
-                    var ephemeral = data.Stat.EphemeralOwner != 0;
-                    nodes[path] = new ZnodeSummary(data.Stat.Version, data.Stat.Mzxid, ephemeral, data.Stat.DataLength);
-                    next.AddRange(children.Select(c => path == "/" ? "/" + c : $"{path}/{c}"));
-                }
-
-                level = next;
-            }
-
-            foreach (var (path, _) in nodes.Where(n => !n.Value.Ephemeral))
-            {
-                digest.AppendData(Encoding.UTF8.GetBytes(path + "\n" + nodes[path].Version.ToString(CultureInfo.InvariantCulture) + "\n"));
-            }
-
-            return new ChrootSnapshot(nodes, Convert.ToHexStringLower(digest.GetHashAndReset()));
-        }, cancellationToken).ConfigureAwait(false);
+            SessionTimeout = ClientOptions.SessionTimeout,
+            ConnectTimeout = ClientOptions.ConnectTimeout,
+            RequestTimeout = ClientOptions.RequestTimeout,
+            ReconnectDelay = ClientOptions.ReconnectDelay,
+            MaxFrameBytes = ClientOptions.MaxFrameBytes,
+            MaxReplyFrameBytes = Math.Max(ClientOptions.MaxReplyFrameBytes, Math.Max(ClientOptions.MaxFrameBytes, ChrootReader.ReplyFrameBytes)),
+            TimeProvider = ClientOptions.TimeProvider,
+            Logger = ClientOptions.Logger,
+        };
+        return await WithSessionAsync(servers, "", options, client => ChrootReader.ReadAsync(client, chroot, options.MaxFrameBytes, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -227,15 +182,18 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
     /// </summary>
     /// <exception cref="EnsembleAccessException">With a plan: the session could not be made, or the server refused it
     /// (TLS, SASL, ACL); one line naming the ensemble and what the plan may lack, no secret.</exception>
-    private async Task<T> WithSessionAsync<T>(IReadOnlyList<ServerSpec> servers, string chroot, Func<ZooKeeperClient, Task<T>> read, CancellationToken cancellationToken)
+    private Task<T> WithSessionAsync<T>(IReadOnlyList<ServerSpec> servers, string chroot, Func<ZooKeeperClient, Task<T>> read, CancellationToken cancellationToken) =>
+        WithSessionAsync(servers, chroot, ClientOptions, read, cancellationToken);
+
+    private async Task<T> WithSessionAsync<T>(IReadOnlyList<ServerSpec> servers, string chroot, ZooKeeperClientOptions options, Func<ZooKeeperClient, Task<T>> read, CancellationToken cancellationToken)
     {
         if (Plan is null)
         {
-            await using var plain = await ZooKeeperClient.ConnectAsync(string.Join(',', servers.Select(s => s.ClientEndpoint)) + chroot, ClientOptions, cancellationToken).ConfigureAwait(false);
+            await using var plain = await ZooKeeperClient.ConnectAsync(string.Join(',', servers.Select(s => s.ClientEndpoint)) + chroot, options, cancellationToken).ConfigureAwait(false);
             return await read(plain).ConfigureAwait(false);
         }
 
-        return await EnsembleAccess.Of(Plan, servers).UseAsync(chroot, ClientOptions, read, cancellationToken, servers).ConfigureAwait(false);
+        return await EnsembleAccess.Of(Plan, servers).UseAsync(chroot, options, read, cancellationToken, servers).ConfigureAwait(false);
     }
 
     private static async Task<IReadOnlyList<string>> ChildrenOrEmptyAsync(ZooKeeperClient client, string path, CancellationToken cancellationToken)
