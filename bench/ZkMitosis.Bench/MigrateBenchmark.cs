@@ -11,7 +11,7 @@ namespace ZkMitosis.Bench;
 
 /// <summary>
 /// `./zkm bench migrate [--strategy observer|participant|both] [--subnet 10.251.0.0/24] [--prefix zkm-bench-]
-/// [--idle SECONDS] [--keep]` (with `--brokers N`, <see cref="MigrateBrokersBenchmark"/> instead): for each strategy, a lab and a whole migration with workloads on both sides. Measured in the
+/// [--idle SECONDS] [--keep]` (with `--brokers N`, <see cref="MigrateBrokersBenchmark"/> instead; with `--znodes N`, <see cref="MigrateTreeBenchmark"/>): for each strategy, a lab and a whole migration with workloads on both sides. Measured in the
 /// same run: the destination's unavailability window (longest gap of the workload that follows Kafka to the
 /// destination) against one destination node's restart-to-serving time; the source's longest gap during the
 /// migration against its longest gap while nothing migrates; the barrier skew; the total duration.
@@ -24,6 +24,12 @@ internal static class MigrateBenchmark
         {
             // The Kafka switch by rack against one at a time: its own lab and section (MigrateBrokersBenchmark).
             return await MigrateBrokersBenchmark.RunAsync(args);
+        }
+
+        if (args.Contains("--znodes"))
+        {
+            // A big chroot beside the small lab: its own labs and section (MigrateTreeBenchmark).
+            return await MigrateTreeBenchmark.RunAsync(args);
         }
 
         var strategy = Arg(args, "--strategy") ?? "both";

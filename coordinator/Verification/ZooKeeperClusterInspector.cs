@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ZkMitosis.Coordinator.Plans;
@@ -18,9 +17,6 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
 {
     /// <summary>Bound on one four-letter word (default 3 s).</summary>
     public TimeSpan FourLetterWordTimeout { get; init; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>Znodes a chroot snapshot reads at once (two pipelined requests each).</summary>
-    private const int SnapshotReadsInFlight = 8;
 
     /// <summary>Options of the short verification sessions (default: 10 s session, 3 s connect, 10 s requests).</summary>
     public ZooKeeperClientOptions ClientOptions { get; init; } = new() { SessionTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(3) };
@@ -165,63 +161,19 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
 
     public async Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
-        return await WithSessionAsync(servers, "", async client =>
+        // A session whose replies may carry a whole chunk of znodes (ChrootReader sizes its requests under MaxFrameBytes).
+        var options = new ZooKeeperClientOptions
         {
-            var nodes = new SortedDictionary<string, ZnodeSummary>(StringComparer.Ordinal);
-            using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var level = new List<string> { chroot };
-            // One level at a time, pipelined, but with a bounded number of znodes in flight: the servers serve other
-            // tenants meanwhile (the source's, while the destination elects), and a whole level sent at once queued
-            // their requests behind thousands of ours (a 400 ms gap for the source's clients in the lab).
-            using var inFlight = new SemaphoreSlim(SnapshotReadsInFlight);
-            while (level.Count > 0)
-            {
-                var next = new List<string>();
-                var results = await Task.WhenAll(level.Select(async path =>
-                {
-                    await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    try
-                    {
-                        // The snapshot needs each znode's Stat, never its data: exists answers with a Stat of fixed size,
-                        // so a znode larger than the client's frame limit (a source running a larger jute.maxbuffer) is
-                        // measured here instead of failing the read with a frame error.
-                        var stat = await client.ExistsAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
-                        var children = stat is { NumChildren: > 0 }
-                            ? await ChildrenOfAsync(client, path, stat.NumChildren, cancellationToken).ConfigureAwait(false)
-                            : [];
-                        return (path, stat, children);
-                    }
-                    catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
-                    {
-                        return (path, stat: (ZooKeeperStat?)null, children: (IReadOnlyList<string>)[]);
-                    }
-                    finally
-                    {
-                        inFlight.Release();
-                    }
-                })).ConfigureAwait(false);
-                foreach (var (path, stat, children) in results.OrderBy(r => r.path, StringComparer.Ordinal))
-                {
-                    if (stat is null)
-                    {
-                        continue;
-                    }
-
-                    var ephemeral = stat.EphemeralOwner != 0;
-                    nodes[path] = new ZnodeSummary(stat.Version, stat.Mzxid, ephemeral, stat.DataLength) { Owner = stat.EphemeralOwner };
-                    next.AddRange(children.Select(c => path == "/" ? "/" + c : $"{path}/{c}"));
-                }
-
-                level = next;
-            }
-
-            foreach (var (path, _) in nodes.Where(n => !n.Value.Ephemeral))
-            {
-                digest.AppendData(Encoding.UTF8.GetBytes(path + "\n" + nodes[path].Version.ToString(CultureInfo.InvariantCulture) + "\n"));
-            }
-
-            return new ChrootSnapshot(nodes, Convert.ToHexStringLower(digest.GetHashAndReset()));
-        }, cancellationToken).ConfigureAwait(false);
+            SessionTimeout = ClientOptions.SessionTimeout,
+            ConnectTimeout = ClientOptions.ConnectTimeout,
+            RequestTimeout = ClientOptions.RequestTimeout,
+            ReconnectDelay = ClientOptions.ReconnectDelay,
+            MaxFrameBytes = ClientOptions.MaxFrameBytes,
+            MaxReplyFrameBytes = Math.Max(ClientOptions.MaxReplyFrameBytes, Math.Max(ClientOptions.MaxFrameBytes, ChrootReader.ReplyFrameBytes)),
+            TimeProvider = ClientOptions.TimeProvider,
+            Logger = ClientOptions.Logger,
+        };
+        return await WithSessionAsync(servers, "", options, client => ChrootReader.ReadAsync(client, chroot, options.MaxFrameBytes, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -230,32 +182,18 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
     /// </summary>
     /// <exception cref="EnsembleAccessException">With a plan: the session could not be made, or the server refused it
     /// (TLS, SASL, ACL); one line naming the ensemble and what the plan may lack, no secret.</exception>
-    private async Task<T> WithSessionAsync<T>(IReadOnlyList<ServerSpec> servers, string chroot, Func<ZooKeeperClient, Task<T>> read, CancellationToken cancellationToken)
+    private Task<T> WithSessionAsync<T>(IReadOnlyList<ServerSpec> servers, string chroot, Func<ZooKeeperClient, Task<T>> read, CancellationToken cancellationToken) =>
+        WithSessionAsync(servers, chroot, ClientOptions, read, cancellationToken);
+
+    private async Task<T> WithSessionAsync<T>(IReadOnlyList<ServerSpec> servers, string chroot, ZooKeeperClientOptions options, Func<ZooKeeperClient, Task<T>> read, CancellationToken cancellationToken)
     {
         if (Plan is null)
         {
-            await using var plain = await ZooKeeperClient.ConnectAsync(string.Join(',', servers.Select(s => s.ClientEndpoint)) + chroot, ClientOptions, cancellationToken).ConfigureAwait(false);
+            await using var plain = await ZooKeeperClient.ConnectAsync(string.Join(',', servers.Select(s => s.ClientEndpoint)) + chroot, options, cancellationToken).ConfigureAwait(false);
             return await read(plain).ConfigureAwait(false);
         }
 
-        return await EnsembleAccess.Of(Plan, servers).UseAsync(chroot, ClientOptions, read, cancellationToken, servers).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The children of <paramref name="path"/>; a listing whose reply is larger than the client accepts fails with one
-    /// line naming the node and its number of children (<see cref="ChrootReadException"/>), not with the client's frame error.
-    /// </summary>
-    private async Task<IReadOnlyList<string>> ChildrenOfAsync(ZooKeeperClient client, string path, int count, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await client.GetChildrenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Children;
-        }
-        catch (KeeperException e) when (e is { Code: KeeperErrorCode.ConnectionLoss, InnerException: ZooKeeperProtocolException })
-        {
-            var limit = ClientOptions.MaxReplyFrameBytes > 0 ? ClientOptions.MaxReplyFrameBytes : ClientOptions.MaxFrameBytes;
-            throw new ChrootReadException(path, $"listing the {count.ToString(CultureInfo.InvariantCulture)} children of {path} takes a reply above the {limit.ToString(CultureInfo.InvariantCulture)} bytes the migration's ZooKeeper client reads ({e.InnerException.Message}): remove or move children of {path} before the migration", e);
-        }
+        return await EnsembleAccess.Of(Plan, servers).UseAsync(chroot, options, read, cancellationToken, servers).ConfigureAwait(false);
     }
 
     private static async Task<IReadOnlyList<string>> ChildrenOrEmptyAsync(ZooKeeperClient client, string path, CancellationToken cancellationToken)

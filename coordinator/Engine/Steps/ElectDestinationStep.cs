@@ -36,7 +36,7 @@ internal sealed class ElectDestinationStep : MigrationStep
         "read each node's last zxid and currentEpoch from its data dir (txn logs, snapshots and epoch files, through the agent)",
         "write the destination-only zoo.cfg (destination voters, no peerType) on each node",
         "start the first wave by barrier: a quorum led by the nodes at the highest zxid, so at most Q−1 behind (no quorum without a node at the highest zxid)",
-        "once a safe leader leads the first wave, snapshot the source's chroot (static since the cut), then start the second wave by barrier; record the skews",
+        "once a safe leader leads the first wave, snapshot the source's chroot (static since the cut) while the second wave starts by barrier; record the skews",
     ];
 
     public override IReadOnlyList<string> ChecksAfter =>
@@ -91,22 +91,36 @@ internal sealed class ElectDestinationStep : MigrationStep
         var elected = context.Time.GetUtcNow();
         context.Info($"leader {leader.Id} (held {Zxid.Format(order.HighestZxid)}) leads the first wave after {(elected - start.StartedAt).TotalSeconds:0.00} s");
 
-        // The destination serves again; what the source held of the chroot is read now, outside that window.
-        await SourceChrootAtCut.EnsureAsync(context, cancellationToken).ConfigureAwait(false);
+        // The destination serves again; what the source held of the chroot is read now, outside that window, while the
+        // second wave starts and syncs: the read goes to the source, the wave to the destination, and neither waits for
+        // the other (read first, a 100,000-znode chroot held the last node back 16 s).
+        var sourceRead = SourceChrootAtCut.EnsureAsync(context, cancellationToken);
+        var secondWave = StartSecondWaveAsync(context, order, round, fired, leader, cancellationToken);
+        await Task.WhenAll(sourceRead, secondWave).ConfigureAwait(false);
+        (leader, var completed) = await secondWave.ConfigureAwait(false);
 
-        // 5. The second wave together; a leader already leads, so they can only join it.
+        var record = new ElectionRecord(
+            order.FirstWave, order.SecondWave, order.HighestZxid, order.Zxids.ToDictionary(z => z.ServerId.ToString(CultureInfo.InvariantCulture), z => z.Zxid),
+            leader.Id, leader.Zxid, fired, skew.TotalMilliseconds, start.StartedAt, elected, completed);
+        await context.ObserveAsync("election", record, cancellationToken).ConfigureAwait(false);
+        context.Info($"leader {record.Leader} (held {Zxid.Format(order.HighestZxid)}), every other node following; nothing truncated");
+    }
+
+    /// <summary>
+    /// Step 5: the second wave together; a safe leader already leads, so its nodes can only join it. Returns the leader
+    /// once every node follows it (<paramref name="leader"/> without a second wave) and when that was seen.
+    /// </summary>
+    private static async Task<((int Id, long Zxid) Leader, DateTimeOffset At)> StartSecondWaveAsync(
+        StepContext context, ElectionOrder order, int round, Dictionary<string, BarrierFired> fired, (int Id, long Zxid) leader, CancellationToken cancellationToken)
+    {
         if (order.SecondWave.Count > 0)
         {
             var secondSkew = await StartWaveAsync(context, order.SecondWave, "wave2", round, fired, cancellationToken).ConfigureAwait(false);
             context.Info($"second wave {Ids(order.SecondWave)} started by barrier, skew {secondSkew.TotalMilliseconds:0.0} ms");
-            leader = await WaitForSafeLeaderAsync(context, order, plan.Destination, "every destination node to follow the safe leader", cancellationToken).ConfigureAwait(false);
+            leader = await WaitForSafeLeaderAsync(context, order, context.Plan.Destination, "every destination node to follow the safe leader", cancellationToken).ConfigureAwait(false);
         }
 
-        var record = new ElectionRecord(
-            order.FirstWave, order.SecondWave, order.HighestZxid, order.Zxids.ToDictionary(z => z.ServerId.ToString(CultureInfo.InvariantCulture), z => z.Zxid),
-            leader.Id, leader.Zxid, fired, skew.TotalMilliseconds, start.StartedAt, elected, context.Time.GetUtcNow());
-        await context.ObserveAsync("election", record, cancellationToken).ConfigureAwait(false);
-        context.Info($"leader {record.Leader} (held {Zxid.Format(order.HighestZxid)}), every other node following; nothing truncated");
+        return (leader, context.Time.GetUtcNow());
     }
 
     /// <summary>Steps 1-3 of round <paramref name="round"/>: stop every node, read its zxid on disk, write the destination-only config; journals the order.</summary>

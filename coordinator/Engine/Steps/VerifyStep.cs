@@ -34,6 +34,8 @@ internal sealed class VerifyStep : MigrationStep
         var plan = context.Plan;
         var checks = new List<CheckResult>();
         var before = context.Observed<KafkaBaseline>(PointOfNoReturnStep.StepId, "kafka");
+        // The whole chroot is read while Kafka settles on the destination: neither waits for the other.
+        var chroot = CheckChrootAsync(context, cancellationToken);
         KafkaState? after = null;
         try
         {
@@ -75,7 +77,7 @@ internal sealed class VerifyStep : MigrationStep
 
         checks.AddRange(await TenantSessions.CheckAsync(context, cancellationToken).ConfigureAwait(false));
         checks.AddRange(await StayingTenants.CheckAsync(context, cancellationToken).ConfigureAwait(false));
-        checks.Add(await CheckChrootAsync(context, cancellationToken).ConfigureAwait(false));
+        checks.Add(await chroot.ConfigureAwait(false));
 
         var source = await ClusterQueries.ObserveAllAsync(context, plan.Source, cancellationToken).ConfigureAwait(false);
         var sourceLeader = ClusterQueries.SingleLeader(source);

@@ -76,6 +76,36 @@ public sealed class MigrationEngineTests
     }
 
     [Fact]
+    public async Task RunAsync_SlowSourceChrootRead_SecondWaveStartsWithoutWaitingForIt()
+    {
+        using var harness = new EngineHarness(SamplePlans.Valid);
+        var world = harness.World;
+        var secondWaveDuringRead = false;
+        // The source's chroot read after the first wave leads (two fires so far) is held until the second wave's node
+        // started: read first, a 100,000-znode chroot held the last destination node back 16 s in the lab.
+        world.OnSnapshot = async servers =>
+        {
+            if (servers.All(s => s.Id <= harness.Plan.Source.Count) && world.CallCount("fire ") == 2)
+            {
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+                while (world.CallCount("fire ") < 3 && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(10);
+                }
+
+                secondWaveDuringRead = world.CallCount("fire ") == 3;
+            }
+        };
+
+        await harness.RunAsync();
+
+        Assert.True(harness.State.Completed);
+        Assert.True(secondWaveDuringRead, "the second wave waited for the source's chroot read");
+        var election = JournalState.From(FileJournal.ReadAll(harness.JournalPath)).Observation("elect", "election");
+        Assert.Equal(3, election!["fired"]!.AsObject().Count);
+    }
+
+    [Fact]
     public async Task RunAsync_CrashInTheMiddleOfTheSplit_ResumeRepeatsTheSameEffectIdsAndNothingTwice()
     {
         using var harness = new EngineHarness(SamplePlans.Valid);

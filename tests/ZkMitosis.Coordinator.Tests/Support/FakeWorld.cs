@@ -347,9 +347,26 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
         return Task.FromResult(new KafkaState(registered, ControllerEpoch, 1, problems, Partitions.Count == 0 ? 6 : Partitions.Count));
     }
 
-    public Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
+    public async Task<ChrootSnapshot> SnapshotAsync(IReadOnlyList<ServerSpec> servers, string chroot, CancellationToken cancellationToken)
     {
-        return Task.FromResult(new ChrootSnapshot(new Dictionary<string, ZnodeSummary>(Trees.GetValueOrDefault(chroot) ?? Chroot), "digest"));
+        if (OnSnapshot is { } hook)
+        {
+            await hook(servers);
+        }
+
+        return new ChrootSnapshot(new Dictionary<string, ZnodeSummary>(Trees.GetValueOrDefault(chroot) ?? Chroot), "digest");
+    }
+
+    /// <summary>Awaited at the start of every chroot snapshot, with the servers read (a test holds a read there); null: none.</summary>
+    public Func<IReadOnlyList<ServerSpec>, Task>? OnSnapshot { get; set; }
+
+    /// <summary>How many agent calls so far start with <paramref name="prefix"/> (e.g. "fire ").</summary>
+    public int CallCount(string prefix)
+    {
+        lock (_gate)
+        {
+            return Calls.Count(c => c.StartsWith(prefix, StringComparison.Ordinal));
+        }
     }
 
     /// <summary>Other chroots' znodes (a staying tenant's), by chroot; a chroot not here reads as <see cref="Chroot"/>.</summary>

@@ -45,15 +45,16 @@ public sealed class LargeZnodeSnapshotTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SnapshotAsync_ListingAboveTheClientsReplyLimit_OneLineNamingTheNode()
+    public async Task ReadAsync_ListingAboveTheSessionsReplyLimit_OneLineNamingTheNode()
     {
-        // 100 names of 64 bytes: a 6,820-byte getChildren reply against a 4,096-byte client.
-        var inspector = new ZooKeeperClusterInspector { ClientOptions = new ZooKeeperClientOptions { MaxFrameBytes = 4096, ConnectTimeout = TimeSpan.FromSeconds(3) } };
+        // 100 names of 64 bytes: a 6,820-byte getChildren reply against a session that reads 4,096 bytes. The migration's
+        // own session reads 16 MiB replies (ChrootReader.ReplyFrameBytes); the same refusal awaits a listing above that.
+        await using var client = await ZooKeeperClient.ConnectAsync(_ensemble.ConnectString, new ZooKeeperClientOptions { MaxFrameBytes = 4096, ConnectTimeout = TimeSpan.FromSeconds(3) });
 
-        var error = await Assert.ThrowsAsync<ChrootReadException>(() => inspector.SnapshotAsync([_server], "/kafka/wide", default));
+        var error = await Assert.ThrowsAsync<ChrootReadException>(() => ChrootReader.ReadAsync(client, "/kafka/wide", 4096, default));
 
         Assert.Equal("/kafka/wide", error.Path);
         Assert.DoesNotContain('\n', error.Message);
-        Assert.StartsWith("listing the 100 children of /kafka/wide takes a reply above the 4096 bytes the migration's ZooKeeper client reads", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("reading the data and children of /kafka/wide takes a larger reply than the migration's ZooKeeper client reads", error.Message, StringComparison.Ordinal);
     }
 }
