@@ -13,8 +13,11 @@ internal static class BenchmarkReport
     public static string DocumentPath =>
         Path.Combine(FindRepositoryRoot(), "docs", "benchmarks.md");
 
-    /// <summary>Replaces (or appends) the section <paramref name="name"/> with <paramref name="markdown"/>.</summary>
-    public static void WriteSection(string name, string title, string markdown)
+    /// <summary>
+    /// Replaces the section <paramref name="name"/> with <paramref name="markdown"/>; a new section goes right after
+    /// the section <paramref name="after"/> when given and present, else at the end.
+    /// </summary>
+    public static void WriteSection(string name, string title, string markdown, string? after = null)
     {
         var path = DocumentPath;
         var existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\nWritten by `./zkm bench NAME`; each section is replaced by its own run.\n";
@@ -28,9 +31,12 @@ internal static class BenchmarkReport
             .Append(end).ToString();
         var start = existing.IndexOf(begin, StringComparison.Ordinal);
         var stop = existing.IndexOf(end, StringComparison.Ordinal);
+        var anchor = after is null ? -1 : existing.IndexOf($"<!-- /bench:{after} -->", StringComparison.Ordinal);
         var updated = start >= 0 && stop > start
             ? existing[..start] + section + existing[(stop + end.Length)..]
-            : existing.TrimEnd() + "\n\n" + section + "\n";
+            : anchor >= 0
+                ? existing[..(anchor + $"<!-- /bench:{after} -->".Length)] + "\n\n" + section + existing[(anchor + $"<!-- /bench:{after} -->".Length)..]
+                : existing.TrimEnd() + "\n\n" + section + "\n";
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, updated);
         Console.WriteLine($"wrote section '{name}' of {path}");

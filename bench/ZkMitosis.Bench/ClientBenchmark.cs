@@ -12,7 +12,9 @@ namespace ZkMitosis.Bench;
 /// `./zkm bench client [--seconds N]`: our client against the official Java client (Debian's zookeeper.jar,
 /// bench/java/ClientBaseline.java compiled with javac on the spot), each on a fresh local standalone server,
 /// in the same run: pipelined getData ops/s (1,000 in flight), multi-batched creates znodes/s (1,000 creates a
-/// request, 16 in flight), multiRead znodes/s (500 getData a request, 16 in flight).
+/// request, 16 in flight), multiRead znodes/s (500 getData a request, 16 in flight). With <c>--tls</c> both clients
+/// reach the server's Netty <c>secureClientPort</c> (<see cref="ClientTls"/>) instead, and the run writes its own
+/// section.
 /// </summary>
 internal static class ClientBenchmark
 {
@@ -40,6 +42,7 @@ internal static class ClientBenchmark
     {
         var seconds = 5.0;
         var warmUp = 15.0;
+        var tls = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds" && i + 1 < args.Length)
@@ -50,14 +53,19 @@ internal static class ClientBenchmark
             {
                 warmUp = double.Parse(args[++i], CultureInfo.InvariantCulture);
             }
+            else if (args[i] == "--tls")
+            {
+                tls = true;
+            }
         }
 
         var workDirectory = Path.Combine(Path.GetTempPath(), $"zkm-bench-client-{Guid.NewGuid():N}");
         Directory.CreateDirectory(workDirectory);
         try
         {
-            Console.WriteLine($"ZkMitosis.ZooKeeper: {seconds:0.#} s per measurement");
-            var ours = await WithServerAsync(workDirectory, "ours", warmUp, (connect, pid) => MeasureOursAsync(connect, pid, seconds));
+            var transport = tls ? ClientTls.Create(Path.Combine(workDirectory, "pki")) : null;
+            Console.WriteLine($"ZkMitosis.ZooKeeper{(tls ? " over TLS" : "")}: {seconds:0.#} s per measurement");
+            var ours = await WithServerAsync(workDirectory, "ours", warmUp, transport, (connect, pid) => MeasureOursAsync(connect, transport, pid, seconds));
             Print(ours);
             Console.WriteLine("Java client (zookeeper.jar):");
             IReadOnlyDictionary<string, double>? java = null;
@@ -65,7 +73,7 @@ internal static class ClientBenchmark
             try
             {
                 var classes = CompileJavaBaseline(workDirectory);
-                java = await WithServerAsync(workDirectory, "java", warmUp, (connect, _) => RunJavaBaselineAsync(classes, connect, seconds));
+                java = await WithServerAsync(workDirectory, "java", warmUp, transport, (connect, _) => RunJavaBaselineAsync(classes, connect, transport, seconds));
                 Print(java);
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
@@ -74,7 +82,15 @@ internal static class ClientBenchmark
                 Console.Error.WriteLine($"Java baseline failed: {e.Message}");
             }
 
-            BenchmarkReport.WriteSection("client", "ZooKeeper client", Render(ours, java, javaProblem, seconds, warmUp));
+            if (tls)
+            {
+                BenchmarkReport.WriteSection("client-tls", "ZooKeeper client over TLS", ClientTlsReport.Render(ours, java, javaProblem, seconds, warmUp, Descriptions), after: "client");
+            }
+            else
+            {
+                BenchmarkReport.WriteSection("client", "ZooKeeper client", Render(ours, java, javaProblem, seconds, warmUp));
+            }
+
             return 0;
         }
         finally
@@ -119,20 +135,22 @@ internal static class ClientBenchmark
         return text.ToString();
     }
 
-    private static async Task<T> WithServerAsync<T>(string workDirectory, string name, double warmUpSeconds, Func<string, int, Task<T>> run)
+    private static async Task<T> WithServerAsync<T>(string workDirectory, string name, double warmUpSeconds, ClientTls? tls, Func<string, int, Task<T>> run)
     {
         var port = FreePort();
+        var securePort = tls is null ? 0 : FreePort();
         await using var server = new ZooKeeperServerProcess(new ZooKeeperServerConfig
         {
             Directory = Path.Combine(workDirectory, name),
             ClientPort = port,
             JvmHeap = "1g",
             ProductionJvm = true,
+            ExtraOptions = tls?.ServerOptions(securePort) ?? new Dictionary<string, string>(),
         });
         server.Start();
         await server.WaitUntilServingAsync(TimeSpan.FromSeconds(60));
-        var connect = $"127.0.0.1:{port}";
-        await WarmUpServerAsync(connect, warmUpSeconds);
+        var connect = $"127.0.0.1:{(tls is null ? port : securePort)}";
+        await WarmUpServerAsync(connect, tls, warmUpSeconds);
         return await run(connect, server.Pid);
     }
 
@@ -146,12 +164,12 @@ internal static class ClientBenchmark
     /// The server JVM's CPU per operation during our measurement, and the rate two cores would allow the server
     /// alone if the client cost nothing: the ceiling any client can reach on this machine.
     /// </summary>
-    private static string ServerColumns(IReadOnlyDictionary<string, double> ours, string name) =>
+    internal static string ServerColumns(IReadOnlyDictionary<string, double> ours, string name) =>
         ours.TryGetValue(name + ".server", out var server) && server > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{server:0.00} | {Environment.ProcessorCount * 1_000_000 / server:N0}")
             : "n/a | n/a";
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static int FreePort()
@@ -162,12 +180,13 @@ internal static class ClientBenchmark
     }
 
     /// <summary>A session with the loads' znodes under <paramref name="root"/>: ROOT/get (16 bytes) to read, ROOT/c to create under.</summary>
-    private static async Task<ZooKeeperClient> ConnectWithTreeAsync(string connect, string root)
+    private static async Task<ZooKeeperClient> ConnectWithTreeAsync(string connect, ClientTls? tls, string root)
     {
         var client = await ZooKeeperClient.ConnectAsync(connect, new ZooKeeperClientOptions
         {
             SessionTimeout = TimeSpan.FromSeconds(30),
             RequestTimeout = TimeSpan.FromSeconds(60),
+            Tls = tls?.Options,
         });
         await client.CreateAsync(root, default);
         await client.CreateAsync(root + "/get", new byte[16]);
@@ -176,7 +195,7 @@ internal static class ClientBenchmark
     }
 
     /// <summary>The three loads in turn, under their own path, so that the server's JIT has compiled their paths.</summary>
-    private static async Task WarmUpServerAsync(string connect, double seconds)
+    private static async Task WarmUpServerAsync(string connect, ClientTls? tls, double seconds)
     {
         if (seconds <= 0)
         {
@@ -185,16 +204,16 @@ internal static class ClientBenchmark
 
         Console.WriteLine($"  warming the server up for {seconds:0} s");
         const string root = "/warm-up";
-        await using var client = await ConnectWithTreeAsync(connect, root);
+        await using var client = await ConnectWithTreeAsync(connect, tls, root);
         await GetDataAsync(client, root + "/get", seconds / 2);
         var (_, created) = await MultiCreateAsync(client, root + "/c", seconds / 4);
         await MultiReadAsync(client, root + "/c", created, seconds / 4);
     }
 
-    private static async Task<IReadOnlyDictionary<string, double>> MeasureOursAsync(string connect, int serverPid, double seconds)
+    private static async Task<IReadOnlyDictionary<string, double>> MeasureOursAsync(string connect, ClientTls? tls, int serverPid, double seconds)
     {
         const string root = "/dotnet-bench";
-        await using var client = await ConnectWithTreeAsync(connect, root);
+        await using var client = await ConnectWithTreeAsync(connect, tls, root);
         await GetDataAsync(client, root + "/get", 1.0);
         var results = new Dictionary<string, double>(StringComparer.Ordinal);
         var cpu = CpuTime();
@@ -322,9 +341,10 @@ internal static class ClientBenchmark
         return classes;
     }
 
-    private static async Task<IReadOnlyDictionary<string, double>> RunJavaBaselineAsync(string classes, string connect, double seconds)
+    private static async Task<IReadOnlyDictionary<string, double>> RunJavaBaselineAsync(string classes, string connect, ClientTls? tls, double seconds)
     {
-        var (code, output) = await Task.Run(() => Run("java", ["-cp", JavaClassPath(classes), "ClientBaseline", connect, seconds.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(5)));
+        string[] arguments = [.. tls?.JavaProperties ?? [], "-cp", JavaClassPath(classes), "ClientBaseline", connect, seconds.ToString(CultureInfo.InvariantCulture)];
+        var (code, output) = await Task.Run(() => Run("java", arguments, TimeSpan.FromMinutes(5)));
         if (code != 0)
         {
             throw new InvalidOperationException($"java ClientBaseline failed ({code}): {output}");

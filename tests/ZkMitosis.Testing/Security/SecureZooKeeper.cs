@@ -42,14 +42,10 @@ public sealed class SecureZooKeeper : IAsyncDisposable
         if (pki is not null && keyStoreFile is not null)
         {
             securePort = FreePorts.Next();
-            options["serverCnxnFactory"] = "org.apache.zookeeper.server.NettyServerCnxnFactory";
-            options["secureClientPort"] = securePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            options["secureClientPortAddress"] = "127.0.0.1";
-            options["ssl.keyStore.location"] = keyStoreFile;
-            options["ssl.keyStore.type"] = "PEM";
-            options["ssl.trustStore.location"] = pki.CaFile;
-            options["ssl.trustStore.type"] = "PEM";
-            options["ssl.clientAuth"] = "need";
+            foreach (var (key, value) in TlsServerOptions(pki, keyStoreFile, securePort))
+            {
+                options[key] = value;
+            }
         }
 
         if (saslUsers is not null)
@@ -67,6 +63,23 @@ public sealed class SecureZooKeeper : IAsyncDisposable
         var ensemble = await ZooKeeperEnsemble.StartStandaloneAsync(options, properties).ConfigureAwait(false);
         return new SecureZooKeeper(ensemble, securePort);
     }
+
+    /// <summary>
+    /// The zoo.cfg lines of a Netty <c>secureClientPort</c> on 127.0.0.1:<paramref name="securePort"/> with the PEM
+    /// key store <paramref name="keyStoreFile"/>, trusting <paramref name="pki"/>'s CA and requiring client
+    /// certificates (<c>ssl.clientAuth=need</c>, ZooKeeper's default). Also what <c>./zkm bench client --tls</c> runs.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> TlsServerOptions(TestPki pki, string keyStoreFile, int securePort) => new Dictionary<string, string>
+    {
+        ["serverCnxnFactory"] = "org.apache.zookeeper.server.NettyServerCnxnFactory",
+        ["secureClientPort"] = securePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["secureClientPortAddress"] = "127.0.0.1",
+        ["ssl.keyStore.location"] = keyStoreFile,
+        ["ssl.keyStore.type"] = "PEM",
+        ["ssl.trustStore.location"] = pki.CaFile,
+        ["ssl.trustStore.type"] = "PEM",
+        ["ssl.clientAuth"] = "need",
+    };
 
     /// <summary>Writes a JAAS client file for <paramref name="user"/> (the form operators have for Kafka and zkCli).</summary>
     public static string WriteJaasClientFile(string directory, string user, string password)
