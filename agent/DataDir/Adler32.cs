@@ -8,9 +8,16 @@ public static class Adler32
     /// <summary>Largest run of bytes before the sums must be reduced to stay within 32 bits.</summary>
     private const int MaxRun = 5552;
 
-    public static uint Compute(ReadOnlySpan<byte> data)
+    /// <summary>The Adler-32 of <paramref name="data"/>.</summary>
+    public static uint Compute(ReadOnlySpan<byte> data) => Update(1, data);
+
+    /// <summary>
+    /// Continues <paramref name="adler"/> (1 for no bytes yet) over <paramref name="data"/>: a stream checked piece by piece,
+    /// as <c>java.util.zip.CheckedInputStream</c> does for ZooKeeper's snapshots.
+    /// </summary>
+    public static uint Update(uint adler, ReadOnlySpan<byte> data)
     {
-        uint a = 1, b = 0;
+        uint a = adler & 0xffff, b = adler >> 16;
         while (data.Length > 0)
         {
             var run = data[..Math.Min(MaxRun, data.Length)];

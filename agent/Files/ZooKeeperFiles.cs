@@ -46,6 +46,9 @@ public sealed partial class ZooKeeperFiles
     /// <summary>The configured dynamic config file, or null when this node has none.</summary>
     public string? DynamicPath => _paths.DynamicPath;
 
+    /// <summary>The configured data dir and dataLogDir (never zoo.cfg's, which callers write).</summary>
+    public (string DataDir, string DataLogDir) DataDirectories => (_paths.DataDir, _paths.DataLogDir);
+
     /// <summary>zoo.cfg, its dynamic file (when zoo.cfg uses the configured one) and myid, as on disk.</summary>
     public IReadOnlyList<ManagedFileInfo> Describe()
     {

@@ -60,4 +60,37 @@ public sealed class AgentServerInterceptor : Interceptor
             }
         }
     }
+
+    /// <summary>The same mapping for server-streaming calls (ReadTree).</summary>
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];
+        var started = Stopwatch.GetTimestamp();
+        var code = StatusCode.OK;
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            code = e.StatusCode;
+            throw;
+        }
+        catch (Exception e) when (RpcErrors.Map(e) is { } mapped)
+        {
+            code = mapped.StatusCode;
+            AgentLog.CallFailed(_logger, method, mapped.StatusCode.ToString(), e.Message);
+            throw mapped;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            code = StatusCode.Internal;
+            AgentLog.CallCrashed(_logger, method, e);
+            throw new RpcException(new global::Grpc.Core.Status(StatusCode.Internal, $"{method} failed unexpectedly: {e.Message}"));
+        }
+        finally
+        {
+            AgentMetrics.RecordCall(method, code.ToString(), Stopwatch.GetElapsedTime(started), false);
+        }
+    }
 }

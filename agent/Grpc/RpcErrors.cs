@@ -42,6 +42,8 @@ public static class RpcErrors
         CommandFailedException e => Build(global::Grpc.Core.StatusCode.Internal, e.Message, Info("COMMAND_FAILED",
             ("command", e.Command), ("exit_code", e.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("stderr", e.Stderr.Length > 2000 ? e.Stderr[..2000] : e.Stderr))),
         InvalidTxnLogException e => Build(global::Grpc.Core.StatusCode.DataLoss, e.Message, Info("TXN_LOG", ("path", e.Path))),
+        InvalidSnapshotException e => Build(global::Grpc.Core.StatusCode.DataLoss, e.Message, Info("SNAPSHOT", ("path", e.Path))),
+        TreeTooLargeException e => Build(global::Grpc.Core.StatusCode.ResourceExhausted, e.Message, Info("TREE_TOO_LARGE")),
         UnauthorizedAccessException e => Build(global::Grpc.Core.StatusCode.PermissionDenied, e.Message, Info("PERMISSION")),
         IOException e => Build(global::Grpc.Core.StatusCode.Internal, e.Message, Info("IO")),
         _ => null,
