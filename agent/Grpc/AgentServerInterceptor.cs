@@ -24,14 +24,26 @@ public sealed class AgentServerInterceptor : Interceptor
         _logger = logger;
     }
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        HandleAsync(context, () => continuation(request, context));
+
+    /// <summary>The same mapping for server-streaming calls (ReadTree).</summary>
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        HandleAsync(context, async () =>
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <summary>Runs one call: maps its failure to a status, counts it, and logs it if it mutates.</summary>
+    private async Task<T> HandleAsync<T>(ServerCallContext context, Func<Task<T>> call)
     {
         var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];
         var started = Stopwatch.GetTimestamp();
         var code = StatusCode.OK;
         try
         {
-            return await continuation(request, context).ConfigureAwait(false);
+            return await call().ConfigureAwait(false);
         }
         catch (RpcException e)
         {
@@ -58,39 +70,6 @@ public sealed class AgentServerInterceptor : Interceptor
             {
                 AgentLog.Mutation(_logger, method, code.ToString(), elapsed.TotalMilliseconds);
             }
-        }
-    }
-
-    /// <summary>The same mapping for server-streaming calls (ReadTree).</summary>
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];
-        var started = Stopwatch.GetTimestamp();
-        var code = StatusCode.OK;
-        try
-        {
-            await continuation(request, responseStream, context).ConfigureAwait(false);
-        }
-        catch (RpcException e)
-        {
-            code = e.StatusCode;
-            throw;
-        }
-        catch (Exception e) when (RpcErrors.Map(e) is { } mapped)
-        {
-            code = mapped.StatusCode;
-            AgentLog.CallFailed(_logger, method, mapped.StatusCode.ToString(), e.Message);
-            throw mapped;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            code = StatusCode.Internal;
-            AgentLog.CallCrashed(_logger, method, e);
-            throw new RpcException(new global::Grpc.Core.Status(StatusCode.Internal, $"{method} failed unexpectedly: {e.Message}"));
-        }
-        finally
-        {
-            AgentMetrics.RecordCall(method, code.ToString(), Stopwatch.GetElapsedTime(started), false);
         }
     }
 }
