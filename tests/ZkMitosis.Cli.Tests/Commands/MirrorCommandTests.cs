@@ -65,16 +65,8 @@ public sealed class MirrorCommandTests(StandaloneZooKeeperFixture server) : ICla
     {
         var root = $"/sigmirror-{Guid.NewGuid():N}"[..20];
         await using var client = await ZooKeeperClient.ConnectAsync(server.ConnectString);
-        await client.CreateAsync(root, default);
-        await client.CreateAsync(root + "/src", "s"u8.ToArray());
-        using var cli = RealCli.Start("mirror", "--source", server.ConnectString + root + "/src", "--target", server.ConnectString + root + "/dst", "--json", "--progress-interval", "100ms", "--rescan-interval", "0");
         var deadline = Stopwatch.StartNew();
-        while (!cli.OutputSoFar.Contains("\"phase\":\"following\"", StringComparison.OrdinalIgnoreCase) && !cli.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.False(cli.HasExited, cli.OutputSoFar);
+        using var cli = await StartFollowingAsync(client, root, a => RealCli.Start(a), deadline);
 
         // A burst of creates, each followed by a setData: the mirror is applying when the signal comes.
         var writes = new List<Task>();
@@ -122,16 +114,8 @@ public sealed class MirrorCommandTests(StandaloneZooKeeperFixture server) : ICla
     {
         var root = $"/ignmirror-{Guid.NewGuid():N}"[..20];
         await using var client = await ZooKeeperClient.ConnectAsync(server.ConnectString);
-        await client.CreateAsync(root, default);
-        await client.CreateAsync(root + "/src", "s"u8.ToArray());
-        using var cli = RealCli.StartWithSigIntIgnored("mirror", "--source", server.ConnectString + root + "/src", "--target", server.ConnectString + root + "/dst", "--json", "--progress-interval", "100ms", "--rescan-interval", "0");
         var deadline = Stopwatch.StartNew();
-        while (!cli.OutputSoFar.Contains("\"phase\":\"following\"", StringComparison.OrdinalIgnoreCase) && !cli.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.False(cli.HasExited, cli.OutputAndErrorSoFar);
+        using var cli = await StartFollowingAsync(client, root, a => RealCli.StartWithSigIntIgnored(a), deadline);
         Assert.Contains("SIGINT is ignored", cli.OutputAndErrorSoFar, StringComparison.Ordinal);
 
         // After the ignored SIGINT: three more progress lines (a handled SIGINT stops an idle mirror within one), then
@@ -157,5 +141,33 @@ public sealed class MirrorCommandTests(StandaloneZooKeeperFixture server) : ICla
         var outcome = await cli.WaitAsync(TimeSpan.FromSeconds(60));
         outcome.AssertExit(0);
         Assert.Equal(MirrorPhase.Stopped, MirrorJson.Deserialize(outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).Phase);
+    }
+
+    /// <summary>
+    /// Creates <c>ROOT/src</c>, starts <c>zkmitosis mirror</c> from it to <c>ROOT/dst</c> (JSON progress every 100 ms,
+    /// no re-scan) with <paramref name="start"/>, and returns it once it says it is following (within 60 s of
+    /// <paramref name="deadline"/>'s start).
+    /// </summary>
+    private async Task<RealCli> StartFollowingAsync(ZooKeeperClient client, string root, Func<string[], RealCli> start, Stopwatch deadline)
+    {
+        await client.CreateAsync(root, default);
+        await client.CreateAsync(root + "/src", "s"u8.ToArray());
+        var cli = start(["mirror", "--source", server.ConnectString + root + "/src", "--target", server.ConnectString + root + "/dst", "--json", "--progress-interval", "100ms", "--rescan-interval", "0"]);
+        try
+        {
+            while (!cli.OutputSoFar.Contains("\"phase\":\"following\"", StringComparison.OrdinalIgnoreCase) && !cli.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.False(cli.HasExited, cli.OutputAndErrorSoFar);
+            return cli;
+        }
+        catch
+        {
+            // The caller's using never sees a process that did not start following: end it here.
+            cli.Dispose();
+            throw;
+        }
     }
 }

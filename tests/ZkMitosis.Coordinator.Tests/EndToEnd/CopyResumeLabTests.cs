@@ -1,4 +1,3 @@
-using System.Globalization;
 using Xunit.Abstractions;
 using ZkMitosis.Agent.V1;
 using ZkMitosis.Coordinator.Agents;
@@ -7,7 +6,8 @@ using ZkMitosis.Coordinator.Engine.Steps;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Verification;
-using ZkMitosis.Testing;
+
+using static ZkMitosis.Coordinator.Tests.EndToEnd.KillPoint;
 
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 
@@ -22,16 +22,6 @@ namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 [Collection(MigrationLabCollection.Name)]
 public sealed class CopyResumeLabTests(ITestOutputHelper output)
 {
-    /// <summary>A kill point: the first journal record of a process that matches, then a pause so the kill lands inside the next action.</summary>
-    private sealed record KillPoint(string Description, Func<JournalRecord, bool> Match, int DelayMs = 0);
-
-    private static Func<JournalRecord, bool> Effect(string step, string keyPrefix) =>
-        r => r.Type == JournalRecordTypes.Effect && r.Step == step && r.Key is not null && r.Key.StartsWith(keyPrefix, StringComparison.Ordinal);
-
-    private static Func<JournalRecord, bool> Started(string step) => r => r.Type == JournalRecordTypes.StepStarted && r.Step == step;
-
-    private static Func<JournalRecord, bool> Observed(string step, string key) => r => r.Type == JournalRecordTypes.Observation && r.Step == step && r.Key == key;
-
     private static List<KillPoint> KillPoints(MigrationPlan plan)
     {
         var kafka = plan.MovedTenants.Single(t => t.Preset == TenantPreset.Kafka);
@@ -66,9 +56,9 @@ public sealed class CopyResumeLabTests(ITestOutputHelper output)
         var before = await inspector.SnapshotAsync(plan.Destination, CopyStrategyLabTests.Resident, CancellationToken.None);
 
         var points = KillPoints(plan);
-        var kills = await KillAtEachPointAsync(lab, plan, points,
+        var kills = await SigkillHarness.KillAtEachPointAsync(Path.Combine(lab.StateRoot, plan.PlanId, "journal.jsonl"), points,
             ["migrate", "run", planPath, "--yes", "--state-dir", lab.StateRoot, "--output", "json"],
-            ["migrate", "resume", plan.PlanId, "--yes", "--state-dir", lab.StateRoot, "--output", "json"]);
+            ["migrate", "resume", plan.PlanId, "--yes", "--state-dir", lab.StateRoot, "--output", "json"], output);
 
         var report = MigrationRunner.Status(plan.PlanId, lab.StateRoot);
         output.WriteLine(report.ToText());
@@ -109,48 +99,5 @@ public sealed class CopyResumeLabTests(ITestOutputHelper output)
             var description = await new Agent.V1.Agent.AgentClient(channels.For(address)).DescribeAsync(new DescribeRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
             Assert.True(description.Lease is null || string.IsNullOrEmpty(description.Lease.PlanId), $"{address} still holds a lease of {description.Lease?.PlanId}");
         }
-    }
-
-    /// <summary>
-    /// Starts <paramref name="first"/>, then <paramref name="again"/> after each kill: SIGKILL at each point in turn
-    /// (skipping points already passed), then runs <paramref name="again"/> to its end. Returns the points hit.
-    /// </summary>
-    private async Task<List<string>> KillAtEachPointAsync(MigrationLab lab, MigrationPlan plan, IReadOnlyList<KillPoint> points, string[] first, string[] again)
-    {
-        var journalPath = Path.Combine(lab.StateRoot, plan.PlanId, "journal.jsonl");
-        var arguments = first;
-        var kills = new List<string>();
-        foreach (var point in points)
-        {
-            if (File.Exists(journalPath) && FileJournal.ReadAll(journalPath).Any(point.Match))
-            {
-                output.WriteLine($"already past: {point.Description}");
-                continue;
-            }
-
-            var tail = new JournalTail(journalPath);
-            using var cli = RealCli.Start(arguments);
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
-            while (!tail.ReadNew().Any(point.Match))
-            {
-                Assert.False(cli.HasExited, $"zkmitosis exited before the kill point '{point.Description}':\n{cli.OutputAndErrorSoFar}");
-                Assert.True(DateTime.UtcNow < deadline, $"kill point '{point.Description}' not reached in 4 minutes:\n{cli.OutputAndErrorSoFar}");
-                await Task.Delay(5);
-            }
-
-            if (point.DelayMs > 0)
-            {
-                await Task.Delay(point.DelayMs);
-            }
-
-            cli.Kill();
-            kills.Add(point.Description);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"killed -9: {point.Description}"));
-            arguments = again;
-        }
-
-        using var last = RealCli.Start(arguments);
-        (await last.WaitAsync(TimeSpan.FromMinutes(5))).AssertExit(0);
-        return kills;
     }
 }
