@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Engine;
 
@@ -40,6 +41,21 @@ internal static class HostAddresses
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// What <c>cons</c> may show for the moved tenants' hosts, in <see cref="HostEndpoint.CanonicalHost"/> form: each
+    /// host as the plan spells it and every address it resolves to now. ZooKeeper prints a client's address, never its
+    /// name, so a plan that names its tenant hosts would otherwise match no connection and a "no session left" wait
+    /// would pass without evidence.
+    /// </summary>
+    public static async Task<HashSet<string>> TenantClientHostsAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var hosts = context.Plan.MovedTenants.SelectMany(t => t.Hosts).Select(h => h.Host).ToList();
+        var resolved = await ResolveAsync(hosts, context.Services.ResolveHost, cancellationToken).ConfigureAwait(false);
+        var set = hosts.Select(HostEndpoint.CanonicalHost).ToHashSet(StringComparer.Ordinal);
+        set.UnionWith(resolved.Values.SelectMany(a => a).Select(HostEndpoint.CanonicalHost));
+        return set;
     }
 
     /// <summary>One problem per host that resolved to nothing, naming it and what it is in the plan.</summary>

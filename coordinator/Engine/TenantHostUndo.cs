@@ -2,7 +2,6 @@ using System.Globalization;
 using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Engine.Steps;
 using ZkMitosis.Coordinator.Plans;
-using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Engine;
 
@@ -65,7 +64,7 @@ internal static class TenantHostUndo
     /// <summary>Whether no host of any moved tenant has a session on a destination node (<c>cons</c>): only then may the destination go.</summary>
     public static async Task<bool> NoneOnDestinationAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var tenantHosts = context.Plan.MovedTenants.SelectMany(t => t.Hosts).Select(h => HostEndpoint.CanonicalHost(h.Host)).ToHashSet(StringComparer.Ordinal);
+        var tenantHosts = await HostAddresses.TenantClientHostsAsync(context, cancellationToken).ConfigureAwait(false);
         foreach (var d in context.Plan.Destination)
         {
             var status = await context.Agent(d.Agent).GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,3 @@
-using ZkMitosis.ZooKeeper.Connection;
-
 namespace ZkMitosis.Coordinator.Engine.Steps;
 
 /// <summary>Step 4: proves Kafka left the source and the destination is caught up, then asks the operator.</summary>
@@ -29,7 +27,7 @@ internal sealed class PointOfNoReturnStep : MigrationStep
     {
         var plan = context.Plan;
         // Every moved tenant's hosts (for a Kafka-only plan: the brokers, as before tenants existed).
-        var brokerHosts = plan.MovedTenants.SelectMany(t => t.Hosts).Select(h => HostEndpoint.CanonicalHost(h.Host)).ToHashSet(StringComparer.Ordinal);
+        var brokerHosts = await HostAddresses.TenantClientHostsAsync(context, cancellationToken).ConfigureAwait(false);
         await context.WaitUntilAsync("no Kafka session left on a source node", plan.Timeouts.BrokerRegistration, async ct =>
         {
             foreach (var s in plan.Source)

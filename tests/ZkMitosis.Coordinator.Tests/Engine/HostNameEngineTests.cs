@@ -1,4 +1,5 @@
 using System.Net;
+using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Reporting;
 using ZkMitosis.Coordinator.Tests.Support;
@@ -65,5 +66,49 @@ public sealed class HostNameEngineTests
         Assert.Contains("source server 2: host name 'zk2.lab' resolves to no address on the coordinator", error.Message, StringComparison.Ordinal);
         Assert.Empty(harness.World.Acted);
         Assert.Empty(harness.World.IsolatedPeers);
+    }
+
+    /// <summary>The sample plan with its brokers' agents named <c>kafkaN.lab</c>, each in the coordinator's hosts file.</summary>
+    private static EngineHarness NamedBrokersHarness()
+    {
+        var text = SamplePlans.Valid;
+        for (var id = 1; id <= 3; id++)
+        {
+            text = text.Replace($"agent: 10.250.7.2{id}:7443", $"agent: kafka{id}.lab:7443", StringComparison.Ordinal);
+        }
+
+        var harness = new EngineHarness(text);
+        for (var id = 1; id <= 3; id++)
+        {
+            harness.World.HostsFile[$"kafka{id}.lab"] = [IPAddress.Parse($"10.250.7.2{id}")];
+        }
+
+        return harness;
+    }
+
+    [Fact]
+    public async Task RunAsync_NamedBrokerKeptItsSourceSession_ConsMatchesItsAddress()
+    {
+        using var harness = NamedBrokersHarness();
+        harness.World.BrokersThatIgnoreRestart.Add(2);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => harness.RunAsync());
+
+        // cons prints the broker's address, the plan names it: the wait must still see it.
+        Assert.Contains(harness.Events, e => e.Message.Contains("still has Kafka connections: /10.250.7.22:40000", StringComparison.Ordinal));
+        Assert.DoesNotContain(harness.World.Calls, c => c.StartsWith("isolate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Abort_NamedBrokerStillOnTheDestination_TheDestinationIsNotStopped()
+    {
+        using var harness = NamedBrokersHarness();
+        await Assert.ThrowsAsync<NotConfirmedException>(() => harness.RunAsync(confirm: false));
+        harness.World.BrokersThatIgnoreRestart.Add(2);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => harness.AbortAsync());
+
+        Assert.Contains(harness.Events, e => e.Message.Contains("still has tenant connections: /10.250.7.22:40000", StringComparison.Ordinal));
+        Assert.All(harness.World.Nodes.Values.Where(n => !n.IsSource), n => Assert.True(n.Running, $"destination server {n.Spec.Id} was stopped with broker 2 still on it"));
     }
 }

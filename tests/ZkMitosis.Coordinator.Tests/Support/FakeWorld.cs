@@ -78,6 +78,9 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
             ? Task.FromResult(addresses)
             : Task.FromException<System.Net.IPAddress[]>(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound));
 
+    /// <summary>The address <c>cons</c> shows for a client on <paramref name="host"/>: ZooKeeper prints addresses, never names.</summary>
+    public string AddressOf(string host) => HostsFile.TryGetValue(host, out var addresses) ? addresses[0].ToString() : host;
+
     /// <summary>Source servers answer no <c>cons</c> (ZooKeeper 3.5+'s default whitelist is srvr only): they show no connections.</summary>
     public bool SourceRefusesCons { get; set; }
 
@@ -638,8 +641,8 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
         // Each broker keeps one session, on the first server of the ensemble it loaded at its last start.
         var first = node.IsSource ? world.Plan.Source[0] : world.Plan.Destination[0];
         var clients = node.Spec.Id == first.Id && node.Running && !(node.IsSource && world.SourceRefusesCons)
-            ? world.Brokers.Values.Where(b => b.Running && b.LoadedConnect.Contains(node.Spec.ClientEndpoint, StringComparison.Ordinal)).Select(b => $"/{b.Spec.Host}:40000")
-                .Concat(world.TenantHosts.Values.Where(h => h.Running && h.LoadedConnect.Contains(node.Spec.ClientEndpoint, StringComparison.Ordinal)).Select(h => $"/{h.Host.Host}:40001")).ToList()
+            ? world.Brokers.Values.Where(b => b.Running && b.LoadedConnect.Contains(node.Spec.ClientEndpoint, StringComparison.Ordinal)).Select(b => $"/{world.AddressOf(b.Spec.Host)}:40000")
+                .Concat(world.TenantHosts.Values.Where(h => h.Running && h.LoadedConnect.Contains(node.Spec.ClientEndpoint, StringComparison.Ordinal)).Select(h => $"/{world.AddressOf(h.Host.Host)}:40001")).ToList()
             : [];
         return Task.FromResult(new ZooKeeperNodeStatus(node.Running, node.Mode, node.Running ? node.ServingZxid : node.DiskZxid, clients, learners));
     }
