@@ -79,6 +79,9 @@ public static class LabCluster
             await IpCommands.AddNamespaceAsync(host.Namespace, cancellationToken).ConfigureAwait(false);
         }
 
+        // Before anything runs in a namespace: ip netns exec binds /etc/netns/NS/hosts at each exec.
+        LabHostNames.Write(manifest);
+
         await Task.WhenAll(manifest.Hosts.Select(host => IpCommands.AddHostLinkAsync(host.Veth, host.Namespace, manifest.Bridge, host.Address, cancellationToken))).ConfigureAwait(false);
     }
 
@@ -98,7 +101,7 @@ public static class LabCluster
                     ZooKeeperHostFiles.Write(host, destination, spec.ZooKeeperOptions, spec.DestinationSystemProperties);
                     break;
                 case LabHostRole.Broker:
-                    KafkaHostFiles.Write(host, manifest.SourceConnectString + manifest.Chroot, spec.BrokerSessionTimeoutMs, binaries, spec.RackOf(host.BrokerId!.Value), spec.BrokerWriteIntervalMs);
+                    KafkaHostFiles.Write(host, manifest.SourceConnectStringAsConfigured + manifest.Chroot, spec.BrokerSessionTimeoutMs, binaries, spec.RackOf(host.BrokerId!.Value), spec.BrokerWriteIntervalMs);
                     break;
                 case LabHostRole.Tenant:
                     TenantHostFiles.Write(host, manifest.SourceConnectString, binaries);

@@ -66,6 +66,14 @@ public sealed partial record LabSpec
     /// </summary>
     public bool Ipv6 { get; init; }
 
+    /// <summary>
+    /// Name every host (<c>lab up --hostnames</c>): <c>HOST.LAB.zkm.test</c> (RFC 2606's reserved <c>.test</c>), in a
+    /// hosts file each namespace sees as its <c>/etc/hosts</c> (<c>/etc/netns/NS/hosts</c>, which <c>ip netns exec</c>
+    /// binds) and in the lab's own <c>etc-hosts</c> for the coordinator (<c>lab exec</c>). The plan, zoo.cfg members and the
+    /// tenants' connect strings then carry the names, not the addresses; the machine's own /etc/hosts is not touched.
+    /// </summary>
+    public bool HostNames { get; init; }
+
     /// <summary>Extra zoo.cfg lines for every ZooKeeper host (<c>--zookeeper-option key=value</c>); they win over the lab's.</summary>
     public IReadOnlyDictionary<string, string> ZooKeeperOptions { get; init; } = new Dictionary<string, string>();
 

@@ -56,6 +56,9 @@ public static partial class LabTeardown
         var processes = await StopProcessesAsync(namespaces, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(namespaces.Select(n => IpCommands.DeleteNamespaceAsync(n, cancellationToken))).ConfigureAwait(false);
 
+        // ip netns delete leaves /etc/netns/NS; a named lab's hosts files go with their namespaces.
+        LabHostNames.Remove(namespaces, prefix);
+
         // Deleting a namespace deletes its veth pair; what remains is the bridge and any link a crash orphaned.
         var links = (await IpCommands.ListLinksAsync(cancellationToken).ConfigureAwait(false))
             .Where(l => l.StartsWith(prefix, StringComparison.Ordinal))

@@ -81,12 +81,18 @@ public static class LabTopology
             });
         }
 
+        if (spec.HostNames)
+        {
+            hosts = [.. hosts.Select(h => h with { DnsName = $"{h.Name}.{spec.Name}.zkm.test" })];
+        }
+
         return new LabManifest
         {
             Name = spec.Name,
             Prefix = prefix,
             Subnet = subnet.Display,
             Ipv6 = spec.Ipv6,
+            HostNames = spec.HostNames,
             Directory = directory,
             Bridge = prefix + "br",
             RootAddress = subnet.RootAddress,

@@ -61,7 +61,7 @@ public sealed record ServerSpec(int Id, string Host, int ClientPort, int QuorumP
 /// <summary>One Kafka broker, by its <c>broker.id</c> and the agent on its host.</summary>
 public sealed record BrokerSpec(int Id, string Agent)
 {
-    /// <summary>The host part of <see cref="Agent"/> (without brackets): the address the broker's ZooKeeper sessions come from.</summary>
+    /// <summary>The host part of <see cref="Agent"/> (without brackets): the name or address the broker's ZooKeeper sessions come from.</summary>
     /// <exception cref="FormatException"><see cref="Agent"/> is not host:port (a validated plan's always is).</exception>
     public string Host => HostEndpoint.ParseWithPort(Agent).Host;
 

@@ -1,4 +1,6 @@
 using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Lab.Network;
+using ZkMitosis.Lab.Plans;
 
 namespace ZkMitosis.Lab.Tests;
 
@@ -58,10 +60,41 @@ public sealed class LabTopologyTests
     {
         var manifest = LabTopology.Compose(new LabSpec { Source = 1, Destination = 1, Brokers = 1, Subnet = "10.250.7.0/24", Ipv6 = true });
 
-        var plan = ZkMitosis.Coordinator.Plans.PlanLoader.Load(ZkMitosis.Lab.Plans.LabPlanWriter.Render(manifest with { AgentsInsecure = true }));
+        var plan = ZkMitosis.Coordinator.Plans.PlanLoader.Load(LabPlanWriter.Render(manifest with { AgentsInsecure = true }));
 
         Assert.Equal("[fd00:0:0:fa07::12]:2181/kafka", plan.DestinationConnect);
         Assert.Equal("[fd00:0:0:fa07::12]:7443", plan.Destination[0].Agent);
         Assert.Equal("fd00:0:0:fa07::101", plan.Brokers[0].Host);
+    }
+
+    [Fact]
+    public void Compose_HostNames_ConfigsAndThePlanNameHostsAndTheHostsFileMapsThem()
+    {
+        var manifest = LabTopology.Compose(new LabSpec { Name = "hn", HostNames = true });
+
+        Assert.Equal("zk4.hn.zkm.test", manifest.Host("zk4").DnsName);
+        Assert.Equal("zk4.hn.zkm.test:7443", manifest.Host("zk4").ConfiguredAgentEndpoint);
+        Assert.Equal("10.251.0.14:7443", manifest.Host("zk4").AgentEndpoint);
+        Assert.Equal("zk1.hn.zkm.test:2181,zk2.hn.zkm.test:2181,zk3.hn.zkm.test:2181", manifest.SourceConnectStringAsConfigured);
+        Assert.Equal("10.251.0.11:2181,10.251.0.12:2181,10.251.0.13:2181", manifest.SourceConnectString);
+        var plan = LabPlanWriter.Render(manifest);
+        Assert.Contains("      host: zk1.hn.zkm.test\n", plan, StringComparison.Ordinal);
+        Assert.Contains("agent: \"kafka3.hn.zkm.test:7443\"", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.251.0.", plan, StringComparison.Ordinal);
+        var hosts = LabHostNames.Render(manifest).Split('\n');
+        Assert.Contains("10.251.0.101\tkafka1.hn.zkm.test\tkafka1", hosts);
+        Assert.Contains("127.0.0.1\tlocalhost", hosts);
+        Assert.Equal(Path.Combine(manifest.Directory, "etc-hosts"), manifest.HostsFilePath);
+    }
+
+    [Fact]
+    public void Compose_NoHostNames_AddressesEverywhere()
+    {
+        var manifest = LabTopology.Compose(new LabSpec { Name = "hn" });
+
+        Assert.All(manifest.Hosts, h => Assert.Null(h.DnsName));
+        Assert.Null(manifest.HostsFilePath);
+        Assert.Equal(manifest.SourceConnectString, manifest.SourceConnectStringAsConfigured);
+        Assert.Contains("      host: 10.251.0.11\n", LabPlanWriter.Render(manifest), StringComparison.Ordinal);
     }
 }

@@ -23,6 +23,7 @@ internal static class LabCommand
         lab.Subcommands.Add(Kill());
         lab.Subcommands.Add(Start());
         lab.Subcommands.Add(Partition());
+        lab.Subcommands.Add(Exec());
         return lab;
     }
 
@@ -41,10 +42,11 @@ internal static class LabCommand
         var tenants = new Option<string>("--tenants") { Description = "the lab's tenants, comma separated: kafka (the brokers, --brokers) and any of solr, hbase, clickhouse (tenant-host STAND-INs)" };
         var stay = new Option<string>("--stay") { Description = "tenants of --tenants the plan keeps on the source (moves: false), comma separated" };
         var tenantHosts = new Option<int>("--tenant-hosts") { Description = "hosts of each non-Kafka tenant (1–9)", DefaultValueFactory = _ => 2 };
+        var hostNames = new Option<bool>("--hostnames") { Description = "name every host HOST.NAME.zkm.test: the plan, zoo.cfg and connect strings carry names (run the coordinator with lab exec)" };
         var command = new Command("up", "build a lab: source ensemble running, destination stopped and empty, brokers, agents, plan")
         {
             source, destination, brokers, racks, NameOption, subnet, zookeeperOptions, DirectoryOption, noAgents, noPopulate, insecureAgents, ipv6,
-            tenants, stay, tenantHosts,
+            tenants, stay, tenantHosts, hostNames,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(async () =>
         {
@@ -77,6 +79,7 @@ internal static class LabCommand
                 TenantProducts = List(parse.GetValue(tenants)).Where(t => t != "kafka").ToList(),
                 StayingTenants = List(parse.GetValue(stay)),
                 TenantProductHosts = parse.GetValue(tenantHosts),
+                HostNames = parse.GetValue(hostNames),
             };
             using var logging = ConsoleLogger.Create();
             var up = await LabCluster.UpAsync(spec, logging.Logger, cancellationToken);
@@ -85,6 +88,11 @@ internal static class LabCommand
             if (up.PlanPath is not null)
             {
                 AnsiConsole.MarkupLineInterpolated($"plan     [bold]{up.PlanPath}[/]   (zkmitosis migrate plan {up.PlanPath})");
+            }
+
+            if (up.Manifest.HostsFilePath is not null)
+            {
+                AnsiConsole.MarkupLineInterpolated($"names    resolve in the lab's namespaces; run the coordinator with: zkmitosis lab exec --name {up.Name} -- zkmitosis migrate run {up.PlanPath}");
             }
 
             AnsiConsole.MarkupLineInterpolated($"remove it with: zkmitosis lab down --name {up.Name}");
@@ -173,6 +181,39 @@ internal static class LabCommand
             await lab.PartitionAsync(name, peers, cancellationToken);
             Console.WriteLine($"partitioned {name} from {string.Join(",", peers)}");
         }));
+        return command;
+    }
+
+    private static Command Exec()
+    {
+        var argv = new Argument<string[]>("command") { Description = "the command and its arguments (after --)", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("exec", "run a command that resolves a named lab's hosts (its own /etc/hosts in a private mount namespace; nothing else sees it)") { NameOption, DirectoryOption, argv };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            IReadOnlyList<string> wrapped;
+            try
+            {
+                var lab = LabCluster.Open(parse.GetValue(NameOption)!, parse.GetValue(DirectoryOption));
+                var hosts = lab.Manifest.HostsFilePath ?? throw new LabException($"lab '{lab.Name}' has no host names (build it with lab up --hostnames)");
+                wrapped = ZkMitosis.Lab.Network.LabHostNames.ResolvingCommand(hosts, parse.GetValue(argv)!);
+            }
+            catch (LabException e)
+            {
+                await Console.Error.WriteLineAsync("zkmitosis lab: " + e.Message);
+                return 1;
+            }
+
+            // The command's own stdin, stdout and stderr; its exit code is ours.
+            var start = new System.Diagnostics.ProcessStartInfo(wrapped[0]) { UseShellExecute = false };
+            foreach (var argument in wrapped.Skip(1))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = System.Diagnostics.Process.Start(start)!;
+            await process.WaitForExitAsync(CancellationToken.None);
+            return process.ExitCode;
+        });
         return command;
     }
 

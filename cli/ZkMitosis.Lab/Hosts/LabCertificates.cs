@@ -37,7 +37,7 @@ public static class LabCertificates
         foreach (var host in agentHosts)
         {
             var directory = host.Layout.AgentConfDirectory;
-            using var server = authority.IssueServer($"zkmitosis agent {host.Name}", [host.Name, "localhost"], [IPAddress.Parse(host.Address), IPAddress.Loopback]);
+            using var server = authority.IssueServer($"zkmitosis agent {host.Name}", [host.Name, .. host.DnsName is null ? Array.Empty<string>() : [host.DnsName], "localhost"], [IPAddress.Parse(host.Address), IPAddress.Loopback]);
             var (certificate, key) = PemFiles.Write(server, directory, "agent", overwrite: true);
             var clientCa = PemFiles.WriteCertificate(authority.Certificate, Path.Combine(directory, "ca.crt"));
             perHost[host.Name] = new AgentTlsFiles(certificate, key, clientCa);

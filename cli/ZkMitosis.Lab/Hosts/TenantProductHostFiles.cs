@@ -17,7 +17,7 @@ public static class TenantProductHostFiles
         layout.Create();
         var config = layout.ProductConfig(product);
         Directory.CreateDirectory(Path.GetDirectoryName(config)!);
-        File.WriteAllText(config, product.RenderConfig(source.Select(s => (s.Address, s.ClientPort)).ToList()));
+        File.WriteAllText(config, product.RenderConfig(source.Select(s => (s.ConfigHost, s.ClientPort)).ToList()));
         var state = layout.ProductStandInState(product);
         Directory.CreateDirectory(Path.GetDirectoryName(state)!);
         string[] table = product == LabTenantProduct.ClickHouse ? ["--table", LabTenantProduct.ClickHouseTable] : [];

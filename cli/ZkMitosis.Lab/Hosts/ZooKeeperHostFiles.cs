@@ -49,7 +49,7 @@ public static class ZooKeeperHostFiles
             InitLimit = 20,
             SyncLimit = 10,
             AdminServerPort = AdminServerPort,
-            Members = ensemble.Select(h => new QuorumMember(h.ServerId!.Value, h.Address, h.QuorumPort, h.ElectionPort)).ToList(),
+            Members = ensemble.Select(h => new QuorumMember(h.ServerId!.Value, h.ConfigHost, h.QuorumPort, h.ElectionPort)).ToList(),
             ExtraOptions = options,
             SystemProperties = systemProperties ?? new Dictionary<string, string>(),
         };

@@ -20,6 +20,13 @@ public sealed record LabHost
 
     public required string Address { get; init; }
 
+    /// <summary>The host's DNS name on a named lab (<c>zk1.LAB.zkm.test</c>, <see cref="LabSpec.HostNames"/>), else null.</summary>
+    public string? DnsName { get; init; }
+
+    /// <summary>How configs and the plan name this host: its <see cref="DnsName"/> on a named lab, else its address.</summary>
+    [JsonIgnore]
+    public string ConfigHost => DnsName ?? Address;
+
     /// <summary>The host's directory tree (etc/, var/, run/) laid out like a real host.</summary>
     public required string Directory { get; init; }
 
@@ -48,6 +55,10 @@ public sealed record LabHost
     /// <summary><c>address:port</c> of the agent (an IPv6 address in brackets), or null.</summary>
     [JsonIgnore]
     public string? AgentEndpoint => AgentPort > 0 ? new HostEndpoint(Address, AgentPort).ToString() : null;
+
+    /// <summary>The agent as the plan names it (<see cref="ConfigHost"/>:port), or null.</summary>
+    [JsonIgnore]
+    public string? ConfiguredAgentEndpoint => AgentPort > 0 ? new HostEndpoint(ConfigHost, AgentPort).ToString() : null;
 
     [JsonIgnore]
     public bool IsZooKeeperHost => Role is LabHostRole.Source or LabHostRole.Destination;

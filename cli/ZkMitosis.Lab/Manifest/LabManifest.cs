@@ -29,6 +29,13 @@ public sealed record LabManifest
     /// <summary>True for a lab built on IPv6 only (<c>lab up --ipv6</c>); <see cref="Subnet"/> is then its ULA /64.</summary>
     public bool Ipv6 { get; init; }
 
+    /// <summary>True when the hosts are named (<c>lab up --hostnames</c>): configs and the plan carry <see cref="LabHost.DnsName"/>.</summary>
+    public bool HostNames { get; init; }
+
+    /// <summary>The lab's hosts file, <c>etc-hosts</c> (every host's address and name), when its hosts are named, else null.</summary>
+    [JsonIgnore]
+    public string? HostsFilePath => HostNames ? Path.Combine(Directory, "etc-hosts") : null;
+
     /// <summary>The root namespace's address on the bridge.</summary>
     public required string RootAddress { get; init; }
 
@@ -74,6 +81,10 @@ public sealed record LabManifest
         ?? throw new LabException($"lab '{Name}' has no host '{name}' (hosts: {string.Join(", ", Hosts.Select(h => h.Name))})");
 
     public IEnumerable<LabHost> HostsWithRole(LabHostRole role) => Hosts.Where(h => h.Role == role);
+
+    /// <summary>The source's connect string as the lab's configs carry it: host names on a named lab, else addresses.</summary>
+    [JsonIgnore]
+    public string SourceConnectStringAsConfigured => string.Join(',', HostsWithRole(LabHostRole.Source).Select(h => new HostEndpoint(h.ConfigHost, h.ClientPort)));
 
     private string ConnectString(LabHostRole role) =>
         string.Join(',', HostsWithRole(role).Select(h => new HostEndpoint(h.Address, h.ClientPort)));

@@ -34,7 +34,7 @@ public static class LabPlanWriter
         foreach (var broker in brokers)
         {
             text.Append(CultureInfo.InvariantCulture, $"    - id: {broker.BrokerId}\n");
-            text.Append("      agent: ").Append(Quoted(broker.AgentEndpoint ?? "none")).Append('\n');
+            text.Append("      agent: ").Append(Quoted(broker.ConfiguredAgentEndpoint ?? "none")).Append('\n');
         }
 
         AppendTenantProducts(text, manifest);
@@ -84,7 +84,7 @@ public static class LabPlanWriter
                 .Append("    hosts:\n");
             foreach (var host in group)
             {
-                text.Append("      - agent: ").Append(Quoted(host.AgentEndpoint ?? "none")).Append('\n');
+                text.Append("      - agent: ").Append(Quoted(host.ConfiguredAgentEndpoint ?? "none")).Append('\n');
             }
 
             if (product.HealthPath is { } path)
@@ -103,11 +103,11 @@ public static class LabPlanWriter
         foreach (var host in hosts)
         {
             text.Append(CultureInfo.InvariantCulture, $"    - id: {host.ServerId}\n")
-                .Append("      host: ").Append(host.Address).Append('\n')
+                .Append("      host: ").Append(host.ConfigHost).Append('\n')
                 .Append(CultureInfo.InvariantCulture, $"      clientPort: {host.ClientPort}\n")
                 .Append(CultureInfo.InvariantCulture, $"      quorumPort: {host.QuorumPort}\n")
                 .Append(CultureInfo.InvariantCulture, $"      electionPort: {host.ElectionPort}\n")
-                .Append("      agent: ").Append(Quoted(host.AgentEndpoint ?? "none")).Append('\n');
+                .Append("      agent: ").Append(Quoted(host.ConfiguredAgentEndpoint ?? "none")).Append('\n');
         }
     }
 }

@@ -43,10 +43,11 @@ internal sealed class MigrationLab : IAsyncDisposable
     /// <param name="source">Source ensemble size.</param>
     /// <param name="destination">Destination size.</param>
     /// <param name="partitionsPerTopic">Partitions of each of the 3 populated topics (replication 3, on consecutive brokers).</param>
+    /// <param name="hostNames">Name every host (<see cref="LabSpec.HostNames"/>): the plan and configs carry names.</param>
     public static async Task<MigrationLab> UpAsync(
         IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0, bool ipv6 = false,
         IReadOnlyList<string>? tenants = null, IReadOnlyList<string>? staying = null, int tenantHosts = 2, int source = 3, int destination = 3,
-        int partitionsPerTopic = 4)
+        int partitionsPerTopic = 4, bool hostNames = false)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -72,6 +73,7 @@ internal sealed class MigrationLab : IAsyncDisposable
             Source = source,
             Destination = destination,
             PartitionsPerTopic = partitionsPerTopic,
+            HostNames = hostNames,
         };
         try
         {
