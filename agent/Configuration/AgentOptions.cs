@@ -16,7 +16,10 @@ public sealed class AgentOptions
     /// <summary>The name this host is known by in plans. Default: the machine's host name.</summary>
     public string? HostName { get; set; }
 
-    /// <summary>This host's addresses (matched against a plan's destination list). Default: none.</summary>
+    /// <summary>
+    /// This host's addresses and the DNS names plans give it (matched, ignoring case, against a plan's destination
+    /// list before a data dir is reset; the coordinator's preflight checks the match). Default: none.
+    /// </summary>
     public List<string> Addresses { get; set; } = [];
 
     /// <summary>gRPC listen address. Default <c>0.0.0.0</c>.</summary>

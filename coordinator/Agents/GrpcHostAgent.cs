@@ -22,7 +22,10 @@ public sealed partial class GrpcHostAgent(string address, Agent.V1.Agent.AgentCl
         var r = await CallAsync("Describe", o => client.DescribeAsync(new DescribeRequest(), o), CallTimeout, cancellationToken).ConfigureAwait(false);
         var role = r.Role switch { Role.Zookeeper => "zookeeper", Role.Kafka => "kafka", _ => "unknown" };
         var version = r.Role == Role.Kafka ? r.KafkaVersion : r.ZookeeperVersion;
-        return new AgentDescription(r.HostName, role, r.AgentVersion, string.IsNullOrEmpty(version) ? null : version.Split(' ', '-')[0], r.ServerId == 0 ? null : (int)r.ServerId, r.JuteMaxBuffer, r.JuteMaxBufferSource);
+        return new AgentDescription(r.HostName, role, r.AgentVersion, string.IsNullOrEmpty(version) ? null : version.Split(' ', '-')[0], r.ServerId == 0 ? null : (int)r.ServerId, r.JuteMaxBuffer, r.JuteMaxBufferSource)
+        {
+            Addresses = [.. r.Addresses],
+        };
     }
 
     public Task AcquireLeaseAsync(OperationContext operation, TimeSpan duration, bool takeOver, CancellationToken cancellationToken) =>

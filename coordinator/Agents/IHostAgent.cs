@@ -41,7 +41,18 @@ public sealed record AgentOperation(AgentOperationStatus Status, string Method =
 /// <param name="ServerId">myid or broker.id, null when unknown.</param>
 /// <param name="JuteMaxBuffer">A ZooKeeper host's <c>jute.maxbuffer</c> in bytes; 0 when unknown (or a Kafka host).</param>
 /// <param name="JuteMaxBufferSource">Where the agent read <paramref name="JuteMaxBuffer"/>, or why it is unknown.</param>
-public sealed record AgentDescription(string HostName, string Role, string AgentVersion, string? ProductVersion, int? ServerId, long JuteMaxBuffer = 0, string JuteMaxBufferSource = "");
+public sealed record AgentDescription(string HostName, string Role, string AgentVersion, string? ProductVersion, int? ServerId, long JuteMaxBuffer = 0, string JuteMaxBufferSource = "")
+{
+    /// <summary>
+    /// The addresses the agent is configured with (its <c>addresses</c> setting), empty when it reports none. With
+    /// <see cref="HostName"/>, the names the agent knows its host by: the agent resets a data dir only when one of them
+    /// is a destination host of the plan's lease (AgentService.ResetDataDir).
+    /// </summary>
+    public IReadOnlyList<string> Addresses { get; init; } = [];
+
+    /// <summary>Whether <paramref name="host"/> (a plan's host) is one of the names the agent knows its host by, as the agent compares them (ignoring case).</summary>
+    public bool KnowsHostAs(string host) => Addresses.Append(HostName).Any(n => string.Equals(n, host, StringComparison.OrdinalIgnoreCase));
+}
 
 /// <summary>A ZooKeeper server's state as its agent sees it.</summary>
 /// <param name="Running">The service is running (process alive).</param>

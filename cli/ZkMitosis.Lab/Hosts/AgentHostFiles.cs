@@ -35,7 +35,8 @@ public static class AgentHostFiles
         {
             ["role"] = isZooKeeper ? "zookeeper" : "kafka",
             ["hostName"] = host.Name,
-            ["addresses"] = new JsonArray(host.Address, host.Name),
+            // Every name a plan may give this host: the agent resets a data dir only for a host its lease names.
+            ["addresses"] = host.DnsName is null ? new JsonArray(host.Address, host.Name) : new JsonArray(host.Address, host.Name, host.DnsName),
             ["listenAddress"] = ZooKeeperHostFiles.Wildcard(host),
             ["listenPort"] = host.AgentPort,
             // The host's lab address, not loopback: a Prometheus (or a test) on the machine scrapes /metrics across the

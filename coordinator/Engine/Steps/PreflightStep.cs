@@ -77,6 +77,7 @@ internal sealed class PreflightStep : PreflightStepBase
     {
         var plan = context.Plan;
         var source = plan.Source.Select(s => s.Id).ToHashSet();
+        var destinationHosts = plan.Destination.ToDictionary(d => d.Agent, d => d.Host, StringComparer.Ordinal);
         var expected = plan.Source.Concat(plan.Destination).Select(s => (s.Agent, Role: "zookeeper", Id: (int?)s.Id))
             .Concat(plan.Brokers.Select(b => (b.Agent, Role: "kafka", Id: (int?)null)));
         await Task.WhenAll(expected.Select(async e =>
@@ -95,6 +96,14 @@ internal sealed class PreflightStep : PreflightStepBase
                 if (e.Id is { } id && source.Contains(id) && description.ServerId is { } myId && myId != id)
                 {
                     Add(problems, $"agent {e.Agent}: source server {id}'s myid is {myId}; the plan gives it id {id}");
+                }
+
+                // Abort resets a destination's data dir only where the agent finds the plan's host among its own names
+                // (the lease's destination list): found out here, not when an abort needs it. An agent that reports no
+                // addresses (an earlier version) is not judged.
+                if (destinationHosts.TryGetValue(e.Agent, out var host) && description.Addresses.Count > 0 && !description.KnowsHostAs(host))
+                {
+                    Add(problems, $"agent {e.Agent}: knows its host as {string.Join(", ", description.Addresses.Append(description.HostName).Distinct(StringComparer.OrdinalIgnoreCase))}, not as '{host}' (the plan's host for destination server {e.Id}): an abort could not reset its data dir; add '{host}' to the agent's addresses");
                 }
 
                 if (e.Role == "zookeeper" && description.ProductVersion is { } version && !SupportsStrategy(version))

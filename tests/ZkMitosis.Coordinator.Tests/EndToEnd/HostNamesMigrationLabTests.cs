@@ -58,4 +58,34 @@ public sealed class HostNamesMigrationLabTests(ITestOutputHelper output)
         // Down leaves no hosts file behind in /etc/netns.
         Assert.All(namespaces, ns => Assert.False(Directory.Exists(Path.Combine(LabHostNames.NetnsEtc, ns)), $"{LabHostNames.NetnsEtc}/{ns} left after down"));
     }
+
+    [Fact]
+    public async Task Abort_NamedHosts_EveryBrokerBackOnTheSourceAndTheDestinationEmptied()
+    {
+        await using var lab = await MigrationLab.UpAsync(hostNames: true);
+        var plan = PlanLoader.Load(lab.PlanText);
+        string[] coordinator = ["lab", "exec", "--dir", lab.Lab.Manifest.Directory, "--", "dotnet", RealCli.CliAssembly];
+
+        // No --yes and no terminal: the run stops unconfirmed at the point of no return, every broker on the destination.
+        var run = await RealCli.RunAsync([.. coordinator, "migrate", "run", lab.Lab.PlanPath!, "--state-dir", lab.StateRoot], TimeSpan.FromMinutes(10));
+        output.WriteLine(run.ToString());
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("input is not a terminal", run.Error, StringComparison.Ordinal);
+
+        // Abort resets each destination's data dir: each agent must know itself under the plan's name for its host.
+        var abort = await RealCli.RunAsync([.. coordinator, "migrate", "abort", plan.PlanId, "--state-dir", lab.StateRoot], TimeSpan.FromMinutes(6));
+        output.WriteLine(abort.ToString());
+        abort.AssertExit(0);
+
+        Assert.Equal("aborted", MigrationRunner.Status(plan.PlanId, lab.StateRoot).Status);
+        var sourceByName = lab.Lab.Manifest.SourceConnectStringAsConfigured + plan.Chroot;
+        Assert.All(lab.Brokers, b => Assert.Contains($"zookeeper.connect={sourceByName}\n", File.ReadAllText(b.Layout.ServerProperties), StringComparison.Ordinal));
+        Assert.All(lab.Lab.Hosts.Where(h => h.Role == LabHostRole.Destination), h =>
+        {
+            var log = Path.Combine(h.Layout.ZooKeeperDataDirectory, "version-2");
+            Assert.False(Directory.Exists(log) && Directory.EnumerateFileSystemEntries(log).Any(), $"{h.Name}'s data dir was not emptied");
+        });
+        await lab.AssertStandInsWholeAsync(lab.Lab.SourceConnectString + plan.Chroot);
+        await lab.AssertOtherTenantWholeAsync();
+    }
 }

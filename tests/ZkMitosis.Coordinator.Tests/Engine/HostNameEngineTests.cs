@@ -111,4 +111,16 @@ public sealed class HostNameEngineTests
         Assert.Contains(harness.Events, e => e.Message.Contains("still has tenant connections: /10.250.7.22:40000", StringComparison.Ordinal));
         Assert.All(harness.World.Nodes.Values.Where(n => !n.IsSource), n => Assert.True(n.Running, $"destination server {n.Spec.Id} was stopped with broker 2 still on it"));
     }
+
+    [Fact]
+    public async Task RunAsync_DestinationAgentDoesNotKnowThePlansNameForItsHost_RefusedAtPreflightBeforeAnyChange()
+    {
+        using var harness = Harness();
+        harness.World.AgentAddresses["10.250.7.15"] = ["10.250.7.15", "zk5"];
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => harness.RunAsync());
+
+        Assert.Contains("agent 10.250.7.15:7443: knows its host as 10.250.7.15, zk5, not as 'zk5.lab' (the plan's host for destination server 5)", error.Message, StringComparison.Ordinal);
+        Assert.Empty(harness.World.Acted);
+    }
 }

@@ -69,6 +69,9 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     /// <summary>The coordinator's hosts file: the names its resolver knows (a name not here resolves to nothing, as an unknown name does).</summary>
     public Dictionary<string, System.Net.IPAddress[]> HostsFile { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The <c>addresses</c> an agent (by host) is configured with, when a test sets them (default: its address and its names).</summary>
+    public Dictionary<string, string[]> AgentAddresses { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The peers of every isolate request, by destination host.</summary>
     public Dictionary<string, IReadOnlyList<string>> IsolatedPeers { get; } = new(StringComparer.Ordinal);
 
@@ -465,7 +468,13 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
     private string Host => Address[..Address.LastIndexOf(':')];
 
     public Task<AgentDescription> DescribeAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new AgentDescription(Host, Node is null ? "kafka" : "zookeeper", "1.0", "3.8.4", Node?.Spec.Id, Node?.JuteMaxBuffer ?? 0, Node is null ? "" : "fake"));
+        Task.FromResult(new AgentDescription(Host, Node is null ? "kafka" : "zookeeper", "1.0", "3.8.4", Node?.Spec.Id, Node?.JuteMaxBuffer ?? 0, Node is null ? "" : "fake")
+        {
+            // Configured as a real agent is: its address and every name the hosts file gives it, unless a test says otherwise.
+            Addresses = world.AgentAddresses.TryGetValue(Host, out var configured)
+                ? configured
+                : [Host, .. world.HostsFile.Where(h => h.Value.Any(a => a.ToString() == Host)).Select(h => h.Key)],
+        });
 
     public Task PingAsync(CancellationToken cancellationToken) =>
         world.Unreachable.Contains(Address) ? throw new AgentCallException(Address, "Health.Check", "Unavailable: refused (after 5 attempts)") : Task.CompletedTask;
