@@ -50,8 +50,11 @@ public sealed record AgentDescription(string HostName, string Role, string Agent
     /// </summary>
     public IReadOnlyList<string> Addresses { get; init; } = [];
 
-    /// <summary>Whether <paramref name="host"/> (a plan's host) is one of the names the agent knows its host by, as the agent compares them (ignoring case).</summary>
-    public bool KnowsHostAs(string host) => Addresses.Append(HostName).Any(n => string.Equals(n, host, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The names the agent knows its host by: <see cref="Addresses"/> and <see cref="HostName"/>, each once (ignoring case).</summary>
+    public IEnumerable<string> Names => Addresses.Append(HostName).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="host"/> (a plan's host) is one of <see cref="Names"/>, as the agent compares them (ignoring case).</summary>
+    public bool KnowsHostAs(string host) => Names.Contains(host, StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>A ZooKeeper server's state as its agent sees it.</summary>

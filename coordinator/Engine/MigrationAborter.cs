@@ -84,8 +84,10 @@ public sealed class MigrationAborter(MigrationServices services)
             }
         }
 
+        // Names resolved once, not on every poll.
+        var tenantHosts = await HostAddresses.TenantClientHostsAsync(context, cancellationToken).ConfigureAwait(false);
         await context.WaitUntilAsync("no tenant session left on a destination node", plan.Timeouts.BrokerRegistration,
-            ct => TenantHostUndo.NoneOnDestinationAsync(context, ct), cancellationToken).ConfigureAwait(false);
+            ct => TenantHostUndo.NoneOnDestinationAsync(context, tenantHosts, ct), cancellationToken).ConfigureAwait(false);
 
         var original = context.Observed<Dictionary<string, string>>(BaselineStep.StepId, "destination-configs");
         foreach (var d in plan.Destination)

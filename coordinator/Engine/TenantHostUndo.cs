@@ -61,10 +61,12 @@ internal static class TenantHostUndo
             async ct => await TenantHealthGate.CountAsync(context, tenant, plan.Source, ct).ConfigureAwait(false) >= tenant.Health.Count, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether no host of any moved tenant has a session on a destination node (<c>cons</c>): only then may the destination go.</summary>
-    public static async Task<bool> NoneOnDestinationAsync(StepContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether no host of any moved tenant has a session on a destination node (<c>cons</c>): only then may the
+    /// destination go. <paramref name="tenantHosts"/>: <see cref="HostAddresses.TenantClientHostsAsync"/>.
+    /// </summary>
+    public static async Task<bool> NoneOnDestinationAsync(StepContext context, IReadOnlySet<string> tenantHosts, CancellationToken cancellationToken)
     {
-        var tenantHosts = await HostAddresses.TenantClientHostsAsync(context, cancellationToken).ConfigureAwait(false);
         foreach (var d in context.Plan.Destination)
         {
             var status = await context.Agent(d.Agent).GetZooKeeperStatusAsync(cancellationToken).ConfigureAwait(false);

@@ -84,10 +84,10 @@ public sealed record LabManifest
 
     /// <summary>The source's connect string as the lab's configs carry it: host names on a named lab, else addresses.</summary>
     [JsonIgnore]
-    public string SourceConnectStringAsConfigured => string.Join(',', HostsWithRole(LabHostRole.Source).Select(h => new HostEndpoint(h.ConfigHost, h.ClientPort)));
+    public string SourceConnectStringAsConfigured => ConnectString(LabHostRole.Source, h => h.ConfigHost);
 
-    private string ConnectString(LabHostRole role) =>
-        string.Join(',', HostsWithRole(role).Select(h => new HostEndpoint(h.Address, h.ClientPort)));
+    private string ConnectString(LabHostRole role, Func<LabHost, string>? host = null) =>
+        string.Join(',', HostsWithRole(role).Select(h => new HostEndpoint(host?.Invoke(h) ?? h.Address, h.ClientPort)));
 
     /// <summary>Writes the manifest atomically (temp file, fsync, rename).</summary>
     public void Save()

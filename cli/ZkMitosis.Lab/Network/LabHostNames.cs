@@ -7,7 +7,7 @@ namespace ZkMitosis.Lab.Network;
 /// Host names for a named lab (<c>lab up --hostnames</c>) without touching the machine's resolver: each host's
 /// namespace gets <c>/etc/netns/NS/hosts</c>, which <c>ip netns exec</c> bind-mounts over <c>/etc/hosts</c> for
 /// everything it runs there (iproute2, ip-netns(8)); the coordinator side runs in a private mount namespace with the
-/// lab's own <c>hosts</c> bound the same way (<see cref="ResolvingCommand"/>). Nothing outside the lab's files and its
+/// lab's own <c>etc-hosts</c> bound the same way (<see cref="ResolvingCommand"/>). Nothing outside the lab's files and its
 /// namespaces' <c>/etc/netns</c> entries changes, and <c>lab down</c> removes those.
 /// </summary>
 public static class LabHostNames
@@ -15,10 +15,13 @@ public static class LabHostNames
     /// <summary>Where <c>ip netns exec</c> looks for a namespace's own copies of <c>/etc</c> files.</summary>
     public const string NetnsEtc = "/etc/netns";
 
+    /// <summary>The first line of every hosts file this class writes: only such a file is removed.</summary>
+    private const string Marker = "# Written by zkmitosis lab up --hostnames";
+
     /// <summary>The hosts file's text: loopback lines, then each host's address and name, in manifest order.</summary>
     public static string Render(LabManifest manifest)
     {
-        var text = new StringBuilder("# Written by zkmitosis lab up --hostnames for lab '").Append(manifest.Name).Append("'.\n")
+        var text = new StringBuilder(Marker).Append(" for lab '").Append(manifest.Name).Append("'.\n")
             .Append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
         foreach (var host in manifest.Hosts.Where(h => h.DnsName is not null))
         {
@@ -68,7 +71,7 @@ public static class LabHostNames
         {
             var directory = Path.Combine(NetnsEtc, name);
             var hosts = Path.Combine(directory, "hosts");
-            if (File.Exists(hosts) && File.ReadLines(hosts).FirstOrDefault()?.StartsWith("# Written by zkmitosis lab up --hostnames", StringComparison.Ordinal) == true)
+            if (File.Exists(hosts) && File.ReadLines(hosts).FirstOrDefault()?.StartsWith(Marker, StringComparison.Ordinal) == true)
             {
                 File.Delete(hosts);
             }

@@ -103,7 +103,7 @@ internal sealed class PreflightStep : PreflightStepBase
                 // addresses (an earlier version) is not judged.
                 if (destinationHosts.TryGetValue(e.Agent, out var host) && description.Addresses.Count > 0 && !description.KnowsHostAs(host))
                 {
-                    Add(problems, $"agent {e.Agent}: knows its host as {string.Join(", ", description.Addresses.Append(description.HostName).Distinct(StringComparer.OrdinalIgnoreCase))}, not as '{host}' (the plan's host for destination server {e.Id}): an abort could not reset its data dir; add '{host}' to the agent's addresses");
+                    Add(problems, $"agent {e.Agent}: knows its host as {string.Join(", ", description.Names)}, not as '{host}' (the plan's host for destination server {e.Id}): an abort could not reset its data dir; add '{host}' to the agent's addresses");
                 }
 
                 if (e.Role == "zookeeper" && description.ProductVersion is { } version && !SupportsStrategy(version))
