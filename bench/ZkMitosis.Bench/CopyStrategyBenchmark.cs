@@ -22,6 +22,11 @@ internal static class CopyStrategyBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--lab"))
+        {
+            return await CopyStrategyLabBenchmark.RunAsync([.. args.Where(a => a != "--lab")]);
+        }
+
         var znodes = 100_000;
         var seconds = 15;
         for (var i = 0; i < args.Length; i++)
@@ -72,7 +77,7 @@ internal static class CopyStrategyBenchmark
             await CopyBenchmark.DeleteAsync(targetHosts, "/kafka-noacl");
             Console.WriteLine(noAcls.Describe());
             Console.WriteLine("the Java client's no-ACL copy of the same tree (multiRead + multi), once to warm its JIT, then measured");
-            var java = await JavaCopyAsync(work, sourceHosts, targetHosts);
+            var java = await JavaCopyAsync(work, sourceHosts, "/kafka", targetHosts);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Java: {java.Znodes:N0} znodes in {java.Seconds:0.00} s, {java.PerSecond:N0}/s"));
 
             var mirrors = new List<MirrorRun>();
@@ -187,13 +192,18 @@ internal static class CopyStrategyBenchmark
     }
 
     /// <summary>bench/java/TreeCopyBaseline.java (Debian's zookeeper.jar): a throw-away run to warm its JIT, then the measured one; each copy deleted after.</summary>
-    private static async Task<JavaCopy> JavaCopyAsync(string work, string sourceHosts, string targetHosts)
+    /// <param name="work">A scratch directory for the compiled classes.</param>
+    /// <param name="sourceHosts">The source server(s), <c>host:port</c>.</param>
+    /// <param name="sourcePath">The source tree's root.</param>
+    /// <param name="targetHosts">The target server(s), <c>host:port</c>; the copies go to /java-warm-up and /kafka-java.</param>
+    /// <param name="verify">Diff the measured copy with the source (a source tree nobody writes to meanwhile).</param>
+    internal static async Task<JavaCopy> JavaCopyAsync(string work, string sourceHosts, string sourcePath, string targetHosts, bool verify = true)
     {
         var classes = ClientBenchmark.CompileJavaBaseline(work, "TreeCopyBaseline.java");
         JavaCopy? measured = null;
         foreach (var path in new[] { "/java-warm-up", "/kafka-java" })
         {
-            var (code, output) = await Task.Run(() => ClientBenchmark.Run("java", ["-cp", ClientBenchmark.JavaClassPath(classes), "TreeCopyBaseline", sourceHosts, "/kafka", targetHosts, path], TimeSpan.FromMinutes(5)));
+            var (code, output) = await Task.Run(() => ClientBenchmark.Run("java", ["-cp", ClientBenchmark.JavaClassPath(classes), "TreeCopyBaseline", sourceHosts, sourcePath, targetHosts, path], TimeSpan.FromMinutes(5)));
             if (code != 0)
             {
                 throw new InvalidOperationException($"java TreeCopyBaseline failed ({code}): {output}");
@@ -202,10 +212,10 @@ internal static class CopyStrategyBenchmark
             var results = output.Split('\n').Where(l => l.StartsWith("RESULT ", StringComparison.Ordinal)).Select(l => l.Split(' '))
                 .ToDictionary(p => p[1], p => double.Parse(p[2], CultureInfo.InvariantCulture), StringComparer.Ordinal);
             measured = new JavaCopy((long)results["znodes"], results["seconds"]);
-            if (path == "/kafka-java")
+            if (path == "/kafka-java" && verify)
             {
                 // Same tree, data and shape (no ACLs, no versions: it is the no-ACL copy).
-                await CopyBenchmark.VerifyAsync($"{sourceHosts}/kafka", $"{targetHosts}{path}");
+                await CopyBenchmark.VerifyAsync($"{sourceHosts}{sourcePath}", $"{targetHosts}{path}");
             }
 
             await CopyBenchmark.DeleteAsync(targetHosts, path);
@@ -267,7 +277,7 @@ internal static class CopyStrategyBenchmark
     }
 
     /// <summary>The Java client's measured no-ACL copy.</summary>
-    private sealed record JavaCopy(long Znodes, double Seconds)
+    internal sealed record JavaCopy(long Znodes, double Seconds)
     {
         public double PerSecond => Znodes / Seconds;
     }

@@ -3,8 +3,11 @@ using ZkMitosis.Coordinator.Engine;
 
 namespace ZkMitosis.Bench;
 
-/// <summary>Writes the migration's progress events, with their times, to a file: the timeline to read a slow window by.</summary>
-internal sealed class EventLog(string path) : IMigrationEvents, IDisposable
+/// <summary>
+/// Writes the migration's progress events, with their times, to a file: the timeline to read a slow window by; each
+/// is also handed to <paramref name="also"/> when given (a bench that acts at a step's start or end).
+/// </summary>
+internal sealed class EventLog(string path, Action<MigrationEvent>? also = null) : IMigrationEvents, IDisposable
 {
     private readonly StreamWriter _writer = new(path) { AutoFlush = true };
 
@@ -16,6 +19,8 @@ internal sealed class EventLog(string path) : IMigrationEvents, IDisposable
         {
             _writer.WriteLine(line);
         }
+
+        also?.Invoke(migrationEvent);
     }
 
     public void Dispose() => _writer.Dispose();

@@ -144,6 +144,13 @@ public interface IHostAgent
 
     Task WriteMyIdAsync(OperationContext operation, int serverId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A chroot of the host's ZooKeeper as the agent reads it from its data dir (newest valid snapshot plus the txn
+    /// logs after it), consistent at one zxid; read-only, no request reaches the server. Strategy copy's pre-copy.
+    /// </summary>
+    /// <exception cref="AgentCallException">the agent refused (not a ZooKeeper host, no readable snapshot) or did not answer within 10 minutes.</exception>
+    Task<Copy.ChrootSnapshot> ReadTreeAsync(string chroot, CancellationToken cancellationToken);
+
     /// <summary>Empties the data directory; the agent refuses unless the service is stopped and the host is a destination.</summary>
     Task ResetDataDirAsync(OperationContext operation, CancellationToken cancellationToken);
 

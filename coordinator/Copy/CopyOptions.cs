@@ -25,6 +25,19 @@ public sealed record CopyOptions
     /// </summary>
     internal bool SequentialCounters { get; init; } = true;
 
+    /// <summary>
+    /// The source tree as its agent read it from a source server's data dir: the copy reads it instead of
+    /// <see cref="Source"/>'s server (whose path must be the snapshot's chroot), and creates containers and TTL znodes
+    /// with their stored kind. Null reads the server.
+    /// </summary>
+    internal ChrootSnapshot? SourceSnapshot { get; init; }
+
+    /// <summary>
+    /// An earlier snapshot of the source tree: a source znode it holds with the same czxid and aversion takes its ACL
+    /// without a getACL request (the catch-up after a pre-copy from that snapshot). Null reads every ACL.
+    /// </summary>
+    internal ChrootSnapshot? AclBase { get; init; }
+
     /// <summary>Report what would change without writing. Default false.</summary>
     public bool DryRun { get; init; }
 
@@ -100,6 +113,11 @@ public sealed record CopyOptions
         if (MaxBatchBytes > MaxFrameBytes)
         {
             throw new ArgumentException($"copy: --batch-bytes {MaxBatchBytes} is above the servers' frame limit of {MaxFrameBytes} bytes (jute.maxbuffer), which a server refuses by closing the connection; raise --max-frame-bytes only if the target runs a larger jute.maxbuffer");
+        }
+
+        if (SourceSnapshot is { } snapshot && snapshot.Chroot != Source.Path)
+        {
+            throw new ArgumentException($"copy: the source snapshot holds {snapshot.Chroot}, not the source path {Source.Path}");
         }
 
         foreach (var container in Containers)

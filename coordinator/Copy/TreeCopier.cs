@@ -23,16 +23,22 @@ public static class TreeCopier
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, options.TargetSecurity, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+        if (options.SourceSnapshot is { } snapshot)
+        {
+            // Read from the source's data dir by its agent: no request reaches the source server.
+            return await new CopyRun(options, snapshot, target, snapshot.Zxid, progress ?? new CopyProgress(), onAction).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var startZxid = await SessionFactory.ReadZxidAsync(options.Source.Hosts, cancellationToken).ConfigureAwait(false);
         await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, options.SourceSecurity, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
-        await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, options.TargetSecurity, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
-        var run = new CopyRun(options, source, target, startZxid, progress ?? new CopyProgress(), onAction);
-        return await run.RunAsync(cancellationToken).ConfigureAwait(false);
+        var reader = new ZnodeReader(source, options.ReadPath, "source", options.CopyAcls, options.AclBase);
+        return await new CopyRun(options, reader, target, startZxid, progress ?? new CopyProgress(), onAction).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 }
 
 /// <summary>The state of one copy: counters, listed paths, the writer.</summary>
-internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKeeperClient target, long? startZxid, CopyProgress progress, Action<CopyAction>? onAction)
+internal sealed class CopyRun(CopyOptions options, IZnodeSource source, ZooKeeperClient target, long? startZxid, CopyProgress progress, Action<CopyAction>? onAction)
 {
     /// <summary>The child created and deleted to raise a parent's sequential counter (the mirror raises them the same way).</summary>
     internal const string SequenceBumpChild = "zkmitosis-sequence-bump";
@@ -63,21 +69,22 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
     private long _ephemeralsKeptCount;
     private long? _nextModifiedSince;
     private bool _complete;
+    private bool _targetHadZnodes;
     private bool _blocked;
 
     public async Task<CopySummary> RunAsync(CancellationToken cancellationToken)
     {
         var walker = new TreeWalker(
-            new ZnodeReader(source, options.ReadPath, "source", options.CopyAcls),
+            source,
             new ZnodeReader(target, options.ReadPath, "target", options.CopyAcls),
             options.Source,
             options.Target,
-            new WalkSettings(options.ReadChunk, options.ReadsInFlight, options.MaxFrameBytes));
+            new WalkSettings(options.ReadChunk, options.ReadsInFlight, options.MaxFrameBytes, TargetAclsFromBase: options.AclBase is not null));
         try
         {
             // Before anything of the tree is written: permissions on the target's existing path, TTL support.
             var parent = await CheckTargetPathAsync(cancellationToken).ConfigureAwait(false);
-            if (options.Ttls.Count > 0 && !options.DryRun)
+            if ((options.Ttls.Count > 0 || options.SourceSnapshot is { HasTtlNodes: true }) && !options.DryRun)
             {
                 await CheckTtlSupportAsync(parent, cancellationToken).ConfigureAwait(false);
             }
@@ -97,10 +104,15 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (options.Faithful && !_blocked)
+            // Every znode created by this copy had its data version raised right after its create: the pass that
+            // reads both trees again for versions is needed only for znodes the target already had, and for counters.
+            if (options.Faithful && !_blocked && (_targetHadZnodes || options.SequentialCounters))
             {
                 progress.Phase = "faithful";
-                await walker.WalkAsync(_ => true, pair => FaithfulVisitAsync(pair, cancellationToken), cancellationToken).ConfigureAwait(false);
+                // Versions and counters only: no getACL on either side.
+                var versions = new TreeWalker(source.WithoutAcls(), new ZnodeReader(target, options.ReadPath, "target", readAcls: false), options.Source, options.Target,
+                    new WalkSettings(options.ReadChunk, options.ReadsInFlight, options.MaxFrameBytes));
+                await versions.WalkAsync(_ => true, pair => FaithfulVisitAsync(pair, cancellationToken), cancellationToken).ConfigureAwait(false);
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -178,7 +190,13 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
 
         if (pair.Target is { } existing)
         {
+            _targetHadZnodes = true;
             NoteExtras(walker, pair, node, existing);
+        }
+        else if (!pair.TargetRead)
+        {
+            // Not read (older than --mtime): it may exist.
+            _targetHadZnodes = true;
         }
 
         if (options.ModifiedSince is { } since && node.Stat.Mtime < since)
@@ -236,7 +254,7 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
             return;
         }
 
-        var (mode, ttl, kind) = KindOf(pair.SourcePath);
+        var (mode, ttl, kind) = KindOf(pair.SourcePath, node);
         var needed = (node.Children.Count > 0 ? ZooKeeperPermissions.Create : ZooKeeperPermissions.None)
             | (options.Faithful ? ZooKeeperPermissions.Write | ZooKeeperPermissions.Create | ZooKeeperPermissions.Delete : ZooKeeperPermissions.None);
         var acl = node.Acl.Count == 0 ? ZooKeeperAcl.OpenUnsafe : node.Acl;
@@ -248,11 +266,18 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         }
 
         await WriteAsync(Op.CreateNullable(pair.TargetPath, node.Data, mode, acl, ttl), kind, new CopyAction(CopyActionKind.Create, pair.TargetPath, mode == CreateMode.Persistent ? null : mode.ToString()), cancellationToken).ConfigureAwait(false);
+        if (options.Faithful)
+        {
+            // A created znode's data version is 0. One session's requests apply in order, so the setData that raise
+            // it can follow in the next batches without reading the target again (WRITE was granted above).
+            await BumpVersionAsync(pair.TargetPath, node, 0, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private (CreateMode Mode, long TtlMs, WriteKind Kind) KindOf(string sourcePath)
+    /// <summary>The kind the source's data dir stored, when read from a snapshot; else the caller's rules.</summary>
+    private (CreateMode Mode, long TtlMs, WriteKind Kind) KindOf(string sourcePath, Znode node)
     {
-        var (mode, ttl) = ZnodeKinds.Of(options.Containers, options.Ttls, sourcePath);
+        var (mode, ttl) = node.StoredKind is { } stored ? (stored, node.TtlMs) : ZnodeKinds.Of(options.Containers, options.Ttls, sourcePath);
         return (mode, ttl, mode switch
         {
             CreateMode.Container => WriteKind.CreateContainer,
@@ -366,11 +391,7 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
 
         if (current.Stat.Version < node.Stat.Version)
         {
-            var bumps = node.Stat.Version - current.Stat.Version;
-            for (var i = 0; i < bumps; i++)
-            {
-                await WriteAsync(Op.SetDataNullable(pair.TargetPath, node.Data), WriteKind.VersionBump, i == 0 ? new CopyAction(CopyActionKind.BumpVersion, pair.TargetPath, $"data version {current.Stat.Version} -> {node.Stat.Version}") : null, cancellationToken).ConfigureAwait(false);
-            }
+            await BumpVersionAsync(pair.TargetPath, node, current.Stat.Version, cancellationToken).ConfigureAwait(false);
         }
         else if (current.Stat.Version > node.Stat.Version)
         {
@@ -398,6 +419,15 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         else if (targetCounter > sourceCounter)
         {
             List(_unfaithful, $"{pair.TargetPath}: next sequential number {targetCounter} on the target is above the source's {sourceCounter}");
+        }
+    }
+
+    /// <summary>Raises the data version of <paramref name="targetPath"/> from <paramref name="current"/> to the source's with setData of the source's data.</summary>
+    private async Task BumpVersionAsync(string targetPath, Znode node, int current, CancellationToken cancellationToken)
+    {
+        for (var version = current; version < node.Stat.Version; version++)
+        {
+            await WriteAsync(Op.SetDataNullable(targetPath, node.Data), WriteKind.VersionBump, version == current ? new CopyAction(CopyActionKind.BumpVersion, targetPath, $"data version {current} -> {node.Stat.Version}") : null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -680,7 +710,7 @@ internal sealed class CopyRun(CopyOptions options, ZooKeeperClient source, ZooKe
         Created = Count(WriteKind.Create) + Count(WriteKind.CreateContainer) + Count(WriteKind.CreateTtl),
         ContainersCreated = Count(WriteKind.CreateContainer),
         TtlCreated = Count(WriteKind.CreateTtl),
-        KindsChecked = options.Containers.Count > 0 || options.Ttls.Count > 0,
+        KindsChecked = options.Containers.Count > 0 || options.Ttls.Count > 0 || options.SourceSnapshot is not null,
         DataUpdated = Count(WriteKind.SetData),
         AclUpdated = Interlocked.Read(ref _aclUpdated),
         Deleted = Count(WriteKind.Delete),

@@ -9,6 +9,12 @@ public sealed record DiffOptions
 
     public required TreeLocation Target { get; init; }
 
+    /// <summary>
+    /// A snapshot of the source tree read earlier: a source znode with its czxid and aversion takes the snapshot's ACL
+    /// (exact: the same znode, its ACL unchanged since) without a getACL. Every target ACL is read. Null reads every ACL.
+    /// </summary>
+    internal ChrootSnapshot? AclBase { get; init; }
+
     /// <summary>Also compare data versions and sequential counters. Default false.</summary>
     public bool Faithful { get; init; }
 
@@ -91,7 +97,7 @@ public static class TreeDiffer
         await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, options.SourceSecurity, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
         await using var target = await SessionFactory.ConnectAsync("target", options.Target.Hosts, options.TargetAuth, options.TargetSecurity, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
         var walker = new TreeWalker(
-            new ZnodeReader(source, options.ReadPath, "source"),
+            new ZnodeReader(source, options.ReadPath, "source", aclBase: options.AclBase),
             new ZnodeReader(target, options.ReadPath, "target"),
             options.Source,
             options.Target,

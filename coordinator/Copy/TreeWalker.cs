@@ -17,7 +17,7 @@ internal sealed record NodePair(string Relative, string SourcePath, string Targe
 /// always visited before its children. Memory stays bounded by the frontier (the siblings along the
 /// current path), not by the size of the tree.
 /// </summary>
-internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLocation sourceRoot, TreeLocation targetRoot, WalkSettings settings)
+internal sealed class TreeWalker(IZnodeSource source, ZnodeReader target, TreeLocation sourceRoot, TreeLocation targetRoot, WalkSettings settings)
 {
     // ZooKeeper's own subtree (/zookeeper: quotas, config) is never copied nor compared.
     private const string SystemPath = "/zookeeper";
@@ -98,7 +98,7 @@ internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLoc
     {
         var sourcePath = sourceRoot.Resolve(item.Relative);
         var targetPath = targetRoot.Resolve(item.Relative);
-        return 2 * Math.Max(source.Client.MultiReadOpBytes(ReadOp.GetData(sourcePath)), target.Client.MultiReadOpBytes(ReadOp.GetData(targetPath)));
+        return 2 * Math.Max(source.RequestBytes(sourcePath), target.RequestBytes(targetPath));
     }
 
     /// <summary>True for a path the walk never touches on the target side (ZooKeeper's own subtree).</summary>
@@ -117,7 +117,8 @@ internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLoc
             }
         }
 
-        var targetNodes = await target.ReadAsync([.. targetIndexes.Select(i => targetRoot.Resolve(chunk[i].Relative))], cancellationToken).ConfigureAwait(false);
+        var assumed = settings.TargetAclsFromBase ? targetIndexes.Select(i => sourceNodes[i] is { AclFromBase: true } s ? s.Acl : null).ToList() : null;
+        var targetNodes = await target.ReadAsync([.. targetIndexes.Select(i => targetRoot.Resolve(chunk[i].Relative))], assumed, cancellationToken).ConfigureAwait(false);
         var pairs = new NodePair[chunk.Count];
         var next = 0;
         for (var i = 0; i < chunk.Count; i++)
@@ -138,4 +139,11 @@ internal sealed class TreeWalker(ZnodeReader source, ZnodeReader target, TreeLoc
 }
 
 /// <summary>How hard a walk reads: znodes per request, requests in flight, and the servers' frame limit (bytes) every read request stays under.</summary>
-internal sealed record WalkSettings(int ReadChunk, int ReadsInFlight, int MaxFrameBytes);
+/// <param name="ReadChunk">Znodes per read request.</param>
+/// <param name="ReadsInFlight">Read requests in flight per side.</param>
+/// <param name="MaxFrameBytes">The servers' jute.maxbuffer (bytes): every read request stays under it.</param>
+/// <param name="TargetAclsFromBase">
+/// A copy's pass over a target it wrote from the source's ACL base: a target znode whose source ACL came from the base
+/// takes that ACL without a getACL (the mirror's passes; never a diff, which reads every target ACL).
+/// </param>
+internal sealed record WalkSettings(int ReadChunk, int ReadsInFlight, int MaxFrameBytes, bool TargetAclsFromBase = false);

@@ -5,8 +5,11 @@ namespace ZkMitosis.Coordinator.Copy;
 /// <summary>
 /// Reads many znodes at once (data, stat, children, ACL) with every request pipelined. A znode that does
 /// not exist reads as null; any other error stops the walk with a <see cref="CopyException"/> naming it.
+/// With an <c>aclBase</c> (a snapshot of the same tree read earlier), a znode whose czxid and aversion are the
+/// base's takes the base's ACL without a getACL: ZooKeeper has no multi form of getACL, so that round trip per znode
+/// is what holds a copy with ACLs to about a third of the rate without.
 /// </summary>
-internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, string side, bool readAcls = true)
+internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, string side, bool readAcls = true, ChrootSnapshot? aclBase = null) : IZnodeSource
 {
     public string Side { get; } = side;
 
@@ -17,24 +20,46 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
     /// <summary>The largest data seen so far, so the walk can size its requests to keep replies bounded.</summary>
     public int LargestData => Volatile.Read(ref _largestData);
 
-    public async Task<Znode?[]> ReadAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public int RequestBytes(string path) => Client.MultiReadOpBytes(ReadOp.GetData(path));
+
+    /// <inheritdoc/>
+    public IZnodeSource WithoutAcls() => new ZnodeReader(Client, readPath, Side, readAcls: false);
+
+    /// <inheritdoc/>
+    public Task<Znode?[]> ReadAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken) => ReadAsync(paths, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(IReadOnlyList{string}, CancellationToken)"/>; a znode whose entry in
+    /// <paramref name="assumedAcls"/> is not null takes that ACL without a getACL (a mirror's pass over a target it wrote
+    /// from the same snapshot: the block's diff reads every target ACL).
+    /// </summary>
+    public async Task<Znode?[]> ReadAsync(IReadOnlyList<string> paths, IReadOnlyList<IReadOnlyList<ZooKeeperAcl>?>? assumedAcls, CancellationToken cancellationToken)
     {
         if (paths.Count == 0)
         {
             return [];
         }
 
-        var acls = readAcls ? paths.Select(p => ReadAclAsync(p, cancellationToken)).ToArray() : [.. paths.Select(_ => Task.FromResult<IReadOnlyList<ZooKeeperAcl>?>(ZooKeeperAcl.OpenUnsafe))];
+        // Without a base, every ACL read is sent at once with the data reads (pipelined); with one, only after the
+        // data reads, for the znodes the base cannot answer for.
+        var acls = !readAcls ? [.. paths.Select(_ => Task.FromResult<IReadOnlyList<ZooKeeperAcl>?>(ZooKeeperAcl.OpenUnsafe))]
+            : aclBase is null ? paths.Select((p, i) => assumedAcls?[i] is { } assumed ? Task.FromResult<IReadOnlyList<ZooKeeperAcl>?>(assumed) : ReadAclAsync(p, cancellationToken)).ToArray()
+            : null;
         var nodes = readPath == ReadPath.MultiRead
             ? await ReadWithMultiReadAsync(paths, cancellationToken).ConfigureAwait(false)
             : await ReadPerOpAsync(paths, cancellationToken).ConfigureAwait(false);
+        var fromBase = new bool[nodes.Length];
+        acls ??= [.. nodes.Select((n, i) => n is null ? Task.FromResult<IReadOnlyList<ZooKeeperAcl>?>(null)
+            : aclBase!.AclIfUnchanged(paths[i], n.Stat) is { } known && (fromBase[i] = true) ? Task.FromResult<IReadOnlyList<ZooKeeperAcl>?>(known)
+            : ReadAclAsync(paths[i], cancellationToken))];
         var aclResults = await Task.WhenAll(acls).ConfigureAwait(false);
         for (var i = 0; i < nodes.Length; i++)
         {
             if (nodes[i] is { } node)
             {
                 // Deleted between the reads: treat as gone; recreated in between: the ACL is still the one to copy.
-                nodes[i] = aclResults[i] is { } acl ? node with { Acl = Side == "source" ? CheckNotMasked(node.Path, acl) : acl } : null;
+                nodes[i] = aclResults[i] is { } acl ? node with { Acl = fromBase[i] || Side != "source" ? acl : CheckNotMasked(node.Path, acl), AclFromBase = fromBase[i] } : null;
                 if (node.DataLength > LargestData)
                 {
                     Interlocked.Exchange(ref _largestData, Math.Max(LargestData, node.DataLength));

@@ -64,6 +64,13 @@ public sealed class MigrationServices
     public Func<string, CancellationToken, Task<System.Net.IPAddress[]>> ResolveHost { get; init; } = System.Net.Dns.GetHostAddressesAsync;
     /// <summary>Strategy copy's live mirrors in this process (disposed by the engine when the process's run ends).</summary>
     internal Steps.CopyMirrors Mirrors { get; } = new();
+
+    /// <summary>
+    /// Strategy copy: each chroot's tree as the pre-copy read it from a source data dir, by chroot, kept in this process
+    /// for the mirror's catch-up (it then reads a source ACL only where the znode changed since). A resumed run has
+    /// none: its mirror reads every ACL.
+    /// </summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, Copy.ChrootSnapshot> PreCopySnapshots { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One step's run: its effects (<see cref="EffectAsync{T}"/>), observations and bounded waits.</summary>

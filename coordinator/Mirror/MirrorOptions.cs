@@ -53,6 +53,13 @@ public sealed record MirrorOptions
     /// <summary>The servers' jute.maxbuffer in bytes. Default 0xfffff, ZooKeeper's default.</summary>
     public int MaxFrameBytes { get; init; } = ZooKeeper.ZooKeeperClientOptions.DefaultMaxFrameBytes;
 
+    /// <summary>
+    /// The pre-copy's snapshot of the source tree, when the pre-copy read it from a source data dir: the initial copy
+    /// and every re-scan read a source ACL only for a znode created or setACL'd since (its czxid or aversion differs),
+    /// so the catch-up reads at the rate of a copy without ACLs. Null reads every ACL.
+    /// </summary>
+    internal ChrootSnapshot? AclBase { get; init; }
+
     /// <summary>The copy options of the initial copy and of every re-scan: faithful, deleting what the source lacks.</summary>
     internal CopyOptions CopyOptions(long? modifiedSince) => new()
     {
@@ -70,5 +77,6 @@ public sealed record MirrorOptions
         TargetSecurity = TargetSecurity,
         MaxFrameBytes = MaxFrameBytes,
         MaxBatchBytes = Math.Min(512 * 1024, MaxFrameBytes),
+        AclBase = AclBase,
     };
 }

@@ -2,6 +2,21 @@ using ZkMitosis.ZooKeeper.Connection;
 
 namespace ZkMitosis.Coordinator.Plans;
 
+/// <summary>Where strategy copy's pre-copy reads the source tree (<c>preCopy:</c> in a plan).</summary>
+public enum PreCopySource
+{
+    /// <summary>
+    /// The default: a source learner's agent reads the chroot from its data dir (snapshot plus txn logs, consistent at
+    /// one zxid; agent.proto's ReadTree) and the coordinator writes it to the destination. No request reaches the
+    /// shared source, ACLs come without a getACL per znode, containers and TTL znodes keep their kind. The live mirror
+    /// then catches up from that state through the client. An agent that cannot read it falls back to the client.
+    /// </summary>
+    Snapshot,
+
+    /// <summary>Through the client API from a source learner (two reads in flight, a getACL per znode).</summary>
+    Client,
+}
+
 /// <summary>How the destination gets its copy of the data (DESIGN.md "The migration").</summary>
 public enum MigrationStrategy
 {
@@ -134,6 +149,9 @@ public sealed record MigrationPlan
 
     /// <summary>Strategy copy: a moved chroot may already hold data on the destination (<c>merge:</c>), or null: it must be absent or empty.</summary>
     public CopyMerge? Merge { get; init; }
+
+    /// <summary>Strategy copy: where the pre-copy reads the source tree (<c>preCopy:</c>); the source learner's data dir by default.</summary>
+    public PreCopySource PreCopy { get; init; } = PreCopySource.Snapshot;
 
     /// <summary>The batched Kafka switch (<c>switch:</c>), or null: one broker at a time.</summary>
     public SwitchSettings? Switch { get; init; }

@@ -75,6 +75,7 @@ public static class PlanLoader
         }
 
         var merge = CopyMergeLoader.Parse(root, strategy);
+        var preCopy = PreCopyLoader.Parse(root, strategy);
 
         var joiners = new List<int>();
         var participant = root.Mapping("participant", required: false);
@@ -158,6 +159,7 @@ public static class PlanLoader
             Intervals = intervals,
             Switch = switchSettings,
             Merge = merge,
+            PreCopy = preCopy,
         };
     }
 

@@ -60,6 +60,13 @@ public sealed class CopyStrategyLabTests(ITestOutputHelper output)
 
         // The destination's copy was verified equal, faithfully, at the block.
         var journal = JournalState.From(FileJournal.ReadExisting(new MigrationStore(lab.StateRoot).JournalPath(plan.PlanId)));
+
+        // The pre-copy read a source learner's data dir through its agent (preCopy: snapshot, the default), not the server.
+        var preCopy = journal.Observation("pre-copy", "copy:" + plan.Chroot)!;
+        output.WriteLine($"pre-copy: {preCopy.ToJsonString()}");
+        Assert.Contains("snapshot", preCopy["readFrom"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(preCopy["snapshotZxid"]!.GetValue<long>() > 0, preCopy.ToJsonString());
+        Assert.True(preCopy["created"]!.GetValue<long>() > 20, preCopy.ToJsonString());
         var diff = journal.Observation("verify-copy", "diff:" + plan.Chroot)!;
         Assert.Equal(0, diff["differences"]!.GetValue<long>());
         Assert.True(diff["compared"]!.GetValue<long>() > 20, diff.ToJsonString());

@@ -62,6 +62,36 @@ public sealed class CopyPlanTests
         Assert.Contains(error.Problems, p => p.Path == path);
     }
 
+    [Theory]
+    [InlineData("", PreCopySource.Snapshot)]
+    [InlineData("\npreCopy: snapshot", PreCopySource.Snapshot)]
+    [InlineData("\npreCopy: client", PreCopySource.Client)]
+    public void Load_PreCopy_TheDataDirByDefault(string line, PreCopySource expected)
+    {
+        Assert.Equal(expected, PlanLoader.Load(Copy(line)).PreCopy);
+    }
+
+    [Theory]
+    [InlineData("\npreCopy: disk")]
+    [InlineData("\npreCopy: Snapshot")]
+    [InlineData("\npreCopy: [snapshot]")]
+    public void Load_BadPreCopy_RefusedNamingTheChoices(string line)
+    {
+        var problem = Assert.Single(Refused(Copy(line)).Problems);
+
+        Assert.Equal("preCopy", problem.Path);
+    }
+
+    [Fact]
+    public void Load_PreCopyWithoutStrategyCopy_Refused()
+    {
+        var error = Refused(SamplePlans.Valid.Replace("strategy: observer", "strategy: observer\npreCopy: client", StringComparison.Ordinal));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("preCopy", problem.Path);
+        Assert.Contains("strategy: copy", problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_MergeWithoutStrategyCopy_Refused()
     {

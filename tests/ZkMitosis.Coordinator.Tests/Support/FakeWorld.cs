@@ -686,6 +686,10 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
     public Task WriteMyIdAsync(OperationContext operation, int serverId, CancellationToken cancellationToken) =>
         MutateAsync($"write-myid {Host}", operation, $"myid {serverId}", () => Node!.MyId = serverId);
 
+    /// <summary>The in-memory world keeps no data dirs: like an agent without ReadTree, the pre-copy falls back to the client.</summary>
+    public Task<ZkMitosis.Coordinator.Copy.ChrootSnapshot> ReadTreeAsync(string chroot, CancellationToken cancellationToken) =>
+        Task.FromException<ZkMitosis.Coordinator.Copy.ChrootSnapshot>(new AgentCallException(Address, "ReadTree", "Unimplemented"));
+
     public Task ResetDataDirAsync(OperationContext operation, CancellationToken cancellationToken) =>
         MutateAsync($"reset {Host}", operation, "reset", () =>
         {

@@ -1,12 +1,15 @@
+using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Copy;
+using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Coordinator.Engine.Steps;
 
 /// <summary>
-/// Strategy copy, step 3: while the tenants run, copies each moved chroot to the destination through the client API,
-/// faithfully (data, ACLs, data versions, sequential counters), reading from one source learner with two reads in
-/// flight. A rerun copies only what differs. What the destination held at the chroot before is journaled first,
+/// Strategy copy, step 3: while the tenants run, copies each moved chroot to the destination, faithfully (data, ACLs,
+/// data versions, kinds), reading one source learner's data dir through its agent (<see cref="PreCopySource.Snapshot"/>,
+/// no request to the shared source) or, with <c>preCopy: client</c> or an agent that cannot, the learner itself with
+/// two reads in flight. A rerun copies only what differs. What the destination held at the chroot before is journaled first,
 /// once: abort removes what the copy wrote from it.
 /// </summary>
 internal sealed class PreCopyStep : MigrationStep
@@ -19,7 +22,7 @@ internal sealed class PreCopyStep : MigrationStep
 
     public override IReadOnlyList<string> ChecksBefore => ["preflight passed", "the destination's chroot recorded as absent, empty or merged (once, before any write)"];
 
-    public override IReadOnlyList<string> Actions => ["copy each moved chroot from a source follower or observer to the destination (faithful, 2 reads and 4 multi batches in flight, batches under the destination's jute.maxbuffer)"];
+    public override IReadOnlyList<string> Actions => ["read each moved chroot from a source follower's or observer's data dir through its agent (preCopy: snapshot, the default; preCopy: client reads the server, 2 reads in flight)", "write it to the destination (faithful, 4 multi batches in flight, batches under the destination's jute.maxbuffer)"];
 
     public override IReadOnlyList<string> ChecksAfter => ["every persistent source znode read was written or already equal; nothing needs credentials we lack"];
 
@@ -35,14 +38,46 @@ internal sealed class PreCopyStep : MigrationStep
                 await context.ObserveAsync(CopyTrees.BeforeKey(chroot), await DestinationStateAsync(context, chroot, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
 
-            var summary = await TreeCopier.CopyAsync(CopyTrees.Options(plan, readFrom, chroot, maxFrame), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var snapshot = plan.PreCopy == PreCopySource.Snapshot ? await ReadSnapshotAsync(context, readFrom, chroot, cancellationToken).ConfigureAwait(false) : null;
+            var options = CopyTrees.Options(plan, readFrom, chroot, maxFrame) with { SourceSnapshot = snapshot };
+            var summary = await TreeCopier.CopyAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (summary.NeedsCredentials.Count > 0)
             {
                 throw new StepFailedException(Id, $"{chroot}: {summary.NeedsCredentials.Count} znode(s) could not be copied: {string.Join("; ", summary.NeedsCredentials.Take(3))}");
             }
 
-            await context.ObserveAsync("copy:" + chroot, new CopyFigures(summary.SourceNodes, summary.Created, summary.DataUpdated, summary.AclUpdated, summary.Deleted, summary.Unchanged, summary.Elapsed.TotalMilliseconds, summary.ZnodesPerSecond, readFrom.ClientEndpoint), cancellationToken).ConfigureAwait(false);
-            context.Info($"{chroot}: {summary.SourceNodes} znodes read from {readFrom.ClientEndpoint}, {summary.Created} created, {summary.DataUpdated} updated, {summary.Deleted} deleted on the destination in {summary.Elapsed.TotalSeconds:0.0} s ({summary.ZnodesPerSecond:0}/s)");
+            var source = snapshot?.Description ?? readFrom.ClientEndpoint;
+            if (snapshot is not null)
+            {
+                context.Services.PreCopySnapshots[chroot] = snapshot;
+            }
+
+            await context.ObserveAsync("copy:" + chroot, new CopyFigures(summary.SourceNodes, summary.Created, summary.DataUpdated, summary.AclUpdated, summary.Deleted, summary.Unchanged, summary.Elapsed.TotalMilliseconds, summary.ZnodesPerSecond, source) { SnapshotZxid = snapshot?.Zxid }, cancellationToken).ConfigureAwait(false);
+            context.Info($"{chroot}: {summary.SourceNodes} znodes read from {source}, {summary.Created} created, {summary.DataUpdated} updated, {summary.Deleted} deleted on the destination in {summary.Elapsed.TotalSeconds:0.0} s ({summary.ZnodesPerSecond:0}/s)");
+        }
+    }
+
+    /// <summary>
+    /// The chroot as <paramref name="readFrom"/>'s agent reads it from its data dir, or null (with a warning) when the
+    /// agent cannot: an older agent without ReadTree, a data dir it cannot read. The pre-copy then reads the server.
+    /// </summary>
+    private static async Task<ChrootSnapshot?> ReadSnapshotAsync(StepContext context, ServerSpec readFrom, string chroot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var snapshot = await context.Agent(readFrom.Agent).ReadTreeAsync(chroot, cancellationToken).ConfigureAwait(false);
+            foreach (var warning in snapshot.Warnings)
+            {
+                context.Warning($"{chroot}: reading the data dir of {readFrom.Host}: {warning}", readFrom.Host);
+            }
+
+            context.Info($"{chroot}: {snapshot.Count} znodes read from {snapshot.Description}");
+            return snapshot;
+        }
+        catch (AgentCallException e)
+        {
+            context.Warning($"{chroot}: the agent could not read the tree from the data dir of {readFrom.Host} ({e.Message}): the pre-copy reads the server through the client instead", readFrom.Host);
+            return null;
         }
     }
 
@@ -58,5 +93,9 @@ internal sealed class PreCopyStep : MigrationStep
     }
 }
 
-/// <summary>One chroot's pre-copy, as journaled and reported: counts, milliseconds, znodes per second, the server read.</summary>
-public sealed record CopyFigures(long SourceNodes, long Created, long DataUpdated, long AclUpdated, long Deleted, long Unchanged, double Milliseconds, double ZnodesPerSecond, string ReadFrom);
+/// <summary>One chroot's pre-copy, as journaled and reported: counts, milliseconds, znodes per second, what was read (a server, or a data dir's snapshot).</summary>
+public sealed record CopyFigures(long SourceNodes, long Created, long DataUpdated, long AclUpdated, long Deleted, long Unchanged, double Milliseconds, double ZnodesPerSecond, string ReadFrom)
+{
+    /// <summary>The zxid of the source tree the pre-copy read from a data dir; null when it read the server.</summary>
+    public long? SnapshotZxid { get; init; }
+}

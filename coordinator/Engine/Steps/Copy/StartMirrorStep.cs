@@ -53,6 +53,7 @@ internal sealed class StartMirrorStep : MigrationStep
             // The drain waits for a mark at or past the block's zxid: a short interval keeps that wait short.
             MarkInterval = TimeSpan.FromMilliseconds(50),
             MaxFrameBytes = maxFrame,
+            AclBase = context.Services.PreCopySnapshots.GetValueOrDefault(chroot),
         });
         context.Services.Mirrors.Add(chroot, mirror);
         context.Info($"{chroot}: mirror started from {readFrom.ClientEndpoint}");

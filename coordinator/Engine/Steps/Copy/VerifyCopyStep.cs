@@ -42,6 +42,10 @@ internal sealed class VerifyCopyStep : MigrationStep
                 Faithful = true,
                 MaxFrameBytes = maxFrame,
                 ListedDifferences = 20,
+
+                // The source's ACLs from the pre-copy's snapshot where the znode is the same and its ACL unchanged
+                // since (exact); every destination ACL is read.
+                AclBase = context.Services.PreCopySnapshots.GetValueOrDefault(chroot),
             }, cancellationToken: cancellationToken).ConfigureAwait(false);
             await context.ObserveAsync("diff:" + chroot, new { compared = diff.Compared, differences = diff.DifferenceCount, milliseconds = diff.Elapsed.TotalMilliseconds }, cancellationToken).ConfigureAwait(false);
             if (!diff.Equal)
