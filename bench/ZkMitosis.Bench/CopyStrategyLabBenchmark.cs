@@ -52,7 +52,7 @@ internal static class CopyStrategyLabBenchmark
 
     private sealed record Row(
         string PreCopy, long Znodes, double PreCopyMs, double PreCopyPerSecond, string ReadFrom, CopyStrategyBenchmark.JavaCopy Java,
-        LatencyProbe.Result Idle, LatencyProbe.Result During, double MirrorStepSeconds, double? BlockMs, double? DowntimeMs, long Acknowledged, long Missing, double TotalSeconds);
+        LatencyProbe.Result Idle, LatencyProbe.Result During, double MirrorStepSeconds, double DrainSeconds, double VerifySeconds, double? BlockMs, double? DowntimeMs, long Acknowledged, long Missing, double TotalSeconds);
 
     private static async Task<Row> MeasureAsync(string preCopy, int extra, string subnet, string prefix)
     {
@@ -142,6 +142,8 @@ internal static class CopyStrategyLabBenchmark
                 idle,
                 await (during ?? throw new InvalidOperationException("the pre-copy step never started")),
                 Seconds(report, "mirror"),
+                Seconds(report, "drain"),
+                Seconds(report, "verify-copy"),
                 report.Copy?.ZooKeeperBlockMs,
                 report.Copy?.TenantDowntimeMs,
                 stressResult.AcknowledgedWrites,
@@ -175,16 +177,16 @@ internal static class CopyStrategyLabBenchmark
             .Append(CultureInfo.InvariantCulture, $"Lab: 3 source, 3 destination (already serving), 3 Kafka broker stand-ins, another tenant; strategy `copy`. The chroot also holds a Kafka-shaped tree of {extra:N0} znodes (`{TreeName}`). ")
             .Append("8 stress sessions write in the chroot from the migration's start until the block. Each row is a fresh lab, the same run; the Java client's no-ACL copy (`bench/java/TreeCopyBaseline.java`, multiRead + multi, after a warm-up run) copies the same chroot from the same source follower to the same destination just before the migration (not diffed: the brokers write in the chroot meanwhile). ")
             .Append("The source's latency is one getData at a time on that follower, 5 s idle, then for as long as the pre-copy step ran.\n\n")
-            .Append("| preCopy | znodes | pre-copy | znodes/s | Java no-ACL znodes/s | ours ÷ Java (target ≥ 0.70) | source p99 idle → during | mirror catch-up | ZooKeeper-side block (target ≤ 1,000 ms) | tenant downtime | writes acknowledged / missing | total |\n")
-            .Append("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|\n");
+            .Append("| preCopy | znodes | pre-copy | znodes/s | Java no-ACL znodes/s | ours ÷ Java (target ≥ 0.70) | source p99 idle → during | mirror catch-up | drain + verify | ZooKeeper-side block (target ≤ 1,000 ms) | tenant downtime | writes acknowledged / missing | total |\n")
+            .Append("|---|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---|---:|\n");
         foreach (var r in rows)
         {
             var ratio = r.PreCopyPerSecond / r.Java.PerSecond;
             text.Append(CultureInfo.InvariantCulture,
-                $"| {r.PreCopy} | {r.Znodes:N0} | {r.PreCopyMs / 1000:0.00} s | {r.PreCopyPerSecond:N0} | {r.Java.PerSecond:N0} | {ratio:0.00}{(ratio >= 0.7 ? "" : " **(missed)**")} | {r.Idle.P99Ms:0.00} → {r.During.P99Ms:0.00} ms | {r.MirrorStepSeconds:0.0} s | {r.BlockMs:N0} ms{(r.BlockMs <= 1000 ? "" : " **(missed)**")} | {r.DowntimeMs:N0} ms | {r.Acknowledged:N0} / {r.Missing} | {r.TotalSeconds:0.0} s |\n");
+                $"| {r.PreCopy} | {r.Znodes:N0} | {r.PreCopyMs / 1000:0.00} s | {r.PreCopyPerSecond:N0} | {r.Java.PerSecond:N0} | {ratio:0.00}{(ratio >= 0.7 ? "" : " **(missed)**")} | {r.Idle.P99Ms:0.00} → {r.During.P99Ms:0.00} ms | {r.MirrorStepSeconds:0.0} s | {r.DrainSeconds:0.0} s + {r.VerifySeconds:0.0} s | {r.BlockMs:N0} ms{(r.BlockMs <= 1000 ? "" : " **(missed)**")} | {r.DowntimeMs:N0} ms | {r.Acknowledged:N0} / {r.Missing} | {r.TotalSeconds:0.0} s |\n");
         }
 
-        text.Append("\nThe pre-copy's rate includes its ACLs in both rows: `snapshot` reads them from the data dir with everything else (and the kinds the client API hides); `client` reads each with a getACL. The mirror's catch-up after a `snapshot` pre-copy reads a source ACL only for znodes created or setACL'd since the snapshot's zxid.\n\nWhere read: ");
+        text.Append("\nThe pre-copy's rate includes its ACLs in both rows: `snapshot` reads them from the data dir with everything else (and the kinds the client API hides); `client` reads each with a getACL. The mirror's catch-up after a `snapshot` pre-copy reads a source ACL only for znodes created or setACL'd since the snapshot's zxid. The block is the `drain` step (the mirror applies every change up to the block's zxid, then one last re-scan of the whole chroot, for what a watch cannot show: setACL) and the `verify-copy` step (a faithful diff of the whole chroot: every destination ACL read with a getACL); both read the whole chroot through the client, which is what the block's time grows with.\n\nWhere read: ");
         text.AppendJoin("; ", rows.Select(r => $"{r.PreCopy}: {r.ReadFrom}"));
         text.Append(".\n");
         return text.ToString();

@@ -38,6 +38,8 @@ internal sealed class PreCopyStep : MigrationStep
                 await context.ObserveAsync(CopyTrees.BeforeKey(chroot), await DestinationStateAsync(context, chroot, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
 
+            // The rate counts the whole pre-copy: the agent's read of the data dir and its stream included.
+            var started = context.Time.GetTimestamp();
             var snapshot = plan.PreCopy == PreCopySource.Snapshot ? await ReadSnapshotAsync(context, readFrom, chroot, cancellationToken).ConfigureAwait(false) : null;
             var options = CopyTrees.Options(plan, readFrom, chroot, maxFrame) with { SourceSnapshot = snapshot };
             var summary = await TreeCopier.CopyAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -47,13 +49,15 @@ internal sealed class PreCopyStep : MigrationStep
             }
 
             var source = snapshot?.Description ?? readFrom.ClientEndpoint;
+            var elapsed = context.Time.GetElapsedTime(started);
+            var rate = summary.SourceNodes / Math.Max(elapsed.TotalSeconds, 1e-3);
             if (snapshot is not null)
             {
                 context.Services.PreCopySnapshots[chroot] = snapshot;
             }
 
-            await context.ObserveAsync("copy:" + chroot, new CopyFigures(summary.SourceNodes, summary.Created, summary.DataUpdated, summary.AclUpdated, summary.Deleted, summary.Unchanged, summary.Elapsed.TotalMilliseconds, summary.ZnodesPerSecond, source) { SnapshotZxid = snapshot?.Zxid }, cancellationToken).ConfigureAwait(false);
-            context.Info($"{chroot}: {summary.SourceNodes} znodes read from {source}, {summary.Created} created, {summary.DataUpdated} updated, {summary.Deleted} deleted on the destination in {summary.Elapsed.TotalSeconds:0.0} s ({summary.ZnodesPerSecond:0}/s)");
+            await context.ObserveAsync("copy:" + chroot, new CopyFigures(summary.SourceNodes, summary.Created, summary.DataUpdated, summary.AclUpdated, summary.Deleted, summary.Unchanged, elapsed.TotalMilliseconds, rate, source) { SnapshotZxid = snapshot?.Zxid }, cancellationToken).ConfigureAwait(false);
+            context.Info($"{chroot}: {summary.SourceNodes} znodes read from {source}, {summary.Created} created, {summary.DataUpdated} updated, {summary.Deleted} deleted on the destination in {elapsed.TotalSeconds:0.0} s, reading included ({rate:0}/s)");
         }
     }
 
@@ -93,7 +97,7 @@ internal sealed class PreCopyStep : MigrationStep
     }
 }
 
-/// <summary>One chroot's pre-copy, as journaled and reported: counts, milliseconds, znodes per second, what was read (a server, or a data dir's snapshot).</summary>
+/// <summary>One chroot's pre-copy, as journaled and reported: counts, milliseconds and znodes per second of the whole pre-copy (the agent's read of the data dir included), what was read (a server, or a data dir's snapshot).</summary>
 public sealed record CopyFigures(long SourceNodes, long Created, long DataUpdated, long AclUpdated, long Deleted, long Unchanged, double Milliseconds, double ZnodesPerSecond, string ReadFrom)
 {
     /// <summary>The zxid of the source tree the pre-copy read from a data dir; null when it read the server.</summary>
