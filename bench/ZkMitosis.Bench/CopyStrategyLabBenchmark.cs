@@ -6,7 +6,6 @@ using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Reporting;
 using ZkMitosis.Coordinator.Stress;
-using ZkMitosis.Lab;
 using ZkMitosis.Lab.Manifest;
 using ZkMitosis.ZooKeeper;
 using ZkMitosis.ZooKeeper.FourLetterWords;
@@ -56,104 +55,96 @@ internal static class CopyStrategyLabBenchmark
 
     private static async Task<Row> MeasureAsync(string preCopy, int extra, string subnet, string prefix)
     {
-        var directory = Directory.CreateTempSubdirectory("zkm-bench-copy-");
-        var spec = new LabSpec { Name = "bench", Prefix = prefix, Subnet = subnet, Directory = Path.Combine(directory.FullName, "lab") };
-        try
+        await using var bench = await BenchLab.UpAsync("copy", subnet, prefix);
+        var lab = bench.Lab;
+        var text = bench.PlanText($"copy\npreCopy: {preCopy}");
+        var plan = PlanLoader.Load(text);
+        foreach (var host in lab.Hosts.Where(h => h.Role == LabHostRole.Destination))
         {
-            await using var lab = await LabCluster.UpAsync(spec);
-            var text = File.ReadAllText(lab.PlanPath!).Replace("strategy: observer", $"strategy: copy\npreCopy: {preCopy}", StringComparison.Ordinal);
-            var plan = PlanLoader.Load(text);
-            foreach (var host in lab.Hosts.Where(h => h.Role == LabHostRole.Destination))
+            await lab.StartAsync(host.Name);
+        }
+
+        foreach (var host in lab.Hosts.Where(h => h.Role == LabHostRole.Destination))
+        {
+            await lab.WaitUntilServingAsync(host.Name, TimeSpan.FromSeconds(60));
+        }
+
+        await using (var client = await ZooKeeperClient.ConnectAsync(plan.SourceConnect, new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(30) }))
+        {
+            await KafkaShapedTree.CreateAsync(client, TreeName, extra);
+        }
+
+        // The same server the strategy reads from (a follower), the same destination, the same tree.
+        var learner = await FollowerAsync(plan);
+        var destination = string.Join(',', plan.Destination.Select(d => d.ClientEndpoint));
+        Console.WriteLine($"the Java client's no-ACL copy of {plan.Chroot} from {learner} to the destination");
+        var java = await CopyStrategyBenchmark.JavaCopyAsync(bench.Directory, learner, plan.Chroot, destination, verify: false);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Java: {java.Znodes:N0} znodes in {java.Seconds:0.00} s, {java.PerSecond:N0}/s"));
+
+        Console.WriteLine("source latency, idle");
+        var idle = await LatencyProbe.RunAsync(learner, plan.Chroot, Task.Delay(TimeSpan.FromSeconds(5)));
+
+        var stress = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 8 }, CancellationToken.None);
+        var preCopyEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<LatencyProbe.Result>? during = null;
+        Task<StressResult>? stressStopped = null;
+        using var events = new EventLog(Path.Combine(bench.Directory, "events.log"), e =>
+        {
+            if (e.Step == "pre-copy" && e.Kind == MigrationEventKind.StepStarted)
             {
-                await lab.StartAsync(host.Name);
+                during = LatencyProbe.RunAsync(learner, plan.Chroot, preCopyEnded.Task);
             }
-
-            foreach (var host in lab.Hosts.Where(h => h.Role == LabHostRole.Destination))
-            {
-                await lab.WaitUntilServingAsync(host.Name, TimeSpan.FromSeconds(60));
-            }
-
-            await using (var client = await ZooKeeperClient.ConnectAsync(plan.SourceConnect, new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(30) }))
-            {
-                await KafkaShapedTree.CreateAsync(client, TreeName, extra);
-            }
-
-            // The same server the strategy reads from (a follower), the same destination, the same tree.
-            var learner = await FollowerAsync(plan);
-            var destination = string.Join(',', plan.Destination.Select(d => d.ClientEndpoint));
-            Console.WriteLine($"the Java client's no-ACL copy of {plan.Chroot} from {learner} to the destination");
-            var java = await CopyStrategyBenchmark.JavaCopyAsync(directory.FullName, learner, plan.Chroot, destination, verify: false);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Java: {java.Znodes:N0} znodes in {java.Seconds:0.00} s, {java.PerSecond:N0}/s"));
-
-            Console.WriteLine("source latency, idle");
-            var idle = await LatencyProbe.RunAsync(learner, plan.Chroot, Task.Delay(TimeSpan.FromSeconds(5)));
-
-            var stress = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 8 }, CancellationToken.None);
-            var preCopyEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Task<LatencyProbe.Result>? during = null;
-            Task<StressResult>? stressStopped = null;
-            using var events = new EventLog(Path.Combine(directory.FullName, "events.log"), e =>
-            {
-                if (e.Step == "pre-copy" && e.Kind == MigrationEventKind.StepStarted)
-                {
-                    during = LatencyProbe.RunAsync(learner, plan.Chroot, preCopyEnded.Task);
-                }
-                else if (e.Step == "pre-copy" && e.Kind is MigrationEventKind.StepCompleted or MigrationEventKind.StepFailed)
-                {
-                    preCopyEnded.TrySetResult();
-                }
-                else if (e.Step == "block" && e.Kind == MigrationEventKind.StepStarted)
-                {
-                    // The workload is part of the tenant: it stops when the block starts, as the brokers do.
-                    stressStopped = stress.StopAsync();
-                    stressStopped.Wait(TimeSpan.FromSeconds(30));
-                }
-            });
-            var stateRoot = Path.Combine(directory.FullName, "state");
-            MigrationReport report;
-            try
-            {
-                report = await MigrationRunner.RunAsync(text, new MigrationRunOptions { StateRoot = stateRoot, Confirmation = new FixedConfirmation(true), Events = events }, CancellationToken.None);
-            }
-            finally
+            else if (e.Step == "pre-copy" && e.Kind is MigrationEventKind.StepCompleted or MigrationEventKind.StepFailed)
             {
                 preCopyEnded.TrySetResult();
-                stressStopped ??= stress.StopAsync();
-                await stress.DisposeAsync();
             }
-
-            Console.WriteLine(report.ToText());
-            if (report.Status != "completed")
+            else if (e.Step == "block" && e.Kind == MigrationEventKind.StepStarted)
             {
-                throw new InvalidOperationException($"the migration ended {report.Status}: {report.Failure}");
+                // The workload is part of the tenant: it stops when the block starts, as the brokers do.
+                stressStopped = stress.StopAsync();
+                stressStopped.Wait(TimeSpan.FromSeconds(30));
             }
-
-            var stressResult = await stressStopped;
-            var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, stressResult, CancellationToken.None);
-            var journal = JournalState.From(FileJournal.ReadExisting(new MigrationStore(stateRoot).JournalPath(plan.PlanId)));
-            var figures = journal.Observation("pre-copy", "copy:" + plan.Chroot) ?? throw new InvalidOperationException("the pre-copy journaled no figures");
-            return new Row(
-                preCopy,
-                figures["sourceNodes"]!.GetValue<long>(),
-                figures["milliseconds"]!.GetValue<double>(),
-                figures["znodesPerSecond"]!.GetValue<double>(),
-                figures["readFrom"]!.GetValue<string>(),
-                java,
-                idle,
-                await (during ?? throw new InvalidOperationException("the pre-copy step never started")),
-                Seconds(report, "mirror"),
-                Seconds(report, "drain"),
-                Seconds(report, "verify-copy"),
-                report.Copy?.ZooKeeperBlockMs,
-                report.Copy?.TenantDowntimeMs,
-                stressResult.AcknowledgedWrites,
-                verification.MissingWrites,
-                report.TotalSeconds ?? 0);
+        });
+        var stateRoot = bench.StateRoot;
+        MigrationReport report;
+        try
+        {
+            report = await MigrationRunner.RunAsync(text, new MigrationRunOptions { StateRoot = stateRoot, Confirmation = new FixedConfirmation(true), Events = events }, CancellationToken.None);
         }
         finally
         {
-            directory.Delete(recursive: true);
+            preCopyEnded.TrySetResult();
+            stressStopped ??= stress.StopAsync();
+            await stress.DisposeAsync();
         }
+
+        Console.WriteLine(report.ToText());
+        if (report.Status != "completed")
+        {
+            throw new InvalidOperationException($"the migration ended {report.Status}: {report.Failure}");
+        }
+
+        var stressResult = await stressStopped;
+        var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, stressResult, CancellationToken.None);
+        var journal = JournalState.From(FileJournal.ReadExisting(new MigrationStore(stateRoot).JournalPath(plan.PlanId)));
+        var figures = journal.Observation("pre-copy", "copy:" + plan.Chroot) ?? throw new InvalidOperationException("the pre-copy journaled no figures");
+        return new Row(
+            preCopy,
+            figures["sourceNodes"]!.GetValue<long>(),
+            figures["milliseconds"]!.GetValue<double>(),
+            figures["znodesPerSecond"]!.GetValue<double>(),
+            figures["readFrom"]!.GetValue<string>(),
+            java,
+            idle,
+            await (during ?? throw new InvalidOperationException("the pre-copy step never started")),
+            Seconds(report, "mirror"),
+            Seconds(report, "drain"),
+            Seconds(report, "verify-copy"),
+            report.Copy?.ZooKeeperBlockMs,
+            report.Copy?.TenantDowntimeMs,
+            stressResult.AcknowledgedWrites,
+            verification.MissingWrites,
+            report.TotalSeconds ?? 0);
     }
 
     /// <summary><c>host:port</c> of a source follower, as the strategy's reads pick one.</summary>

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Stress;
-using ZkMitosis.Lab;
 using ZkMitosis.Lab.Manifest;
 
 namespace ZkMitosis.Bench;
@@ -71,74 +69,46 @@ internal static class MigrateBenchmark
 
     private static async Task<Row> MeasureAsync(string strategy, string subnet, string prefix, TimeSpan idle, bool keep)
     {
-        var directory = Directory.CreateTempSubdirectory("zkm-bench-migrate-");
-        var spec = new LabSpec { Name = "bench", Prefix = prefix, Subnet = subnet, Directory = Path.Combine(directory.FullName, "lab") };
-        try
+        await using var bench = await BenchLab.UpAsync("migrate", subnet, prefix);
+        var lab = bench.Lab;
+
+        // --keep leaves the lab's files (ZooKeeper logs, journal) to read a slow window afterwards.
+        bench.Keep = keep;
+        var text = bench.PlanText(strategy);
+        var plan = PlanLoader.Load(text);
+        var sourceHosts = string.Join(',', plan.Source.Select(s => s.ClientEndpoint));
+
+        // The source with nothing migrating, then while migrating. The probes run in their own process, as a tenant's
+        // application does: sharing the coordinator's
+        // process would charge its start-up bursts (TLS to every agent, JIT) to the source.
+        await using var idleProbe = await StressProcess.StartAsync(sourceHosts, "/bench-source-idle", 4, Path.Combine(bench.Directory, "source-idle.json"));
+        await Task.Delay(idle);
+        var idleResult = await idleProbe.StopAsync();
+
+        await using var sourceProbe = await StressProcess.StartAsync(sourceHosts, "/bench-source", 4, Path.Combine(bench.Directory, "source-migrating.json"));
+        var tenant = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 8 }, CancellationToken.None);
+        var report = await bench.MigrateWithTenantAsync(text, plan, tenant);
+
+        // The yardstick for the window: one destination follower restarted alone (stop, start, serving: the
+        // time it cannot serve), while the same workloads still run, as they did during the window.
+        var follower = lab.Hosts.First(h => h.Role == LabHostRole.Destination && h.ServerId != report.Election?.Leader);
+        var restartUnderLoad = await TimeRestartAsync(lab, follower.Name, includeStop: true);
+        var sourceResult = await sourceProbe.StopAsync();
+        Console.WriteLine($"source longest gap: {DescribeGap(sourceResult, report)}");
+        var tenantResult = await tenant.StopAsync();
+        await tenant.DisposeAsync();
+
+        // For reference, the same node's start→serving on a quiet lab (what earlier runs used as the yardstick).
+        await lab.StopAsync(follower.Name);
+        var startIdle = await TimeRestartAsync(lab, follower.Name, includeStop: false);
+
+        if (keep)
         {
-            await using var lab = await LabCluster.UpAsync(spec);
-            var text = File.ReadAllText(lab.PlanPath!).Replace("strategy: observer", $"strategy: {strategy}", StringComparison.Ordinal);
-            var plan = PlanLoader.Load(text);
-            var sourceHosts = string.Join(',', plan.Source.Select(s => s.ClientEndpoint));
-
-            // The source with nothing migrating, then while migrating. The probes run in their own process, as a tenant's
-            // application does: sharing the coordinator's
-            // process would charge its start-up bursts (TLS to every agent, JIT) to the source.
-            await using var idleProbe = await StressProcess.StartAsync(sourceHosts, "/bench-source-idle", 4, Path.Combine(directory.FullName, "source-idle.json"));
-            await Task.Delay(idle);
-            var idleResult = await idleProbe.StopAsync();
-
-            await using var sourceProbe = await StressProcess.StartAsync(sourceHosts, "/bench-source", 4, Path.Combine(directory.FullName, "source-migrating.json"));
-            var tenant = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 8 }, CancellationToken.None);
-            var switched = 0;
-            using var events = new EventLog(Path.Combine(directory.FullName, "events.log"));
-            var report = await MigrationRunner.RunAsync(text, new MigrationRunOptions
-            {
-                StateRoot = Path.Combine(directory.FullName, "state"),
-                Confirmation = new FixedConfirmation(true),
-                Events = events,
-                OnBrokerSwitched = _ =>
-                {
-                    if (Interlocked.Exchange(ref switched, 1) == 0)
-                    {
-                        tenant.SwitchServers(string.Join(',', plan.Destination.Select(d => d.ClientEndpoint)));
-                    }
-                },
-            }, CancellationToken.None);
-            Console.WriteLine(report.ToText());
-
-            // The yardstick for the window: one destination follower restarted alone (stop, start, serving: the
-            // time it cannot serve), while the same workloads still run, as they did during the window.
-            var follower = lab.Hosts.First(h => h.Role == LabHostRole.Destination && h.ServerId != report.Election?.Leader);
-            var restartUnderLoad = await TimeRestartAsync(lab, follower.Name, includeStop: true);
-            var sourceResult = await sourceProbe.StopAsync();
-            Console.WriteLine($"source longest gap: {DescribeGap(sourceResult, report)}");
-            var tenantResult = await tenant.StopAsync();
-            await tenant.DisposeAsync();
-
-            // For reference, the same node's start→serving on a quiet lab (what earlier runs used as the yardstick).
-            await lab.StopAsync(follower.Name);
-            var startIdle = await TimeRestartAsync(lab, follower.Name, includeStop: false);
-
-            if (keep)
-            {
-                CopyLogs(lab.Manifest.Directory, Path.Combine(directory.FullName, "logs"));
-            }
-
-            return new Row(strategy, tenantResult.LongestGapMs, report.DestinationWindowMs, restartUnderLoad, startIdle, sourceResult.LongestGapMs, idleResult.LongestGapMs,
-                report.Election?.SkewMilliseconds ?? 0, report.TotalSeconds ?? 0);
+            CopyLogs(lab.Manifest.Directory, Path.Combine(bench.Directory, "logs"));
         }
-        finally
-        {
-            // --keep leaves the lab's files (ZooKeeper logs, journal) to read a slow window afterwards.
-            if (keep)
-            {
-                Console.WriteLine($"kept {directory.FullName}");
-            }
-            else
-            {
-                directory.Delete(recursive: true);
-            }
-        }
+
+        return new Row(strategy, tenantResult.LongestGapMs, report.DestinationWindowMs, restartUnderLoad, startIdle, sourceResult.LongestGapMs, idleResult.LongestGapMs,
+            report.Election?.SkewMilliseconds ?? 0, report.TotalSeconds ?? 0);
     }
 
     /// <summary>Copies every host's service logs out of the lab, which its teardown deletes.</summary>

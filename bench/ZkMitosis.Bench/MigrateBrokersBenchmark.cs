@@ -35,63 +35,51 @@ internal static class MigrateBrokersBenchmark
             return 2;
         }
 
-        var directory = Directory.CreateTempSubdirectory("zkm-bench-brokers-");
-        var spec = new LabSpec
+        var up = Stopwatch.StartNew();
+        await using var bench = await BenchLab.UpAsync("brokers", subnet, prefix, spec => spec with
         {
-            Name = "bench",
-            Prefix = prefix,
-            Subnet = subnet,
-            Directory = Path.Combine(directory.FullName, "lab"),
             Brokers = brokers,
             Racks = racks,
             // One partition per broker (3 topics), replication 3 on consecutive brokers, so on three racks.
-            PartitionsPerTopic = Math.Max(1, brokers / 3),
-        };
-        try
-        {
-            var up = Stopwatch.StartNew();
-            await using var lab = await LabCluster.UpAsync(spec);
-            var labUp = up.Elapsed;
-            var brokerHosts = lab.Hosts.Where(h => h.Role == LabHostRole.Broker).ToList();
-            var footprintUp = StandInFootprint.Summarize(brokerHosts.Select(StandInFootprint.Measure).OfType<StandInFootprint>().ToList());
-            Console.WriteLine($"lab up in {labUp.TotalSeconds:0.0} s; {footprintUp}");
-            var labPlan = File.ReadAllText(lab.PlanPath!);
+            PartitionsPerTopic = PartitionsPerTopic(brokers),
+        });
+        var lab = bench.Lab;
+        var labUp = up.Elapsed;
+        var brokerHosts = lab.Hosts.Where(h => h.Role == LabHostRole.Broker).ToList();
+        var footprintUp = StandInFootprint.Summarize(brokerHosts.Select(StandInFootprint.Measure).OfType<StandInFootprint>().ToList());
+        Console.WriteLine($"lab up in {labUp.TotalSeconds:0.0} s; {footprintUp}");
+        var labPlan = File.ReadAllText(lab.PlanPath!);
 
-            var oneAtATime = await SwitchAsync(labPlan, "bench-one-at-a-time", "", directory.FullName, complete: false);
-            Console.WriteLine($"one at a time: switch {oneAtATime.Switch.TotalSeconds:0.0} s; aborting (every broker back on the source)");
-            var abortOptions = new MigrationRunOptions { StateRoot = Path.Combine(directory.FullName, "state"), Confirmation = new FixedConfirmation(false) };
-            await MigrationRunner.AbortAsync(oneAtATime.PlanId, abortOptions, CancellationToken.None);
+        var oneAtATime = await SwitchAsync(labPlan, "bench-one-at-a-time", "", bench.Directory, complete: false);
+        Console.WriteLine($"one at a time: switch {oneAtATime.Switch.TotalSeconds:0.0} s; aborting (every broker back on the source)");
+        var abortOptions = new MigrationRunOptions { StateRoot = bench.StateRoot, Confirmation = new FixedConfirmation(false) };
+        await MigrationRunner.AbortAsync(oneAtATime.PlanId, abortOptions, CancellationToken.None);
 
-            var byRack = await SwitchAsync(labPlan, "bench-by-rack", $"switch:\n  batch: rack\n  minInsyncReplicas: {MinInsyncReplicas}\n", directory.FullName, complete: true);
-            var footprint = StandInFootprint.Summarize(brokerHosts.Select(StandInFootprint.Measure).OfType<StandInFootprint>().ToList());
-            var lost = await LostWritesAsync(brokerHosts, byRack.DestinationConnect);
-            Console.WriteLine($"by rack: switch {byRack.Switch.TotalSeconds:0.0} s in {byRack.Batches} batches; {footprint}; acknowledged writes missing on the destination: {lost}");
+        var byRack = await SwitchAsync(labPlan, "bench-by-rack", $"switch:\n  batch: rack\n  minInsyncReplicas: {MinInsyncReplicas}\n", bench.Directory, complete: true);
+        var footprint = StandInFootprint.Summarize(brokerHosts.Select(StandInFootprint.Measure).OfType<StandInFootprint>().ToList());
+        var lost = await LostWritesAsync(brokerHosts, byRack.DestinationConnect);
+        Console.WriteLine($"by rack: switch {byRack.Switch.TotalSeconds:0.0} s in {byRack.Batches} batches; {footprint}; acknowledged writes missing on the destination: {lost}");
 
-            var ratio = byRack.Switch / oneAtATime.Switch;
-            var text = new StringBuilder()
-                .Append(CultureInfo.InvariantCulture, $"Lab: 3 source, 3 destination, {brokers} Kafka broker stand-ins on {racks} racks (`broker.rack`, rack-aware replicas, factor 3), ")
-                .Append(CultureInfo.InvariantCulture, $"3 topics × {spec.PartitionsPerTopic} partitions, min.insync.replicas {MinInsyncReplicas}, another tenant; lab up in {labUp.TotalSeconds:0} s. ")
-                .Append("Same run, same lab: the one-at-a-time migration stops at the point of no return and is aborted (every broker back on the source, ")
-                .Append("the destination emptied), then the migration by rack runs whole. Kafka's partition state is polled every 100 ms through both switches.\n\n")
-                .Append("| switch | batches | switch duration | per broker | polls | offline partitions seen | under min ISR seen | most brokers down |\n")
-                .Append("|---|---|---|---|---|---|---|---|\n")
-                .Append(Row("one at a time", oneAtATime, brokers))
-                .Append(Row("by rack", byRack, brokers))
-                .Append(CultureInfo.InvariantCulture, $"\nBy rack / one at a time: **{ratio:0.00}** (target ≤ 0.33 with 3 racks: {(ratio <= 1.0 / 3 ? "met ✅" : "missed")}). ")
-                .Append(CultureInfo.InvariantCulture, $"The migration by rack: {byRack.Status}, {byRack.ChecksPassed} of {byRack.Checks} checks passed, ")
-                .Append(CultureInfo.InvariantCulture, $"{lost} acknowledged stand-in writes missing on the destination, total {byRack.Total.TotalSeconds:0.0} s.\n\n")
-                .Append("Stand-ins after lab up: ").Append(footprintUp).Append(".\n")
-                .Append("Stand-ins after the switch by rack (their last start is that switch's restart, ten at once on the lab's cores): ").Append(footprint).Append(".\n")
-                .Append("RSS counts the runtime's files, which every stand-in shares; private is what each adds. ")
-                .Append(CultureInfo.InvariantCulture, $"Agents: {AgentForm()}.\n");
-            BenchmarkReport.WriteSection("migrate-brokers", $"Kafka switch by rack (`./zkm bench migrate --brokers {brokers}`)", text.ToString());
-            Console.WriteLine(text);
-            return byRack.Status == "completed" && byRack.Offline + byRack.UnderMinIsr + oneAtATime.Offline + oneAtATime.UnderMinIsr == 0 && lost == 0 ? 0 : 1;
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        var ratio = byRack.Switch / oneAtATime.Switch;
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"Lab: 3 source, 3 destination, {brokers} Kafka broker stand-ins on {racks} racks (`broker.rack`, rack-aware replicas, factor 3), ")
+            .Append(CultureInfo.InvariantCulture, $"3 topics × {PartitionsPerTopic(brokers)} partitions, min.insync.replicas {MinInsyncReplicas}, another tenant; lab up in {labUp.TotalSeconds:0} s. ")
+            .Append("Same run, same lab: the one-at-a-time migration stops at the point of no return and is aborted (every broker back on the source, ")
+            .Append("the destination emptied), then the migration by rack runs whole. Kafka's partition state is polled every 100 ms through both switches.\n\n")
+            .Append("| switch | batches | switch duration | per broker | polls | offline partitions seen | under min ISR seen | most brokers down |\n")
+            .Append("|---|---|---|---|---|---|---|---|\n")
+            .Append(Row("one at a time", oneAtATime, brokers))
+            .Append(Row("by rack", byRack, brokers))
+            .Append(CultureInfo.InvariantCulture, $"\nBy rack / one at a time: **{ratio:0.00}** (target ≤ 0.33 with 3 racks: {(ratio <= 1.0 / 3 ? "met ✅" : "missed")}). ")
+            .Append(CultureInfo.InvariantCulture, $"The migration by rack: {byRack.Status}, {byRack.ChecksPassed} of {byRack.Checks} checks passed, ")
+            .Append(CultureInfo.InvariantCulture, $"{lost} acknowledged stand-in writes missing on the destination, total {byRack.Total.TotalSeconds:0.0} s.\n\n")
+            .Append("Stand-ins after lab up: ").Append(footprintUp).Append(".\n")
+            .Append("Stand-ins after the switch by rack (their last start is that switch's restart, ten at once on the lab's cores): ").Append(footprint).Append(".\n")
+            .Append("RSS counts the runtime's files, which every stand-in shares; private is what each adds. ")
+            .Append(CultureInfo.InvariantCulture, $"Agents: {AgentForm()}.\n");
+        BenchmarkReport.WriteSection("migrate-brokers", $"Kafka switch by rack (`./zkm bench migrate --brokers {brokers}`)", text.ToString());
+        Console.WriteLine(text);
+        return byRack.Status == "completed" && byRack.Offline + byRack.UnderMinIsr + oneAtATime.Offline + oneAtATime.UnderMinIsr == 0 && lost == 0 ? 0 : 1;
     }
 
     private sealed record SwitchRun(string PlanId, TimeSpan Switch, TimeSpan Total, int Batches, int Polls, int Offline, int UnderMinIsr, int MostDown, string Status, int Checks, int ChecksPassed, string DestinationConnect);
@@ -213,4 +201,7 @@ internal static class MigrateBrokersBenchmark
             onEvent(migrationEvent);
         }
     }
+
+    /// <summary>One partition per broker over the lab's 3 topics.</summary>
+    private static int PartitionsPerTopic(int brokers) => Math.Max(1, brokers / 3);
 }

@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ZkMitosis.Coordinator.Copy;
-using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Reporting;
 using ZkMitosis.Coordinator.Stress;
-using ZkMitosis.Lab;
 using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Bench;
@@ -75,59 +73,36 @@ internal static class MigrateTreeBenchmark
 
     private static async Task<Row> MeasureAsync(int extra, string subnet, string prefix)
     {
-        var directory = Directory.CreateTempSubdirectory("zkm-bench-znodes-");
-        var spec = new LabSpec { Name = "bench", Prefix = prefix, Subnet = subnet, Directory = Path.Combine(directory.FullName, "lab") };
-        try
+        await using var bench = await BenchLab.UpAsync("znodes", subnet, prefix);
+        var lab = bench.Lab;
+        var text = bench.PlanText();
+        var plan = PlanLoader.Load(text);
+        var seed = Stopwatch.StartNew();
+        await using (var client = await ZooKeeperClient.ConnectAsync(plan.SourceConnect, new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(30) }))
         {
-            await using var lab = await LabCluster.UpAsync(spec);
-            var text = File.ReadAllText(lab.PlanPath!);
-            var plan = PlanLoader.Load(text);
-            var seed = Stopwatch.StartNew();
-            await using (var client = await ZooKeeperClient.ConnectAsync(plan.SourceConnect, new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(30) }))
+            if (extra > 0)
             {
-                if (extra > 0)
-                {
-                    await KafkaShapedTree.CreateAsync(client, TreeName, extra);
-                }
+                await KafkaShapedTree.CreateAsync(client, TreeName, extra);
             }
-
-            var seedSeconds = seed.Elapsed.TotalSeconds;
-            Console.WriteLine($"seeded {extra:N0} znodes in {seedSeconds:0.0} s");
-
-            var tenant = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 8 }, CancellationToken.None);
-            var switched = 0;
-            using var events = new EventLog(Path.Combine(directory.FullName, "events.log"));
-            var report = await MigrationRunner.RunAsync(text, new MigrationRunOptions
-            {
-                StateRoot = Path.Combine(directory.FullName, "state"),
-                Confirmation = new FixedConfirmation(true),
-                Events = events,
-                OnBrokerSwitched = _ =>
-                {
-                    if (Interlocked.Exchange(ref switched, 1) == 0)
-                    {
-                        tenant.SwitchServers(string.Join(',', plan.Destination.Select(d => d.ClientEndpoint)));
-                    }
-                },
-            }, CancellationToken.None);
-            Console.WriteLine(report.ToText());
-            var tenantResult = await tenant.StopAsync();
-            await tenant.DisposeAsync();
-            if (report.Status != "completed")
-            {
-                throw new InvalidOperationException($"the migration ended {report.Status}: {report.Failure}");
-            }
-
-            var chroot = report.Checks.FirstOrDefault(c => c.Name == "chroot-on-destination");
-            Console.WriteLine($"chroot check: {chroot?.Detail}");
-            var lastFollows = report.Election is { } e ? (e.CompletedAt - e.StartedAt).TotalSeconds : 0;
-            return new Row(Persistent(report) ?? extra, seedSeconds, Seconds(report, "baseline"), Seconds(report, "elect"), lastFollows, Seconds(report, "verify"),
-                report.TotalSeconds ?? 0, tenantResult.LongestGapMs, report.DestinationWindowMs);
         }
-        finally
+
+        var seedSeconds = seed.Elapsed.TotalSeconds;
+        Console.WriteLine($"seeded {extra:N0} znodes in {seedSeconds:0.0} s");
+
+        var tenant = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 8 }, CancellationToken.None);
+        var report = await bench.MigrateWithTenantAsync(text, plan, tenant);
+        var tenantResult = await tenant.StopAsync();
+        await tenant.DisposeAsync();
+        if (report.Status != "completed")
         {
-            directory.Delete(recursive: true);
+            throw new InvalidOperationException($"the migration ended {report.Status}: {report.Failure}");
         }
+
+        var chroot = report.Checks.FirstOrDefault(c => c.Name == "chroot-on-destination");
+        Console.WriteLine($"chroot check: {chroot?.Detail}");
+        var lastFollows = report.Election is { } e ? (e.CompletedAt - e.StartedAt).TotalSeconds : 0;
+        return new Row(Persistent(report) ?? extra, seedSeconds, Seconds(report, "baseline"), Seconds(report, "elect"), lastFollows, Seconds(report, "verify"),
+            report.TotalSeconds ?? 0, tenantResult.LongestGapMs, report.DestinationWindowMs);
     }
 
     /// <summary>The persistent znodes the verification found at the cut, from its check's detail.</summary>
