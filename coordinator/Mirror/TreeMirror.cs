@@ -48,6 +48,7 @@ public sealed class TreeMirror : IAsyncDisposable
     private long _pendingMarkTakenAt;
     private double _lastLagMs;
     private long _lastRescanStartMs;
+    private bool _finalRescan = true;
     private int _rescans;
     private int _resyncs;
     private volatile MirrorPhase _phase = MirrorPhase.InitialCopy;
@@ -209,9 +210,18 @@ public sealed class TreeMirror : IAsyncDisposable
     /// with the source's zxid at that moment.
     /// </summary>
     /// <exception cref="MirrorException">the mirror failed or was stopped before.</exception>
-    public async Task<MirrorStatus> StopAfterAsync(long zxid, CancellationToken cancellationToken = default)
+    public Task<MirrorStatus> StopAfterAsync(long zxid, CancellationToken cancellationToken = default) => StopAfterAsync(zxid, finalRescan: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StopAfterAsync(long, CancellationToken)"/>; without <paramref name="finalRescan"/> it stops as soon
+    /// as every event up to <paramref name="zxid"/> is applied, leaving what no watch shows (setACL) to the caller's
+    /// own comparison (strategy copy's verify, which repairs what differs).
+    /// </summary>
+    /// <exception cref="MirrorException">the mirror failed or was stopped before.</exception>
+    public async Task<MirrorStatus> StopAfterAsync(long zxid, bool finalRescan, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(zxid);
+        Volatile.Write(ref _finalRescan, finalRescan);
         Interlocked.Exchange(ref _untilZxid, zxid);
         try
         {
@@ -382,7 +392,8 @@ public sealed class TreeMirror : IAsyncDisposable
                 }
 
                 var until = Interlocked.Read(ref _untilZxid);
-                if (until >= 0 && pending.Zxid >= until && !finalRescanDone)
+                var reached = until >= 0 && pending.Zxid >= until;
+                if (reached && !finalRescanDone && Volatile.Read(ref _finalRescan))
                 {
                     // setACL shows no event: one last re-scan carries the ACLs set up to here; the next mark then
                     // applies what came meanwhile and raises the counters.
@@ -393,7 +404,7 @@ public sealed class TreeMirror : IAsyncDisposable
                 }
 
                 Applied(pending);
-                if (finalRescanDone)
+                if (finalRescanDone || reached)
                 {
                     return;
                 }

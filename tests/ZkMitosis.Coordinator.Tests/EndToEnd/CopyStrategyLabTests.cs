@@ -31,13 +31,21 @@ public sealed class CopyStrategyLabTests(ITestOutputHelper output)
         var inspector = new ZooKeeperClusterInspector();
         var before = await inspector.SnapshotAsync(plan.Destination, Resident, CancellationToken.None);
 
+        // A znode whose ACL the tenant changes while the mirror follows: setACL shows no watch event.
+        var aclProbe = plan.Chroot + "/zkm-acl-probe";
+        await using var source = await ZooKeeperClient.ConnectAsync(string.Join(',', plan.Source.Select(s => s.ClientEndpoint)));
+        await source.CreateAsync(aclProbe, Encoding.ASCII.GetBytes("acl"));
+        IReadOnlyList<ZooKeeperAcl> changedAcl = [new(ZooKeeperPermissions.Read | ZooKeeperPermissions.Write | ZooKeeperPermissions.Admin, "world", "anyone")];
+
         await using var stress = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = 4 }, CancellationToken.None);
         Task<StressResult>? stressStopped = null;
         var events = new CallbackEvents(e =>
         {
-            // The stress sessions are part of the tenant: they stop when the block starts, as the brokers do.
+            // The stress sessions are part of the tenant: they stop when the block starts, as the brokers do; the
+            // tenant's last act before is the setACL.
             if (e.Kind == MigrationEventKind.StepStarted && e.Step == "block")
             {
+                source.SetAclAsync(aclProbe, changedAcl).Wait(TimeSpan.FromSeconds(30));
                 stressStopped = stress.StopAsync();
                 stressStopped.Wait(TimeSpan.FromSeconds(30));
             }
@@ -69,6 +77,11 @@ public sealed class CopyStrategyLabTests(ITestOutputHelper output)
         Assert.True(preCopy["created"]!.GetValue<long>() > 20, preCopy.ToJsonString());
         var diff = journal.Observation("verify-copy", "diff:" + plan.Chroot)!;
         Assert.Equal(0, diff["differences"]!.GetValue<long>());
+
+        // The drain has no last re-scan: the verify found the ACL no watch showed and repaired it.
+        var repair = journal.Observation("verify-copy", "repair:" + plan.Chroot)!;
+        Assert.True(repair["aclUpdated"]!.GetValue<long>() >= 1, repair.ToJsonString());
+        Assert.Equal(changedAcl, (await resident.GetAclAsync(aclProbe)).Acl);
         Assert.True(diff["compared"]!.GetValue<long>() > 20, diff.ToJsonString());
 
         // Every acknowledged write before the block is on the destination; no tenant session expired.
