@@ -69,15 +69,18 @@ internal static class SessionFactory
         return client;
     }
 
-    /// <summary>The highest zxid any of <paramref name="hosts"/> reports through <c>srvr</c>; null when none answers.</summary>
-    public static async Task<long?> ReadZxidAsync(string hosts, CancellationToken cancellationToken)
+    /// <summary>
+    /// The highest zxid any of <paramref name="hosts"/> reports through <c>srvr</c>; null when none answers. With
+    /// <paramref name="tls"/> (the side's TLS: its hosts are secure client ports) the words go over TLS.
+    /// </summary>
+    public static async Task<long?> ReadZxidAsync(string hosts, ZooKeeperTlsOptions? tls, CancellationToken cancellationToken)
     {
         long? highest = null;
         foreach (var host in ConnectionString.Parse(hosts).Hosts)
         {
             try
             {
-                var reply = await FourLetterWordClient.SendAsync(host.Host, host.Port, "srvr", TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+                var reply = await FourLetterWordClient.SendAsync(host.Host, host.Port, "srvr", tls, TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
                 var line = reply.Split('\n').FirstOrDefault(l => l.StartsWith("Zxid:", StringComparison.Ordinal));
                 if (line is not null && long.TryParse(line["Zxid:".Length..].Trim().Replace("0x", string.Empty, StringComparison.OrdinalIgnoreCase), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var zxid))
                 {

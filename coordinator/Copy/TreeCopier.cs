@@ -30,7 +30,7 @@ public static class TreeCopier
             return await new CopyRun(options, snapshot, target, snapshot.Zxid, progress ?? new CopyProgress(), onAction).RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var startZxid = await SessionFactory.ReadZxidAsync(options.Source.Hosts, cancellationToken).ConfigureAwait(false);
+        var startZxid = await SessionFactory.ReadZxidAsync(options.Source.Hosts, options.SourceSecurity?.Tls, cancellationToken).ConfigureAwait(false);
         await using var source = await SessionFactory.ConnectAsync("source", options.Source.Hosts, options.SourceAuth, options.SourceSecurity, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
         var reader = new ZnodeReader(source, options.ReadPath, "source", options.CopyAcls, options.AclBase);
         return await new CopyRun(options, reader, target, startZxid, progress ?? new CopyProgress(), onAction).RunAsync(cancellationToken).ConfigureAwait(false);

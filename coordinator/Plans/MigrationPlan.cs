@@ -69,8 +69,12 @@ public sealed record ServerSpec(int Id, string Host, int ClientPort, int QuorumP
     /// client port. A validated plan gives every server a secure port when its ensemble's sessions use TLS.
     /// </summary>
     /// <exception cref="InvalidOperationException"><paramref name="tls"/> and no secure port.</exception>
-    public string SessionEndpoint(bool tls) => !tls ? ClientEndpoint
-        : new HostEndpoint(Host, SecureClientPort ?? throw new InvalidOperationException($"server {Id} has no secureClientPort")).ToString();
+    public string SessionEndpoint(bool tls) => SessionAddress(tls).ToString();
+
+    /// <summary><see cref="SessionEndpoint"/> as an address: the port the coordinator's sessions and four-letter words use.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="tls"/> and no secure port.</exception>
+    public HostEndpoint SessionAddress(bool tls) => new(Host, !tls ? ClientPort
+        : SecureClientPort ?? throw new InvalidOperationException($"server {Id} has no secureClientPort"));
 }
 
 /// <summary>One Kafka broker, by its <c>broker.id</c> and the agent on its host.</summary>

@@ -65,11 +65,36 @@ public sealed class EnsembleAccess
     /// <exception cref="InvalidDataException">The credentials file no longer gives a user and a password (the message names the file, not the password).</exception>
     public ZooKeeperSecurity ClientSecurity()
     {
-        var tls = Security.ClientTls is { } t
-            ? new ZooKeeperTlsOptions { CaFile = t.Ca, CertificateFile = t.Certificate, KeyFile = t.Key, HostnameVerification = t.HostnameVerification }
-            : null;
+        var tls = ClientTlsOptions();
         var sasl = Security.ClientAuth is { Scheme: ClientAuthScheme.Sasl } auth ? ZooKeeperSaslCredentials.FromFile(auth.Credentials) : null;
         return tls is null && sasl is null ? ZooKeeperSecurity.None : new ZooKeeperSecurity(tls, sasl);
+    }
+
+    /// <summary>TLS of this ensemble's sessions and four-letter words (<c>security.clientTls</c>), or null: plain TCP.</summary>
+    public ZooKeeperTlsOptions? ClientTlsOptions() => Security.ClientTls is { } t
+        ? new ZooKeeperTlsOptions { CaFile = t.Ca, CertificateFile = t.Certificate, KeyFile = t.Key, HostnameVerification = t.HostnameVerification }
+        : null;
+
+    /// <summary>
+    /// Sends the four-letter word <paramref name="command"/> to <paramref name="server"/> on the port this ensemble's
+    /// sessions use: with <c>security.clientTls</c>, over TLS to its <c>secureClientPort</c> (ZooKeeper's
+    /// <c>NettyServerCnxn</c> answers four-letter words there), so a server that takes TLS clients only is still
+    /// observed; without, plain to its <c>clientPort</c>.
+    /// </summary>
+    /// <param name="server">A server of this ensemble.</param>
+    /// <param name="command">Four lower-case letters (<c>srvr</c>, <c>mntr</c>, …).</param>
+    /// <param name="timeout">Bound on connect, TLS handshake and reply.</param>
+    /// <param name="cancellationToken">Stops the request.</param>
+    /// <returns>The raw reply.</returns>
+    /// <exception cref="ZkMitosis.ZooKeeper.FourLetterWords.FourLetterWordException">Unreachable, timeout, reply too
+    /// large, or the TLS handshake refused (one line naming the certificate problem).</exception>
+    /// <exception cref="IOException">A TLS file of the plan is gone since the plan was validated.</exception>
+    /// <exception cref="InvalidDataException">A TLS file of the plan holds no usable certificate or key.</exception>
+    public Task<string> FourLetterWordAsync(ServerSpec server, string command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var tls = ClientTlsOptions();
+        var address = server.SessionAddress(tls is not null);
+        return ZkMitosis.ZooKeeper.FourLetterWords.FourLetterWordClient.SendAsync(address.Host, address.Port, command, tls, timeout, cancellationToken);
     }
 
     /// <summary><paramref name="options"/> with this ensemble's TLS and SASL.</summary>

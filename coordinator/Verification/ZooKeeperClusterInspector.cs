@@ -10,7 +10,8 @@ using ZkMitosis.ZooKeeper.FourLetterWords;
 namespace ZkMitosis.Coordinator.Verification;
 
 /// <summary>
-/// Reads the clusters directly: <c>srvr</c> on each server's client port, and Kafka's tree through a short
+/// Reads the clusters directly: <c>srvr</c> on each server's client port (with a plan whose ensemble says
+/// <c>clientTls</c>, over TLS on its secure client port), and Kafka's tree through a short
 /// ZooKeeper session per question (the coordinator never keeps a session that could itself be a tenant).
 /// </summary>
 public sealed class ZooKeeperClusterInspector : IClusterInspector
@@ -32,8 +33,15 @@ public sealed class ZooKeeperClusterInspector : IClusterInspector
     {
         try
         {
-            var reply = await FourLetterWordClient.SendAsync(server.Host, server.ClientPort, "srvr", FourLetterWordTimeout, cancellationToken).ConfigureAwait(false);
+            // With a plan, the port and TLS of the server's ensemble (EnsembleAccess): a TLS-only server is observed on its secureClientPort.
+            var reply = Plan is null
+                ? await FourLetterWordClient.SendAsync(server.Host, server.ClientPort, "srvr", FourLetterWordTimeout, cancellationToken).ConfigureAwait(false)
+                : await EnsembleAccess.Of(Plan, [server]).FourLetterWordAsync(server, "srvr", FourLetterWordTimeout, cancellationToken).ConfigureAwait(false);
             return SrvrParser.Parse(reply);
+        }
+        catch (InvalidDataException e)
+        {
+            return new ServerObservation(false, null, -1, e.Message);
         }
         catch (FourLetterWordException e)
         {

@@ -17,4 +17,10 @@ public enum FourLetterWordFailure
 
     /// <summary>The reply is not what the command produces (garbage, truncated, too large, unknown command).</summary>
     Malformed,
+
+    /// <summary>
+    /// The TLS handshake was refused (untrusted or expired certificate, hostname mismatch, no TLS on the port, client
+    /// certificate refused); the inner <see cref="Security.ZooKeeperTlsException"/> says which.
+    /// </summary>
+    Tls,
 }

@@ -141,6 +141,51 @@ public sealed class SecureZkCommandTests(SecureServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Four_letter_words_over_TLS_on_the_secure_port_with_the_same_options()
+    {
+        var server = fixture.Server.SecureConnectString;
+        var got = await Zk(["4lw", server, "srvr", .. Tls()]);
+        Assert.True(got.ExitCode == 0, got.ToString());
+        Assert.Contains("Mode: standalone", got.Output, StringComparison.Ordinal);
+
+        var json = await Zk(["4lw", server, "mntr", "--json", .. Tls()]);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.Equal("standalone", System.Text.Json.Nodes.JsonNode.Parse(json.Output)!["fields"]!["zk_server_state"]!.GetValue<string>());
+
+        var byName = await Zk(["4lw", $"localhost:{fixture.Server.SecurePort}", "ruok", "--tls-no-hostname-verification", .. Tls()]);
+        Assert.True(byName.ExitCode == 0, byName.ToString());
+        Assert.Equal("imok", byName.Output.Trim());
+    }
+
+    [Fact]
+    public async Task Four_letter_words_over_TLS_refused_by_the_certificate_fail_with_one_line_naming_the_cause()
+    {
+        var untrusted = await Zk(["4lw", fixture.Server.SecureConnectString, "srvr", .. Tls(fixture.Pki.OtherCaFile)]);
+        Assert.Equal(1, untrusted.ExitCode);
+        var line = Assert.Single(untrusted.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("zkmitosis: 'srvr' to 127.0.0.1:", line, StringComparison.Ordinal);
+        Assert.Contains("not trusted", line, StringComparison.Ordinal);
+
+        var mismatch = await Zk(["4lw", $"localhost:{fixture.Server.SecurePort}", "srvr", .. Tls()]);
+        Assert.Equal(1, mismatch.ExitCode);
+        Assert.Contains("does not name host 'localhost'", Assert.Single(mismatch.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Four_letter_word_TLS_options_without_the_CA_or_with_a_file_that_is_no_certificate_are_bad_input()
+    {
+        var noCa = await Zk("4lw", fixture.Server.SecureConnectString, "srvr", "--tls-cert", fixture.Pki.ClientCertificateFile, "--tls-key", fixture.Pki.ClientKeyFile);
+        Assert.Equal(2, noCa.ExitCode);
+        Assert.Contains("need --tls-ca", noCa.Error, StringComparison.Ordinal);
+
+        var notPem = Path.Combine(fixture.Directory, $"not-a-ca-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(notPem, "not a certificate\n");
+        var bad = await Zk("4lw", fixture.Server.SecureConnectString, "srvr", "--tls-ca", notPem);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains(notPem, Assert.Single(bad.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Smoketest_speaks_the_same_options()
     {
         var got = await CliRunner.RunAsync(["smoketest", "--servers", fixture.Server.SecureConnectString, "--znode-count", "0", .. Tls(), .. Sasl(SecureServerFixture.AlicePassword)]);

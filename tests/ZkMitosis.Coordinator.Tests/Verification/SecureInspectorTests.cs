@@ -78,10 +78,12 @@ public sealed class SecureKafkaTreeFixture : IAsyncLifetime
     /// <summary>
     /// A plan whose source is this server: with <paramref name="credentials"/>, its security section (TLS with the
     /// test CA and client certificate, SASL with that file); without, none.
+    /// <paramref name="clientPort"/> replaces the server's plain client port in the plan (a port nothing listens on
+    /// stands for a server that takes TLS clients only).
     /// </summary>
-    public MigrationPlan Plan(string? credentials)
+    public MigrationPlan Plan(string? credentials, int? clientPort = null)
     {
-        var plain = int.Parse(Server.PlainConnectString.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var plain = clientPort ?? int.Parse(Server.PlainConnectString.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
         var security = credentials is null ? "" : $$"""
               security:
                 clientTls: { ca: {{Pki.CaFile}}, certificate: {{Pki.ClientCertificateFile}}, key: {{Pki.ClientKeyFile}} }
@@ -162,6 +164,35 @@ public sealed class SecureInspectorTests(SecureKafkaTreeFixture fixture) : IClas
         var observation = await inspector.ObserveServerAsync(plan.Source[0], default);
         Assert.True(observation.Serving, observation.Error);
         Assert.Equal("standalone", observation.Mode);
+    }
+
+    [Fact]
+    public async Task With_client_TLS_the_server_is_observed_by_srvr_over_TLS_on_its_secure_port()
+    {
+        // Nothing listens on the plan's clientPort: only the secureClientPort can answer.
+        var plan = fixture.Plan(fixture.Credentials("kafka", SecureKafkaTreeFixture.KafkaPassword), clientPort: FreePorts.Next());
+        var inspector = new ZooKeeperClusterInspector { Plan = plan };
+
+        var observation = await inspector.ObserveServerAsync(plan.Source[0], default);
+
+        Assert.True(observation.Serving, observation.Error);
+        Assert.Equal("standalone", observation.Mode);
+        Assert.True(observation.Zxid > 0);
+    }
+
+    [Fact]
+    public async Task With_client_TLS_and_a_CA_that_did_not_sign_the_server_the_observation_names_the_certificate_problem()
+    {
+        var plan = fixture.Plan(fixture.Credentials("kafka", SecureKafkaTreeFixture.KafkaPassword));
+        var source = plan.SourceSecurity with { ClientTls = plan.SourceSecurity.ClientTls! with { Ca = fixture.Pki.OtherCaFile } };
+        var inspector = new ZooKeeperClusterInspector { Plan = plan with { SourceSecurity = source } };
+
+        var observation = await inspector.ObserveServerAsync(plan.Source[0], default);
+
+        Assert.False(observation.Serving);
+        Assert.DoesNotContain('\n', observation.Error!);
+        Assert.Contains($":{fixture.Server.SecurePort}: TLS failed: ", observation.Error, StringComparison.Ordinal);
+        Assert.Contains("not trusted", observation.Error, StringComparison.Ordinal);
     }
 
     [Fact]

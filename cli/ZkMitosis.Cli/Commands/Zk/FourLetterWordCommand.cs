@@ -6,7 +6,11 @@ using ZkMitosis.ZooKeeper.FourLetterWords;
 
 namespace ZkMitosis.Cli.Commands.Zk;
 
-/// <summary><c>zk 4lw SERVER CMD</c>: send a four-letter word and print the reply.</summary>
+/// <summary>
+/// <c>zk 4lw SERVER CMD</c>: send a four-letter word and print the reply. With <c>--tls-ca</c> (and the other TLS
+/// options every <c>zk</c> subcommand takes) it speaks TLS to the server's <c>secureClientPort</c>, which ZooKeeper
+/// answers four-letter words on too; <c>--sasl-credentials</c> does not apply (four-letter words are not authenticated).
+/// </summary>
 internal static class FourLetterWordCommand
 {
     public static Command Create()
@@ -14,7 +18,7 @@ internal static class FourLetterWordCommand
         var server = new Argument<string>("server") { Description = "host:port of one server ([address]:port for IPv6)" };
         var word = new Argument<string>("command") { Description = "ruok, srvr, stat, mntr, cons, conf, envi, …" };
         var timeout = new Option<double>("--timeout") { Description = "seconds to wait for the reply", DefaultValueFactory = _ => 5 };
-        var command = new Command("4lw", "send a four-letter word to one server") { server, word, timeout };
+        var command = new Command("4lw", "send a four-letter word to one server (over TLS to its secureClientPort with --tls-ca)") { server, word, timeout };
         command.SetAction((parseResult, ct) => ToolConsole.RunAsync(parseResult, async () =>
         {
             var target = parseResult.GetRequiredValue(server);
@@ -23,8 +27,30 @@ internal static class FourLetterWordCommand
                 throw new ArgumentException(problem);
             }
 
+            var seconds = parseResult.GetValue(timeout);
+            if (!(seconds > 0 && seconds <= int.MaxValue / 1000))
+            {
+                throw new ArgumentException($"--timeout {seconds} is not a positive number of seconds");
+            }
+
             var name = parseResult.GetRequiredValue(word);
-            var reply = await FourLetterWordClient.SendAsync(endpoint.Host, endpoint.Port, name, TimeSpan.FromSeconds(parseResult.GetValue(timeout)), ct);
+            if (name.Length != 4 || !name.All(char.IsAsciiLetterLower))
+            {
+                throw new ArgumentException($"'{name}' is not a four-letter word (four lower-case letters: ruok, srvr, mntr, cons, conf, …)");
+            }
+
+            var tls = ZkSession.Security.Read(parseResult).Tls;
+            string reply;
+            try
+            {
+                reply = await FourLetterWordClient.SendAsync(endpoint.Host, endpoint.Port, name, tls, TimeSpan.FromSeconds(seconds), ct);
+            }
+            catch (InvalidDataException e)
+            {
+                // A TLS file that holds no usable certificate or key: the operator's input, named by the message.
+                throw new ArgumentException(e.Message, e);
+            }
+
             if (reply.Contains("is not executed because it is not in the whitelist", StringComparison.Ordinal))
             {
                 throw new ToolException($"{target}: '{name}' is not whitelisted (4lw.commands.whitelist); the AdminServer (/commands/…) is the alternative");
