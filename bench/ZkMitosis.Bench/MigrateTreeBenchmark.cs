@@ -37,6 +37,9 @@ internal static class MigrateTreeBenchmark
         var subnet = Arg(args, "--subnet") ?? "10.251.0.0/24";
         var prefix = Arg(args, "--prefix") ?? "zkm-bench-";
         var sizes = new List<int> { 0, znodes };
+        // A million znodes do not fit the lab's default 256 MB heap: with --million every lab of the run gets 1.5 GB,
+        // so the rows still compare like with like.
+        var heap = args.Contains("--million") ? MillionHeap : ZkMitosis.Lab.Servers.ZooKeeperServerConfig.DefaultJvmHeap;
         if (args.Contains("--million"))
         {
             sizes.Add(1_000_000);
@@ -47,13 +50,14 @@ internal static class MigrateTreeBenchmark
         foreach (var size in sizes)
         {
             Console.WriteLine($"== chroot with {size:N0} extra znodes");
-            rows.Add(await MeasureAsync(size, subnet, prefix));
+            rows.Add(await MeasureAsync(size, subnet, prefix, heap));
         }
 
         var small = rows[0];
         var text = new StringBuilder()
             .Append("Lab: 3 source, 3 destination, 3 Kafka broker stand-ins, another tenant; strategy observer; 8 stress sessions write in the chroot and follow Kafka to the destination. ")
             .Append(CultureInfo.InvariantCulture, $"The big labs' chroot also holds a Kafka-shaped tree (`{TreeName}`: topics of {KafkaShapedTree.PartitionsPerTopic} partitions with state, topic configs, about 100 bytes a znode). ")
+            .Append(CultureInfo.InvariantCulture, $"Each ZooKeeper server's heap: {heap}. ")
             .Append("Baseline, elect and verify are the steps that read the whole chroot; \"last follows\" is from the first wave's start to every destination node following.\n\n")
             .Append("| chroot znodes | seed | baseline | elect | last follows | verify | other steps | total | total / small lab | destination window (workload) | window (srvr polls) |\n")
             .Append("|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -71,9 +75,12 @@ internal static class MigrateTreeBenchmark
 
     private sealed record Row(long Znodes, double SeedSeconds, double Baseline, double Elect, double LastFollows, double Verify, double Total, long WindowMs, double WindowPolledMs);
 
-    private static async Task<Row> MeasureAsync(int extra, string subnet, string prefix)
+    /// <summary>Each ZooKeeper server's heap in a run with a million-znode lab.</summary>
+    private const string MillionHeap = "1536m";
+
+    private static async Task<Row> MeasureAsync(int extra, string subnet, string prefix, string heap)
     {
-        await using var bench = await BenchLab.UpAsync("znodes", subnet, prefix);
+        await using var bench = await BenchLab.UpAsync("znodes", subnet, prefix, spec => spec with { ZooKeeperHeap = heap });
         var lab = bench.Lab;
         var text = bench.PlanText();
         var plan = PlanLoader.Load(text);

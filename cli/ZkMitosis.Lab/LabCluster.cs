@@ -95,10 +95,10 @@ public static class LabCluster
             switch (host.Role)
             {
                 case LabHostRole.Source:
-                    ZooKeeperHostFiles.Write(host, source, spec.ZooKeeperOptions, spec.SourceSystemProperties);
+                    ZooKeeperHostFiles.Write(host, source, spec.ZooKeeperOptions, spec.SourceSystemProperties, spec.ZooKeeperHeap);
                     break;
                 case LabHostRole.Destination:
-                    ZooKeeperHostFiles.Write(host, destination, spec.ZooKeeperOptions, spec.DestinationSystemProperties);
+                    ZooKeeperHostFiles.Write(host, destination, spec.ZooKeeperOptions, spec.DestinationSystemProperties, spec.ZooKeeperHeap);
                     break;
                 case LabHostRole.Broker:
                     KafkaHostFiles.Write(host, manifest.SourceConnectStringAsConfigured + manifest.Chroot, spec.BrokerSessionTimeoutMs, binaries, spec.RackOf(host.BrokerId!.Value), spec.BrokerWriteIntervalMs);

@@ -86,6 +86,12 @@ public sealed partial record LabSpec
     /// <summary>JVM system properties of the destination's servers, as <see cref="SourceSystemProperties"/>. Default none.</summary>
     public IReadOnlyDictionary<string, string> DestinationSystemProperties { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Every ZooKeeper server's JVM heap (<c>-Xmx</c>, e.g. <c>256m</c>, <c>2g</c>). Default 256m: six servers share
+    /// the machine. A million-znode chroot needs about 1g.
+    /// </summary>
+    public string ZooKeeperHeap { get; init; } = Servers.ZooKeeperServerConfig.DefaultJvmHeap;
+
     /// <summary>Where the lab's host trees, manifest and plan go; default <c>/var/lib/zkmitosis/labs/NAME</c>.</summary>
     public string? Directory { get; init; }
 
@@ -208,6 +214,11 @@ public sealed partial record LabSpec
             problems.Add($"chroot '{Chroot}': must be an absolute path like /kafka");
         }
 
+        if (!HeapPattern().IsMatch(ZooKeeperHeap))
+        {
+            problems.Add($"ZooKeeper heap '{ZooKeeperHeap}': must be a size like 256m or 2g (60m to 16999m, or 1g to 16g)");
+        }
+
         if (!LabSubnet.TryParse(Subnet, out _, out var subnetProblem))
         {
             problems.Add($"subnet '{Subnet}': {subnetProblem}");
@@ -239,6 +250,10 @@ public sealed partial record LabSpec
 
     [GeneratedRegex("^[a-z][a-z0-9-]{2,10}-\\z")]
     private static partial Regex PrefixPattern();
+
+    /// <summary>An -Xmx size the lab accepts: 60m to 16999m, or 1g to 16g (it goes onto the JVM's command line).</summary>
+    [GeneratedRegex("^(?:(?:[6-9][0-9]|[1-9][0-9]{2,3}|1[0-6][0-9]{3})m|(?:[1-9]|1[0-6])g)\\z")]
+    private static partial Regex HeapPattern();
 
     [GeneratedRegex("^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\z")]
     private static partial Regex ChrootPattern();

@@ -50,6 +50,24 @@ public sealed class LabSpecTests
     }
 
     [Theory]
+    [InlineData("256m", true)]
+    [InlineData("60m", true)]
+    [InlineData("1536m", true)]
+    [InlineData("16g", true)]
+    [InlineData("59m", false)]
+    [InlineData("17g", false)]
+    [InlineData("0g", false)]
+    [InlineData("1g -Dx=y", false)]
+    [InlineData("1G\n", false)]
+    [InlineData("", false)]
+    public void Validate_ZooKeeperHeap_OnlyASizeReachesTheJvmCommandLine(string heap, bool accepted)
+    {
+        var problems = new LabSpec { ZooKeeperHeap = heap }.Validate();
+
+        Assert.Equal(accepted, !problems.Any(p => p.StartsWith("ZooKeeper heap", StringComparison.Ordinal)));
+    }
+
+    [Theory]
     [InlineData("10.251.0.0/16", "IPv4 /24")]
     [InlineData("10.251.0.5/24", "network address")]
     [InlineData("8.8.8.0/24", "private range")]

@@ -26,7 +26,7 @@ public static class ZooKeeperHostFiles
         ["standaloneEnabled"] = "false",
     };
 
-    public static ZooKeeperServerConfig Config(LabHost host, IReadOnlyList<LabHost> ensemble, IReadOnlyDictionary<string, string> userOptions, IReadOnlyDictionary<string, string>? systemProperties = null)
+    public static ZooKeeperServerConfig Config(LabHost host, IReadOnlyList<LabHost> ensemble, IReadOnlyDictionary<string, string> userOptions, IReadOnlyDictionary<string, string>? systemProperties = null, string heap = ZooKeeperServerConfig.DefaultJvmHeap)
     {
         var layout = host.Layout;
         var options = new Dictionary<string, string>(LabDefaults);
@@ -52,6 +52,7 @@ public static class ZooKeeperHostFiles
             Members = ensemble.Select(h => new QuorumMember(h.ServerId!.Value, h.ConfigHost, h.QuorumPort, h.ElectionPort)).ToList(),
             ExtraOptions = options,
             SystemProperties = systemProperties ?? new Dictionary<string, string>(),
+            JvmHeap = heap,
         };
     }
 
@@ -60,11 +61,11 @@ public static class ZooKeeperHostFiles
 
     /// <summary>
     /// Writes zoo.cfg, myid and the service environment (with <paramref name="systemProperties"/>, the JVM's -D
-    /// options, when given); the data dir gets nothing else.
+    /// options, when given, and <paramref name="heap"/>, its -Xmx); the data dir gets nothing else.
     /// </summary>
-    public static void Write(LabHost host, IReadOnlyList<LabHost> ensemble, IReadOnlyDictionary<string, string> userOptions, IReadOnlyDictionary<string, string>? systemProperties = null)
+    public static void Write(LabHost host, IReadOnlyList<LabHost> ensemble, IReadOnlyDictionary<string, string> userOptions, IReadOnlyDictionary<string, string>? systemProperties = null, string heap = ZooKeeperServerConfig.DefaultJvmHeap)
     {
-        var config = Config(host, ensemble, userOptions, systemProperties);
+        var config = Config(host, ensemble, userOptions, systemProperties, heap);
         var layout = host.Layout;
         layout.Create();
         File.WriteAllText(config.ConfigPath, config.RenderZooCfg());

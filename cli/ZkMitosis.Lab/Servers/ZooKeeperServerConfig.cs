@@ -52,7 +52,10 @@ public sealed record ZooKeeperServerConfig
     public IReadOnlyDictionary<string, string> SystemProperties { get; init; } = new Dictionary<string, string>();
 
     /// <summary>JVM heap; small so six servers fit comfortably on a 2-core test machine.</summary>
-    public string JvmHeap { get; init; } = "256m";
+    public string JvmHeap { get; init; } = DefaultJvmHeap;
+
+    /// <summary>The lab's heap per server (<c>-Xmx</c>): six servers share two cores and the memory.</summary>
+    public const string DefaultJvmHeap = "256m";
 
     /// <summary>
     /// Run the JVM as production does (the full tiered JIT, the default collector) instead of the quick-start
