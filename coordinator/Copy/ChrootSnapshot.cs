@@ -11,7 +11,6 @@ namespace ZkMitosis.Coordinator.Copy;
 public sealed class ChrootSnapshot : IZnodeSource
 {
     private readonly Dictionary<string, Znode> _nodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<string>> _children = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<ZooKeeperAcl>> _acls = new(StringComparer.Ordinal);
     private int _largestData;
 
@@ -61,20 +60,25 @@ public sealed class ChrootSnapshot : IZnodeSource
         {
             var slash = path.LastIndexOf('/');
             var parent = slash == 0 ? "/" : path[..slash];
-            if (!_children.TryGetValue(parent, out var siblings))
+            if (!_nodes.TryGetValue(parent, out var parentNode))
             {
                 throw new FormatException($"{path} came before its parent {parent}");
             }
 
-            siblings.Add(path[(slash + 1)..]);
-        }
+            if (_nodes.ContainsKey(path))
+            {
+                throw new FormatException($"{path} came twice");
+            }
 
-        if (!_nodes.TryAdd(path, new Znode(path, data, stat, [], Intern(acl)) { StoredKind = kind, TtlMs = ttlMs }))
+            // The parent's children list is this snapshot's own: filled as its children arrive.
+            ((List<string>)parentNode.Children).Add(path[(slash + 1)..]);
+        }
+        else if (_nodes.ContainsKey(path))
         {
             throw new FormatException($"{path} came twice");
         }
 
-        _children[path] = [];
+        _nodes.Add(path, new Znode(path, data, stat, new List<string>(), Intern(acl)) { StoredKind = kind, TtlMs = ttlMs });
         _largestData = Math.Max(_largestData, data?.Length ?? 0);
         if (kind is CreateMode.Container or CreateMode.PersistentWithTtl)
         {
@@ -95,10 +99,7 @@ public sealed class ChrootSnapshot : IZnodeSource
         var nodes = new Znode?[paths.Count];
         for (var i = 0; i < paths.Count; i++)
         {
-            if (_nodes.TryGetValue(paths[i], out var node))
-            {
-                nodes[i] = node with { Children = _children[paths[i]] };
-            }
+            nodes[i] = _nodes.GetValueOrDefault(paths[i]);
         }
 
         return Task.FromResult(nodes);

@@ -50,9 +50,16 @@ internal sealed class ZnodeReader(ZooKeeperClient client, ReadPath readPath, str
             ? await ReadWithMultiReadAsync(paths, cancellationToken).ConfigureAwait(false)
             : await ReadPerOpAsync(paths, cancellationToken).ConfigureAwait(false);
         var fromBase = new bool[nodes.Length];
-        acls ??= [.. nodes.Select((n, i) => n is null ? Task.FromResult<IReadOnlyList<ZooKeeperAcl>?>(null)
-            : aclBase!.AclIfUnchanged(paths[i], n.Stat) is { } known && (fromBase[i] = true) ? Task.FromResult<IReadOnlyList<ZooKeeperAcl>?>(known)
-            : ReadAclAsync(paths[i], cancellationToken))];
+        if (acls is null)
+        {
+            acls = new Task<IReadOnlyList<ZooKeeperAcl>?>[nodes.Length];
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                var known = nodes[i] is { } n ? aclBase!.AclIfUnchanged(paths[i], n.Stat) : null;
+                fromBase[i] = known is not null;
+                acls[i] = nodes[i] is null || known is not null ? Task.FromResult(known) : ReadAclAsync(paths[i], cancellationToken);
+            }
+        }
         var aclResults = await Task.WhenAll(acls).ConfigureAwait(false);
         for (var i = 0; i < nodes.Length; i++)
         {
