@@ -22,4 +22,12 @@ public sealed record PartitionPlacement(string Topic, int Partition, IReadOnlyLi
 /// registered (<c>/brokers/ids/&lt;id&gt;</c> JSON <c>rack</c>, null when the broker sets no <c>broker.rack</c>) and
 /// every partition's placement.
 /// </summary>
-public sealed record KafkaTopology(IReadOnlyDictionary<int, string?> RegisteredRacks, IReadOnlyList<PartitionPlacement> Partitions);
+public sealed record KafkaTopology(IReadOnlyDictionary<int, string?> RegisteredRacks, IReadOnlyList<PartitionPlacement> Partitions)
+{
+    /// <summary>
+    /// Each registered broker's epoch: the czxid of its <c>/brokers/ids/&lt;id&gt;</c> (KIP-380), new with every
+    /// registration; empty when the reader did not read it. A restarted broker is back only once its epoch is newer
+    /// than before the restart: until the old session expires, the old registration still stands.
+    /// </summary>
+    public IReadOnlyDictionary<int, long> BrokerEpochs { get; init; } = new Dictionary<int, long>();
+}

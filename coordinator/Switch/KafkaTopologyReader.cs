@@ -22,20 +22,25 @@ public static class KafkaTopologyReader
     {
         using var inFlight = new SemaphoreSlim(ReadsInFlight);
         var racks = new Dictionary<int, string?>();
+        var epochs = new Dictionary<int, long>();
         var ids = await ChildrenAsync(client, "/brokers/ids", cancellationToken).ConfigureAwait(false);
         var registrations = await Task.WhenAll(ids.Select(async child =>
         {
-            var data = int.TryParse(child, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? await DataAsync(client, inFlight, $"/brokers/ids/{child}", cancellationToken).ConfigureAwait(false) : null;
-            return (id, data);
+            var read = int.TryParse(child, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? await ReadAsync(client, inFlight, $"/brokers/ids/{child}", cancellationToken).ConfigureAwait(false) : null;
+            return (id, read);
         })).ConfigureAwait(false);
-        foreach (var (id, data) in registrations.Where(r => r.data is not null))
+        foreach (var (id, read) in registrations)
         {
-            racks[id] = Parse(data) is { } json && json.TryGetProperty("rack", out var rack) && rack.ValueKind == JsonValueKind.String ? rack.GetString() : null;
+            if (read is not null)
+            {
+                racks[id] = Parse(read.Data) is { } json && json.TryGetProperty("rack", out var rack) && rack.ValueKind == JsonValueKind.String ? rack.GetString() : null;
+                epochs[id] = read.Stat.Czxid;
+            }
         }
 
         var topics = await ChildrenAsync(client, "/brokers/topics", cancellationToken).ConfigureAwait(false);
         var perTopic = await Task.WhenAll(topics.Select(topic => TopicAsync(client, inFlight, topic, cancellationToken))).ConfigureAwait(false);
-        return new KafkaTopology(racks, perTopic.SelectMany(p => p).ToList());
+        return new KafkaTopology(racks, perTopic.SelectMany(p => p).ToList()) { BrokerEpochs = epochs };
     }
 
     private static async Task<IReadOnlyList<PartitionPlacement>> TopicAsync(ZooKeeperClient client, SemaphoreSlim inFlight, string topic, CancellationToken cancellationToken)
@@ -82,12 +87,15 @@ public static class KafkaTopologyReader
         }
     }
 
-    private static async Task<byte[]?> DataAsync(ZooKeeperClient client, SemaphoreSlim inFlight, string path, CancellationToken cancellationToken)
+    private static async Task<byte[]?> DataAsync(ZooKeeperClient client, SemaphoreSlim inFlight, string path, CancellationToken cancellationToken) =>
+        (await ReadAsync(client, inFlight, path, cancellationToken).ConfigureAwait(false))?.Data;
+
+    private static async Task<DataResult?> ReadAsync(ZooKeeperClient client, SemaphoreSlim inFlight, string path, CancellationToken cancellationToken)
     {
         await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return (await client.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)).Data;
+            return await client.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
         {

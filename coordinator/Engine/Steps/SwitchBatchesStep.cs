@@ -29,7 +29,7 @@ internal sealed class SwitchBatchesStep(MigrationPlan plan) : MigrationStep
 
     public override IReadOnlyList<string> ChecksBefore =>
     [
-        "before every batch: every broker registered, every partition with a leader and a full ISR",
+        "before every batch: every broker registered (a restarted one under a new broker epoch), every partition with a leader and a full ISR",
         $"with the whole batch down, no partition below its min.insync.replicas (/config/topics, else {_settings.DefaultMinInsyncReplicas.ToString(CultureInfo.InvariantCulture)}) or without a replica: else the batch is split, saying why",
         "the operator approves the batch (with --approve-each-batch)",
     ];
@@ -51,7 +51,7 @@ internal sealed class SwitchBatchesStep(MigrationPlan plan) : MigrationStep
         }
     }
 
-    public override IReadOnlyList<string> ChecksAfter => ["every broker of the batch registered again", "no partition offline or under-replicated"];
+    public override IReadOnlyList<string> ChecksAfter => ["every broker of the batch registered again, under a broker epoch newer than before its restart", "no partition offline or under-replicated"];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
@@ -93,17 +93,13 @@ internal sealed class SwitchBatchesStep(MigrationPlan plan) : MigrationStep
 
             var started = context.Time.GetTimestamp();
             var brokers = batch.Brokers.Select(id => plan.Brokers.First(b => b.Id == id)).ToList();
-            await Task.WhenAll(brokers.Select(b => SwitchHostStep.SwitchAsync(BrokerContext(context, b), b, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(brokers.Select(b => SwitchHostStep.SwitchAsync(BrokerContext(context, b), b, topology.BrokerEpochs, cancellationToken))).ConfigureAwait(false);
             foreach (var broker in brokers)
             {
                 context.Services.OnBrokerSwitched?.Invoke(broker.Id);
             }
 
-            await context.WaitUntilAsync($"{label}: registered and every partition healthy", plan.Timeouts.BrokerRegistration, async ct =>
-            {
-                var state = await context.Inspector.ReadKafkaStateAsync(plan.Destination, plan.Chroot, ct).ConfigureAwait(false);
-                return ClusterQueries.IsKafkaHealthy(state, plan.Brokers.Select(b => b.Id), out _);
-            }, cancellationToken).ConfigureAwait(false);
+            await WaitBackAsync(context, label, batch.Brokers, cancellationToken).ConfigureAwait(false);
             var took = context.Time.GetElapsedTime(started);
             await context.ObserveAsync(BatchesDoneKey, number, cancellationToken).ConfigureAwait(false);
             remaining.RemoveAll(b => batch.Brokers.Contains(b.Id));
@@ -122,6 +118,31 @@ internal sealed class SwitchBatchesStep(MigrationPlan plan) : MigrationStep
     private static StepContext BrokerContext(StepContext context, BrokerSpec broker) =>
         new(context.Services, SwitchHostStep.StepIdFor(broker.Id), context.Attempt);
 
+    /// <summary>
+    /// Waits (bounded by the broker registration timeout) until every broker of the batch is registered again under a
+    /// new broker epoch and every partition is healthy; a timeout names what was still short.
+    /// </summary>
+    private async Task WaitBackAsync(StepContext context, string label, IReadOnlyList<int> batch, CancellationToken cancellationToken)
+    {
+        string? problem = null;
+        var what = $"{label}: registered again and every partition healthy";
+        try
+        {
+            await context.WaitUntilAsync(what, plan.Timeouts.BrokerRegistration, async ct =>
+            {
+                var state = await context.Inspector.ReadKafkaStateAsync(plan.Destination, plan.Chroot, ct).ConfigureAwait(false);
+                problem = ClusterQueries.IsKafkaHealthy(state, plan.Brokers.Select(b => b.Id), out var unhealthy)
+                    ? SwitchHostStep.NotBackYet(context, SwitchHostStep.Epochs(state), batch)
+                    : unhealthy;
+                return problem is null;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StepFailedException) when (problem is not null)
+        {
+            throw new StepFailedException(StepId, $"timed out after {plan.Timeouts.BrokerRegistration.TotalSeconds:0}s waiting for {what}; last seen: {problem}");
+        }
+    }
+
     /// <summary>Waits (bounded by the broker registration timeout) until Kafka is whole, and returns what it read.</summary>
     private async Task<KafkaTopology> WaitReadyAsync(StepContext context, int number, CancellationToken cancellationToken)
     {
@@ -133,7 +154,9 @@ internal sealed class SwitchBatchesStep(MigrationPlan plan) : MigrationStep
             await context.WaitUntilAsync(what, plan.Timeouts.BrokerRegistration, async ct =>
             {
                 topology = await context.Inspector.ReadKafkaTopologyAsync(plan.Destination, plan.Chroot, ct).ConfigureAwait(false);
-                problem = BatchSafety.NotReady(topology, plan.Brokers.Select(b => b.Id));
+                // Restarted brokers count only under their new registration (also those of a run this one resumes).
+                problem = BatchSafety.NotReady(topology, plan.Brokers.Select(b => b.Id))
+                    ?? SwitchHostStep.NotBackYet(context, topology.BrokerEpochs, plan.Brokers.Select(b => b.Id));
                 return problem is null;
             }, cancellationToken).ConfigureAwait(false);
         }

@@ -16,6 +16,12 @@ internal sealed class SwitchHostStep(TenantSpec tenant, TenantHost host) : Migra
     /// <summary>The host's restart after its switch.</summary>
     public const string RestartKey = "restart";
 
+    /// <summary>
+    /// Observation of a broker's own step, journaled just before its restart: the broker epoch (czxid of
+    /// <c>/brokers/ids/&lt;id&gt;</c>) it was registered under, 0 when it was not registered.
+    /// </summary>
+    public const string EpochBeforeRestartKey = "epoch-before-restart";
+
     public static string StepIdFor(int brokerId) => $"switch-broker-{brokerId.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary><c>switch-broker-&lt;id&gt;</c> for Kafka (as before tenants existed), else <c>switch-&lt;tenant&gt;-&lt;n&gt;</c> (1-based host order).</summary>
@@ -43,20 +49,21 @@ internal sealed class SwitchHostStep(TenantSpec tenant, TenantHost host) : Migra
         : [$"set {tenant.Connect.Location} of {tenant.Connect.ConfigId} on {host.Agent} to the destination{(tenant.Connect.ChrootInConnect ? " + chroot" : "")} (rest of the file byte for byte)", $"restart {tenant.Name} on {host.Agent}"];
 
     public override IReadOnlyList<string> ChecksAfter => IsKafka
-        ? [$"/brokers/ids/{host.Id} registered again", "no partition offline or under-replicated"]
+        ? [$"/brokers/ids/{host.Id} registered again, under a broker epoch newer than before the restart", "no partition offline or under-replicated"]
         : [$"{tenant.Health.Describe(tenant.Chroot)} on the destination"];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
-        await SwitchAsync(context, tenant, host, cancellationToken).ConfigureAwait(false);
+        await SwitchAsync(context, tenant, host, null, cancellationToken).ConfigureAwait(false);
         if (IsKafka && host.Id is { } brokerId)
         {
             context.Services.OnBrokerSwitched?.Invoke(brokerId);
-            await context.WaitUntilAsync($"broker {brokerId} registered and every partition healthy", plan.Timeouts.BrokerRegistration, async ct =>
+            await context.WaitUntilAsync($"broker {brokerId} registered again and every partition healthy", plan.Timeouts.BrokerRegistration, async ct =>
             {
                 var state = await context.Inspector.ReadKafkaStateAsync(plan.Destination, tenant.Chroot, ct).ConfigureAwait(false);
-                return ClusterQueries.IsKafkaHealthy(state, tenant.Hosts.Select(h => h.Id ?? -1), out _);
+                return ClusterQueries.IsKafkaHealthy(state, tenant.Hosts.Select(h => h.Id ?? -1), out _)
+                    && NotBackYet(context, Epochs(state), [brokerId]) is null;
             }, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -70,7 +77,12 @@ internal sealed class SwitchHostStep(TenantSpec tenant, TenantHost host) : Migra
     /// must be the host's own step (<see cref="StepIdFor(TenantSpec, TenantHost)"/>): the batched Kafka switch runs this
     /// for every broker of a batch at once under the same operation ids as one at a time, so abort and resume read one record.
     /// </summary>
-    internal static async Task SwitchAsync(StepContext context, TenantSpec tenant, TenantHost host, CancellationToken cancellationToken)
+    /// <param name="context">The host's own step context.</param>
+    /// <param name="tenant">The host's tenant.</param>
+    /// <param name="host">The host.</param>
+    /// <param name="epochsBefore">A Kafka broker's epoch read just before (the batch's gate); null: read here when a restart follows.</param>
+    /// <param name="cancellationToken">Cancels the switch.</param>
+    internal static async Task SwitchAsync(StepContext context, TenantSpec tenant, TenantHost host, IReadOnlyDictionary<int, long>? epochsBefore, CancellationToken cancellationToken)
     {
         var plan = context.Plan;
         var agent = context.Agent(host.Agent);
@@ -86,16 +98,49 @@ internal sealed class SwitchHostStep(TenantSpec tenant, TenantHost host) : Migra
             achieved: async ct => ConnectStrings.SameEnsemble(await agent.GetTenantConnectAsync(tenant.Connect, ct).ConfigureAwait(false), target)).ConfigureAwait(false);
         if (wrote && !context.EffectDone(RestartKey))
         {
+            if (tenant.Preset == TenantPreset.Kafka && host.Id is { } brokerId)
+            {
+                // Journaled before the restart, so that a resumed run waits for the same new registration.
+                var epochs = epochsBefore ?? Epochs(await context.Inspector.ReadKafkaStateAsync(plan.Destination, tenant.Chroot, cancellationToken).ConfigureAwait(false));
+                await context.ObserveAsync(EpochBeforeRestartKey, epochs.GetValueOrDefault(brokerId), cancellationToken).ConfigureAwait(false);
+            }
+
             await context.EffectAsync(RestartKey, agent, (operation, ct) => agent.ControlServiceAsync(operation, "restart", ct), cancellationToken).ConfigureAwait(false);
             context.Info(tenant.Preset == TenantPreset.Kafka ? $"broker {host.Id} restarted with zookeeper.connect={target}" : $"{tenant.Name} on {host.Agent} restarted with its connect string at {target}", host.Host);
             await Task.Delay(plan.Intervals.BrokerRestartPause, context.Time, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The Kafka broker <paramref name="broker"/> of the plan's moved Kafka tenant, as <see cref="SwitchAsync(StepContext, TenantSpec, TenantHost, CancellationToken)"/>.</summary>
-    internal static Task SwitchAsync(StepContext context, BrokerSpec broker, CancellationToken cancellationToken)
+    /// <summary>The Kafka broker <paramref name="broker"/> of the plan's moved Kafka tenant, as <see cref="SwitchAsync(StepContext, TenantSpec, TenantHost, IReadOnlyDictionary{int, long}?, CancellationToken)"/>.</summary>
+    internal static Task SwitchAsync(StepContext context, BrokerSpec broker, IReadOnlyDictionary<int, long> epochsBefore, CancellationToken cancellationToken)
     {
         var kafka = context.Plan.MovedTenants.Single(t => t.Preset == TenantPreset.Kafka);
-        return SwitchAsync(context, kafka, kafka.Hosts.Single(h => h.Id == broker.Id), cancellationToken);
+        return SwitchAsync(context, kafka, kafka.Hosts.Single(h => h.Id == broker.Id), epochsBefore, cancellationToken);
+    }
+
+    /// <summary>Every registered broker's epoch (czxid of its registration) in <paramref name="state"/>.</summary>
+    internal static IReadOnlyDictionary<int, long> Epochs(Verification.KafkaState state) => state.Brokers.ToDictionary(b => b.Key, b => b.Value.Czxid);
+
+    /// <summary>
+    /// Why some of <paramref name="brokers"/> are not back from their restart, or null when every one whose restart is done
+    /// is registered under an epoch newer than the one journaled before its restart. A registration that merely exists
+    /// may still be the old session's (a stop that ended in SIGKILL, a close that timed out): it stands until the session
+    /// expires (zookeeper.session.timeout.ms) and then vanishes, taking the broker out of every ISR while the next batch is down.
+    /// </summary>
+    internal static string? NotBackYet(StepContext context, IReadOnlyDictionary<int, long> epochs, IEnumerable<int> brokers)
+    {
+        var stale = new List<string>();
+        foreach (var id in brokers)
+        {
+            // Only a restart that is done: one still to come (a resumed run) was journaled with the epoch it will replace.
+            var broker = new StepContext(context.Services, StepIdFor(id), context.Attempt);
+            var before = context.Observed<long>(broker.StepId, EpochBeforeRestartKey);
+            if (before > 0 && broker.EffectDone(RestartKey) && epochs.TryGetValue(id, out var now) && now <= before)
+            {
+                stale.Add($"{id.ToString(CultureInfo.InvariantCulture)} (epoch {Verification.Zxid.Format(now)})");
+            }
+        }
+
+        return stale.Count == 0 ? null : $"broker(s) {string.Join(", ", stale)} still registered by the session from before the restart";
     }
 }

@@ -87,10 +87,10 @@ public sealed class HostNameEngineTests
     }
 
     [Fact]
-    public async Task RunAsync_NamedBrokerKeptItsSourceSession_ConsMatchesItsAddress()
+    public async Task RunAsync_NamedBrokerCameBackOnTheSource_ConsMatchesItsAddress()
     {
         using var harness = NamedBrokersHarness();
-        harness.World.BrokersThatIgnoreRestart.Add(2);
+        harness.World.BrokersThatComeBackOnTheSource.Add(2);
 
         await Assert.ThrowsAnyAsync<Exception>(() => harness.RunAsync());
 

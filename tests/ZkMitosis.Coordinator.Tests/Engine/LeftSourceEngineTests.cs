@@ -44,17 +44,33 @@ public sealed class LeftSourceEngineTests
     }
 
     [Fact]
-    public async Task RunAsync_SourceRefusesConsAndABrokerKeptItsSourceSession_StopsBeforeTheCutNamingTheBroker()
+    public async Task RunAsync_SourceRefusesConsAndABrokerCameBackOnTheSource_StopsBeforeTheCutNamingTheBroker()
     {
         using var harness = new EngineHarness(SamplePlans.Valid);
         harness.World.SourceRefusesCons = true;
-        harness.World.BrokersThatIgnoreRestart.Add(2);
+        harness.World.BrokersThatComeBackOnTheSource.Add(2);
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => harness.RunAsync());
 
         Assert.Contains("registered through a destination session", error.Message, StringComparison.Ordinal);
         Assert.Contains(harness.Events, e => e.Message.Contains("broker 2 (10.250.7.22): /kafka/brokers/ids/2 owned by session 0x01", StringComparison.Ordinal)
             && e.Message.Contains("non-destination server 1", StringComparison.Ordinal));
+        Assert.DoesNotContain(harness.World.Calls, c => c.StartsWith("isolate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_BrokerIgnoresItsRestart_TheSwitchTimesOutNamingItsOldRegistration()
+    {
+        // The restart reports success, the old process runs on: /brokers/ids/2 exists, but under the epoch from
+        // before the restart. It is not back, and nothing after the switch may start.
+        using var harness = new EngineHarness(SamplePlans.Valid);
+        harness.World.BrokersThatIgnoreRestart.Add(2);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => harness.RunAsync());
+
+        Assert.Contains("step switch-broker-2: timed out", error.Message, StringComparison.Ordinal);
+        Assert.Contains(harness.Events, e => e.Message.Contains("broker 2 restarted", StringComparison.Ordinal));
+        Assert.DoesNotContain(harness.Events, e => e.Step == "switch-broker-3");
         Assert.DoesNotContain(harness.World.Calls, c => c.StartsWith("isolate", StringComparison.Ordinal));
     }
 }

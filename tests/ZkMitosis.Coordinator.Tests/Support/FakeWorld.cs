@@ -90,6 +90,12 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     /// <summary>Brokers whose restart reports success but leaves the old process running: the old connect string, the old session.</summary>
     public HashSet<int> BrokersThatIgnoreRestart { get; } = [];
 
+    /// <summary>
+    /// Brokers that restart (a new session, a new registration) but load the connect string they had before, as when
+    /// configuration management writes server.properties back: they come back on the source.
+    /// </summary>
+    public HashSet<int> BrokersThatComeBackOnTheSource { get; } = [];
+
     /// <summary>Tenant hosts (by agent) whose session expires when the destination is cut off (they register again under a new one).</summary>
     public HashSet<string> TenantSessionsExpireAtCut { get; } = [];
 
@@ -173,6 +179,18 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     /// <summary>Reads of Kafka's state a restarted broker stays unregistered for (0: back at once, the default).</summary>
     public int RestartReads { get; set; }
 
+    /// <summary>
+    /// By broker: reads of Kafka's state for which its old registration still stands after a restart (its old session
+    /// not yet expired: a stop that ended in SIGKILL); then it vanishes for one read, and the broker registers under a
+    /// new epoch. A broker not listed (the default) closes its session on stop: the old registration goes at once.
+    /// </summary>
+    public Dictionary<int, int> OldSessionLingerReads { get; } = [];
+
+    private long _lastBrokerEpoch = 0x200000000;
+
+    /// <summary>The czxid of the next broker registration: newer than every one before it, as zxids are.</summary>
+    internal long NextBrokerEpoch() => ++_lastBrokerEpoch;
+
     /// <summary>Every read of Kafka's state that found a partition offline or below its min.insync.replicas.</summary>
     public List<string> UnderMinIsrSeen { get; } = [];
 
@@ -187,14 +205,25 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     /// ISR among them, recorded against min.insync.replicas; a restarting broker comes back after
     /// <see cref="RestartReads"/> reads.
     /// </summary>
-    private (Dictionary<int, FakeBroker> Registered, List<PartitionPlacement> Partitions) ReadKafka()
+    private (Dictionary<int, BrokerRegistration> Registered, List<PartitionPlacement> Partitions) ReadKafka()
     {
         lock (_gate)
         {
-            var registered = Brokers.Values.Where(b => b.Running && b.DownReads == 0).ToDictionary(b => b.Spec.Id);
+            var registered = Brokers.Values.Where(b => (b.Running && b.DownReads == 0) || b.LingerReads > 0)
+                .ToDictionary(b => b.Spec.Id, b => new BrokerRegistration(b.Spec.Id, b.Czxid, b.Session));
             foreach (var broker in Brokers.Values.Where(b => b.DownReads > 0))
             {
                 broker.DownReads--;
+            }
+
+            foreach (var broker in Brokers.Values.Where(b => b.LingerReads > 0))
+            {
+                // The old session expires: the old registration goes, and the broker's retry registers it anew.
+                if (--broker.LingerReads == 0)
+                {
+                    (broker.Session, broker.Czxid) = broker.NextRegistration;
+                    broker.DownReads = 1;
+                }
             }
 
             MostBrokersDownSeen = Math.Max(MostBrokersDownSeen, Brokers.Count - registered.Count);
@@ -220,7 +249,10 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
     {
         Tick();
         var (registered, partitions) = ReadKafka();
-        return Task.FromResult(new KafkaTopology(registered.Keys.ToDictionary(id => id, id => Racks.GetValueOrDefault(id)), partitions));
+        return Task.FromResult(new KafkaTopology(registered.Keys.ToDictionary(id => id, id => Racks.GetValueOrDefault(id)), partitions)
+        {
+            BrokerEpochs = registered.ToDictionary(r => r.Key, r => r.Value.Czxid),
+        });
     }
 
     public IHostAgent Get(string address)
@@ -346,8 +378,7 @@ internal sealed class FakeWorld : IHostAgentFactory, IClusterInspector
             throw new InvalidOperationException("no server serving");
         }
 
-        var (live, partitions) = ReadKafka();
-        var registered = live.Values.ToDictionary(b => b.Spec.Id, b => new BrokerRegistration(b.Spec.Id, b.Czxid, b.Session));
+        var (registered, partitions) = ReadKafka();
         var problems = partitions.Where(p => p.Leader < 0 || p.Isr.Count < p.Replicas.Count)
             .Select(p => new PartitionProblem(p.Topic, p.Partition, p.Leader < 0 ? "offline (no leader)" : "under-replicated")).ToList();
         return Task.FromResult(new KafkaState(registered, ControllerEpoch, 1, problems, Partitions.Count == 0 ? 6 : Partitions.Count));
@@ -431,6 +462,12 @@ internal sealed class FakeBroker(BrokerSpec spec)
 
     /// <summary>Reads of Kafka's state left before the restarted broker is registered again.</summary>
     public int DownReads { get; set; }
+
+    /// <summary>Reads of Kafka's state left while the registration of the session before the restart still stands.</summary>
+    public int LingerReads { get; set; }
+
+    /// <summary>The session and epoch the broker registers under once the old registration has gone.</summary>
+    public (long Session, long Czxid) NextRegistration { get; set; }
 }
 
 /// <summary>A partition's assignment and its topic's own min.insync.replicas (null: the brokers' default).</summary>
@@ -743,9 +780,18 @@ internal sealed class FakeAgent(FakeWorld world, string address) : IHostAgent
             broker.Running = action != "stop";
             if (broker.Running)
             {
-                broker.LoadedConnect = broker.Connect;
-                broker.Session = world.SessionThrough(broker.LoadedConnect, broker.Session);
-                broker.DownReads = world.RestartReads;
+                broker.LoadedConnect = world.BrokersThatComeBackOnTheSource.Contains(broker.Spec.Id) ? broker.LoadedConnect : broker.Connect;
+                var next = (world.SessionThrough(broker.LoadedConnect, broker.Session), world.NextBrokerEpoch());
+                if (world.OldSessionLingerReads.GetValueOrDefault(broker.Spec.Id) is var linger and > 0)
+                {
+                    broker.NextRegistration = next;
+                    broker.LingerReads = linger;
+                }
+                else
+                {
+                    (broker.Session, broker.Czxid) = next;
+                    broker.DownReads = world.RestartReads;
+                }
             }
 
             broker.Restarts++;

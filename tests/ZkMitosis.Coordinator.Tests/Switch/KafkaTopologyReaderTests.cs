@@ -42,12 +42,17 @@ public sealed class KafkaTopologyReaderTests(StandaloneZooKeeperFixture server) 
     public async Task ReadKafkaTopology_KafkaShapedTree_RacksAssignmentsStatesAndTopicMinimums()
     {
         var chroot = $"/kt{Guid.NewGuid():N}";
+        var epochs = new Dictionary<int, long>();
         await using (var admin = await ZooKeeperClient.ConnectAsync(server.ConnectString))
         {
             await admin.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
             foreach (var (path, data) in Tree)
             {
                 await admin.CreateAsync(chroot + path, Encoding.UTF8.GetBytes(data));
+                if (path.StartsWith("/brokers/ids/", StringComparison.Ordinal) && int.TryParse(path["/brokers/ids/".Length..], System.Globalization.CultureInfo.InvariantCulture, out var id))
+                {
+                    epochs[id] = (await admin.ExistsAsync(chroot + path))!.Czxid;
+                }
             }
         }
 
@@ -58,6 +63,8 @@ public sealed class KafkaTopologyReaderTests(StandaloneZooKeeperFixture server) 
         var topology = BatchSafety.Sorted(await new ZooKeeperClusterInspector().ReadKafkaTopologyAsync([spec], chroot, CancellationToken.None));
 
         Assert.Equal(new Dictionary<int, string?> { [1] = "eu-1a", [2] = null, [3] = null, [4] = null }, topology.RegisteredRacks);
+        // Each registration's czxid: the broker epoch a restarted broker must renew.
+        Assert.Equal(epochs, topology.BrokerEpochs);
         Assert.Equal(3, topology.Partitions.Count);
         var logs = topology.Partitions[0];
         Assert.Equal(("logs-0", -1, 0, (int?)null), (logs.Name, logs.Leader, logs.Isr.Count, logs.MinInsyncReplicas));

@@ -138,6 +138,45 @@ public sealed class SwitchBatchesEngineTests
     }
 
     [Fact]
+    public async Task Run_OldRegistrationsOutliveTheRestart_NextBatchWaitsForTheNewEpochsNeverBelowMinIsr()
+    {
+        // The first batch's old registrations stand for 2 more reads after the restart (their old sessions not yet
+        // expired), then vanish for a read before the brokers register anew; the others are down for 4 reads. Judged
+        // back on their old registrations, the first batch (rack r1 but 13 and 25) would vanish while the second
+        // (13 and 25) is down: payments-0 (1, 13 and two more, min.insync.replicas 3) would keep 2.
+        using var harness = World();
+        harness.World.RestartReads = 4;
+        foreach (var id in RackMembers(0).Except([13, 25]))
+        {
+            harness.World.OldSessionLingerReads[id] = 2;
+        }
+
+        await harness.RunAsync();
+
+        var world = harness.World;
+        Assert.True(harness.State.Completed);
+        Assert.Empty(world.UnderMinIsrSeen);
+        Assert.Equal(25, world.MostBrokersDownSeen);
+        Assert.All(world.Brokers.Values, b => Assert.Equal(1, b.Restarts));
+        Assert.All(world.Brokers.Values, b => Assert.Equal(0, b.LingerReads));
+        Assert.Contains(harness.Events, e => e.Kind == MigrationEventKind.Info && e.Message.StartsWith("batch 2/13 (rack r1, brokers 13,25): done", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_OneBrokerOldRegistrationNeverGoes_TimesOutNamingTheBrokerAndItsOldEpoch()
+    {
+        using var harness = World();
+        harness.World.OldSessionLingerReads[1] = int.MaxValue;
+
+        var error = await Assert.ThrowsAsync<StepFailedException>(() => harness.RunAsync());
+
+        Assert.Contains("batch 1/13 (rack r1, ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("registered again and every partition healthy; last seen: broker(s) 1 (epoch 0x", error.Message, StringComparison.Ordinal);
+        Assert.Contains("still registered by the session from before the restart", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Infos(harness), m => m.StartsWith("batch 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_BatchNotApproved_StopsBeforeItThenResumeAsksForEachBatch()
     {
         using var harness = World();

@@ -4,13 +4,15 @@ namespace ZkMitosis.Coordinator.Engine.Steps;
 
 /// <summary>
 /// Strategy copy, step 9: points every stopped host of every moved tenant at the destination and starts it, all at
-/// once: the code and operation ids of the one-host switch (<see cref="SwitchHostStep.SwitchAsync(StepContext, TenantSpec, TenantHost, CancellationToken)"/>,
+/// once: the code and operation ids of the one-host switch (<see cref="SwitchHostStep.SwitchAsync(StepContext, TenantSpec, TenantHost, IReadOnlyDictionary{int, long}?, CancellationToken)"/>,
 /// each host under its own step id), so a resume and the journal read them as for any switch. A restart of a
 /// stopped service starts it.
 /// </summary>
 internal sealed class CopySwitchStep : MigrationStep
 {
     public const string StepId = "switch-tenants";
+
+    private static readonly IReadOnlyDictionary<int, long> NoEpochs = new Dictionary<int, long>();
 
     public override string Id => StepId;
 
@@ -28,7 +30,8 @@ internal sealed class CopySwitchStep : MigrationStep
         await Task.WhenAll(hosts.Select(async x =>
         {
             var hostContext = new StepContext(context.Services, SwitchHostStep.StepIdFor(x.Tenant, x.Host), context.Attempt);
-            await SwitchHostStep.SwitchAsync(hostContext, x.Tenant, x.Host, cancellationToken).ConfigureAwait(false);
+            // Every host is stopped and the destination never held their ephemerals: no broker epoch to outlive.
+            await SwitchHostStep.SwitchAsync(hostContext, x.Tenant, x.Host, NoEpochs, cancellationToken).ConfigureAwait(false);
             if (x.Tenant.Preset == TenantPreset.Kafka && x.Host.Id is { } brokerId)
             {
                 context.Services.OnBrokerSwitched?.Invoke(brokerId);
