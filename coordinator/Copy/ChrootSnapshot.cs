@@ -94,6 +94,9 @@ public sealed class ChrootSnapshot : IZnodeSource
     internal IReadOnlyList<ZooKeeperAcl>? AclIfUnchanged(string path, ZooKeeperStat stat) =>
         _nodes.TryGetValue(path, out var node) && node.Stat.Czxid == stat.Czxid && node.Stat.Aversion == stat.Aversion ? node.Acl : null;
 
+    /// <summary>The znode held at <paramref name="path"/> (an absolute znode path), or null.</summary>
+    internal Znode? Find(string path) => _nodes.GetValueOrDefault(path);
+
     Task<Znode?[]> IZnodeSource.ReadAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
         var nodes = new Znode?[paths.Count];

@@ -129,49 +129,13 @@ public static class TreeDiffer
 
             compared++;
             progress?.AddRead(1);
-            if (node.IsEphemeral)
+            if (!ZnodeComparison.Compare(node, pair.Target, pair.SourcePath, pair.TargetPath, options.Faithful, Add))
             {
-                ephemerals++;
-                if (pair.Target is { IsEphemeral: false })
-                {
-                    Add(new Difference(DifferenceKind.PersistentCopyOfEphemeral, pair.SourcePath, $"{pair.TargetPath} is persistent; the source's is an ephemeral of session 0x{node.Stat.EphemeralOwner:x}"));
-                }
-
+                ephemerals += node.IsEphemeral ? 1 : 0;
                 return;
             }
 
-            if (pair.Target is not { } other)
-            {
-                Add(new Difference(DifferenceKind.MissingOnTarget, pair.SourcePath, pair.TargetPath));
-                return;
-            }
-
-            if (other.IsEphemeral)
-            {
-                Add(new Difference(DifferenceKind.EphemeralOnTarget, pair.SourcePath, $"{pair.TargetPath} is an ephemeral of session 0x{other.Stat.EphemeralOwner:x}; the source's is persistent"));
-                return;
-            }
-
-            if (!node.SameData(other))
-            {
-                Add(new Difference(DifferenceKind.Data, pair.SourcePath, $"{node.DescribeData()} on the source, {other.DescribeData()} on the target"));
-            }
-
-            if (!CopyRun.AclEquals(node.Acl, other.Acl))
-            {
-                Add(new Difference(DifferenceKind.Acl, pair.SourcePath, $"{Describe(node.Acl)} vs {Describe(other.Acl)}"));
-            }
-
-            if (options.Faithful && node.Stat.Version != other.Stat.Version)
-            {
-                Add(new Difference(DifferenceKind.DataVersion, pair.SourcePath, $"{node.Stat.Version} vs {other.Stat.Version}"));
-            }
-
-            if (options.Faithful && node.SequentialCounter != other.SequentialCounter)
-            {
-                Add(new Difference(DifferenceKind.SequentialCounter, pair.SourcePath, $"next sequential number {node.SequentialCounter} vs {other.SequentialCounter}"));
-            }
-
+            var other = pair.Target!;
             var sourceChildren = node.Children.ToHashSet(StringComparer.Ordinal);
             foreach (var child in other.Children)
             {
@@ -209,7 +173,4 @@ public static class TreeDiffer
             throw CopyException.FromKeeper("target", "reading the Stat of", path, e);
         }
     }
-
-    private static string Describe(IReadOnlyList<ZooKeeper.ZooKeeperAcl> acl) =>
-        "[" + string.Join(',', acl.Select(a => $"{a.Scheme}:{a.Id}:{a.Permissions}")) + "]";
 }

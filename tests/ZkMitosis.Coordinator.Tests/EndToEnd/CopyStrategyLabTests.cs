@@ -78,6 +78,9 @@ public sealed class CopyStrategyLabTests(ITestOutputHelper output)
         var diff = journal.Observation("verify-copy", "diff:" + plan.Chroot)!;
         Assert.Equal(0, diff["differences"]!.GetValue<long>());
 
+        // At the block, both sides were read by their agents from the data dirs and compared in memory.
+        Assert.Equal("from the data dirs", diff["read"]!.GetValue<string>());
+
         // The drain has no last re-scan: the verify found the ACL no watch showed and repaired it.
         var repair = journal.Observation("verify-copy", "repair:" + plan.Chroot)!;
         Assert.True(repair["aclUpdated"]!.GetValue<long>() >= 1, repair.ToJsonString());

@@ -22,7 +22,7 @@ internal sealed class VerifyCopyStep : MigrationStep
 
     public override IReadOnlyList<string> ChecksBefore => ["every mirror drained to the block's zxid", "the source learner read has reached the block's zxid"];
 
-    public override IReadOnlyList<string> Actions => ["diff each chroot, source learner against the destination (data, ACLs, data versions, sequential counters)", "where they differ (setACL shows no watch event): one faithful copy, then the diff again"];
+    public override IReadOnlyList<string> Actions => ["diff each chroot, source learner against the destination (data, ACLs, data versions, sequential counters): with preCopy snapshot, both read by their agents from the data dirs and compared in memory", "where they differ (setACL shows no watch event): one faithful copy, then the diff again"];
 
     public override IReadOnlyList<string> ChecksAfter => ["no difference"];
 
@@ -36,7 +36,7 @@ internal sealed class VerifyCopyStep : MigrationStep
         var maxFrame = await CopyTrees.MaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
         foreach (var chroot in CopyTrees.Chroots(plan))
         {
-            var diff = await DiffAsync(context, readFrom, chroot, maxFrame, cancellationToken).ConfigureAwait(false);
+            var (diff, fromDataDirs) = await DiffAsync(context, readFrom, chroot, zxid, maxFrame, cancellationToken).ConfigureAwait(false);
             if (!diff.Equal)
             {
                 // Nothing writes the chroot now (its tenants are stopped, the mirror drained): what differs is what no
@@ -47,32 +47,107 @@ internal sealed class VerifyCopyStep : MigrationStep
                     // No mirror runs: the counters can be raised here without counting a child twice.
                     SequentialCounters = true,
                     ReadsInFlight = 8,
+                    // The pre-copy's base, not the tree just read: a source ACL from the base is taken as the target's
+                    // too, and an ACL set since the pre-copy is what the repair must find.
                     AclBase = context.Services.PreCopySnapshots.GetValueOrDefault(chroot),
                 }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await context.ObserveAsync("repair:" + chroot, new { created = repair.Created, dataUpdated = repair.DataUpdated, aclUpdated = repair.AclUpdated, deleted = repair.Deleted, versionBumps = repair.VersionBumps, sequenceBumps = repair.SequenceBumps }, cancellationToken).ConfigureAwait(false);
-                diff = await DiffAsync(context, readFrom, chroot, maxFrame, cancellationToken).ConfigureAwait(false);
+                (diff, fromDataDirs) = await DiffAsync(context, readFrom, chroot, zxid, maxFrame, cancellationToken).ConfigureAwait(false);
             }
 
-            await context.ObserveAsync("diff:" + chroot, new { compared = diff.Compared, differences = diff.DifferenceCount, milliseconds = diff.Elapsed.TotalMilliseconds }, cancellationToken).ConfigureAwait(false);
+            var where = fromDataDirs ? "from the data dirs" : "through the client";
+            await context.ObserveAsync("diff:" + chroot, new { compared = diff.Compared, differences = diff.DifferenceCount, milliseconds = diff.Elapsed.TotalMilliseconds, read = where }, cancellationToken).ConfigureAwait(false);
             if (!diff.Equal)
             {
                 throw new StepFailedException(Id, $"{chroot}: the destination differs from the source in {diff.DifferenceCount} place(s): {Describe(diff)}");
             }
 
-            context.Info($"{chroot}: {diff.Compared} znodes equal on the destination (faithful) in {diff.Elapsed.TotalMilliseconds:0} ms");
+            context.Info($"{chroot}: {diff.Compared} znodes equal on the destination (faithful, read {where}) in {diff.Elapsed.TotalMilliseconds:0} ms");
         }
 
         await context.ObserveAsync(VerifiedKey, context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task<DiffResult> DiffAsync(StepContext context, Plans.ServerSpec readFrom, string chroot, int maxFrame, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The faithful diff of <paramref name="chroot"/>, and whether both sides were read from data dirs. With
+    /// <c>preCopy: snapshot</c>, both sides are read by their agents from the data dirs, in parallel, and compared in
+    /// memory: the source learner at or past the block's zxid (nothing writes the chroot since), the destination server
+    /// with the highest zxid at or past it (every mirror write is acknowledged, hence logged there). An agent that cannot
+    /// read, or a read short of its zxid, falls back (with a warning) to the diff through the client.
+    /// </summary>
+    private static async Task<(DiffResult Diff, bool FromDataDirs)> DiffAsync(
+        StepContext context, Plans.ServerSpec readFrom, string chroot, long blockZxid, int maxFrame, CancellationToken cancellationToken)
+    {
+        if (context.Plan.PreCopy == Plans.PreCopySource.Snapshot)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var observed = await ClusterQueries.ObserveAllAsync(context, context.Plan.Destination, cancellationToken).ConfigureAwait(false);
+            var newest = context.Plan.Destination.Where(d => observed[d.Id].Serving).MaxBy(d => observed[d.Id].Zxid);
+            if (newest is not null)
+            {
+                var reads = await Task.WhenAll(
+                    ReadAtAsync(context, readFrom, chroot, blockZxid, cancellationToken),
+                    ReadAtAsync(context, newest, chroot, observed[newest.Id].Zxid, cancellationToken)).ConfigureAwait(false);
+                if (reads[0] is { } source && reads[1] is { } target)
+                {
+                    return (SnapshotDiffer.Diff(source, target, faithful: true, ListedDifferences) with { Elapsed = clock.Elapsed }, true);
+                }
+            }
+            else
+            {
+                context.Warning($"{chroot}: no destination server serving to read the data dir of: the diff reads through the client");
+            }
+        }
+
+        return (await ClientDiffAsync(context, readFrom, chroot, maxFrame, cancellationToken).ConfigureAwait(false), false);
+    }
+
+    /// <summary>
+    /// <paramref name="server"/>'s tree of <paramref name="chroot"/> from its data dir, at or past <paramref name="zxid"/>;
+    /// null (with a warning) when its agent cannot read it, or its log has not reached the zxid after a few reads.
+    /// </summary>
+    private static async Task<Copy.ChrootSnapshot?> ReadAtAsync(StepContext context, Plans.ServerSpec server, string chroot, long zxid, CancellationToken cancellationToken)
+    {
+        const int Reads = 3;
+        for (var read = 1; ; read++)
+        {
+            Copy.ChrootSnapshot tree;
+            try
+            {
+                tree = await context.Agent(server.Agent).ReadTreeAsync(chroot, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Agents.AgentCallException e)
+            {
+                context.Warning($"{chroot}: the agent could not read the tree from the data dir of {server.Host} ({e.Message}): the diff reads through the client", server.Host);
+                return null;
+            }
+
+            if (tree.Zxid >= zxid)
+            {
+                return tree;
+            }
+
+            if (read == Reads)
+            {
+                context.Warning($"{chroot}: the data dir of {server.Host} reads at zxid {Zxid.Format(tree.Zxid)}, short of {Zxid.Format(zxid)}, after {Reads} reads: the diff reads through the client", server.Host);
+                return null;
+            }
+
+            // Logged before it is acknowledged, but a server's log may trail the quorum's commit by a moment.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), context.Time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private const int ListedDifferences = 20;
+
+    private static Task<DiffResult> ClientDiffAsync(StepContext context, Plans.ServerSpec readFrom, string chroot, int maxFrame, CancellationToken cancellationToken) =>
         TreeDiffer.DiffAsync(new DiffOptions
         {
             Source = new TreeLocation(readFrom.ClientEndpoint, chroot),
             Target = new TreeLocation(CopyTrees.Hosts(context.Plan.Destination), chroot),
             Faithful = true,
             MaxFrameBytes = maxFrame,
-            ListedDifferences = 20,
+            ListedDifferences = ListedDifferences,
 
             // The source's ACLs from the pre-copy's snapshot where the znode is the same and its ACL unchanged
             // since (exact); every destination ACL is read.
