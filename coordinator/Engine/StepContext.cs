@@ -71,6 +71,13 @@ public sealed class MigrationServices
     /// none: its mirror reads every ACL.
     /// </summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, Copy.ChrootSnapshot> PreCopySnapshots { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Strategy copy: each chroot's source tree read from a learner's data dir at or past the block's zxid, started by
+    /// the drain (the chroot no longer changes once its tenants are stopped) and taken by the verify, by chroot; a
+    /// read that could not be done yields null. A resumed run has none: the verify reads then.
+    /// </summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, Task<Copy.ChrootSnapshot?>> BlockSourceReads { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One step's run: its effects (<see cref="EffectAsync{T}"/>), observations and bounded waits.</summary>

@@ -7,7 +7,8 @@ namespace ZkMitosis.Cli.Commands;
 
 /// <summary>
 /// `zkmitosis lab up|status|down|kill|start|partition`: ephemeral ZooKeeper and Kafka-host clusters in network
-/// namespaces on this machine (root needed). Errors are printed plainly and exit with 1; nothing half-built stays.
+/// namespaces on this machine (root needed). Errors are printed plainly, one line: bad input exits 2 before anything is
+/// built, a failure exits 1; nothing half-built stays.
 /// </summary>
 internal static class LabCommand
 {
@@ -43,10 +44,11 @@ internal static class LabCommand
         var stay = new Option<string>("--stay") { Description = "tenants of --tenants the plan keeps on the source (moves: false), comma separated" };
         var tenantHosts = new Option<int>("--tenant-hosts") { Description = "hosts of each non-Kafka tenant (1–9)", DefaultValueFactory = _ => 2 };
         var hostNames = new Option<bool>("--hostnames") { Description = "name every host HOST.NAME.zkm.test: the plan, zoo.cfg and connect strings carry names (run the coordinator with lab exec)" };
+        var heap = new Option<string>("--zookeeper-heap") { Description = "every ZooKeeper server's JVM heap (-Xmx), a size like 512m or 2g", DefaultValueFactory = _ => Lab.Servers.ZooKeeperServerConfig.DefaultJvmHeap };
         var command = new Command("up", "build a lab: source ensemble running, destination stopped and empty, brokers, agents, plan")
         {
             source, destination, brokers, racks, NameOption, subnet, zookeeperOptions, DirectoryOption, noAgents, noPopulate, insecureAgents, ipv6,
-            tenants, stay, tenantHosts, hostNames,
+            tenants, stay, tenantHosts, hostNames, heap,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(async () =>
         {
@@ -56,7 +58,7 @@ internal static class LabCommand
                 var equals = pair.IndexOf('=', StringComparison.Ordinal);
                 if (equals <= 0)
                 {
-                    throw new LabException($"--zookeeper-option '{pair}' is not key=value");
+                    throw new LabUsageException($"--zookeeper-option '{pair}' is not key=value");
                 }
 
                 options[pair[..equals]] = pair[(equals + 1)..];
@@ -80,7 +82,14 @@ internal static class LabCommand
                 StayingTenants = List(parse.GetValue(stay)),
                 TenantProductHosts = parse.GetValue(tenantHosts),
                 HostNames = parse.GetValue(hostNames),
+                ZooKeeperHeap = parse.GetValue(heap)!,
             };
+            if (spec.Validate() is { Count: > 0 } problems)
+            {
+                // Bad input, before anything is built: one line, exit 2.
+                throw new LabUsageException(string.Join("; ", problems));
+            }
+
             using var logging = ConsoleLogger.Create();
             var up = await LabCluster.UpAsync(spec, logging.Logger, cancellationToken);
             await PrintStatusAsync(up, json: false, cancellationToken);
@@ -199,7 +208,7 @@ internal static class LabCommand
             }
             catch (LabException e)
             {
-                await Console.Error.WriteLineAsync("zkmitosis lab: " + e.Message);
+                await Console.Error.WriteLineAsync("zkmitosis: lab: " + e.Message);
                 return 1;
             }
 
@@ -258,12 +267,20 @@ internal static class LabCommand
             await action();
             return 0;
         }
+        catch (LabUsageException e)
+        {
+            await Console.Error.WriteLineAsync("zkmitosis: lab: " + e.Message);
+            return 2;
+        }
         catch (LabException e)
         {
-            await Console.Error.WriteLineAsync("zkmitosis lab: " + e.Message);
+            await Console.Error.WriteLineAsync("zkmitosis: lab: " + e.Message);
             return 1;
         }
     }
+
+    /// <summary>A lab command's input is wrong (exit 2); nothing was done.</summary>
+    private sealed class LabUsageException(string message) : Exception(message);
 
     /// <summary>Progress lines on stderr, so stdout stays the command's result.</summary>
     private sealed class ConsoleLogger : ILogger, IDisposable

@@ -137,5 +137,18 @@ public sealed class OneLineErrorTests : IDisposable
         outcome.AssertOneLineError(2, "xml", "--output");
     }
 
+    [Theory]
+    [InlineData("--zookeeper-heap", "5x", "ZooKeeper heap '5x'")]
+    [InlineData("--zookeeper-heap", "512m -Dx=1", "ZooKeeper heap '512m -Dx=1'")]
+    [InlineData("--source", "9", "source: 9 is out of range")]
+    [InlineData("--zookeeper-option", "noequals", "--zookeeper-option 'noequals' is not key=value")]
+    public async Task LabUp_BadOption_OneLineExitTwoBeforeAnythingIsBuilt(string option, string value, string named)
+    {
+        var outcome = await RealCli.RunAsync(["lab", "up", "--name", "zkbad", "--dir", _directory.Path, option, value]);
+
+        outcome.AssertOneLineError(2, named);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_directory.Path));
+    }
+
     public void Dispose() => _directory.Dispose();
 }

@@ -18,13 +18,23 @@ internal sealed class DrainStep : MigrationStep
 
     public override IReadOnlyList<string> ChecksBefore => ["every moved tenant stopped; the block's zxid recorded"];
 
-    public override IReadOnlyList<string> Actions => ["wait until each mirror has applied every change up to the block's zxid, stop it"];
+    public override IReadOnlyList<string> Actions => ["wait until each mirror has applied every change up to the block's zxid, stop it", "meanwhile (preCopy snapshot): read each chroot from a source learner's data dir at or past the block's zxid, for the verify"];
 
     public override IReadOnlyList<string> ChecksAfter => ["each mirror's applied zxid is at or past the block's zxid"];
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var zxid = context.Observed<long?>(BlockStep.StepId, BlockStep.ZxidKey) ?? throw new StepFailedException(Id, "the block recorded no source zxid");
+        if (context.Plan.PreCopy == Plans.PreCopySource.Snapshot)
+        {
+            // The verify's source side, read while the mirrors drain: the stopped tenants' chroots no longer change.
+            var readFrom = await CopyTrees.ReadServerAsync(context, cancellationToken).ConfigureAwait(false);
+            foreach (var chroot in CopyTrees.Chroots(context.Plan))
+            {
+                context.Services.BlockSourceReads[chroot] = VerifyCopyStep.ReadSourceAtAsync(context, readFrom, chroot, zxid, cancellationToken);
+            }
+        }
+
         foreach (var chroot in CopyTrees.Chroots(context.Plan))
         {
             var mirror = await StartMirrorStep.EnsureAsync(context, chroot, cancellationToken).ConfigureAwait(false);

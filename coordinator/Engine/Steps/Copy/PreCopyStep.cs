@@ -41,6 +41,7 @@ internal sealed class PreCopyStep : MigrationStep
             // The rate counts the whole pre-copy: the agent's read of the data dir and its stream included.
             var started = context.Time.GetTimestamp();
             var snapshot = plan.PreCopy == PreCopySource.Snapshot ? await ReadSnapshotAsync(context, readFrom, chroot, cancellationToken).ConfigureAwait(false) : null;
+            var read = context.Time.GetElapsedTime(started);
             var options = CopyTrees.Options(plan, readFrom, chroot, maxFrame) with { SourceSnapshot = snapshot };
             var summary = await TreeCopier.CopyAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (summary.NeedsCredentials.Count > 0)
@@ -56,7 +57,7 @@ internal sealed class PreCopyStep : MigrationStep
                 context.Services.PreCopySnapshots[chroot] = snapshot;
             }
 
-            await context.ObserveAsync("copy:" + chroot, new CopyFigures(summary.SourceNodes, summary.Created, summary.DataUpdated, summary.AclUpdated, summary.Deleted, summary.Unchanged, elapsed.TotalMilliseconds, rate, source) { SnapshotZxid = snapshot?.Zxid }, cancellationToken).ConfigureAwait(false);
+            await context.ObserveAsync("copy:" + chroot, new CopyFigures(summary.SourceNodes, summary.Created, summary.DataUpdated, summary.AclUpdated, summary.Deleted, summary.Unchanged, elapsed.TotalMilliseconds, rate, source) { SnapshotZxid = snapshot?.Zxid, SnapshotReadMilliseconds = snapshot is null ? null : read.TotalMilliseconds }, cancellationToken).ConfigureAwait(false);
             context.Info($"{chroot}: {summary.SourceNodes} znodes read from {source}, {summary.Created} created, {summary.DataUpdated} updated, {summary.Deleted} deleted on the destination in {elapsed.TotalSeconds:0.0} s, reading included ({rate:0}/s)");
         }
     }
@@ -102,4 +103,7 @@ public sealed record CopyFigures(long SourceNodes, long Created, long DataUpdate
 {
     /// <summary>The zxid of the source tree the pre-copy read from a data dir; null when it read the server.</summary>
     public long? SnapshotZxid { get; init; }
+
+    /// <summary>Of <see cref="Milliseconds"/>, the agent's read of the data dir and its stream; null when it read the server.</summary>
+    public double? SnapshotReadMilliseconds { get; init; }
 }

@@ -85,12 +85,16 @@ internal sealed class VerifyCopyStep : MigrationStep
             var newest = context.Plan.Destination.Where(d => observed[d.Id].Serving).MaxBy(d => observed[d.Id].Zxid);
             if (newest is not null)
             {
+                // The drain's read of the source when there is one (once: a diff after a repair reads again).
+                var sourceRead = context.Services.BlockSourceReads.TryRemove(chroot, out var started) ? started : ReadSourceAtAsync(context, readFrom, chroot, blockZxid, cancellationToken);
                 var reads = await Task.WhenAll(
-                    ReadAtAsync(context, readFrom, chroot, blockZxid, cancellationToken),
-                    ReadAtAsync(context, newest, chroot, observed[newest.Id].Zxid, cancellationToken)).ConfigureAwait(false);
-                if (reads[0] is { } source && reads[1] is { } target)
+                    TimedAsync(sourceRead),
+                    TimedAsync(ReadAtAsync(context, newest, chroot, observed[newest.Id].Zxid, cancellationToken))).ConfigureAwait(false);
+                if (reads[0].Tree is { } source && reads[1].Tree is { } target)
                 {
-                    return (SnapshotDiffer.Diff(source, target, faithful: true, ListedDifferences) with { Elapsed = clock.Elapsed }, true);
+                    var diff = SnapshotDiffer.Diff(source, target, faithful: true, ListedDifferences);
+                    context.Info($"{chroot}: read from the data dirs of the source ({source.Description}, {reads[0].Milliseconds:0} ms more{(started is null ? "" : " after the drain")}) and of {newest.Host} at {Zxid.Format(target.Zxid)} in {reads[1].Milliseconds:0} ms; compared in {diff.Elapsed.TotalMilliseconds:0} ms");
+                    return (diff with { Elapsed = clock.Elapsed }, true);
                 }
             }
             else
@@ -100,6 +104,25 @@ internal sealed class VerifyCopyStep : MigrationStep
         }
 
         return (await ClientDiffAsync(context, readFrom, chroot, maxFrame, cancellationToken).ConfigureAwait(false), false);
+    }
+
+    /// <summary>
+    /// The source learner <paramref name="readFrom"/>'s tree of <paramref name="chroot"/> from its data dir, once the
+    /// learner has reached the block's <paramref name="zxid"/>; null (with a warning) when it cannot be read there.
+    /// </summary>
+    internal static async Task<Copy.ChrootSnapshot?> ReadSourceAtAsync(StepContext context, Plans.ServerSpec readFrom, string chroot, long zxid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await context.WaitUntilAsync($"source server {readFrom.Id} at zxid {Zxid.Format(zxid)}", context.Plan.Timeouts.CatchUp,
+                async ct => (await context.Inspector.ObserveServerAsync(readFrom, ct).ConfigureAwait(false)).Zxid >= zxid, cancellationToken).ConfigureAwait(false);
+            return await ReadAtAsync(context, readFrom, chroot, zxid, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StepFailedException e)
+        {
+            context.Warning($"{chroot}: {e.Message}: the diff reads through the client", readFrom.Host);
+            return null;
+        }
     }
 
     /// <summary>
@@ -139,6 +162,13 @@ internal sealed class VerifyCopyStep : MigrationStep
     }
 
     private const int ListedDifferences = 20;
+
+    private static async Task<(Copy.ChrootSnapshot? Tree, double Milliseconds)> TimedAsync(Task<Copy.ChrootSnapshot?> read)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var tree = await read.ConfigureAwait(false);
+        return (tree, clock.Elapsed.TotalMilliseconds);
+    }
 
     private static Task<DiffResult> ClientDiffAsync(StepContext context, Plans.ServerSpec readFrom, string chroot, int maxFrame, CancellationToken cancellationToken) =>
         TreeDiffer.DiffAsync(new DiffOptions
