@@ -51,7 +51,14 @@ internal static class CopyStrategyLabBenchmark
 
     private sealed record Row(
         string PreCopy, long Znodes, double PreCopyMs, double PreCopyPerSecond, string ReadFrom, CopyStrategyBenchmark.JavaCopy Java,
-        LatencyProbe.Result Idle, LatencyProbe.Result During, double MirrorStepSeconds, double DrainSeconds, double VerifySeconds, double? BlockMs, double? DowntimeMs, long Acknowledged, long Missing, double TotalSeconds);
+        LatencyProbe.Result Idle, LatencyProbe.Result During, double MirrorStepSeconds, double DrainSeconds, double VerifySeconds, double? BlockMs, double? DowntimeMs, long Acknowledged, long Missing, double TotalSeconds)
+    {
+        /// <summary>Of the pre-copy, the agent's read of the data dir and its stream (ms); null when it read the server.</summary>
+        public double? SnapshotReadMs { get; init; }
+
+        /// <summary>How the verify read both sides: "from the data dirs" or "through the client".</summary>
+        public string VerifyRead { get; init; } = "";
+    }
 
     private static async Task<Row> MeasureAsync(string preCopy, int extra, string subnet, string prefix)
     {
@@ -128,6 +135,7 @@ internal static class CopyStrategyLabBenchmark
         var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, stressResult, CancellationToken.None);
         var journal = JournalState.From(FileJournal.ReadExisting(new MigrationStore(stateRoot).JournalPath(plan.PlanId)));
         var figures = journal.Observation("pre-copy", "copy:" + plan.Chroot) ?? throw new InvalidOperationException("the pre-copy journaled no figures");
+        var diff = journal.Observation("verify-copy", "diff:" + plan.Chroot) ?? throw new InvalidOperationException("the verify journaled no diff");
         return new Row(
             preCopy,
             figures["sourceNodes"]!.GetValue<long>(),
@@ -144,7 +152,11 @@ internal static class CopyStrategyLabBenchmark
             report.Copy?.TenantDowntimeMs,
             stressResult.AcknowledgedWrites,
             verification.MissingWrites,
-            report.TotalSeconds ?? 0);
+            report.TotalSeconds ?? 0)
+        {
+            SnapshotReadMs = figures["snapshotReadMilliseconds"]?.GetValue<double>(),
+            VerifyRead = diff["read"]?.GetValue<string>() ?? "",
+        };
     }
 
     /// <summary><c>host:port</c> of a source follower, as the strategy's reads pick one.</summary>
@@ -177,8 +189,8 @@ internal static class CopyStrategyLabBenchmark
                 $"| {r.PreCopy} | {r.Znodes:N0} | {r.PreCopyMs / 1000:0.00} s | {r.PreCopyPerSecond:N0} | {r.Java.PerSecond:N0} | {ratio:0.00}{(ratio >= 0.7 ? "" : " **(missed)**")} | {r.Idle.P99Ms:0.00} → {r.During.P99Ms:0.00} ms | {r.MirrorStepSeconds:0.0} s | {r.DrainSeconds:0.0} s + {r.VerifySeconds:0.0} s | {r.BlockMs:N0} ms{(r.BlockMs <= 1000 ? "" : " **(missed)**")} | {r.DowntimeMs:N0} ms | {r.Acknowledged:N0} / {r.Missing} | {r.TotalSeconds:0.0} s |\n");
         }
 
-        text.Append("\nThe pre-copy's rate includes its ACLs in both rows: `snapshot` reads them from the data dir with everything else (and the kinds the client API hides); `client` reads each with a getACL. The mirror's catch-up after a `snapshot` pre-copy reads a source ACL only for znodes created or setACL'd since the snapshot's zxid. The block is the `drain` step (the mirror applies every change up to the block's zxid and stops) and the `verify-copy` step (a faithful diff of the whole chroot through the client, every destination ACL read with a getACL, repairing what differs): the diff is what the block's time grows with.\n\nWhere read: ");
-        text.AppendJoin("; ", rows.Select(r => $"{r.PreCopy}: {r.ReadFrom}"));
+        text.Append("\nThe pre-copy's rate includes its ACLs in both rows: `snapshot` reads them from the data dir with everything else (and the kinds the client API hides); `client` reads each with a getACL. The mirror's catch-up after a `snapshot` pre-copy reads a source ACL only for znodes created or setACL'd since the snapshot's zxid. The block is the `drain` step (the mirror applies every change up to the block's zxid and stops; with `snapshot`, the source learner's agent reads the chroot from its data dir meanwhile) and the `verify-copy` step (a faithful diff of the whole chroot, repairing what differs: with `snapshot` both sides read from the data dirs by their agents and compared in memory, with `client` through the client, every destination ACL with a getACL).\n\nWhere read: ");
+        text.AppendJoin("; ", rows.Select(r => $"{r.PreCopy}: {r.ReadFrom}{(r.SnapshotReadMs is { } ms ? $" (the agent's read and stream: {ms / 1000:0.00} s of the pre-copy)" : "")}, verify read {r.VerifyRead}"));
         text.Append(".\n");
         return text.ToString();
     }
