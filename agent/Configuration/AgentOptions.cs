@@ -131,12 +131,23 @@ public sealed class ZooKeeperOptions
     /// </summary>
     public string? DynamicConfigFile { get; set; }
 
-    /// <summary>Where to send four-letter words. Default: <c>clientPortAddress</c> of zoo.cfg, else 127.0.0.1.</summary>
+    /// <summary>
+    /// Where to send four-letter words. Default: <c>clientPortAddress</c> of zoo.cfg (<c>secureClientPortAddress</c> when
+    /// they go to the TLS port), else 127.0.0.1.
+    /// </summary>
     public string? ClientHost { get; set; }
 
     /// <summary>Client port. Default 0: <c>clientPort</c> of zoo.cfg (or the <c>server.N</c> line's client part), else 2181.</summary>
     [Range(0, 65535)]
     public int ClientPort { get; set; }
+
+    /// <summary>
+    /// The TLS client port the agent asks when the server has no plain client port (zoo.cfg has a
+    /// <c>secureClientPort</c> and no <c>clientPort</c>), with the files of <see cref="ZooKeeperSecurityOptions.AgentCaFile"/>
+    /// and its siblings. Default 0: <c>secureClientPort</c> of zoo.cfg.
+    /// </summary>
+    [Range(0, 65535)]
+    public int SecureClientPort { get; set; }
 
     /// <summary>AdminServer base address (e.g. <c>http://127.0.0.1:8080</c>); when set, used where four-letter words are refused.</summary>
     public string? AdminServerUrl { get; set; }
@@ -153,7 +164,10 @@ public sealed class ZooKeeperOptions
     /// </summary>
     public string? JvmOptionsFile { get; set; }
 
-    /// <summary>This host's own ZooKeeper security files, put in place of the source's when its settings are carried over (issue 13).</summary>
+    /// <summary>
+    /// This host's own ZooKeeper security files, put in place of the source's when its settings are carried over, and the
+    /// agent's own TLS files for a local server that serves clients over TLS only (issue 13).
+    /// </summary>
     public ZooKeeperSecurityOptions Security { get; set; } = new();
 }
 

@@ -59,6 +59,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (options.IsZooKeeper)
         {
             ZooKeeperPathsValidator.Validate(options.ZooKeeper, failures);
+            AgentTlsFilesValidator.Validate(options.ZooKeeper.Security, failures);
         }
 
         if (options.IsKafka && string.IsNullOrWhiteSpace(options.Kafka.ServerPropertiesPath))

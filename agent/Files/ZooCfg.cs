@@ -50,18 +50,30 @@ public sealed class ZooCfg
             .ToList();
 
     /// <summary>clientPort, or the client port of this server's line, or 2181.</summary>
-    public int ClientPort(long? myId)
+    public int ClientPort(long? myId) => PlainClientPort(myId) ?? 2181;
+
+    /// <summary>
+    /// clientPort, or the client port of this server's line; null when the file gives neither (0 counts as none, as
+    /// ZooKeeper reads it: a server with a <c>secureClientPort</c> only).
+    /// </summary>
+    public int? PlainClientPort(long? myId)
     {
-        if (int.TryParse(Main.Get("clientPort"), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        if (Port(Main.Get("clientPort")) is { } port)
         {
             return port;
         }
 
-        return Servers.FirstOrDefault(s => s.Id == myId)?.ClientPort ?? 2181;
+        return Servers.FirstOrDefault(s => s.Id == myId)?.ClientPort is { } linePort and > 0 ? linePort : null;
     }
+
+    /// <summary>secureClientPort (the TLS client port of a Netty server), or null when the file has none.</summary>
+    public int? SecureClientPort => Port(Main.Get("secureClientPort"));
 
     public string? ClientPortAddress(long? myId) =>
         Main.Get("clientPortAddress") ?? Servers.FirstOrDefault(s => s.Id == myId)?.ClientAddress;
+
+    /// <summary>secureClientPortAddress, or null.</summary>
+    public string? SecureClientPortAddress => Main.Get("secureClientPortAddress") is { Length: > 0 } address ? address.Trim() : null;
 
     /// <summary>Reads zoo.cfg and, when it names the configured dynamic file, that file.</summary>
     /// <exception cref="FileNotFoundException">zoo.cfg does not exist.</exception>
@@ -84,6 +96,9 @@ public sealed class ZooCfg
 
         return long.TryParse(File.ReadAllText(MyIdPath).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
     }
+
+    private static int? Port(string? value) =>
+        int.TryParse(value?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535 ? port : null;
 
     private static ZooKeeperServerSpec? TryParse(long id, string value)
     {

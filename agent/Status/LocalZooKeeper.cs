@@ -1,14 +1,22 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using ZkMitosis.Agent.Configuration;
 using ZkMitosis.Agent.DataDir;
 using ZkMitosis.Agent.Files;
 using ZkMitosis.ZooKeeper.FourLetterWords;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.Agent.Status;
 
 /// <inheritdoc />
 public sealed class LocalZooKeeper : ILocalZooKeeper
 {
+    /// <summary><see cref="ZooKeeperLocalStatus.Source"/> of four-letter words on the plain client port.</summary>
+    public const string FourLetterWordSource = "4lw";
+
+    /// <summary><see cref="ZooKeeperLocalStatus.Source"/> of four-letter words over TLS, on the <c>secureClientPort</c>.</summary>
+    public const string FourLetterWordTlsSource = "4lw-tls";
+
     private readonly ZooKeeperOptions _options;
     private readonly ZooKeeperPaths _paths;
 
@@ -59,48 +67,52 @@ public sealed class LocalZooKeeper : ILocalZooKeeper
             // Status still answers from the four-letter words with the configured port.
         }
 
-        var host = _options.ClientHost ?? config?.ClientPortAddress(myId) ?? "127.0.0.1";
-        if (host is "0.0.0.0" or "::")
-        {
-            host = "127.0.0.1";
-        }
-
-        var port = _options.ClientPort != 0 ? _options.ClientPort : config?.ClientPort(myId) ?? 2181;
+        var target = Target(config, myId);
         var voting = config?.Servers.Count(s => !s.Observer) ?? 0;
         var serverId = myId ?? 0;
         var errors = new List<string>();
         SrvrResult? srvr = null;
-        var source = "4lw";
+        var source = target.Tls is null ? FourLetterWordSource : FourLetterWordTlsSource;
         LocalZooKeeperMode mode;
-        try
+        if (target.Unusable is { } unusable)
         {
-            srvr = await FourLetterWordQueries.SrvrAsync(host, port, timeout, cancellationToken).ConfigureAwait(false);
-            mode = ZooKeeperLocalStatus.FromServerMode(srvr.Mode);
+            mode = LocalZooKeeperMode.Unknown;
+            errors.Add(unusable);
         }
-        catch (FourLetterWordException e) when (e.Failure == FourLetterWordFailure.NotWhitelisted && _options.AdminServerUrl is not null)
+        else
         {
-            source = "adminserver";
-            (srvr, mode) = await AdminSrvrAsync(errors, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FourLetterWordException e)
-        {
-            mode = e.Failure switch
+            try
             {
-                FourLetterWordFailure.NotServing => LocalZooKeeperMode.NotServing,
-                FourLetterWordFailure.Unreachable => LocalZooKeeperMode.Stopped,
-                _ => LocalZooKeeperMode.Unknown,
-            };
-            errors.Add(e.Message);
+                srvr = await target.QueryAsync(FourLetterWordQueries.SrvrAsync, "srvr", timeout, cancellationToken).ConfigureAwait(false);
+                mode = ZooKeeperLocalStatus.FromServerMode(srvr.Mode);
+            }
+            catch (FourLetterWordException e) when (e.Failure == FourLetterWordFailure.NotWhitelisted && _options.AdminServerUrl is not null)
+            {
+                source = "adminserver";
+                (srvr, mode) = await AdminSrvrAsync(errors, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FourLetterWordException e)
+            {
+                mode = e.Failure switch
+                {
+                    FourLetterWordFailure.NotServing => LocalZooKeeperMode.NotServing,
+                    FourLetterWordFailure.Unreachable => LocalZooKeeperMode.Stopped,
+                    // Tls among them: a refused handshake says nothing of whether the server serves.
+                    _ => LocalZooKeeperMode.Unknown,
+                };
+                errors.Add(e.Message);
+            }
         }
 
         MntrResult? mntr = null;
         ConsResult? cons = null;
         if (srvr is not null)
         {
-            mntr = await TryAsync(errors, () => source == "4lw" ? FourLetterWordQueries.MntrAsync(host, port, timeout, cancellationToken) : WithAdmin(a => a.MntrAsync(cancellationToken)), () => WithAdmin(a => a.MntrAsync(cancellationToken))).ConfigureAwait(false);
+            var fourLetterWords = source != "adminserver";
+            mntr = await TryAsync(errors, () => fourLetterWords ? target.QueryAsync(FourLetterWordQueries.MntrAsync, "mntr", timeout, cancellationToken) : WithAdmin(a => a.MntrAsync(cancellationToken)), () => WithAdmin(a => a.MntrAsync(cancellationToken))).ConfigureAwait(false);
             if (includeConnections)
             {
-                cons = await TryAsync(errors, () => source == "4lw" ? FourLetterWordQueries.ConsAsync(host, port, timeout, cancellationToken) : WithAdmin(a => a.ConsAsync(cancellationToken)), () => WithAdmin(a => a.ConsAsync(cancellationToken))).ConfigureAwait(false);
+                cons = await TryAsync(errors, () => fourLetterWords ? target.QueryAsync(FourLetterWordQueries.ConsAsync, "cons", timeout, cancellationToken) : WithAdmin(a => a.ConsAsync(cancellationToken)), () => WithAdmin(a => a.ConsAsync(cancellationToken))).ConfigureAwait(false);
             }
         }
 
@@ -125,6 +137,41 @@ public sealed class LocalZooKeeper : ILocalZooKeeper
             Error = string.Join("; ", errors),
         };
     }
+
+    /// <summary>
+    /// Where the four-letter words go: the plain client port whenever the server has one (or zoo.cfg cannot be read,
+    /// or names no port at all), as it needs no certificate; else the TLS client port with the agent's own files, which
+    /// come from its configuration only.
+    /// </summary>
+    private FourLetterWordTarget Target(ZooCfg? config, long? myId)
+    {
+        var plainPort = _options.ClientPort != 0 ? _options.ClientPort : config is null ? 2181 : config.PlainClientPort(myId);
+        var securePort = _options.SecureClientPort != 0 ? _options.SecureClientPort : config?.SecureClientPort;
+        if (plainPort is not null || securePort is not { } tlsPort)
+        {
+            return new FourLetterWordTarget(Local(_options.ClientHost ?? config?.ClientPortAddress(myId)), plainPort ?? 2181, Tls: null, Unusable: null);
+        }
+
+        var host = Local(_options.ClientHost ?? config?.SecureClientPortAddress);
+        var security = _options.Security;
+        if (security.AgentCaFile is null)
+        {
+            return new FourLetterWordTarget(host, tlsPort, Tls: null,
+                $"the local ZooKeeper serves clients over TLS only (secureClientPort {tlsPort.ToString(CultureInfo.InvariantCulture)}, no clientPort in {_options.ConfigPath}) and the agent has no TLS files for it: set ZooKeeper.Security.AgentCaFile, AgentCertificateFile and AgentKeyFile");
+        }
+
+        var tls = new ZooKeeperTlsOptions
+        {
+            CaFile = security.AgentCaFile,
+            CertificateFile = security.AgentCertificateFile,
+            KeyFile = security.AgentKeyFile,
+            HostnameVerification = security.AgentHostnameVerification,
+        };
+        return new FourLetterWordTarget(host, tlsPort, tls, Unusable: null);
+    }
+
+    /// <summary>A wildcard listen address is reached on loopback.</summary>
+    private static string Local(string? address) => address is null or "0.0.0.0" or "::" ? "127.0.0.1" : address;
 
     private async Task<(SrvrResult?, LocalZooKeeperMode)> AdminSrvrAsync(List<string> errors, CancellationToken cancellationToken)
     {
@@ -174,6 +221,33 @@ public sealed class LocalZooKeeper : ILocalZooKeeper
         {
             errors.Add(e.Message);
             return null;
+        }
+    }
+}
+
+/// <summary>
+/// The local server's client port the agent asks, with the TLS files for it (null: plain TCP), or why it cannot be
+/// asked (<paramref name="Unusable"/>, one line).
+/// </summary>
+/// <param name="Host">Address the four-letter words go to.</param>
+/// <param name="Port">The plain client port, or the TLS one with <paramref name="Tls"/>.</param>
+/// <param name="Tls">The agent's own TLS files, or null.</param>
+/// <param name="Unusable">Why no four-letter word is sent, or null.</param>
+internal sealed record FourLetterWordTarget(string Host, int Port, ZooKeeperTlsOptions? Tls, string? Unusable)
+{
+    /// <summary>
+    /// Sends one query. A TLS file that vanished or went bad since the start (validated then) becomes a
+    /// <see cref="FourLetterWordFailure.Tls"/> failure like a refused handshake: the status names it instead of failing.
+    /// </summary>
+    public async Task<T> QueryAsync<T>(Func<string, int, ZooKeeperTlsOptions?, TimeSpan?, CancellationToken, Task<T>> query, string command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await query(Host, Port, Tls, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+        {
+            throw new FourLetterWordException(Host, Port, command, FourLetterWordFailure.Tls, $"the agent's TLS files (ZooKeeper.Security.Agent*): {e.Message.ReplaceLineEndings(" ")}", e);
         }
     }
 }

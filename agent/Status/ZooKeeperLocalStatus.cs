@@ -40,7 +40,7 @@ public sealed record ZooKeeperLocalStatus
     /// <summary>-1 unless the server does not serve and the data dir has logs.</summary>
     public long LastZxidOnDisk { get; init; } = -1;
 
-    /// <summary>"4lw" or "adminserver".</summary>
+    /// <summary>"4lw" (plain client port), "4lw-tls" (the <c>secureClientPort</c> of a server without a plain one) or "adminserver".</summary>
     public string Source { get; init; } = "4lw";
 
     /// <summary>Why a part is missing; empty when all went well.</summary>

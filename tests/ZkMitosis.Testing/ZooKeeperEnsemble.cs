@@ -1,4 +1,5 @@
 using ZkMitosis.Lab.Servers;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.Testing;
 
@@ -39,7 +40,9 @@ public sealed class ZooKeeperEnsemble : IAsyncDisposable
     /// <param name="cancellationToken">Stops the wait.</param>
     /// <param name="address">The loopback address the servers listen and meet on: 127.0.0.1, or ::1.</param>
     /// <param name="systemProperties">JVM system properties of every server (-D), or none.</param>
-    public static async Task<ZooKeeperEnsemble> StartAsync(int size, IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default, string address = "127.0.0.1", IReadOnlyDictionary<string, string>? systemProperties = null)
+    /// <param name="tlsOnlyClients">Serve clients over TLS only (<see cref="ZooKeeperServerConfig.TlsOnlyClients"/>:
+    /// each server's client port is its <c>secureClientPort</c>, asked with these files), or null: a plain client port.</param>
+    public static async Task<ZooKeeperEnsemble> StartAsync(int size, IReadOnlyDictionary<string, string>? extraOptions = null, CancellationToken cancellationToken = default, string address = "127.0.0.1", IReadOnlyDictionary<string, string>? systemProperties = null, ZooKeeperTlsOptions? tlsOnlyClients = null)
     {
         ZooKeeperInstallation.EnsureInstalled();
         var directory = new TestDirectory("zk");
@@ -55,6 +58,7 @@ public sealed class ZooKeeperEnsemble : IAsyncDisposable
             Members = size == 1 ? [] : members,
             ExtraOptions = extraOptions ?? new Dictionary<string, string>(),
             SystemProperties = systemProperties ?? new Dictionary<string, string>(),
+            TlsOnlyClients = tlsOnlyClients,
         })).ToList();
         var ensemble = new ZooKeeperEnsemble(directory, servers);
         try

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.Lab.Servers;
 
@@ -21,7 +22,16 @@ public sealed record ZooKeeperServerConfig
 
     public string ClientAddress { get; init; } = "127.0.0.1";
 
+    /// <summary>The plain client port, or with <see cref="TlsOnlyClients"/> the TLS one.</summary>
     public required int ClientPort { get; init; }
+
+    /// <summary>
+    /// Serve clients over TLS only: zoo.cfg then says <see cref="ClientPort"/> and <see cref="ClientAddress"/> as
+    /// <c>secureClientPort</c> and <c>secureClientPortAddress</c> and has no <c>clientPort</c>, and
+    /// <see cref="ZooKeeperServerProcess.WaitUntilServingAsync"/> asks over TLS with these files. The server's own TLS
+    /// lines (Netty, key and trust stores) come with <see cref="ExtraOptions"/>. Default null: a plain client port.
+    /// </summary>
+    public ZooKeeperTlsOptions? TlsOnlyClients { get; init; }
 
     /// <summary>Ensemble members; empty means standalone.</summary>
     public IReadOnlyList<QuorumMember> Members { get; init; } = [];
@@ -105,8 +115,18 @@ public sealed record ZooKeeperServerConfig
         Line("initLimit", InitLimit);
         Line("syncLimit", SyncLimit);
         Line("dataDir", DataDirectory);
-        Line("clientPort", ClientPort);
-        Line("clientPortAddress", ClientAddress);
+        if (TlsOnlyClients is null)
+        {
+            Line("clientPort", ClientPort);
+            Line("clientPortAddress", ClientAddress);
+        }
+        else
+        {
+            // No clientPort line at all: ZooKeeper then opens no plain port (a clientPortAddress alone is refused).
+            Line("secureClientPort", ClientPort);
+            Line("secureClientPortAddress", ClientAddress);
+        }
+
         // Every four-letter word: the agent and the tests read srvr, mntr, cons, conf.
         Line("4lw.commands.whitelist", "*");
         Line("admin.enableServer", AdminServerPort is null ? "false" : "true");

@@ -80,7 +80,8 @@ public sealed class ZooKeeperServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Waits until <c>srvr</c> reports a mode (standalone, leader, follower, observer), i.e. the server serves
-    /// clients. Fails early with the log tail when the JVM exits.
+    /// clients (asked over TLS with <see cref="ZooKeeperServerConfig.TlsOnlyClients"/>). Fails early with the log tail
+    /// when the JVM exits.
     /// </summary>
     public async Task<string> WaitUntilServingAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -95,7 +96,7 @@ public sealed class ZooKeeperServerProcess : IAsyncDisposable
 
             try
             {
-                var reply = await FourLetterWordClient.SendAsync(Config.ClientAddress, Config.ClientPort, "srvr", TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+                var reply = await FourLetterWordClient.SendAsync(Config.ClientAddress, Config.ClientPort, "srvr", Config.TlsOnlyClients, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
                 var mode = reply.Split('\n').FirstOrDefault(l => l.StartsWith("Mode:", StringComparison.Ordinal));
                 if (mode is not null)
                 {

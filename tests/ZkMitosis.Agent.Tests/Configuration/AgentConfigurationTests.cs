@@ -95,6 +95,24 @@ public sealed class AgentConfigurationTests : IDisposable
         Assert.Contains(field + ":", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_AgentCaFileMissing_ExitsWithOneLineNamingTheSettingAndPath()
+    {
+        var zooCfg = Path.Combine(_directory.Path, "zoo.cfg");
+        File.WriteAllText(zooCfg, $"dataDir={Path.Combine(_directory.Path, "data")}\nsecureClientPort=2281\n");
+        var absent = Path.Combine(_directory.Path, "pki", "absent-ca.pem");
+        var config = AgentProcess.ZooKeeperConfig(_directory.Path, zooCfg, FreePorts.Next(), FreePorts.Next());
+        config["ZooKeeper"]!["Security"] = new System.Text.Json.Nodes.JsonObject { ["AgentCaFile"] = absent };
+        var path = Write(config.ToJsonString());
+
+        var (exitCode, output) = await AgentProcess.RunExpectingFailureAsync(path);
+
+        Assert.Equal(2, exitCode);
+        var problems = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("  ", StringComparison.Ordinal)).ToList();
+        var line = Assert.Single(problems);
+        Assert.Equal($"  ZooKeeper.Security.AgentCaFile: '{absent}' does not exist.", line);
+    }
+
     private string Write(string json)
     {
         var path = Path.Combine(_directory.Path, $"agent-{Guid.NewGuid():N}.json");

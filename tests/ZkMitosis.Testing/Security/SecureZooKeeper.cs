@@ -1,26 +1,39 @@
+using ZkMitosis.ZooKeeper.Security;
+
 namespace ZkMitosis.Testing.Security;
 
 /// <summary>
 /// Starts a real standalone ZooKeeper 3.8 with a TLS client port (<c>secureClientPort</c> served by Netty, PEM key
 /// and trust stores) and/or SASL DIGEST-MD5 client authentication (JAAS <c>Server</c> section, SASL required of
 /// every session), as production ensembles carrying Kafka run. The plain <c>clientPort</c> stays open (four-letter
-/// words, and SASL over plain TCP).
+/// words, and SASL over plain TCP) unless the server is started TLS-only.
 /// </summary>
 public sealed class SecureZooKeeper : IAsyncDisposable
 {
     private readonly ZooKeeperEnsemble _ensemble;
 
-    private SecureZooKeeper(ZooKeeperEnsemble ensemble, int securePort)
+    private SecureZooKeeper(ZooKeeperEnsemble ensemble, int securePort, bool plainClientPort)
     {
         _ensemble = ensemble;
         SecurePort = securePort;
+        HasPlainClientPort = plainClientPort;
     }
 
     /// <summary>The TLS port; 0 when started without TLS.</summary>
     public int SecurePort { get; }
 
+    /// <summary>False when started TLS-only: zoo.cfg has a <c>secureClientPort</c> and no <c>clientPort</c>.</summary>
+    public bool HasPlainClientPort { get; }
+
     /// <summary><c>127.0.0.1:clientPort</c>.</summary>
-    public string PlainConnectString => _ensemble.ConnectString;
+    /// <exception cref="InvalidOperationException">The server was started TLS-only.</exception>
+    public string PlainConnectString => HasPlainClientPort ? _ensemble.ConnectString : throw new InvalidOperationException("this server was started TLS-only: it has no plain client port");
+
+    /// <summary>The server's zoo.cfg, as it runs with it (an agent under test reads it).</summary>
+    public string ConfigPath => _ensemble.Servers[0].Config.ConfigPath;
+
+    /// <summary>The server's dataDir.</summary>
+    public string DataDirectory => _ensemble.Servers[0].Config.DataDirectory;
 
     /// <summary><c>127.0.0.1:secureClientPort</c>.</summary>
     public string SecureConnectString => $"127.0.0.1:{SecurePort}";
@@ -31,10 +44,22 @@ public sealed class SecureZooKeeper : IAsyncDisposable
     /// <summary>
     /// Starts the server. <paramref name="keyStoreFile"/> (from <see cref="TestPki"/>) turns TLS on with
     /// <paramref name="pki"/>'s CA as trust store (client certificates required, ZooKeeper's default);
-    /// <paramref name="saslUsers"/> (user → password) turns required SASL DIGEST-MD5 on.
+    /// <paramref name="saslUsers"/> (user → password) turns required SASL DIGEST-MD5 on. Without
+    /// <paramref name="plainClientPort"/> the server has no <c>clientPort</c> (TLS needed): it is asked whether it
+    /// serves over TLS with <paramref name="pki"/>'s client certificate.
     /// </summary>
-    public static async Task<SecureZooKeeper> StartAsync(string directory, TestPki? pki, string? keyStoreFile, IReadOnlyDictionary<string, string>? saslUsers)
+    /// <param name="directory">Created if missing; for files the server reads (the JAAS file).</param>
+    /// <param name="pki">The CA and client certificate; with <paramref name="keyStoreFile"/> it turns TLS on.</param>
+    /// <param name="keyStoreFile">The server's PEM key store, or null: no TLS.</param>
+    /// <param name="saslUsers">SASL users and passwords, or null: no SASL.</param>
+    /// <param name="plainClientPort">False: no plain client port (needs TLS). Default true.</param>
+    public static async Task<SecureZooKeeper> StartAsync(string directory, TestPki? pki, string? keyStoreFile, IReadOnlyDictionary<string, string>? saslUsers, bool plainClientPort = true)
     {
+        if (!plainClientPort && (pki is null || keyStoreFile is null))
+        {
+            throw new ArgumentException("a server without a plain client port needs TLS: give pki and keyStoreFile", nameof(plainClientPort));
+        }
+
         Directory.CreateDirectory(directory);
         var options = new Dictionary<string, string>();
         var properties = new Dictionary<string, string>();
@@ -60,8 +85,19 @@ public sealed class SecureZooKeeper : IAsyncDisposable
             properties["zookeeper.sessionRequireClientSASLAuth"] = "true";
         }
 
-        var ensemble = await ZooKeeperEnsemble.StartStandaloneAsync(options, properties).ConfigureAwait(false);
-        return new SecureZooKeeper(ensemble, securePort);
+        if (plainClientPort)
+        {
+            var ensemble = await ZooKeeperEnsemble.StartStandaloneAsync(options, properties).ConfigureAwait(false);
+            return new SecureZooKeeper(ensemble, securePort, plainClientPort: true);
+        }
+
+        // The ensemble's client port becomes the secureClientPort (its zoo.cfg writes that line, and its readiness
+        // probe speaks TLS), so the port chosen above gives way to it.
+        options.Remove("secureClientPort");
+        options.Remove("secureClientPortAddress");
+        var probe = new ZooKeeperTlsOptions { CaFile = pki!.CaFile, CertificateFile = pki.ClientCertificateFile, KeyFile = pki.ClientKeyFile };
+        var tlsOnly = await ZooKeeperEnsemble.StartAsync(1, options, systemProperties: properties, tlsOnlyClients: probe).ConfigureAwait(false);
+        return new SecureZooKeeper(tlsOnly, tlsOnly.Servers[0].Config.ClientPort, plainClientPort: false);
     }
 
     /// <summary>
