@@ -85,12 +85,6 @@ internal static class CopyTrees
         return limit;
     }
 
-    /// <summary>Multi batches in flight to the destination while the copy also reads the source server.</summary>
-    public const int BatchesInFlight = 4;
-
-    /// <summary>Multi batches in flight to the destination when the source is a snapshot (no request to the source).</summary>
-    public const int SnapshotBatchesInFlight = 12;
-
     /// <summary>The copy options of one chroot, from <paramref name="readFrom"/> to the destination, faithful, bounded in flight.</summary>
     public static CopyOptions Options(MigrationPlan plan, ServerSpec readFrom, string chroot, int maxFrameBytes) => new()
     {
@@ -108,7 +102,7 @@ internal static class CopyTrees
 
         // Two reads in flight on one learner: the source's other tenants share it.
         ReadsInFlight = 2,
-        BatchesInFlight = BatchesInFlight,
+        BatchesInFlight = 4,
         MaxFrameBytes = maxFrameBytes,
         MaxBatchBytes = Math.Min(512 * 1024, maxFrameBytes / 2),
     };

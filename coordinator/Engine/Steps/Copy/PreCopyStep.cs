@@ -22,7 +22,7 @@ internal sealed class PreCopyStep : MigrationStep
 
     public override IReadOnlyList<string> ChecksBefore => ["preflight passed", "the destination's chroot recorded as absent, empty or merged (once, before any write)"];
 
-    public override IReadOnlyList<string> Actions => ["read each moved chroot from a source follower's or observer's data dir through its agent (preCopy: snapshot, the default; preCopy: client reads the server, 2 reads in flight)", "write it to the destination (faithful, 4 multi batches in flight, 12 from a snapshot, batches under the destination's jute.maxbuffer)"];
+    public override IReadOnlyList<string> Actions => ["read each moved chroot from a source follower's or observer's data dir through its agent (preCopy: snapshot, the default; preCopy: client reads the server, 2 reads in flight)", "write it to the destination (faithful, 4 multi batches in flight, batches under the destination's jute.maxbuffer)"];
 
     public override IReadOnlyList<string> ChecksAfter => ["every persistent source znode read was written or already equal; nothing needs credentials we lack"];
 
@@ -42,14 +42,7 @@ internal sealed class PreCopyStep : MigrationStep
             var started = context.Time.GetTimestamp();
             var snapshot = plan.PreCopy == PreCopySource.Snapshot ? await ReadSnapshotAsync(context, readFrom, chroot, cancellationToken).ConfigureAwait(false) : null;
             var read = context.Time.GetElapsedTime(started);
-            var options = CopyTrees.Options(plan, readFrom, chroot, maxFrame) with
-            {
-                SourceSnapshot = snapshot,
-
-                // From a snapshot the shared source takes no request: only the destination, whose leader commits each
-                // multi with one log write and one proposal round, gains from more of them in flight.
-                BatchesInFlight = snapshot is null ? CopyTrees.BatchesInFlight : CopyTrees.SnapshotBatchesInFlight,
-            };
+            var options = CopyTrees.Options(plan, readFrom, chroot, maxFrame) with { SourceSnapshot = snapshot };
             var summary = await TreeCopier.CopyAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (summary.NeedsCredentials.Count > 0)
             {
