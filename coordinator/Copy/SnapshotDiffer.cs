@@ -23,18 +23,9 @@ internal static class SnapshotDiffer
             throw new CopyException($"source: {source.Chroot} does not exist in {source.Description}", source.Chroot, ZooKeeper.KeeperErrorCode.NoNode);
         }
 
-        var differences = new List<Difference>();
-        long count = 0;
+        var differences = new DifferenceTally(listedDifferences);
         long compared = 0;
         long ephemerals = 0;
-        void Add(Difference difference)
-        {
-            count++;
-            if (differences.Count < listedDifferences)
-            {
-                differences.Add(difference);
-            }
-        }
 
         // Depth first with an explicit stack: a deep chroot must not exhaust the thread's stack.
         var pending = new Stack<(Znode Node, string Relative)>();
@@ -45,7 +36,7 @@ internal static class SnapshotDiffer
             var targetPath = Resolve(target.Chroot, relative);
             var other = target.Find(targetPath);
             compared++;
-            if (ZnodeComparison.Compare(node, other, node.Path, targetPath, faithful, Add))
+            if (ZnodeComparison.Compare(node, other, node.Path, targetPath, faithful, differences.Add))
             {
                 var sourceChildren = node.Children.ToHashSet(StringComparer.Ordinal);
                 foreach (var child in other!.Children.Where(c => !sourceChildren.Contains(c)).Order(StringComparer.Ordinal))
@@ -54,7 +45,7 @@ internal static class SnapshotDiffer
                     if (path != "/zookeeper")
                     {
                         var extra = target.Find(path);
-                        Add(new Difference(DifferenceKind.ExtraOnTarget, path, extra is { IsEphemeral: true } e ? $"ephemeral of session 0x{e.Stat.EphemeralOwner:x}" : null));
+                        differences.Add(new Difference(DifferenceKind.ExtraOnTarget, path, extra is { IsEphemeral: true } e ? $"ephemeral of session 0x{e.Stat.EphemeralOwner:x}" : null));
                     }
                 }
             }
@@ -77,8 +68,8 @@ internal static class SnapshotDiffer
             Source = source.Description,
             Target = target.Description,
             Compared = compared,
-            DifferenceCount = count,
-            Differences = differences,
+            DifferenceCount = differences.Count,
+            Differences = differences.Listed,
             EphemeralsSkipped = ephemerals,
             Elapsed = clock.Elapsed,
         };

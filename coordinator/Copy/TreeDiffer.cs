@@ -102,18 +102,9 @@ public static class TreeDiffer
             options.Source,
             options.Target,
             new WalkSettings(250, 8, options.MaxFrameBytes));
-        var differences = new List<Difference>();
-        long count = 0;
+        var differences = new DifferenceTally(options.ListedDifferences);
         long compared = 0;
         long ephemerals = 0;
-        void Add(Difference difference)
-        {
-            count++;
-            if (differences.Count < options.ListedDifferences)
-            {
-                differences.Add(difference);
-            }
-        }
 
         await walker.WalkAsync(_ => true, async pair =>
         {
@@ -129,7 +120,7 @@ public static class TreeDiffer
 
             compared++;
             progress?.AddRead(1);
-            if (!ZnodeComparison.Compare(node, pair.Target, pair.SourcePath, pair.TargetPath, options.Faithful, Add))
+            if (!ZnodeComparison.Compare(node, pair.Target, pair.SourcePath, pair.TargetPath, options.Faithful, differences.Add))
             {
                 ephemerals += node.IsEphemeral ? 1 : 0;
                 return;
@@ -144,7 +135,7 @@ public static class TreeDiffer
                 {
                     var path = options.Target.Resolve(relative);
                     var owner = await EphemeralOwnerAsync(target, path, cancellationToken).ConfigureAwait(false);
-                    Add(new Difference(DifferenceKind.ExtraOnTarget, path, owner is { } session ? $"ephemeral of session 0x{session:x}" : null));
+                    differences.Add(new Difference(DifferenceKind.ExtraOnTarget, path, owner is { } session ? $"ephemeral of session 0x{session:x}" : null));
                 }
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -154,8 +145,8 @@ public static class TreeDiffer
             Source = options.Source.ToString(),
             Target = options.Target.ToString(),
             Compared = compared,
-            DifferenceCount = count,
-            Differences = differences,
+            DifferenceCount = differences.Count,
+            Differences = differences.Listed,
             EphemeralsSkipped = ephemerals,
             Elapsed = clock.Elapsed,
         };
