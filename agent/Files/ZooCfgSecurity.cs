@@ -19,11 +19,13 @@ public sealed partial class ZooCfgSecurity
     private const string Field = "source_security";
 
     private readonly ZooKeeperSecurityOptions _own;
+    private readonly string? _jvmOptionsFile;
 
     public ZooCfgSecurity(IOptions<AgentOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _own = options.Value.ZooKeeper.Security;
+        _jvmOptionsFile = options.Value.ZooKeeper.JvmOptionsFile;
     }
 
     /// <summary>
@@ -155,7 +157,43 @@ public sealed partial class ZooCfgSecurity
 
         if (ZooKeeperSecurityKeys.NeedsJaas(source))
         {
-            Require(_own.JaasFile, "ZooKeeper.Security.JaasFile", "the source authenticates with SASL");
+            RequireJvmJaas(Require(_own.JaasFile, "ZooKeeper.Security.JaasFile", "the source authenticates with SASL"));
+        }
+    }
+
+    /// <summary>
+    /// ZooKeeper takes its JAAS file only from the JVM system property <c>java.security.auth.login.config</c> (no zoo.cfg
+    /// form; <c>SaslServerCallbackHandler</c>, <c>QuorumPeerMain</c>): a server given the source's SASL settings but started
+    /// without it fails every SASL login once it joins. With <c>ZooKeeper.JvmOptionsFile</c> configured (the file its
+    /// service takes JVM options from), the file must name this host's JAAS file; the agent does not edit that shared
+    /// file, it refuses and says what to add. Without it, the agent cannot tell and does not refuse.
+    /// </summary>
+    /// <exception cref="PreconditionFailedException">"SECURITY": the file is missing, gives no JAAS file, or another one.</exception>
+    private void RequireJvmJaas(string jaas)
+    {
+        if (_jvmOptionsFile is null)
+        {
+            return;
+        }
+
+        const string Option = "ZooKeeper.JvmOptionsFile";
+        var fix = $"add -Djava.security.auth.login.config={jaas} to the server's JVM options there (SERVER_JVMFLAGS)";
+        if (!File.Exists(_jvmOptionsFile))
+        {
+            throw new PreconditionFailedException(PreconditionType, Option, $"the source authenticates with SASL and this host's JVM options file {_jvmOptionsFile} does not exist; {fix}");
+        }
+
+        // The last word that sets it wins, as on a JVM command line; a commented-out line gives nothing.
+        var given = File.ReadLines(_jvmOptionsFile).Where(l => !l.TrimStart().StartsWith('#'))
+            .SelectMany(l => JaasOption().Matches(l).Select(m => m.Groups[1].Value)).LastOrDefault();
+        if (given is null)
+        {
+            throw new PreconditionFailedException(PreconditionType, Option, $"the source authenticates with SASL and {_jvmOptionsFile} gives the JVM no JAAS file; {fix}");
+        }
+
+        if (!ZooKeeperPaths.SamePath(ZooKeeperPaths.Normalize(given), ZooKeeperPaths.Normalize(jaas)))
+        {
+            throw new PreconditionFailedException(PreconditionType, Option, $"{_jvmOptionsFile} gives the JVM the JAAS file {CallerText.Printable(given)}, not this host's ZooKeeper.Security.JaasFile {jaas}; make them the same file");
         }
     }
 
@@ -208,4 +246,8 @@ public sealed partial class ZooCfgSecurity
 
     [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
     private static partial Regex KeyPattern();
+
+    /// <summary>A <c>-Djava.security.auth.login.config=PATH</c> word of a shell-style options file (quotes are not part of it).</summary>
+    [GeneratedRegex(@"-Djava\.security\.auth\.login\.config=([^\s'""\)]+)")]
+    private static partial Regex JaasOption();
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
 using ZkMitosis.Lab.Network;
+using ZkMitosis.Lab.Security;
 using ZkMitosis.Lab.Services;
 
 namespace ZkMitosis.Lab;
@@ -89,28 +90,57 @@ public static class LabCluster
     {
         var source = manifest.HostsWithRole(LabHostRole.Source).ToList();
         var destination = manifest.HostsWithRole(LabHostRole.Destination).ToList();
+        if (manifest.Secure)
+        {
+            LabSecurity.Prepare(manifest);
+        }
+
         foreach (var host in manifest.Hosts)
         {
             host.Layout.Create();
             switch (host.Role)
             {
                 case LabHostRole.Source:
-                    ZooKeeperHostFiles.Write(host, source, spec.ZooKeeperOptions, spec.SourceSystemProperties, spec.ZooKeeperHeap);
+                    ZooKeeperHostFiles.Write(host, source, ZooKeeperOptions(spec, manifest, host), SystemProperties(spec.SourceSystemProperties, manifest, host), spec.ZooKeeperHeap);
                     break;
                 case LabHostRole.Destination:
-                    ZooKeeperHostFiles.Write(host, destination, spec.ZooKeeperOptions, spec.DestinationSystemProperties, spec.ZooKeeperHeap);
+                    ZooKeeperHostFiles.Write(host, destination, ZooKeeperOptions(spec, manifest, host), SystemProperties(spec.DestinationSystemProperties, manifest, host), spec.ZooKeeperHeap);
                     break;
                 case LabHostRole.Broker:
-                    KafkaHostFiles.Write(host, manifest.SourceConnectStringAsConfigured + manifest.Chroot, spec.BrokerSessionTimeoutMs, binaries, spec.RackOf(host.BrokerId!.Value), spec.BrokerWriteIntervalMs);
+                    KafkaHostFiles.Write(host, manifest.SourceTenantConnectString + manifest.Chroot, spec.BrokerSessionTimeoutMs, binaries, spec.RackOf(host.BrokerId!.Value), spec.BrokerWriteIntervalMs, manifest.Secure);
                     break;
                 case LabHostRole.Tenant:
-                    TenantHostFiles.Write(host, manifest.SourceConnectString, binaries);
+                    TenantHostFiles.Write(host, manifest.Secure ? manifest.SourceTenantConnectString : manifest.SourceConnectString, binaries, manifest.Secure);
                     break;
                 case LabHostRole.TenantProduct:
                     TenantProductHostFiles.Write(host, source, binaries);
                     break;
             }
         }
+    }
+
+    /// <summary>The host's zoo.cfg additions: a secured lab's security lines (<see cref="LabSecurity.ZooCfgOptions"/>), then the user's, which win.</summary>
+    private static Dictionary<string, string> ZooKeeperOptions(LabSpec spec, LabManifest manifest, LabHost host)
+    {
+        var options = manifest.Secure ? new Dictionary<string, string>(LabSecurity.ZooCfgOptions(host)) : [];
+        foreach (var (key, value) in spec.ZooKeeperOptions)
+        {
+            options[key] = value;
+        }
+
+        return options;
+    }
+
+    /// <summary>The host's JVM system properties: a secured lab's JAAS file, then the spec's.</summary>
+    private static Dictionary<string, string> SystemProperties(IReadOnlyDictionary<string, string> fromSpec, LabManifest manifest, LabHost host)
+    {
+        var properties = manifest.Secure ? new Dictionary<string, string>(LabSecurity.SystemProperties(host)) : [];
+        foreach (var (key, value) in fromSpec)
+        {
+            properties[key] = value;
+        }
+
+        return properties;
     }
 
     private static async Task StartSourceAsync(Lab lab, LabSpec spec, CancellationToken cancellationToken)

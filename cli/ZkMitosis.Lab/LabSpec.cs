@@ -74,6 +74,13 @@ public sealed partial record LabSpec
     /// </summary>
     public bool HostNames { get; init; }
 
+    /// <summary>
+    /// Secure every ensemble (<c>lab up --secure</c>, <see cref="Security.LabSecurity"/>): TLS client ports, quorum TLS,
+    /// SASL DIGEST-MD5 required of every session, and the broker stand-ins creating Kafka's znodes with SASL ACLs
+    /// (<c>zookeeper.set.acl=true</c>). Kafka's tenant only: the tenant-host stand-ins speak no TLS.
+    /// </summary>
+    public bool Secure { get; init; }
+
     /// <summary>Extra zoo.cfg lines for every ZooKeeper host (<c>--zookeeper-option key=value</c>); they win over the lab's.</summary>
     public IReadOnlyDictionary<string, string> ZooKeeperOptions { get; init; } = new Dictionary<string, string>();
 
@@ -192,6 +199,11 @@ public sealed partial record LabSpec
             problems.Add(staying == "kafka"
                 ? "stay 'kafka': the lab's Kafka tenant always moves (its plan's kafka: section)"
                 : $"stay '{staying}': not one of the lab's tenants ({string.Join(", ", TenantProducts)})");
+        }
+
+        if (Secure && TenantProducts.Any(p => p != "kafka"))
+        {
+            problems.Add($"secure: a secured lab runs Kafka's tenant only (the {string.Join(", ", TenantProducts.Where(p => p != "kafka"))} stand-ins speak no TLS or SASL)");
         }
 
         if (TenantProductHosts is < 1 or > MaxTenantProductHosts)

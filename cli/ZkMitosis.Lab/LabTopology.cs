@@ -30,6 +30,7 @@ public static class LabTopology
                 Directory = Path.Combine(directory, "hosts", name),
                 ServerId = id,
                 AgentPort = agentPort,
+                SecureClientPort = spec.Secure ? Security.LabSecurity.SecureClientPort : 0,
             });
         }
 
@@ -93,6 +94,7 @@ public static class LabTopology
             Subnet = subnet.Display,
             Ipv6 = spec.Ipv6,
             HostNames = spec.HostNames,
+            Secure = spec.Secure,
             Directory = directory,
             Bridge = prefix + "br",
             RootAddress = subnet.RootAddress,

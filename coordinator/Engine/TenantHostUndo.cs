@@ -39,7 +39,7 @@ internal static class TenantHostUndo
             return;
         }
 
-        var target = tenant.ConnectFor(plan.Source);
+        var target = plan.SourceConnectFor(tenant);
         var current = await agent.GetTenantConnectAsync(tenant.Connect, cancellationToken).ConfigureAwait(false);
         await context.EffectAsync(RestoreKey(tenant, host), agent,
             (operation, ct) => agent.SetTenantConnectAsync(operation, tenant.Connect, target, ct), cancellationToken,

@@ -174,4 +174,17 @@ public sealed record MigrationPlan
 
     /// <summary><c>h1:p1,…</c> of the source, with the chroot: what brokers point at before the migration.</summary>
     public string SourceConnect => string.Join(',', Source.Select(s => s.ClientEndpoint)) + Chroot;
+
+    /// <summary>
+    /// <paramref name="tenant"/>'s connect string on the source, as its hosts have it before the migration: on each
+    /// server's <c>secureClientPort</c> when the source's sessions use TLS (<c>security.clientTls</c>; a tenant of a TLS
+    /// ensemble, as Kafka with <c>zookeeper.ssl.client.enable</c>, KIP-515), else on the client ports.
+    /// </summary>
+    public string SourceConnectFor(TenantSpec tenant) => tenant.ConnectFor(Source, SourceSecurity.ClientTls is not null);
+
+    /// <summary>
+    /// <paramref name="tenant"/>'s connect string on the destination, what its hosts are switched to: on the
+    /// destination's <c>secureClientPort</c>s when its sessions use TLS, so a tenant on TLS stays on TLS.
+    /// </summary>
+    public string DestinationConnectFor(TenantSpec tenant) => tenant.ConnectFor(Destination, DestinationSecurity.ClientTls is not null);
 }

@@ -21,6 +21,15 @@ internal static class SecurityValidator
         Ensemble("source", plan.Source, plan.SourceSecurity, problems);
         Ensemble("destination", plan.Destination, plan.DestinationSecurity, problems);
         Carried(plan, problems);
+        foreach (var (name, security) in new[] { ("source", plan.SourceSecurity), ("destination", plan.DestinationSecurity) })
+        {
+            if (plan.Strategy == MigrationStrategy.Copy && security.ClientAuth is { Scheme: ClientAuthScheme.Digest })
+            {
+                // The copy, the mirror and the diff open their own sessions, which take TLS and SASL from the plan but not
+                // a digest login: refused here rather than failing half-way through the copy.
+                problems.Add(new($"{name}.security.clientAuth.scheme", "digest is not supported with strategy: copy (its copy, mirror and diff sessions log in with SASL only); use scheme sasl"));
+            }
+        }
     }
 
     /// <summary>What one ensemble's own sessions need.</summary>

@@ -85,7 +85,11 @@ public sealed record TenantSpec
     /// <summary>False: the tenant stays on the source (its hosts are not touched; checked untouched).</summary>
     public bool Moves { get; init; } = true;
 
-    /// <summary><c>h1:p1,…</c> of <paramref name="servers"/>, with the chroot when the product keeps it in the connect string.</summary>
-    public string ConnectFor(IEnumerable<ServerSpec> servers) =>
-        string.Join(',', servers.Select(s => s.ClientEndpoint)) + (Connect.ChrootInConnect || Connect.Location.ParentKey is not null ? Chroot : "");
+    /// <summary>
+    /// <c>h1:p1,…</c> of <paramref name="servers"/>, with the chroot when the product keeps it in the connect string;
+    /// with <paramref name="tls"/>, on their <c>secureClientPort</c>s (<see cref="MigrationPlan.SourceConnectFor"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="tls"/> and a server without a secure port (a validated plan has one).</exception>
+    public string ConnectFor(IEnumerable<ServerSpec> servers, bool tls = false) =>
+        string.Join(',', servers.Select(s => s.SessionEndpoint(tls))) + (Connect.ChrootInConnect || Connect.Location.ParentKey is not null ? Chroot : "");
 }

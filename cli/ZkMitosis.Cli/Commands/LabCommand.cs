@@ -45,10 +45,11 @@ internal static class LabCommand
         var tenantHosts = new Option<int>("--tenant-hosts") { Description = "hosts of each non-Kafka tenant (1–9)", DefaultValueFactory = _ => 2 };
         var hostNames = new Option<bool>("--hostnames") { Description = "name every host HOST.NAME.zkm.test: the plan, zoo.cfg and connect strings carry names (run the coordinator with lab exec)" };
         var heap = new Option<string>("--zookeeper-heap") { Description = "every ZooKeeper server's JVM heap (-Xmx), a size like 512m or 2g", DefaultValueFactory = _ => Lab.Servers.ZooKeeperServerConfig.DefaultJvmHeap };
+        var secure = new Option<bool>("--secure") { Description = "secured ensembles: TLS client ports, quorum TLS, SASL DIGEST-MD5 required of every session, brokers creating Kafka's znodes with SASL ACLs (zookeeper.set.acl=true); Kafka's tenant only" };
         var command = new Command("up", "build a lab: source ensemble running, destination stopped and empty, brokers, agents, plan")
         {
             source, destination, brokers, racks, NameOption, subnet, zookeeperOptions, DirectoryOption, noAgents, noPopulate, insecureAgents, ipv6,
-            tenants, stay, tenantHosts, hostNames, heap,
+            tenants, stay, tenantHosts, hostNames, heap, secure,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(async () =>
         {
@@ -83,6 +84,7 @@ internal static class LabCommand
                 TenantProductHosts = parse.GetValue(tenantHosts),
                 HostNames = parse.GetValue(hostNames),
                 ZooKeeperHeap = parse.GetValue(heap)!,
+                Secure = parse.GetValue(secure),
             };
             if (spec.Validate() is { Count: > 0 } problems)
             {

@@ -1,6 +1,7 @@
 using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Reporting;
+using ZkMitosis.Coordinator.Security;
 using ZkMitosis.Coordinator.Stress;
 
 namespace ZkMitosis.Cli.Commands;
@@ -13,9 +14,13 @@ internal static class MigrateStress
 {
     public static async Task<MigrationRunOptions> AttachAsync(MigrationRunOptions options, MigrationPlan plan, int sessions, CancellationToken cancellationToken)
     {
-        var workload = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = sessions }, cancellationToken);
+        // On each ensemble's session ports with its TLS and SASL (EnsembleAccess), as the tenant itself reaches it. The
+        // workload's sessions keep the source's credentials when they move: the lab's ensembles share them.
+        var source = EnsembleAccess.Source(plan);
+        var destination = EnsembleAccess.Destination(plan);
+        var workload = await StressWorkload.StartAsync(new StressOptions { ConnectString = source.Hosts() + plan.Chroot, Sessions = sessions, Security = source.ClientSecurity() }, cancellationToken);
         var switched = 0;
-        var destinationHosts = string.Join(',', plan.Destination.Select(d => d.ClientEndpoint));
+        var destinationHosts = destination.Hosts();
         return options with
         {
             OnBrokerSwitched = _ =>
@@ -29,7 +34,7 @@ internal static class MigrateStress
             {
                 var result = await workload.StopAsync();
                 await workload.DisposeAsync();
-                var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, result, CancellationToken.None);
+                var verification = await StressWorkload.VerifyAsync(destinationHosts + plan.Chroot, result, CancellationToken.None, destination.ClientSecurity());
                 return new WorkloadSummary(result.AcknowledgedWrites, verification.MissingWrites, result.Expiries, result.LongestGapMs)
                 {
                     LongestGapEndedAt = result.Sessions.OrderByDescending(s => s.LongestGapMs).FirstOrDefault()?.LongestGapEndedAt,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Lab.Security;
 using ZkMitosis.Lab.Services;
 
 namespace ZkMitosis.Lab.Hosts;
@@ -64,6 +65,20 @@ public static class AgentHostFiles
             },
             ["firewall"] = new JsonObject { ["backend"] = "iptables" },
         };
+        if (isZooKeeper && host.SecureClientPort > 0)
+        {
+            // A secured lab: the host's own stores and JAAS file, what its zoo.cfg names when the agent carries the
+            // source's security settings into it (the same files serve the client port and the quorum).
+            ((JsonObject)config["zooKeeper"]!)["security"] = new JsonObject
+            {
+                ["keyStore"] = LabSecurity.KeyStore(host),
+                ["keyStoreType"] = "PEM",
+                ["trustStore"] = LabSecurity.TrustStore(host),
+                ["trustStoreType"] = "PEM",
+                ["jaasFile"] = LabSecurity.Jaas(host),
+            };
+        }
+
         if (product is not null)
         {
             // A non-Kafka tenant host: the agent edits the product's file by id, and restarts the product's stand-in.

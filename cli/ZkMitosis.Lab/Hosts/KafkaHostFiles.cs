@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Lab.Security;
 using ZkMitosis.Lab.Services;
 using ZkMitosis.ZooKeeper.Connection;
 
@@ -14,8 +15,11 @@ public static class KafkaHostFiles
 {
     public const int ListenerPort = 9092;
 
-    /// <summary>The host's <c>server.properties</c>; <paramref name="rack"/> becomes <c>broker.rack</c> when given.</summary>
-    public static string RenderServerProperties(LabHost host, string zookeeperConnect, int sessionTimeoutMs, string? rack = null)
+    /// <summary>
+    /// The host's <c>server.properties</c>; <paramref name="rack"/> becomes <c>broker.rack</c> when given; with
+    /// <paramref name="secure"/>, Kafka's TLS and ACL settings for a secured ZooKeeper (<see cref="LabSecurity.KafkaProperties"/>).
+    /// </summary>
+    public static string RenderServerProperties(LabHost host, string zookeeperConnect, int sessionTimeoutMs, string? rack = null, bool secure = false)
     {
         var brokerId = host.BrokerId ?? throw new LabException($"{host.Name} is not a broker host");
         var text = new StringBuilder()
@@ -34,18 +38,28 @@ public static class KafkaHostFiles
             text.Append("broker.rack=").Append(rack).Append('\n');
         }
 
+        if (secure)
+        {
+            text.Append(LabSecurity.KafkaProperties(host));
+        }
+
         return text.ToString();
     }
 
-    /// <summary>Writes the host's <c>server.properties</c> and the service's command (<paramref name="writeIntervalMs"/>: the stand-in's <c>--write-interval-ms</c>).</summary>
-    public static void Write(LabHost host, string zookeeperConnect, int sessionTimeoutMs, LabBinaries binaries, string? rack = null, int writeIntervalMs = 200)
+    /// <summary>
+    /// Writes the host's <c>server.properties</c> and the service's command (<paramref name="writeIntervalMs"/>: the
+    /// stand-in's <c>--write-interval-ms</c>; with <paramref name="secure"/>, its <c>--jaas</c>, as Kafka's
+    /// <c>java.security.auth.login.config</c>).
+    /// </summary>
+    public static void Write(LabHost host, string zookeeperConnect, int sessionTimeoutMs, LabBinaries binaries, string? rack = null, int writeIntervalMs = 200, bool secure = false)
     {
         var layout = host.Layout;
         layout.Create();
-        File.WriteAllText(layout.ServerProperties, RenderServerProperties(host, zookeeperConnect, sessionTimeoutMs, rack));
+        File.WriteAllText(layout.ServerProperties, RenderServerProperties(host, zookeeperConnect, sessionTimeoutMs, rack, secure));
+        string[] jaas = secure ? ["--jaas", LabSecurity.Jaas(host)] : [];
         ServiceEnvironment.Write(
             layout.ServiceEnvironment(HostLayout.KafkaService),
-            [.. binaries.StandInCommand(), "--config", layout.ServerProperties, "--state", layout.StandInState, "--write-interval-ms", writeIntervalMs.ToString(CultureInfo.InvariantCulture)],
+            [.. binaries.StandInCommand(), "--config", layout.ServerProperties, "--state", layout.StandInState, "--write-interval-ms", writeIntervalMs.ToString(CultureInfo.InvariantCulture), .. jaas],
             match: layout.ServerProperties,
             logFile: layout.LogFile(HostLayout.KafkaService));
     }

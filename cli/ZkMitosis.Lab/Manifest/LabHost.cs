@@ -49,6 +49,13 @@ public sealed record LabHost
 
     public int ElectionPort { get; init; } = 3888;
 
+    /// <summary>ZooKeeper's <c>secureClientPort</c> (TLS clients) on a secured lab's ZooKeeper host; 0 elsewhere.</summary>
+    public int SecureClientPort { get; init; }
+
+    /// <summary>The port tenants use: <see cref="SecureClientPort"/> on a secured lab, else <see cref="ClientPort"/>.</summary>
+    [JsonIgnore]
+    public int TenantPort => SecureClientPort > 0 ? SecureClientPort : ClientPort;
+
     /// <summary>The agent's gRPC port (0 when the host has no agent).</summary>
     public int AgentPort { get; init; }
 

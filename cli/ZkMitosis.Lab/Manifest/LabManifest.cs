@@ -36,6 +36,12 @@ public sealed record LabManifest
     [JsonIgnore]
     public string? HostsFilePath => HostNames ? Path.Combine(Directory, "etc-hosts") : null;
 
+    /// <summary>
+    /// True for a secured lab (<c>lab up --secure</c>, <see cref="Security.LabSecurity"/>): TLS client ports, quorum TLS,
+    /// SASL required of every session, Kafka's SASL ACLs.
+    /// </summary>
+    public bool Secure { get; init; }
+
     /// <summary>The root namespace's address on the bridge.</summary>
     public required string RootAddress { get; init; }
 
@@ -86,8 +92,19 @@ public sealed record LabManifest
     [JsonIgnore]
     public string SourceConnectStringAsConfigured => ConnectString(LabHostRole.Source, h => h.ConfigHost);
 
-    private string ConnectString(LabHostRole role, Func<LabHost, string>? host = null) =>
-        string.Join(',', HostsWithRole(role).Select(h => new HostEndpoint(host?.Invoke(h) ?? h.Address, h.ClientPort)));
+    /// <summary>
+    /// The source's connect string as its tenants (brokers, the other tenant) use it: on the TLS client ports of a
+    /// secured lab (<see cref="LabHost.TenantPort"/>), with host names on a named lab.
+    /// </summary>
+    [JsonIgnore]
+    public string SourceTenantConnectString => ConnectString(LabHostRole.Source, h => h.ConfigHost, h => h.TenantPort);
+
+    /// <summary>The destination's connect string on the ports tenants use (addresses; the TLS ports of a secured lab).</summary>
+    [JsonIgnore]
+    public string DestinationTenantConnectString => ConnectString(LabHostRole.Destination, port: h => h.TenantPort);
+
+    private string ConnectString(LabHostRole role, Func<LabHost, string>? host = null, Func<LabHost, int>? port = null) =>
+        string.Join(',', HostsWithRole(role).Select(h => new HostEndpoint(host?.Invoke(h) ?? h.Address, port?.Invoke(h) ?? h.ClientPort)));
 
     /// <summary>Writes the manifest atomically (temp file, fsync, rename).</summary>
     public void Save()

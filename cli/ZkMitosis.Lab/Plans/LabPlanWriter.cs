@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Lab.Security;
 
 namespace ZkMitosis.Lab.Plans;
 
@@ -21,8 +22,8 @@ public static class LabPlanWriter
             .Append("planId: lab-").Append(manifest.Name).Append('\n')
             .Append("chroot: ").Append(manifest.Chroot).Append('\n')
             .Append("strategy: ").Append(strategy).Append('\n');
-        AppendServers(text, "source", manifest.HostsWithRole(LabHostRole.Source));
-        AppendServers(text, "destination", manifest.HostsWithRole(LabHostRole.Destination));
+        AppendServers(text, manifest, "source", manifest.HostsWithRole(LabHostRole.Source));
+        AppendServers(text, manifest, "destination", manifest.HostsWithRole(LabHostRole.Destination));
         text.Append("kafka:\n  brokers:\n");
         var brokers = manifest.HostsWithRole(LabHostRole.Broker).ToList();
         if (brokers.Count == 0)
@@ -97,9 +98,23 @@ public static class LabPlanWriter
     /// <summary>A YAML double-quoted scalar: an IPv6 agent address starts with '[', which plain YAML reads as a list.</summary>
     private static string Quoted(string value) => "\"" + value + "\"";
 
-    private static void AppendServers(StringBuilder text, string section, IEnumerable<LabHost> hosts)
+    private static void AppendServers(StringBuilder text, LabManifest manifest, string section, IEnumerable<LabHost> hosts)
     {
-        text.Append(section).Append(":\n  servers:\n");
+        text.Append(section).Append(":\n");
+        if (manifest.Secure)
+        {
+            // The coordinator's sessions: TLS with its own certificate, SASL as the tenant's owner (Kafka's ACLs let no
+            // one else read /config/users), no super user.
+            text.Append("  security:\n")
+                .Append("    clientTls: { ca: ").Append(Quoted(LabSecurity.CaFile(manifest)))
+                .Append(", certificate: ").Append(Quoted(LabSecurity.CoordinatorCertificate(manifest)))
+                .Append(", key: ").Append(Quoted(LabSecurity.CoordinatorKey(manifest))).Append(" }\n")
+                .Append("    clientAuth: { scheme: sasl, credentials: ").Append(Quoted(LabSecurity.CoordinatorCredentials(manifest))).Append(" }\n")
+                .Append("    sslQuorum: true\n")
+                .Append("    requireClientSasl: true\n");
+        }
+
+        text.Append("  servers:\n");
         foreach (var host in hosts)
         {
             text.Append(CultureInfo.InvariantCulture, $"    - id: {host.ServerId}\n")
@@ -108,6 +123,19 @@ public static class LabPlanWriter
                 .Append(CultureInfo.InvariantCulture, $"      quorumPort: {host.QuorumPort}\n")
                 .Append(CultureInfo.InvariantCulture, $"      electionPort: {host.ElectionPort}\n")
                 .Append("      agent: ").Append(Quoted(host.ConfiguredAgentEndpoint ?? "none")).Append('\n');
+            if (host.SecureClientPort > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"      secureClientPort: {host.SecureClientPort}\n");
+            }
+
+            if (host.SecureClientPort > 0 && host.Role == LabHostRole.Destination)
+            {
+                var stores = $"{{ keyStore: {Quoted(LabSecurity.KeyStore(host))}, trustStore: {Quoted(LabSecurity.TrustStore(host))}, type: PEM }}";
+                text.Append("      hostSecurity:\n")
+                    .Append("        clientTls: ").Append(stores).Append('\n')
+                    .Append("        quorumTls: ").Append(stores).Append('\n')
+                    .Append("        jaas: ").Append(Quoted(LabSecurity.Jaas(host))).Append('\n');
+            }
         }
     }
 }

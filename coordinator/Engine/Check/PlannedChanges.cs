@@ -163,7 +163,7 @@ internal static class PlannedChanges
         var role = tenant.Preset == TenantPreset.Kafka && host.Id is { } id ? $"broker {Id(id)}" : $"{tenant.Name} host {tenant.Hosts.ToList().IndexOf(host) + 1}";
         try
         {
-            var request = new RenderPlannedFilesRequest { KafkaZookeeperConnect = tenant.ConnectFor(plan.Destination) };
+            var request = new RenderPlannedFilesRequest { KafkaZookeeperConnect = plan.DestinationConnectFor(tenant) };
             if (tenant.Connect.ConfigId is not null)
             {
                 request.TenantConfig = GrpcHostAgent.TenantConfigOf(tenant.Connect);

@@ -167,7 +167,7 @@ internal sealed class PreflightStep : PreflightStepBase
         var others = plan.MovedTenants.Where(t => t.Preset != Plans.TenantPreset.Kafka).SelectMany(t => t.Hosts.Select(h => (Tenant: t, Host: h)));
         await Task.WhenAll(others.Select(async x =>
         {
-            var expected = x.Tenant.ConnectFor(plan.Source);
+            var expected = plan.SourceConnectFor(x.Tenant);
             try
             {
                 var connect = await context.Agent(x.Host.Agent).GetTenantConnectAsync(x.Tenant.Connect, cancellationToken).ConfigureAwait(false);

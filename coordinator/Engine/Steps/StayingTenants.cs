@@ -39,9 +39,9 @@ internal static class StayingTenants
             {
                 connects[host.Agent] = await ReadConnectAsync(context, tenant, host, cancellationToken).ConfigureAwait(false)
                     ?? throw new StepFailedException(BaselineStep.StepId, $"staying tenant {tenant.Name} on {host.Agent}: cannot read its {tenant.Connect.Location}: the run checks a staying tenant untouched and reads its connect string through its agent (read only)");
-                if (!ConnectStrings.SameEnsemble(connects[host.Agent], tenant.ConnectFor(plan.Source)))
+                if (!ConnectStrings.SameEnsemble(connects[host.Agent], plan.SourceConnectFor(tenant)))
                 {
-                    context.Warning($"staying tenant {tenant.Name} on {host.Agent}: its connect string is '{connects[host.Agent]}', not the source '{tenant.ConnectFor(plan.Source)}'; verify expects it unchanged and on the source");
+                    context.Warning($"staying tenant {tenant.Name} on {host.Agent}: its connect string is '{connects[host.Agent]}', not the source '{plan.SourceConnectFor(tenant)}'; verify expects it unchanged and on the source");
                 }
             }
 
@@ -102,7 +102,7 @@ internal static class StayingTenants
 
     private static async Task<CheckResult> CheckConnectsAsync(StepContext context, TenantSpec tenant, StayingTenantBaseline before, CancellationToken cancellationToken)
     {
-        var source = tenant.ConnectFor(context.Plan.Source);
+        var source = context.Plan.SourceConnectFor(tenant);
         var problems = new List<string>();
         foreach (var host in tenant.Hosts)
         {

@@ -86,7 +86,7 @@ internal sealed class SwitchHostStep(TenantSpec tenant, TenantHost host) : Migra
     {
         var plan = context.Plan;
         var agent = context.Agent(host.Agent);
-        var target = tenant.ConnectFor(plan.Destination);
+        var target = plan.DestinationConnectFor(tenant);
         var current = await agent.GetTenantConnectAsync(tenant.Connect, cancellationToken).ConfigureAwait(false);
         var switched = ConnectStrings.SameEnsemble(current, target);
 

@@ -243,13 +243,48 @@ public sealed class ZooCfgSecurityTests : IDisposable
         Assert.Equal("content.ssl.keyStore.password", error.Field);
     }
 
-    private ZooKeeperFiles Files(ZooKeeperSecurityOptions own)
+    /// <summary>
+    /// The JVM options file (<c>ZooKeeper.JvmOptionsFile</c>) must give the JVM this host's JAAS file when the source's
+    /// settings need SASL (ZooKeeper reads it only from <c>java.security.auth.login.config</c>): absent, missing the
+    /// option, or naming another file, the write is refused with a one-line reason saying what to add; naming it, the
+    /// write goes through.
+    /// </summary>
+    [Theory]
+    [InlineData(null, "does not exist")]
+    [InlineData("SERVER_JVMFLAGS=\"-Xmx1g\"\n# -Djava.security.auth.login.config=OWN\n", "gives the JVM no JAAS file")]
+    [InlineData("SERVER_JVMFLAGS=\"-Xmx1g -Djava.security.auth.login.config=/etc/other/jaas.conf\"\n", "not this host's ZooKeeper.Security.JaasFile")]
+    [InlineData("SERVER_JVMFLAGS=\"-Xmx1g -Djava.security.auth.login.config=OWN\"\n", null)]
+    [InlineData("COMMAND=('java' '-Djava.security.auth.login.config=OWN' '-cp' 'x')\n", null)]
+    public void Render_SourceNeedsSasl_JvmOptionsFileMustGiveTheHostsJaasFile(string? jvmOptions, string? refusal)
+    {
+        var jvmFile = Path.Combine(_directory.Path, "zookeeper.env");
+        if (jvmOptions is not null)
+        {
+            File.WriteAllText(jvmFile, jvmOptions.Replace("OWN", AllOwn.JaasFile, StringComparison.Ordinal));
+        }
+
+        var files = Files(AllOwn, jvmFile);
+        string Render() => files.RenderConfig($"dataDir={DataDir}\n", null, null, new Dictionary<string, string> { ["sessionRequireClientSASLAuth"] = "true" }).Main;
+
+        if (refusal is null)
+        {
+            Assert.Contains("sessionRequireClientSASLAuth=true", Render(), StringComparison.Ordinal);
+            return;
+        }
+
+        var error = Assert.Throws<PreconditionFailedException>(Render);
+        Assert.Equal("ZooKeeper.JvmOptionsFile", error.Subject);
+        Assert.Contains(refusal, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    private ZooKeeperFiles Files(ZooKeeperSecurityOptions own, string? jvmOptionsFile = null)
     {
         Directory.CreateDirectory(DataDir);
         var options = Options.Create(new AgentOptions
         {
             Role = AgentRoles.ZooKeeper,
-            ZooKeeper = new ZooKeeperOptions { ConfigPath = ZooCfg, DataDir = DataDir, Security = own },
+            ZooKeeper = new ZooKeeperOptions { ConfigPath = ZooCfg, DataDir = DataDir, Security = own, JvmOptionsFile = jvmOptionsFile },
         });
         return new ZooKeeperFiles(new ZooKeeperPaths(options), new AtomicFileWriter(TimeProvider.System), new ZooCfgSecurity(options));
     }

@@ -6,6 +6,7 @@ using ZkMitosis.Lab.Manifest;
 using ZkMitosis.Lab.Servers;
 using ZkMitosis.Testing;
 using ZkMitosis.ZooKeeper;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
 
@@ -44,10 +45,11 @@ internal sealed class MigrationLab : IAsyncDisposable
     /// <param name="destination">Destination size.</param>
     /// <param name="partitionsPerTopic">Partitions of each of the 3 populated topics (replication 3, on consecutive brokers).</param>
     /// <param name="hostNames">Name every host (<see cref="LabSpec.HostNames"/>): the plan and configs carry names.</param>
+    /// <param name="secure">Secured ensembles (<see cref="LabSpec.Secure"/>): TLS, SASL required, Kafka's SASL ACLs.</param>
     public static async Task<MigrationLab> UpAsync(
         IReadOnlyDictionary<string, string>? zookeeperOptions = null, int brokers = 3, int racks = 0, bool ipv6 = false,
         IReadOnlyList<string>? tenants = null, IReadOnlyList<string>? staying = null, int tenantHosts = 2, int source = 3, int destination = 3,
-        int partitionsPerTopic = 4, bool hostNames = false)
+        int partitionsPerTopic = 4, bool hostNames = false, bool secure = false)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -74,6 +76,7 @@ internal sealed class MigrationLab : IAsyncDisposable
             Destination = destination,
             PartitionsPerTopic = partitionsPerTopic,
             HostNames = hostNames,
+            Secure = secure,
         };
         try
         {
@@ -94,10 +97,10 @@ internal sealed class MigrationLab : IAsyncDisposable
     /// <summary>A stand-in's (or the tenant writer's) state file, as JSON.</summary>
     public static JsonElement ReadState(string path) => JsonDocument.Parse(File.ReadAllBytes(path)).RootElement.Clone();
 
-    /// <summary>Every serial 1..last the writer recorded as acknowledged, missing on <paramref name="connect"/>.</summary>
-    public static async Task<IReadOnlyList<string>> MissingAcknowledgedAsync(string connect, string prefix, long last)
+    /// <summary>Every serial 1..last the writer recorded as acknowledged, missing on <paramref name="connect"/> (read with <paramref name="security"/>).</summary>
+    public static async Task<IReadOnlyList<string>> MissingAcknowledgedAsync(string connect, string prefix, long last, ZooKeeperSecurity? security = null)
     {
-        await using var client = await ZooKeeperClient.ConnectAsync(connect);
+        await using var client = await ZooKeeperClient.ConnectAsync(connect, new ZooKeeperClientOptions { Tls = security?.Tls, Sasl = security?.Sasl });
         var missing = new List<string>();
         for (long start = 1; start <= last; start += 500)
         {
@@ -109,8 +112,8 @@ internal sealed class MigrationLab : IAsyncDisposable
         return missing;
     }
 
-    /// <summary>Every acknowledged write of every broker stand-in is on the destination; no stand-in saw an expiry.</summary>
-    public async Task AssertStandInsWholeAsync(string destinationConnect)
+    /// <summary>Every acknowledged write of every broker stand-in is on the destination (read with <paramref name="security"/>); no stand-in saw an expiry.</summary>
+    public async Task AssertStandInsWholeAsync(string destinationConnect, ZooKeeperSecurity? security = null)
     {
         foreach (var broker in Brokers)
         {
@@ -118,13 +121,13 @@ internal sealed class MigrationLab : IAsyncDisposable
             var last = state.GetProperty("lastAcknowledgedSerial").GetInt64();
             Assert.True(last > 0, $"{broker.Name} acknowledged nothing");
             Assert.Equal(0, state.GetProperty("sessionExpiries").GetInt32());
-            var missing = await MissingAcknowledgedAsync(destinationConnect, state.GetProperty("writePathPrefix").GetString()!, last);
+            var missing = await MissingAcknowledgedAsync(destinationConnect, state.GetProperty("writePathPrefix").GetString()!, last, security);
             Assert.True(missing.Count == 0, $"{broker.Name}: {missing.Count} acknowledged writes missing on the destination, first {string.Join(", ", missing.Take(5))}");
         }
     }
 
-    /// <summary>The other tenant on the source lost no acknowledged write and no session.</summary>
-    public async Task AssertOtherTenantWholeAsync()
+    /// <summary>The other tenant on the source lost no acknowledged write and no session (read with <paramref name="security"/>).</summary>
+    public async Task AssertOtherTenantWholeAsync(ZooKeeperSecurity? security = null)
     {
         var tenant = Lab.Hosts.Single(h => h.Role == LabHostRole.Tenant);
         var state = ReadState(tenant.Layout.TenantState);
@@ -132,7 +135,7 @@ internal sealed class MigrationLab : IAsyncDisposable
         var last = state.GetProperty("lastAcknowledgedSerial").GetInt64();
         Assert.True(last > 0, "the other tenant acknowledged nothing");
         Assert.Equal(0, state.GetProperty("sessionExpiries").GetInt32());
-        var missing = await MissingAcknowledgedAsync(connect, state.GetProperty("writePathPrefix").GetString()!, last);
+        var missing = await MissingAcknowledgedAsync(connect, state.GetProperty("writePathPrefix").GetString()!, last, security);
         Assert.Empty(missing);
     }
 

@@ -34,6 +34,37 @@ public sealed class PlanSecurityTests : IDisposable
         Assert.Same(HostSecurity.None, plan.Source[0].HostSecurity);
     }
 
+    /// <summary>
+    /// A tenant of a TLS ensemble (Kafka with <c>zookeeper.ssl.client.enable</c>, KIP-515) is on its secure ports: the
+    /// switch moves it to the destination's secure ports and an undo back to the source's, never to a plain port.
+    /// </summary>
+    [Fact]
+    public void A_tenant_of_TLS_ensembles_is_switched_between_their_secure_ports()
+    {
+        var plan = PlanLoader.Load(_files.Plan);
+        var kafka = plan.MovedTenants.Single();
+
+        Assert.Equal("10.250.7.11:2182/kafka", plan.SourceConnectFor(kafka));
+        Assert.Equal("10.250.7.14:2182/kafka", plan.DestinationConnectFor(kafka));
+    }
+
+    /// <summary>
+    /// Strategy copy opens its own copy, mirror and diff sessions, which log in with SASL only: a digest login is
+    /// refused when the plan is read, not half-way through the copy; SASL is accepted.
+    /// </summary>
+    [Fact]
+    public void A_copy_plan_with_a_digest_login_is_refused_and_with_SASL_accepted()
+    {
+        var copy = _files.Plan.Replace("planId: secure-kafka", "planId: secure-kafka\nstrategy: copy", StringComparison.Ordinal);
+        var text = copy.Replace("destination:\n  security:\n    clientTls: { ca: " + _files.Ca + ", certificate: " + _files.Certificate + ", key: " + _files.Key + " }\n    clientAuth: { scheme: sasl", "destination:\n  security:\n    clientTls: { ca: " + _files.Ca + ", certificate: " + _files.Certificate + ", key: " + _files.Key + " }\n    clientAuth: { scheme: digest", StringComparison.Ordinal);
+        Assert.NotEqual(copy, text);
+
+        var error = Assert.Throws<InvalidPlanException>(() => PlanLoader.Load(text));
+
+        Assert.Contains(error.Problems, p => p.Path == "destination.security.clientAuth.scheme" && p.Message.Contains("strategy: copy", StringComparison.Ordinal));
+        Assert.Equal(MigrationStrategy.Copy, PlanLoader.Load(copy).Strategy);
+    }
+
     [Fact]
     public void A_plan_without_security_sections_is_plain()
     {

@@ -2,6 +2,7 @@ using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Cleanup;
 using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Security;
 using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Coordinator.Engine.Steps;
@@ -65,8 +66,7 @@ internal static class CopyAborter
 
     private static async Task RemoveCopyAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var hosts = CopyTrees.Hosts(context.Plan.Destination);
-        await using var client = await ZooKeeperClient.ConnectAsync(hosts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var client = await CopyTrees.ConnectDestinationAsync(context.Plan, cancellationToken).ConfigureAwait(false);
         foreach (var chroot in CopyTrees.Chroots(context.Plan))
         {
             // Journaled before the copy wrote anything: no record means nothing was written.
@@ -88,7 +88,7 @@ internal static class CopyAborter
             }
 
             var listing = await SubtreeListing.ReadAsync(client, roots, cancellationToken).ConfigureAwait(false);
-            var deleted = await SubtreeDeleter.DeleteAsync(client, hosts, listing, cancellationToken).ConfigureAwait(false);
+            var deleted = await SubtreeDeleter.DeleteAsync(client, EnsembleAccess.Destination(context.Plan).Hosts(), listing, cancellationToken).ConfigureAwait(false);
             context.Info($"{chroot}: {deleted} znode(s) the copy wrote removed from the destination ({before} before the copy)");
         }
     }

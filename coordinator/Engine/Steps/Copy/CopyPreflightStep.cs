@@ -1,5 +1,4 @@
 using System.Text;
-using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Coordinator.Engine.Steps;
 
@@ -85,7 +84,7 @@ internal sealed class CopyPreflightStep : PreflightStepBase
         var plan = context.Plan;
         try
         {
-            await using var client = await ZooKeeperClient.ConnectAsync(CopyTrees.Hosts(plan.Destination), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using var client = await CopyTrees.ConnectDestinationAsync(plan, cancellationToken).ConfigureAwait(false);
             foreach (var chroot in CopyTrees.Chroots(plan))
             {
                 var stat = await client.ExistsAsync(chroot, cancellationToken: cancellationToken).ConfigureAwait(false);

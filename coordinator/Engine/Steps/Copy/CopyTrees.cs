@@ -1,6 +1,8 @@
 using ZkMitosis.Coordinator.Copy;
 using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Security;
 using ZkMitosis.ZooKeeper;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.Coordinator.Engine.Steps;
 
@@ -25,8 +27,29 @@ internal static class CopyTrees
     /// <summary>The moved tenants' chroots, each once, in plan order.</summary>
     public static IReadOnlyList<string> Chroots(MigrationPlan plan) => plan.MovedTenants.Select(t => t.Chroot).Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary><c>h1:p1,h2:p2</c> of <paramref name="servers"/>' client ports.</summary>
-    public static string Hosts(IEnumerable<ServerSpec> servers) => string.Join(',', servers.Select(s => s.ClientEndpoint));
+    /// <summary>
+    /// Where and as whom the copy, the mirror and the diff reach both ensembles: <paramref name="readFrom"/> of the
+    /// source and the whole destination on the ports their sessions use, with each ensemble's TLS and SASL, from the
+    /// plan's <c>security</c> sections (<see cref="EnsembleAccess"/>). A digest login is refused with this strategy by
+    /// the plan's validation.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A credentials file is gone since the plan was validated.</exception>
+    /// <exception cref="InvalidDataException">A credentials file no longer gives a user and a password.</exception>
+    public static CopySides Sides(MigrationPlan plan, ServerSpec readFrom, string chroot)
+    {
+        var source = EnsembleAccess.Source(plan);
+        var destination = EnsembleAccess.Destination(plan);
+        return new CopySides(
+            new TreeLocation(source.Hosts([readFrom]), chroot),
+            new TreeLocation(destination.Hosts(), chroot),
+            source.ClientSecurity(),
+            destination.ClientSecurity());
+    }
+
+    /// <summary>A session on the whole destination with the plan's security (<see cref="EnsembleAccess.ConnectAsync"/>), outside any chroot.</summary>
+    /// <exception cref="EnsembleAccessException">The session could not be made or authenticated.</exception>
+    public static Task<ZooKeeperClient> ConnectDestinationAsync(MigrationPlan plan, CancellationToken cancellationToken) =>
+        EnsembleAccess.Destination(plan).ConnectAsync("", new ZooKeeperClientOptions(), cancellationToken);
 
     /// <summary>The key of the observation of a chroot's state on the destination before the copy wrote it.</summary>
     public static string BeforeKey(string chroot) => "destination-before:" + chroot;
@@ -86,10 +109,14 @@ internal static class CopyTrees
     }
 
     /// <summary>The copy options of one chroot, from <paramref name="readFrom"/> to the destination, faithful, bounded in flight.</summary>
-    public static CopyOptions Options(MigrationPlan plan, ServerSpec readFrom, string chroot, int maxFrameBytes) => new()
+    public static CopyOptions Options(MigrationPlan plan, ServerSpec readFrom, string chroot, int maxFrameBytes) => Options(Sides(plan, readFrom, chroot), maxFrameBytes);
+
+    private static CopyOptions Options(CopySides sides, int maxFrameBytes) => new()
     {
-        Source = new TreeLocation(readFrom.ClientEndpoint, chroot),
-        Target = new TreeLocation(Hosts(plan.Destination), chroot),
+        Source = sides.Source,
+        Target = sides.Target,
+        SourceSecurity = sides.SourceSecurity,
+        TargetSecurity = sides.TargetSecurity,
         Faithful = true,
 
         // The mirror that follows raises the sequential counters once it has applied its children's events: raised
@@ -107,3 +134,9 @@ internal static class CopyTrees
         MaxBatchBytes = Math.Min(512 * 1024, maxFrameBytes / 2),
     };
 }
+
+/// <summary>
+/// Both sides of a copy, mirror or diff as <see cref="CopyTrees.Sides"/> makes them: locations on the session ports,
+/// and each side's TLS and SASL.
+/// </summary>
+internal sealed record CopySides(TreeLocation Source, TreeLocation Target, ZooKeeperSecurity SourceSecurity, ZooKeeperSecurity TargetSecurity);

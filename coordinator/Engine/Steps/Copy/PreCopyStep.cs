@@ -1,7 +1,6 @@
 using ZkMitosis.Coordinator.Agents;
 using ZkMitosis.Coordinator.Copy;
 using ZkMitosis.Coordinator.Plans;
-using ZkMitosis.ZooKeeper;
 
 namespace ZkMitosis.Coordinator.Engine.Steps;
 
@@ -88,7 +87,7 @@ internal sealed class PreCopyStep : MigrationStep
 
     private static async Task<string> DestinationStateAsync(StepContext context, string chroot, CancellationToken cancellationToken)
     {
-        await using var client = await ZooKeeperClient.ConnectAsync(CopyTrees.Hosts(context.Plan.Destination), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var client = await CopyTrees.ConnectDestinationAsync(context.Plan, cancellationToken).ConfigureAwait(false);
         return await client.ExistsAsync(chroot, cancellationToken: cancellationToken).ConfigureAwait(false) switch
         {
             null => CopyTrees.Absent,

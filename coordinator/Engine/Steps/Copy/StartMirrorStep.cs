@@ -1,4 +1,3 @@
-using ZkMitosis.Coordinator.Copy;
 using ZkMitosis.Coordinator.Mirror;
 
 namespace ZkMitosis.Coordinator.Engine.Steps;
@@ -45,10 +44,13 @@ internal sealed class StartMirrorStep : MigrationStep
         var plan = context.Plan;
         var readFrom = await CopyTrees.ReadServerAsync(context, cancellationToken).ConfigureAwait(false);
         var maxFrame = await CopyTrees.MaxFrameBytesAsync(context, cancellationToken).ConfigureAwait(false);
+        var sides = CopyTrees.Sides(plan, readFrom, chroot);
         var mirror = TreeMirror.Start(new MirrorOptions
         {
-            Source = new TreeLocation(readFrom.ClientEndpoint, chroot),
-            Target = new TreeLocation(CopyTrees.Hosts(plan.Destination), chroot),
+            Source = sides.Source,
+            Target = sides.Target,
+            SourceSecurity = sides.SourceSecurity,
+            TargetSecurity = sides.TargetSecurity,
 
             // The drain waits for a mark at or past the block's zxid: a short interval keeps that wait short.
             MarkInterval = TimeSpan.FromMilliseconds(50),

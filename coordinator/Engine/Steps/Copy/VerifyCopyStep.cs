@@ -170,11 +170,15 @@ internal sealed class VerifyCopyStep : MigrationStep
         return (tree, clock.Elapsed.TotalMilliseconds);
     }
 
-    private static Task<DiffResult> ClientDiffAsync(StepContext context, Plans.ServerSpec readFrom, string chroot, int maxFrame, CancellationToken cancellationToken) =>
-        TreeDiffer.DiffAsync(new DiffOptions
+    private static Task<DiffResult> ClientDiffAsync(StepContext context, Plans.ServerSpec readFrom, string chroot, int maxFrame, CancellationToken cancellationToken)
+    {
+        var sides = CopyTrees.Sides(context.Plan, readFrom, chroot);
+        return TreeDiffer.DiffAsync(new DiffOptions
         {
-            Source = new TreeLocation(readFrom.ClientEndpoint, chroot),
-            Target = new TreeLocation(CopyTrees.Hosts(context.Plan.Destination), chroot),
+            Source = sides.Source,
+            Target = sides.Target,
+            SourceSecurity = sides.SourceSecurity,
+            TargetSecurity = sides.TargetSecurity,
             Faithful = true,
             MaxFrameBytes = maxFrame,
             ListedDifferences = ListedDifferences,
@@ -183,6 +187,7 @@ internal sealed class VerifyCopyStep : MigrationStep
             // since (exact); every destination ACL is read.
             AclBase = context.Services.PreCopySnapshots.GetValueOrDefault(chroot),
         }, cancellationToken: cancellationToken);
+    }
 
     private static string Describe(DiffResult diff) =>
         string.Join("; ", diff.Differences.Take(5).Select(d => $"{d.Kind} {d.Path}{(d.Detail is null ? "" : $" ({d.Detail})")}"));
