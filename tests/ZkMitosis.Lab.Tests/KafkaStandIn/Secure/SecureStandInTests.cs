@@ -1,11 +1,13 @@
 using ZkMitosis.KafkaStandIn;
+using ZkMitosis.Lab.Populate;
 using ZkMitosis.Testing.Security;
 using ZkMitosis.ZooKeeper;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.Lab.Tests.KafkaStandIn.Secure;
 
 /// <summary>
-/// The broker stand-in on a secured ZooKeeper, as Kafka runs with KIP-515 TLS, SASL and
+/// The broker stand-in and the populator on a secured ZooKeeper, as Kafka runs with KIP-515 TLS, SASL and
 /// <c>zookeeper.set.acl=true</c>: TLS from server.properties, SASL from <c>--jaas</c>, Kafka's ACLs on every znode.
 /// </summary>
 [Collection(LabCollection.Name)]
@@ -82,6 +84,31 @@ public sealed class SecureStandInTests : IClassFixture<SecureZooKeeperFixture>
 
         await using var bob = await _zk.ConnectAsync("bob", SecureZooKeeperFixture.BobPassword);
         Assert.True((await bob.GetChildrenAsync(root + "/writes")).Children.Count >= state.LastAcknowledgedSerial, writer.Output);
+    }
+
+    [Fact]
+    public async Task Populator_WithSecurity_EveryZnodeGetsKafkasAclsAndTheScramNodeIsNotWorldReadable()
+    {
+        var chroot = "/kafka-" + Guid.NewGuid().ToString("N")[..8];
+        var security = new ZooKeeperSecurity(_zk.Tls, new ZooKeeperSaslCredentials("alice", SecureZooKeeperFixture.AlicePassword));
+
+        await LabPopulator.PopulateAsync(_zk.Server.SecureConnectString, chroot, topics: 1, partitionsPerTopic: 1, brokers: 1, CancellationToken.None, security);
+
+        await using var alice = await _zk.ConnectAsync("alice", SecureZooKeeperFixture.AlicePassword, chroot);
+        var aliceAll = new ZooKeeperAcl(ZooKeeperPermissions.All, "sasl", "alice");
+        var scram = (await alice.GetAclAsync("/config/users/" + LabPopulator.ScramUser)).Acl;
+        Assert.Contains(aliceAll, scram);
+        Assert.DoesNotContain(scram, entry => entry.Scheme == "world");
+        var topic = (await alice.GetAclAsync("/brokers/topics/topic-0/partitions/0/state")).Acl;
+        Assert.True(topic.Contains(aliceAll) && topic.Contains(WorldRead), string.Join(", ", topic));
+        Assert.Contains("SCRAM-SHA-256", System.Text.Encoding.UTF8.GetString((await alice.GetDataAsync("/config/users/" + LabPopulator.ScramUser)).Data), StringComparison.Ordinal);
+
+        // The server requires SASL of every session, so "anonymous" is another SASL user: bob may read what the world may,
+        // not alice's credential. Over the plain port, as the creator ACL also names the populator's x509 certificate.
+        await using var bob = await _zk.ConnectPlainAsync("bob", SecureZooKeeperFixture.BobPassword, chroot);
+        Assert.NotNull(await bob.GetDataAsync("/brokers/topics/topic-0"));
+        var refused = await Assert.ThrowsAsync<KeeperException>(() => bob.GetDataAsync("/config/users/" + LabPopulator.ScramUser));
+        Assert.Equal(KeeperErrorCode.NoAuth, refused.Code);
     }
 
     /// <summary>A fresh chroot, made as a Kafka admin makes it before the brokers start (the stand-in does not create it).</summary>
