@@ -15,7 +15,7 @@ internal static class BrokerRegistration
     public static async Task<long> RegisterAsync(ZooKeeperClient client, ServerProperties properties, StateStore state, ILogger logger, CancellationToken cancellationToken)
     {
         var path = PathFor(properties.BrokerId);
-        var brokerEpoch = await EphemeralRegistration.RegisterAsync(client, path, () => KafkaJson.BrokerRegistration(properties.Listeners, DateTimeOffset.UtcNow, properties.Rack), logger, cancellationToken).ConfigureAwait(false);
+        var brokerEpoch = await EphemeralRegistration.RegisterAsync(client, path, () => KafkaJson.BrokerRegistration(properties.Listeners, DateTimeOffset.UtcNow, properties.Rack), KafkaBrokerStandIn.AclsFor(properties), logger, cancellationToken).ConfigureAwait(false);
         state.Update(s => s with { Registered = true, BrokerEpoch = brokerEpoch, RegisteredAt = s.RegisteredAt ?? DateTimeOffset.UtcNow });
         state.Flush();
         StandInLog.Registered(logger, properties.BrokerId, path, brokerEpoch);

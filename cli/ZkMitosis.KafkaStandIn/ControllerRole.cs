@@ -18,10 +18,12 @@ internal sealed class ControllerRole
     private readonly ServerProperties _properties;
     private readonly StateStore _state;
     private readonly ILogger _logger;
+    private readonly Func<string, IReadOnlyList<ZooKeeperAcl>> _acls;
 
     public ControllerRole(ServerProperties properties, StateStore state, ILogger logger)
     {
         _properties = properties;
+        _acls = KafkaBrokerStandIn.AclsFor(properties);
         _state = state;
         _logger = logger;
     }
@@ -87,7 +89,7 @@ internal sealed class ControllerRole
             {
                 try
                 {
-                    await client.CreateAsync("/controller_epoch", Encoding.ASCII.GetBytes("0"), CreateMode.Persistent, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await client.CreateAsync("/controller_epoch", Encoding.ASCII.GetBytes("0"), CreateMode.Persistent, _acls("/controller_epoch"), cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
                 catch (KeeperException exists) when (exists.Code == KeeperErrorCode.NodeExists)
                 {
@@ -100,7 +102,7 @@ internal sealed class ControllerRole
             var next = epoch + 1;
             var result = await client.MultiAsync(
                 [
-                    Op.Create("/controller", KafkaJson.Controller(_properties.BrokerId, DateTimeOffset.UtcNow), CreateMode.Ephemeral),
+                    Op.Create("/controller", KafkaJson.Controller(_properties.BrokerId, DateTimeOffset.UtcNow), CreateMode.Ephemeral, _acls("/controller")),
                     Op.SetData("/controller_epoch", Encoding.ASCII.GetBytes(next.ToString(CultureInfo.InvariantCulture)), version),
                 ],
                 cancellationToken).ConfigureAwait(false);
@@ -190,7 +192,7 @@ internal sealed class ControllerRole
         }
         catch (KeeperException e) when (e.Code == KeeperErrorCode.NoNode)
         {
-            await Retry.EnsurePathAsync(client, statePath[..statePath.LastIndexOf('/')], _logger, cancellationToken).ConfigureAwait(false);
+            await Retry.EnsurePathAsync(client, statePath[..statePath.LastIndexOf('/')], _acls, _logger, cancellationToken).ConfigureAwait(false);
         }
 
         var isr = replicas.Where(live.Contains).ToList();
@@ -211,7 +213,7 @@ internal sealed class ControllerRole
         {
             if (current is null)
             {
-                await client.CreateAsync(statePath, next.ToBytes(), CreateMode.Persistent, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await client.CreateAsync(statePath, next.ToBytes(), CreateMode.Persistent, _acls(statePath), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             else
             {

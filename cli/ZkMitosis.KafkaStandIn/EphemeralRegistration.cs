@@ -12,10 +12,13 @@ internal static class EphemeralRegistration
 {
     private static readonly TimeSpan HeldPause = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Registers <paramref name="path"/> (its parent created when missing) and returns the registration's czxid.</summary>
-    public static async Task<long> RegisterAsync(ZooKeeperClient client, string path, Func<byte[]> data, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers <paramref name="path"/> (its parent created when missing) and returns the registration's czxid.
+    /// <paramref name="acls"/> gives the ACL of every node created, by path (null: world-writable).
+    /// </summary>
+    public static async Task<long> RegisterAsync(ZooKeeperClient client, string path, Func<byte[]> data, Func<string, IReadOnlyList<ZooKeeperAcl>>? acls, ILogger logger, CancellationToken cancellationToken)
     {
-        await Retry.EnsurePathAsync(client, path[..path.LastIndexOf('/')], logger, cancellationToken).ConfigureAwait(false);
+        await Retry.EnsurePathAsync(client, path[..path.LastIndexOf('/')], acls, logger, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             var czxid = await Retry.TransientAsync(
@@ -23,7 +26,7 @@ internal static class EphemeralRegistration
                 {
                     try
                     {
-                        var created = await client.Create2Async(path, data(), CreateMode.Ephemeral, cancellationToken: token).ConfigureAwait(false);
+                        var created = await client.Create2Async(path, data(), CreateMode.Ephemeral, acls?.Invoke(path), cancellationToken: token).ConfigureAwait(false);
                         return created.Stat.Czxid;
                     }
                     catch (KeeperException e) when (e.Code == KeeperErrorCode.NodeExists)

@@ -5,10 +5,14 @@ using ZkMitosis.KafkaStandIn;
 using ZkMitosis.KafkaStandIn.TenantHosts;
 
 // The Kafka broker STAND-IN (lab and tests only; not a Kafka broker).
-//   zkmitosis-kafka-standin --config server.properties [--state FILE] [--write-interval-ms 200]
+//   zkmitosis-kafka-standin --config server.properties [--jaas FILE] [--state FILE] [--write-interval-ms 200]
+//     (--jaas stands in for Kafka's -Djava.security.auth.login.config: SASL DIGEST-MD5 with its Client section;
+//      TLS comes from server.properties' zookeeper.ssl.* keys, ACLs from zookeeper.set.acl, as a broker reads them)
 //   zkmitosis-kafka-standin solr|hbase|clickhouse --config FILE --name NAME [--table /tables/t1] [--state FILE] [--write-interval-ms 200]
 //     (a tenant-host STAND-IN: reads solr.in.sh / hbase-site.xml / ClickHouse's config.xml as the product does)
 //   zkmitosis-kafka-standin tenant-writer --connect HOSTS --root /other --state FILE [--session-timeout-ms 10000] [--write-interval-ms 200]
+//     [--jaas FILE] [--tls-ca FILE [--tls-keystore FILE]]   (the key store: PEM private key and certificate in one file)
+// A refused login or certificate logs one line, records it as the state file's lastError and exits 1.
 // SIGTERM or SIGINT closes the session (its ephemerals go at once) and exits 0.
 using var loggerFactory = LoggerFactory.Create(builder => builder.AddSimpleConsole(o =>
 {
@@ -30,9 +34,10 @@ try
     if (options.TenantWriter)
     {
         var connect = options.Connect!;
+        var security = StandInSecurity.ForTenantWriter(options);
         state = new StateStore(options.StatePath, Continue(previous, "tenant-writer", null, connect, TenantWriter.WritePathPrefix(options.Root!)));
         StandInLog.Starting(logger, "other tenant writer", connect, options.SessionTimeoutMs, options.StatePath);
-        run = token => new TenantWriter(connect, options.Root!, TimeSpan.FromMilliseconds(options.SessionTimeoutMs), options.WriteInterval, state, logger).RunAsync(token);
+        run = token => new TenantWriter(connect, options.Root!, TimeSpan.FromMilliseconds(options.SessionTimeoutMs), options.WriteInterval, security, state, logger).RunAsync(token);
     }
     else if (options.Product is { } product)
     {
@@ -45,9 +50,10 @@ try
     else
     {
         var properties = ServerProperties.Load(options.ConfigPath!);
+        var security = StandInSecurity.ForBroker(properties, options);
         state = new StateStore(options.StatePath, Continue(previous, "kafka-broker-stand-in", properties.BrokerId, properties.ConnectString, KafkaBrokerStandIn.WritePathPrefix(properties.BrokerId)));
         StandInLog.Starting(logger, "Kafka broker " + properties.BrokerId.ToString(CultureInfo.InvariantCulture), properties.ConnectString, properties.SessionTimeoutMs, options.StatePath);
-        run = token => new KafkaBrokerStandIn(properties, state, options.WriteInterval, logger).RunAsync(token);
+        run = token => new KafkaBrokerStandIn(properties, security, state, options.WriteInterval, logger).RunAsync(token);
     }
 
     state.Flush();
@@ -73,6 +79,11 @@ catch (StandInConfigException e)
 {
     await Console.Error.WriteLineAsync("zkmitosis-kafka-standin: " + e.Message);
     return 2;
+}
+catch (StandInFatalException e)
+{
+    await Console.Error.WriteLineAsync("zkmitosis-kafka-standin: " + e.Message);
+    return 1;
 }
 
 // Counters and the serial stream continue across restarts, so verification covers a whole migration.

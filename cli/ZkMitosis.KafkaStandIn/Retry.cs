@@ -44,8 +44,11 @@ internal static class Retry
             logger,
             cancellationToken);
 
-    /// <summary>Creates <paramref name="path"/> and its missing parents as empty persistent nodes; existing ones are fine.</summary>
-    public static async Task EnsurePathAsync(ZooKeeperClient client, string path, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates <paramref name="path"/> and its missing parents as empty persistent nodes; existing ones are fine.
+    /// <paramref name="acls"/> gives each new node's ACL by path (null: world-writable, ZooKeeper's OPEN_ACL_UNSAFE).
+    /// </summary>
+    public static async Task EnsurePathAsync(ZooKeeperClient client, string path, Func<string, IReadOnlyList<ZooKeeperAcl>>? acls, ILogger logger, CancellationToken cancellationToken)
     {
         var current = string.Empty;
         foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
@@ -57,7 +60,7 @@ internal static class Retry
                 {
                     try
                     {
-                        await client.CreateAsync(node, ReadOnlyMemory<byte>.Empty, CreateMode.Persistent, cancellationToken: token).ConfigureAwait(false);
+                        await client.CreateAsync(node, ReadOnlyMemory<byte>.Empty, CreateMode.Persistent, acls?.Invoke(node), cancellationToken: token).ConfigureAwait(false);
                     }
                     catch (KeeperException e) when (e.Code == KeeperErrorCode.NodeExists)
                     {

@@ -17,10 +17,18 @@ internal sealed class SerialWriter
     private readonly TimeSpan _interval;
     private readonly StateStore _state;
     private readonly ILogger _logger;
+    private readonly Func<string, IReadOnlyList<ZooKeeperAcl>>? _acls;
     private long _lastAckTicks;
 
-    public SerialWriter(string pathPrefix, Func<long, byte[]> data, TimeSpan interval, StateStore state, ILogger logger)
+    /// <param name="pathPrefix">Each write's path without its serial.</param>
+    /// <param name="data">Each write's data, by serial.</param>
+    /// <param name="interval">Pause after each acknowledged write.</param>
+    /// <param name="state">Where the last acknowledged serial is kept.</param>
+    /// <param name="logger">Where retries are logged.</param>
+    /// <param name="acls">The ACL of every node created, by path; null: world-writable (ZooKeeper's OPEN_ACL_UNSAFE).</param>
+    public SerialWriter(string pathPrefix, Func<long, byte[]> data, TimeSpan interval, StateStore state, ILogger logger, Func<string, IReadOnlyList<ZooKeeperAcl>>? acls = null)
     {
+        _acls = acls;
         _pathPrefix = pathPrefix;
         _data = data;
         _interval = interval;
@@ -33,7 +41,7 @@ internal sealed class SerialWriter
     public async Task RunAsync(ZooKeeperClient client, CancellationToken cancellationToken)
     {
         var parent = _pathPrefix[.._pathPrefix.LastIndexOf('/')];
-        await Retry.EnsurePathAsync(client, parent, _logger, cancellationToken).ConfigureAwait(false);
+        await Retry.EnsurePathAsync(client, parent, _acls, _logger, cancellationToken).ConfigureAwait(false);
         var serial = _state.Current.LastAcknowledgedSerial + 1;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -44,7 +52,7 @@ internal sealed class SerialWriter
                 {
                     try
                     {
-                        await client.CreateAsync(path, _data(current), CreateMode.Persistent, cancellationToken: token).ConfigureAwait(false);
+                        await client.CreateAsync(path, _data(current), CreateMode.Persistent, _acls?.Invoke(path), cancellationToken: token).ConfigureAwait(false);
                     }
                     catch (KeeperException e) when (e.Code == KeeperErrorCode.NodeExists)
                     {

@@ -1,17 +1,30 @@
 using System.Globalization;
 using ZkMitosis.ZooKeeper.Connection;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.KafkaStandIn;
 
 /// <summary>
 /// The keys of a ZooKeeper-mode Kafka broker's <c>server.properties</c> the stand-in reads: <c>broker.id</c>,
 /// <c>zookeeper.connect</c> (hosts and chroot), <c>zookeeper.session.timeout.ms</c> (default 18000, Kafka's),
-/// <c>listeners</c> and <c>broker.rack</c>.
+/// <c>listeners</c> and <c>broker.rack</c>; for a secured ensemble <c>zookeeper.set.acl</c> and the ZooKeeper client TLS
+/// keys (<see cref="ZooKeeperTlsProperties"/>).
 /// </summary>
 public sealed record ServerProperties(int BrokerId, string ZooKeeperHosts, string Chroot, int SessionTimeoutMs, IReadOnlyList<BrokerEndpoint> Listeners)
 {
     /// <summary><c>broker.rack</c>, or null when unset or empty: registered as the <c>rack</c> of <c>/brokers/ids/&lt;id&gt;</c>.</summary>
     public string? Rack { get; init; }
+
+    /// <summary>
+    /// TLS to ZooKeeper (<c>zookeeper.ssl.client.enable=true</c> and its keys), or null for plain TCP.
+    /// </summary>
+    public ZooKeeperTlsOptions? Tls { get; init; }
+
+    /// <summary>
+    /// <c>zookeeper.set.acl</c> (default false): every znode the broker creates gets <see cref="KafkaZnodeAcls"/>'s secure
+    /// ACL instead of world-writable; needs an authenticated session (SASL, or a TLS client certificate).
+    /// </summary>
+    public bool SetAcl { get; init; }
 
     public const int DefaultSessionTimeoutMs = 18000;
 
@@ -99,13 +112,15 @@ public sealed record ServerProperties(int BrokerId, string ZooKeeperHosts, strin
             problems.Add("listeners is missing");
         }
 
+        var tls = ZooKeeperTlsProperties.Read(values, problems);
+        var setAcl = ZooKeeperTlsProperties.Flag(values, "zookeeper.set.acl", problems);
         if (problems.Count > 0)
         {
             throw new StandInConfigException($"{source}: {string.Join("; ", problems)}");
         }
 
         var rack = values.GetValueOrDefault("broker.rack");
-        return new ServerProperties(brokerId, hosts, chroot, timeout, listeners) { Rack = string.IsNullOrEmpty(rack) ? null : rack };
+        return new ServerProperties(brokerId, hosts, chroot, timeout, listeners) { Rack = string.IsNullOrEmpty(rack) ? null : rack, Tls = tls, SetAcl = setAcl };
     }
 }
 
@@ -135,3 +150,9 @@ public sealed record BrokerEndpoint(string ListenerName, string Host, int Port)
 
 /// <summary>The stand-in's configuration is unusable; the message names the file and every problem.</summary>
 public sealed class StandInConfigException(string message) : Exception(message);
+
+/// <summary>
+/// The stand-in cannot go on: ZooKeeper refused its credentials or certificate, or a TLS file is unusable. The message
+/// is one line (already logged and in the state file's <c>lastError</c>); the process exits 1.
+/// </summary>
+public sealed class StandInFatalException(string message) : Exception(message);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ZkMitosis.ZooKeeper;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.KafkaStandIn;
 
@@ -7,7 +8,9 @@ namespace ZkMitosis.KafkaStandIn;
 /// Keeps one ZooKeeper session at a time and runs the caller's work in it. A lost connection is the
 /// client's business (it reconnects to another server with the same session); an expired session ends the
 /// work, is counted, and a new session starts the work again, which is what a Kafka broker does.
-/// On shutdown the session is closed, so the server deletes its ephemerals at once.
+/// On shutdown the session is closed, so the server deletes its ephemerals at once. Refused credentials or
+/// certificates, or unusable TLS files, do not heal by retrying: they end the loop with <see cref="StandInFatalException"/>,
+/// as a Kafka broker whose ZooKeeper client cannot authenticate stops.
 /// </summary>
 internal sealed class SessionLoop
 {
@@ -16,10 +19,10 @@ internal sealed class SessionLoop
     private readonly StateStore _state;
     private readonly ILogger _logger;
 
-    public SessionLoop(string connectString, TimeSpan sessionTimeout, StateStore state, ILogger logger)
+    public SessionLoop(string connectString, TimeSpan sessionTimeout, ZooKeeperSecurity security, StateStore state, ILogger logger)
     {
         _connectString = connectString;
-        _options = new ZooKeeperClientOptions { SessionTimeout = sessionTimeout, ConnectTimeout = TimeSpan.FromSeconds(3) };
+        _options = new ZooKeeperClientOptions { SessionTimeout = sessionTimeout, ConnectTimeout = TimeSpan.FromSeconds(3), Tls = security.Tls, Sasl = security.Sasl };
         _state = state;
         _logger = logger;
     }
@@ -43,6 +46,14 @@ internal sealed class SessionLoop
             catch (OperationCanceledException)
             {
                 return;
+            }
+            catch (Exception e) when (e is ZooKeeperAuthenticationException or ZooKeeperTlsException or FileNotFoundException or InvalidDataException)
+            {
+                // The message is one line naming the server, user or file (never a password): no stack trace for these.
+                StandInLog.ConnectRefused(_logger, _connectString, e.Message);
+                _state.Update(s => s with { State = "failed", LastError = e.Message });
+                _state.Flush();
+                throw new StandInFatalException(e.Message);
             }
 
             var ended = await RunSessionAsync(client, work, cancellationToken).ConfigureAwait(false);

@@ -27,6 +27,18 @@ internal sealed record StandInArguments
 
     public int SessionTimeoutMs { get; init; } = 10000;
 
+    /// <summary>
+    /// <c>--jaas FILE</c>: the JAAS file whose <c>Client</c> section gives the SASL DIGEST-MD5 user and password. Stands
+    /// in for the JVM system property <c>java.security.auth.login.config</c> a Kafka broker takes it from (KAFKA_OPTS).
+    /// </summary>
+    public string? JaasPath { get; init; }
+
+    /// <summary>tenant-writer: <c>--tls-ca FILE</c>, PEM CA certificates; TLS to ZooKeeper when given.</summary>
+    public string? TlsCaPath { get; init; }
+
+    /// <summary>tenant-writer: <c>--tls-keystore FILE</c>, a PEM key store (private key and certificate in one file).</summary>
+    public string? TlsKeyStorePath { get; init; }
+
     public TimeSpan WriteInterval { get; init; } = KafkaBrokerStandIn.DefaultWriteInterval;
 
     public static StandInArguments Parse(IReadOnlyList<string> args)
@@ -53,6 +65,9 @@ internal sealed record StandInArguments
                 "--state" => result with { StatePath = value },
                 "--connect" => result with { Connect = value },
                 "--root" => result with { Root = value },
+                "--jaas" => result with { JaasPath = value },
+                "--tls-ca" => result with { TlsCaPath = value },
+                "--tls-keystore" => result with { TlsKeyStorePath = value },
                 "--name" => result with { Name = NameValue(args[i], value) },
                 "--table" => result with { Table = PathValue(args[i], value) },
                 "--session-timeout-ms" => result with { SessionTimeoutMs = PositiveInt(args[i], value) },
@@ -70,6 +85,22 @@ internal sealed record StandInArguments
         if (result.Product is { } p && (result.ConfigPath is null || result.Name is null))
         {
             throw new StandInConfigException($"{p.ToString().ToLowerInvariant()} needs --config FILE and --name NAME");
+        }
+
+        // A broker reads its TLS keys from server.properties, as Kafka does; a tenant host from its product's file.
+        if (!result.TenantWriter && (result.TlsCaPath is not null || result.TlsKeyStorePath is not null))
+        {
+            throw new StandInConfigException("--tls-ca and --tls-keystore are for tenant-writer; a broker stand-in reads zookeeper.ssl.* from server.properties");
+        }
+
+        if (result.TlsKeyStorePath is not null && result.TlsCaPath is null)
+        {
+            throw new StandInConfigException("--tls-keystore needs --tls-ca FILE");
+        }
+
+        if (result.Product is { } tenantProduct && result.JaasPath is not null)
+        {
+            throw new StandInConfigException($"--jaas is for the Kafka broker stand-in and tenant-writer, not {tenantProduct.ToString().ToLowerInvariant()}");
         }
 
         if (!result.TenantWriter && result.ConfigPath is null)

@@ -20,6 +20,9 @@ internal static partial class StandInLog
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "stand-in: cannot connect to {ConnectString} yet: {Problem}")]
     public static partial void ConnectFailed(ILogger logger, string connectString, string problem);
 
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "stand-in: {ConnectString} refused this client, stopping as Kafka does: {Problem}")]
+    public static partial void ConnectRefused(ILogger logger, string connectString, string problem);
+
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "stand-in: broker {BrokerId} registered at {Path}, broker epoch {Epoch}")]
     public static partial void Registered(ILogger logger, int brokerId, string path, long epoch);
 

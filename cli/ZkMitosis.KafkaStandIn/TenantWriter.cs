@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.KafkaStandIn;
 
@@ -15,9 +16,11 @@ internal sealed class TenantWriter
     private readonly TimeSpan _writeInterval;
     private readonly StateStore _state;
     private readonly ILogger _logger;
+    private readonly ZooKeeperSecurity _security;
 
-    public TenantWriter(string connectString, string root, TimeSpan sessionTimeout, TimeSpan writeInterval, StateStore state, ILogger logger)
+    public TenantWriter(string connectString, string root, TimeSpan sessionTimeout, TimeSpan writeInterval, ZooKeeperSecurity security, StateStore state, ILogger logger)
     {
+        _security = security;
         _connectString = connectString;
         _root = root.TrimEnd('/');
         _sessionTimeout = sessionTimeout;
@@ -30,7 +33,7 @@ internal sealed class TenantWriter
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var loop = new SessionLoop(_connectString, _sessionTimeout, _state, _logger);
+        var loop = new SessionLoop(_connectString, _sessionTimeout, _security, _state, _logger);
         await loop.RunAsync(
             (client, token) => new SerialWriter(WritePathPrefix(_root), serial => System.Text.Encoding.ASCII.GetBytes($"tenant write {serial}"), _writeInterval, _state, _logger).RunAsync(client, token),
             cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using ZkMitosis.ZooKeeper;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.KafkaStandIn.TenantHosts;
 
@@ -68,7 +69,7 @@ internal sealed class TenantHostStandIn
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var loop = new SessionLoop(_connect.ConnectString, TimeSpan.FromMilliseconds(_connect.SessionTimeoutMs), _state, _logger);
+        var loop = new SessionLoop(_connect.ConnectString, TimeSpan.FromMilliseconds(_connect.SessionTimeoutMs), ZooKeeperSecurity.None, _state, _logger);
         await loop.RunAsync(RunSessionAsync, cancellationToken).ConfigureAwait(false);
     }
 
@@ -76,7 +77,7 @@ internal sealed class TenantHostStandIn
     {
         var path = RegistrationPath(_product, _name, _table);
         var czxid = await EphemeralRegistration.RegisterAsync(client, path, () => Encoding.UTF8.GetBytes(
-            $"{KindOf(_product)} {_name} session 0x{client.SessionId.ToString("x", CultureInfo.InvariantCulture)}"), _logger, sessionToken).ConfigureAwait(false);
+            $"{KindOf(_product)} {_name} session 0x{client.SessionId.ToString("x", CultureInfo.InvariantCulture)}"), acls: null, _logger, sessionToken).ConfigureAwait(false);
         _state.Update(s => s with { Registered = true, BrokerEpoch = czxid, RegistrationPath = path });
         _state.Flush();
         StandInLog.TenantHostRegistered(_logger, KindOf(_product), path, czxid);

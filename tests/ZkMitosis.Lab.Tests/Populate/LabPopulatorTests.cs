@@ -32,4 +32,17 @@ public sealed class LabPopulatorTests
 
         Assert.Equal("""{"controller_epoch":0,"leader":1,"version":1,"leader_epoch":0,"isr":[1,2,3]}""", System.Text.Encoding.UTF8.GetString(state.Data));
     }
+
+    [Fact]
+    public void Operations_Secure_AddsAScramCredentialShapedAsKafkaStoresIt()
+    {
+        var plain = LabPopulator.Operations("/kafka", 1, 1, 3).Select(o => o.Path).ToList();
+        var secure = LabPopulator.Operations("/kafka", 1, 1, 3, secure: true);
+
+        Assert.DoesNotContain("/kafka/config/users/alice", plain);
+        Assert.Equal(plain, secure.Select(o => o.Path).Where(p => p != "/kafka/config/users/alice"));
+        using var json = System.Text.Json.JsonDocument.Parse(secure.Single(o => o.Path == "/kafka/config/users/alice").Data);
+        Assert.Equal(1, json.RootElement.GetProperty("version").GetInt32());
+        Assert.Matches("^salt=[A-Za-z0-9+/=]+,stored_key=[A-Za-z0-9+/=]{44},server_key=[A-Za-z0-9+/=]{44},iterations=4096$", json.RootElement.GetProperty("config").GetProperty("SCRAM-SHA-256").GetString());
+    }
 }
