@@ -4,7 +4,9 @@ using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
 using ZkMitosis.Lab.Plans;
 using ZkMitosis.Lab.Populate;
+using ZkMitosis.Lab.Security;
 using ZkMitosis.Lab.Services;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.Lab;
 
@@ -45,7 +47,11 @@ internal static class LabServices
         var agentHosts = manifest.Hosts.Where(h => h.AgentPort > 0).ToList();
         if (spec.Populate)
         {
-            await LabPopulator.PopulateAsync(manifest.SourceConnectString, manifest.Chroot, spec.Topics, spec.PartitionsPerTopic, spec.Brokers, cancellationToken).ConfigureAwait(false);
+            // A secured lab's tree is the owner's, with Kafka's ACLs, written over TLS as the brokers would.
+            var (connect, security) = manifest.Secure
+                ? (manifest.SourceTenantConnectString, LabSecurity.OwnerSecurity(manifest))
+                : (manifest.SourceConnectString, ZooKeeperSecurity.None);
+            await LabPopulator.PopulateAsync(connect, manifest.Chroot, spec.Topics, spec.PartitionsPerTopic, spec.Brokers, cancellationToken, security).ConfigureAwait(false);
             LabLog.StepDone(logger, manifest.Name, "populate", stopwatch.ElapsedMilliseconds);
             foreach (var tenant in manifest.HostsWithRole(LabHostRole.Tenant))
             {

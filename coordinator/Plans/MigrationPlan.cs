@@ -169,11 +169,17 @@ public sealed record MigrationPlan
     /// <summary>Every host with an agent: source, destination, the moved tenants' hosts.</summary>
     public IEnumerable<string> AgentAddresses => Source.Select(s => s.Agent).Concat(Destination.Select(d => d.Agent)).Concat(MovedTenants.SelectMany(t => t.Hosts).Select(h => h.Agent));
 
-    /// <summary><c>h1:p1,h2:p2,…</c> of the destination, with the chroot: what brokers are switched to.</summary>
-    public string DestinationConnect => string.Join(',', Destination.Select(d => d.ClientEndpoint)) + Chroot;
+    /// <summary>
+    /// <c>h1:p1,h2:p2,…</c> of the destination, with the chroot: what brokers are switched to (the secure ports when the
+    /// destination's sessions use TLS, as <see cref="DestinationConnectFor"/>).
+    /// </summary>
+    public string DestinationConnect => string.Join(',', Destination.Select(d => d.SessionEndpoint(DestinationSecurity.ClientTls is not null))) + Chroot;
 
-    /// <summary><c>h1:p1,…</c> of the source, with the chroot: what brokers point at before the migration.</summary>
-    public string SourceConnect => string.Join(',', Source.Select(s => s.ClientEndpoint)) + Chroot;
+    /// <summary>
+    /// <c>h1:p1,…</c> of the source, with the chroot: what brokers point at before the migration (the secure ports when
+    /// the source's sessions use TLS, as <see cref="SourceConnectFor"/>).
+    /// </summary>
+    public string SourceConnect => string.Join(',', Source.Select(s => s.SessionEndpoint(SourceSecurity.ClientTls is not null))) + Chroot;
 
     /// <summary>
     /// <paramref name="tenant"/>'s connect string on the source, as its hosts have it before the migration: on each

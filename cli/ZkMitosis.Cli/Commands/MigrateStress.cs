@@ -34,7 +34,10 @@ internal static class MigrateStress
             {
                 var result = await workload.StopAsync();
                 await workload.DisposeAsync();
-                var verification = await StressWorkload.VerifyAsync(destinationHosts + plan.Chroot, result, CancellationToken.None, destination.ClientSecurity());
+                // Verified where the workload ended: on the source when no broker was switched (a run that stopped
+                // before the switch, e.g. at preflight, whose destination never served).
+                var endedOn = Volatile.Read(ref switched) == 1 ? destination : source;
+                var verification = await StressWorkload.VerifyAsync(endedOn.Hosts() + plan.Chroot, result, CancellationToken.None, endedOn.ClientSecurity());
                 return new WorkloadSummary(result.AcknowledgedWrites, verification.MissingWrites, result.Expiries, result.LongestGapMs)
                 {
                     LongestGapEndedAt = result.Sessions.OrderByDescending(s => s.LongestGapMs).FirstOrDefault()?.LongestGapEndedAt,

@@ -27,7 +27,7 @@ public static class LabPopulator
     /// Creates the tree (see <see cref="Operations"/>) on the ensemble at <paramref name="connectString"/> (no chroot).
     /// With <paramref name="security"/> (TLS and/or SASL; null or <see cref="ZooKeeperSecurity.None"/>: plain, every node
     /// world-writable) the session uses it and every node gets <see cref="KafkaZnodeAcls.For"/>'s secure ACL by its path
-    /// under <paramref name="chroot"/>; the session then needs an identity (SASL, or a TLS client certificate), or the
+    /// under <paramref name="chroot"/> (the other tenant's tree and the chroot's parents stay open); the session then needs an identity (SASL, or a TLS client certificate), or the
     /// server refuses the multi with InvalidACL.
     /// </summary>
     /// <param name="connectString">The source ensemble's hosts, without a chroot.</param>
@@ -46,7 +46,7 @@ public static class LabPopulator
         var root = chroot.TrimEnd('/');
         // Without security the ACL stays the client's default (OPEN_ACL_UNSAFE), so the plain tree is as before.
         var ops = Operations(chroot, topics, partitionsPerTopic, brokers, secure)
-            .Select(node => Op.Create(node.Path, node.Data, acl: secure ? KafkaZnodeAcls.For(UnderChroot(node.Path, root), secure: true) : null))
+            .Select(node => Op.Create(node.Path, node.Data, acl: secure && IsKafkas(node.Path, root) ? KafkaZnodeAcls.For(UnderChroot(node.Path, root), secure: true) : null))
             .ToList();
         (await client.MultiAsync(ops, cancellationToken).ConfigureAwait(false)).EnsureCommitted();
         await client.CloseAsync(cancellationToken).ConfigureAwait(false);
@@ -142,6 +142,13 @@ public static class LabPopulator
         Add(OtherTenantRoot + "/writes");
         return nodes;
     }
+
+    /// <summary>
+    /// True for the chroot and what is under it: Kafka's nodes, which take Kafka's ACLs. The chroot's parents and the
+    /// other tenant's tree are not Kafka's and stay open (the other tenant's writer, another SASL user, writes there).
+    /// </summary>
+    private static bool IsKafkas(string path, string root) =>
+        root.Length == 0 || path == root || path.StartsWith(root + "/", StringComparison.Ordinal);
 
     /// <summary>
     /// <paramref name="path"/> as Kafka names it: relative to the chroot <paramref name="root"/>. Nodes outside it (the

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using ZkMitosis.Lab.Manifest;
+using ZkMitosis.ZooKeeper.Security;
 
 namespace ZkMitosis.Lab.Security;
 
@@ -50,6 +51,15 @@ public static class LabSecurity
 
     /// <summary>A host's JAAS file: <c>Server</c> on a ZooKeeper host, <c>Client</c> on a broker or tenant host.</summary>
     public static string Jaas(LabHost host) => Path.Combine(host.Layout.Etc, "jaas.conf");
+
+    /// <summary>
+    /// The owner's sessions (the populator's, as the coordinator's): TLS with the coordinator's certificate to the
+    /// secure ports, SASL as <see cref="KafkaUser"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The credentials file holds no user and password (the lab wrote it).</exception>
+    public static ZooKeeperSecurity OwnerSecurity(LabManifest manifest) => new(
+        new ZooKeeperTlsOptions { CaFile = CaFile(manifest), CertificateFile = CoordinatorCertificate(manifest), KeyFile = CoordinatorKey(manifest) },
+        ZooKeeperSaslCredentials.FromFile(CoordinatorCredentials(manifest)));
 
     /// <summary>
     /// Makes the lab's ZooKeeper CA, a certificate for every host (its name, DNS name and address, and loopback) and

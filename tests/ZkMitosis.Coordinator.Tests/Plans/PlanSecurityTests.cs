@@ -46,6 +46,8 @@ public sealed class PlanSecurityTests : IDisposable
 
         Assert.Equal("10.250.7.11:2182/kafka", plan.SourceConnectFor(kafka));
         Assert.Equal("10.250.7.14:2182/kafka", plan.DestinationConnectFor(kafka));
+        Assert.Equal(plan.SourceConnectFor(kafka), plan.SourceConnect);
+        Assert.Equal(plan.DestinationConnectFor(kafka), plan.DestinationConnect);
     }
 
     /// <summary>

@@ -109,6 +109,10 @@ public sealed class SecureStandInTests : IClassFixture<SecureZooKeeperFixture>
         Assert.NotNull(await bob.GetDataAsync("/brokers/topics/topic-0"));
         var refused = await Assert.ThrowsAsync<KeeperException>(() => bob.GetDataAsync("/config/users/" + LabPopulator.ScramUser));
         Assert.Equal(KeeperErrorCode.NoAuth, refused.Code);
+
+        // The other tenant's tree is not Kafka's: open, so that tenant's own writer (another SASL user) writes there.
+        await using var other = await _zk.ConnectPlainAsync("bob", SecureZooKeeperFixture.BobPassword);
+        await other.CreateAsync(LabPopulator.OtherTenantRoot + "/writes/by-bob-" + Guid.NewGuid().ToString("N")[..8], Array.Empty<byte>());
     }
 
     /// <summary>A fresh chroot, made as a Kafka admin makes it before the brokers start (the stand-in does not create it).</summary>

@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+using ZkMitosis.Coordinator.Engine;
+using ZkMitosis.Coordinator.Plans;
+using ZkMitosis.Coordinator.Security;
+using ZkMitosis.Coordinator.Stress;
+using ZkMitosis.Lab.Hosts;
+using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Lab.Security;
+using ZkMitosis.Testing;
+using ZkMitosis.ZooKeeper;
+
+namespace ZkMitosis.Coordinator.Tests.EndToEnd;
+
+/// <summary>
+/// Issue 13 in the lab: a whole migration of secured ensembles (<c>lab up --secure</c>): TLS client ports, quorum TLS,
+/// SASL DIGEST-MD5 required of every session, and Kafka's znodes owned by the brokers' SASL principal
+/// (<c>zookeeper.set.acl=true</c>), one of them readable by no one else. The coordinator holds the owner's
+/// credentials, no super user.
+/// </summary>
+[Collection(MigrationLabCollection.Name)]
+public sealed partial class SecureMigrationLabTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Run_ObserverOnSecuredEnsembles_EveryWriteMovedQuorumTlsCarriedAclsExactNoPasswordShown()
+    {
+        await using var lab = await MigrationLab.UpAsync(secure: true);
+        var text = lab.Plan();
+        var plan = PlanLoader.Load(text);
+        var source = EnsembleAccess.Source(plan);
+        var destination = EnsembleAccess.Destination(plan);
+
+        // The ensembles really are secured: a session without SASL is refused, and Kafka's SCRAM node is the owner's alone.
+        var anonymous = new ZooKeeperClientOptions { Tls = source.ClientTlsOptions(), ConnectTimeout = TimeSpan.FromSeconds(5) };
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var refused = await ZooKeeperClient.ConnectAsync(source.Hosts() + plan.Chroot, anonymous);
+            await refused.GetDataAsync("/config/users/alice");
+        });
+        IReadOnlyList<ZooKeeperAcl> sourceScramAcl;
+        await using (var owner = await source.ConnectAsync(plan.Chroot, new ZooKeeperClientOptions(), CancellationToken.None))
+        {
+            sourceScramAcl = (await owner.GetAclAsync("/config/users/alice")).Acl;
+        }
+
+        // The creator's identities (its SASL user; over mutual TLS also its certificate's x509 name), nobody else.
+        Assert.Contains(new ZooKeeperAcl(ZooKeeperPermissions.All, "sasl", LabSecurity.KafkaUser), sourceScramAcl);
+        Assert.DoesNotContain(sourceScramAcl, a => a.Scheme == "world");
+
+        await using var stress = await StressWorkload.StartAsync(new StressOptions { ConnectString = source.Hosts() + plan.Chroot, Sessions = 4, Security = source.ClientSecurity() }, CancellationToken.None);
+        var switched = 0;
+        var options = new MigrationRunOptions
+        {
+            StateRoot = lab.StateRoot,
+            Confirmation = new FixedConfirmation(true),
+            OnBrokerSwitched = _ =>
+            {
+                if (Interlocked.Exchange(ref switched, 1) == 0)
+                {
+                    stress.SwitchServers(destination.Hosts());
+                }
+            },
+        };
+
+        var report = await MigrationRunner.RunAsync(text, options, CancellationToken.None);
+
+        var reportText = report.ToText();
+        output.WriteLine(reportText);
+        var result = await stress.StopAsync();
+        Assert.Equal("completed", report.Status);
+        Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+
+        // Every acknowledged write is on the destination, read over TLS with the owner's login; no session expired.
+        var security = destination.ClientSecurity();
+        var verification = await StressWorkload.VerifyAsync(destination.Hosts() + plan.Chroot, result, CancellationToken.None, security);
+        Assert.True(result.AcknowledgedWrites > 0);
+        Assert.Equal(0, verification.MissingWrites);
+        Assert.Equal(0, result.Expiries);
+        await lab.AssertStandInsWholeAsync(destination.Hosts() + plan.Chroot, security);
+        await lab.AssertOtherTenantWholeAsync(source.ClientSecurity());
+
+        // The brokers were switched onto the destination's TLS ports, as they were on the source's.
+        foreach (var broker in lab.Brokers)
+        {
+            var properties = await File.ReadAllTextAsync(broker.Layout.ServerProperties);
+            Assert.Contains("zookeeper.connect=" + plan.DestinationConnectFor(plan.MovedTenants.Single()), properties, StringComparison.Ordinal);
+            Assert.Contains($":{LabSecurity.SecureClientPort}", plan.DestinationConnectFor(plan.MovedTenants.Single()), StringComparison.Ordinal);
+        }
+
+        // The destination runs the source's security with its own files: quorum TLS, the TLS client port, SASL.
+        foreach (var host in lab.Lab.Hosts.Where(h => h.Role == LabHostRole.Destination))
+        {
+            var zooCfg = await File.ReadAllTextAsync(host.Layout.ZooCfg);
+            Assert.Contains("sslQuorum=true", zooCfg, StringComparison.Ordinal);
+            Assert.Contains($"secureClientPort={LabSecurity.SecureClientPort}", zooCfg, StringComparison.Ordinal);
+            Assert.Contains("ssl.quorum.keyStore.location=" + LabSecurity.KeyStore(host), zooCfg, StringComparison.Ordinal);
+            Assert.Contains("sessionRequireClientSASLAuth=true", zooCfg, StringComparison.Ordinal);
+        }
+
+        // Kafka's configuration subtree, which the brokers do not write after the switch, is exact on the destination,
+        // data, versions and ACLs, compared by the diff tool with the owner's credentials on both sides.
+        var credentials = new[] { "tls-ca", LabSecurity.CaFile(lab.Lab.Manifest), "tls-cert", LabSecurity.CoordinatorCertificate(lab.Lab.Manifest), "tls-key", LabSecurity.CoordinatorKey(lab.Lab.Manifest), "sasl-credentials", LabSecurity.CoordinatorCredentials(lab.Lab.Manifest) };
+        string[] diffArguments =
+        [
+            "diff", "--source", source.Hosts() + plan.Chroot + "/config", "--target", destination.Hosts() + plan.Chroot + "/config", "--faithful",
+            .. credentials.Chunk(2).SelectMany(c => new[] { "--source-" + c[0], c[1] }),
+            .. credentials.Chunk(2).SelectMany(c => new[] { "--target-" + c[0], c[1] }),
+        ];
+        var diff = await RealCli.RunAsync(diffArguments, TimeSpan.FromSeconds(60));
+        output.WriteLine(diff.Output + diff.Error);
+        Assert.True(diff.ExitCode == 0, $"diff of {plan.Chroot}/config: exit {diff.ExitCode}\n{diff.Output}{diff.Error}");
+        await using (var owner = await destination.ConnectAsync(plan.Chroot, new ZooKeeperClientOptions(), CancellationToken.None))
+        {
+            Assert.Equal(sourceScramAcl, (await owner.GetAclAsync("/config/users/alice")).Acl);
+        }
+
+        // No password of the lab reached the report, the journal, the coordinator's state or any host's log.
+        var passwords = Directory.EnumerateFiles(lab.Lab.Manifest.Directory, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".jaas", StringComparison.Ordinal) || f.EndsWith("jaas.conf", StringComparison.Ordinal))
+            .SelectMany(f => JaasSecret().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(passwords);
+        var outputs = Directory.EnumerateFiles(lab.StateRoot, "*", SearchOption.AllDirectories)
+            .Concat(lab.Lab.Hosts.SelectMany(h => Directory.Exists(h.Layout.LogDirectory) ? Directory.EnumerateFiles(h.Layout.LogDirectory, "*", SearchOption.AllDirectories) : []))
+            .ToList();
+        Assert.Contains(outputs, f => f.EndsWith(HostLayout.AgentService + ".log", StringComparison.Ordinal));
+        foreach (var password in passwords)
+        {
+            Assert.DoesNotContain(password, reportText, StringComparison.Ordinal);
+            Assert.DoesNotContain(password, diff.Output + diff.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain(outputs, f => File.ReadAllText(f).Contains(password, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>A JAAS password or server-side user secret: <c>password="…"</c>, <c>user_NAME="…"</c>.</summary>
+    [GeneratedRegex("(?:password|user_[a-z]+)=\"([^\"]+)\"")]
+    private static partial Regex JaasSecret();
+}
