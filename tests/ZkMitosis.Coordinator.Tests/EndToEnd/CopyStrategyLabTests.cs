@@ -153,7 +153,8 @@ public sealed class CopyStrategyLabTests(ITestOutputHelper output)
             await lab.Lab.WaitUntilServingAsync(host.Name, TimeSpan.FromSeconds(60));
         }
 
-        var client = await ZooKeeperClient.ConnectAsync(string.Join(',', plan.Destination.Select(d => d.ClientEndpoint)));
+        // With the plan's security (a secured lab's destination requires TLS clients' SASL logins too).
+        var client = await Security.EnsembleAccess.Destination(plan).ConnectAsync("", new ZooKeeperClientOptions(), CancellationToken.None);
         try
         {
             await WriteResidentAsync(client);
@@ -180,7 +181,7 @@ public sealed class CopyStrategyLabTests(ITestOutputHelper output)
         await client.CreateAsync(Resident + "-live", Encoding.ASCII.GetBytes("live"), CreateMode.Ephemeral);
     }
 
-    private sealed class CallbackEvents(Action<MigrationEvent> onEvent) : IMigrationEvents
+    internal sealed class CallbackEvents(Action<MigrationEvent> onEvent) : IMigrationEvents
     {
         public void Publish(MigrationEvent migrationEvent) => onEvent(migrationEvent);
     }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 using ZkMitosis.Coordinator.Engine;
+using ZkMitosis.Coordinator.Journal;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Security;
 using ZkMitosis.Coordinator.Stress;
@@ -114,7 +115,69 @@ public sealed partial class SecureMigrationLabTests(ITestOutputHelper output)
             Assert.Equal(sourceScramAcl, (await owner.GetAclAsync("/config/users/alice")).Acl);
         }
 
-        // No password of the lab reached the report, the journal, the coordinator's state or any host's log.
+        AssertNoPasswordShown(lab, reportText + diff.Output + diff.Error);
+    }
+
+    /// <summary>
+    /// Strategy copy between secured ensembles: the destination already serves its own tenant; the copy, the mirror and
+    /// the verify reach both ensembles over TLS with the owner's SASL login (no super user), and the moved chroot is
+    /// exact on the destination, ACLs included (the SCRAM node's creator-only ACL too).
+    /// </summary>
+    [Fact]
+    public async Task Run_CopyOnSecuredEnsembles_EveryWriteMovedAclsExactResidentUntouchedNoPasswordShown()
+    {
+        await using var lab = await MigrationLab.UpAsync(secure: true);
+        var text = lab.Plan("copy");
+        var plan = PlanLoader.Load(text);
+        var source = EnsembleAccess.Source(plan);
+        var destination = EnsembleAccess.Destination(plan);
+        await using var resident = await CopyStrategyLabTests.StartDestinationWithResidentAsync(lab, plan);
+        await using var stress = await StressWorkload.StartAsync(new StressOptions { ConnectString = source.Hosts() + plan.Chroot, Sessions = 4, Security = source.ClientSecurity() }, CancellationToken.None);
+        Task<StressResult>? stressStopped = null;
+        var events = new CopyStrategyLabTests.CallbackEvents(e =>
+        {
+            // The stress sessions are part of the tenant: they stop when the block starts, as the brokers do.
+            if (e.Kind == MigrationEventKind.StepStarted && e.Step == "block")
+            {
+                stressStopped = stress.StopAsync();
+                stressStopped.Wait(TimeSpan.FromSeconds(30));
+            }
+        });
+        var options = new MigrationRunOptions { StateRoot = lab.StateRoot, Confirmation = new FixedConfirmation(true), Events = events };
+
+        var report = await MigrationRunner.RunAsync(text, options, CancellationToken.None);
+
+        var reportText = report.ToText();
+        output.WriteLine(reportText);
+        Assert.Equal("completed", report.Status);
+        Assert.All(report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
+        var journal = JournalState.From(FileJournal.ReadExisting(new MigrationStore(lab.StateRoot).JournalPath(plan.PlanId)));
+        Assert.Equal(0, journal.Observation("verify-copy", "diff:" + plan.Chroot)!["differences"]!.GetValue<long>());
+
+        Assert.NotNull(stressStopped);
+        var result = await stressStopped;
+        var security = destination.ClientSecurity();
+        var verification = await StressWorkload.VerifyAsync(destination.Hosts() + plan.Chroot, result, CancellationToken.None, security);
+        Assert.True(result.AcknowledgedWrites > 0);
+        Assert.Equal(0, verification.MissingWrites);
+        Assert.Equal(0, result.Expiries);
+        await lab.AssertStandInsWholeAsync(destination.Hosts() + plan.Chroot, security);
+        await lab.AssertOtherTenantWholeAsync(source.ClientSecurity());
+        Assert.Equal(ZooKeeperState.Connected, resident.State);
+
+        // The copy wrote Kafka's ACLs as they are: the creator-only SCRAM node stays the owner's alone on the destination.
+        await using var sourceOwner = await source.ConnectAsync(plan.Chroot, new ZooKeeperClientOptions(), CancellationToken.None);
+        await using var destinationOwner = await destination.ConnectAsync(plan.Chroot, new ZooKeeperClientOptions(), CancellationToken.None);
+        var scramAcl = (await destinationOwner.GetAclAsync("/config/users/alice")).Acl;
+        Assert.Equal((await sourceOwner.GetAclAsync("/config/users/alice")).Acl, scramAcl);
+        Assert.DoesNotContain(scramAcl, a => a.Scheme == "world");
+
+        AssertNoPasswordShown(lab, reportText);
+    }
+
+    /// <summary>No password of the lab reached <paramref name="shown"/>, the coordinator's state (journal, reports) or any host's log.</summary>
+    private static void AssertNoPasswordShown(MigrationLab lab, string shown)
+    {
         var passwords = Directory.EnumerateFiles(lab.Lab.Manifest.Directory, "*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".jaas", StringComparison.Ordinal) || f.EndsWith("jaas.conf", StringComparison.Ordinal))
             .SelectMany(f => JaasSecret().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
@@ -126,8 +189,7 @@ public sealed partial class SecureMigrationLabTests(ITestOutputHelper output)
         Assert.Contains(outputs, f => f.EndsWith(HostLayout.AgentService + ".log", StringComparison.Ordinal));
         foreach (var password in passwords)
         {
-            Assert.DoesNotContain(password, reportText, StringComparison.Ordinal);
-            Assert.DoesNotContain(password, diff.Output + diff.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain(password, shown, StringComparison.Ordinal);
             Assert.DoesNotContain(outputs, f => File.ReadAllText(f).Contains(password, StringComparison.Ordinal));
         }
     }
