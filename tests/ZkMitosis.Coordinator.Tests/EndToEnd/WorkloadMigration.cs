@@ -2,6 +2,7 @@ using Xunit.Abstractions;
 using ZkMitosis.Coordinator.Engine;
 using ZkMitosis.Coordinator.Plans;
 using ZkMitosis.Coordinator.Reporting;
+using ZkMitosis.Coordinator.Security;
 using ZkMitosis.Coordinator.Stress;
 
 namespace ZkMitosis.Coordinator.Tests.EndToEnd;
@@ -19,7 +20,10 @@ internal static class WorkloadMigration
         MigrationLab lab, string planText, int sessions, ITestOutputHelper output)
     {
         var plan = PlanLoader.Load(planText);
-        await using var stress = await StressWorkload.StartAsync(new StressOptions { ConnectString = plan.SourceConnect, Sessions = sessions }, CancellationToken.None);
+        // On each ensemble's session ports, with its TLS and SASL (plain for a plan without security).
+        var source = EnsembleAccess.Source(plan);
+        var destination = EnsembleAccess.Destination(plan);
+        await using var stress = await StressWorkload.StartAsync(new StressOptions { ConnectString = source.Hosts() + plan.Chroot, Sessions = sessions, Security = source.ClientSecurity() }, CancellationToken.None);
         var switched = 0;
         var options = new MigrationRunOptions
         {
@@ -29,7 +33,7 @@ internal static class WorkloadMigration
             {
                 if (Interlocked.Exchange(ref switched, 1) == 0)
                 {
-                    stress.SwitchServers(plan.DestinationConnect);
+                    stress.SwitchServers(destination.Hosts() + plan.Chroot);
                 }
             },
         };
@@ -37,23 +41,24 @@ internal static class WorkloadMigration
         var report = await MigrationRunner.RunAsync(planText, options, CancellationToken.None);
         output.WriteLine(report.ToText());
         var result = await stress.StopAsync();
-        var verification = await StressWorkload.VerifyAsync(plan.DestinationConnect, result, CancellationToken.None);
+        var verification = await StressWorkload.VerifyAsync(destination.Hosts() + plan.Chroot, result, CancellationToken.None, destination.ClientSecurity());
         return (report, result, verification);
     }
 
     /// <summary>
     /// The guarantees every whole run keeps: completed with every check passed, every acknowledged write of the
-    /// workload and of each broker stand-in on the destination, no session expired, the other tenant whole.
+    /// workload and of each broker stand-in on the destination, no session expired, the other tenant whole; read with
+    /// <paramref name="security"/> (a secured lab's owner login; null: plain).
     /// </summary>
     public static async Task AssertNothingLostAsync(
-        MigrationLab lab, string destinationConnect, (MigrationReport Report, StressResult Workload, StressVerification OnDestination) run)
+        MigrationLab lab, string destinationConnect, (MigrationReport Report, StressResult Workload, StressVerification OnDestination) run, ZkMitosis.ZooKeeper.Security.ZooKeeperSecurity? security = null)
     {
         Assert.Equal("completed", run.Report.Status);
         Assert.All(run.Report.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
         Assert.True(run.Workload.AcknowledgedWrites > 0, "the workload acknowledged nothing");
         Assert.Equal(0, run.OnDestination.MissingWrites);
         Assert.Equal(0, run.Workload.Expiries);
-        await lab.AssertStandInsWholeAsync(destinationConnect);
-        await lab.AssertOtherTenantWholeAsync();
+        await lab.AssertStandInsWholeAsync(destinationConnect, security);
+        await lab.AssertOtherTenantWholeAsync(security);
     }
 }
