@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using ZkMitosis.Agent.Configuration;
+using ZkMitosis.Agent.Status;
 using ZkMitosis.ZooKeeper.Config;
 
 namespace ZkMitosis.Agent.Files;
@@ -184,9 +185,8 @@ public sealed partial class ZooCfgSecurity
         }
 
         // The last word that sets it wins, as on a JVM command line; a commented-out line gives nothing.
-        var given = File.ReadLines(_jvmOptionsFile).Where(l => !l.TrimStart().StartsWith('#'))
-            .SelectMany(l => JaasOption().Matches(l).Select(m => m.Groups[1].Value)).LastOrDefault();
-        if (given is null)
+        var given = JvmOptionsText.LastValue(File.ReadAllText(_jvmOptionsFile), "java.security.auth.login.config");
+        if (string.IsNullOrEmpty(given))
         {
             throw new PreconditionFailedException(PreconditionType, Option, $"the source authenticates with SASL and {_jvmOptionsFile} gives the JVM no JAAS file; {fix}");
         }
@@ -246,8 +246,4 @@ public sealed partial class ZooCfgSecurity
 
     [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
     private static partial Regex KeyPattern();
-
-    /// <summary>A <c>-Djava.security.auth.login.config=PATH</c> word of a shell-style options file (quotes are not part of it).</summary>
-    [GeneratedRegex(@"-Djava\.security\.auth\.login\.config=([^\s'""\)]+)")]
-    private static partial Regex JaasOption();
 }

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace ZkMitosis.Agent.Status;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace ZkMitosis.Agent.Status;
 /// server accepts and the largest field (znode data, path) it reads from a snapshot, a txn log or its leader. It is a
 /// JVM system property, never a zoo.cfg key (zoo.cfg's unknown keys become <c>zookeeper.</c>-prefixed properties).
 /// </summary>
-public static partial class JuteMaxBuffer
+public static class JuteMaxBuffer
 {
     /// <summary>ZooKeeper's default when the property is not set: 0xfffff bytes (1 MiB - 1).</summary>
     public const int Default = 0xfffff;
@@ -74,11 +72,7 @@ public static partial class JuteMaxBuffer
     /// Every <c>-Djute.maxbuffer</c> in a shell-style file of JVM options (<c>/etc/default/zookeeper</c>, java.env, a
     /// unit's environment file), in file order, comment lines skipped; quotes around a word are not part of it.
     /// </summary>
-    public static IReadOnlyList<string> OptionsInFile(string text) =>
-        text.Split('\n')
-            .Where(l => !l.TrimStart().StartsWith('#'))
-            .SelectMany(l => OptionWord().Matches(l).Select(m => m.Value))
-            .ToList();
+    public static IReadOnlyList<string> OptionsInFile(string text) => JvmOptionsText.Definitions(text, "jute.maxbuffer");
 
     /// <summary>Java's <c>Integer.decode</c>: optional sign, then <c>0x</c>/<c>0X</c>/<c>#</c> hex, a leading <c>0</c> octal, or decimal; null when it throws.</summary>
     public static int? Decode(string text)
@@ -127,7 +121,4 @@ public static partial class JuteMaxBuffer
         value = negative ? -value : value;
         return value is < int.MinValue or > int.MaxValue ? null : (int)value;
     }
-
-    [GeneratedRegex(@"-Djute\.maxbuffer(=[^\s'""\)]*)?(?=[\s'""\)]|$)")]
-    private static partial Regex OptionWord();
 }

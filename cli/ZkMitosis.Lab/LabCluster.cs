@@ -120,27 +120,23 @@ public static class LabCluster
     }
 
     /// <summary>The host's zoo.cfg additions: a secured lab's security lines (<see cref="LabSecurity.ZooCfgOptions"/>), then the user's, which win.</summary>
-    private static Dictionary<string, string> ZooKeeperOptions(LabSpec spec, LabManifest manifest, LabHost host)
+    private static Dictionary<string, string> ZooKeeperOptions(LabSpec spec, LabManifest manifest, LabHost host) =>
+        Overlay(manifest.Secure ? LabSecurity.ZooCfgOptions(host) : null, spec.ZooKeeperOptions);
+
+    /// <summary>The host's JVM system properties: a secured lab's JAAS file, then the spec's, which win.</summary>
+    private static Dictionary<string, string> SystemProperties(IReadOnlyDictionary<string, string> fromSpec, LabManifest manifest, LabHost host) =>
+        Overlay(manifest.Secure ? LabSecurity.SystemProperties(host) : null, fromSpec);
+
+    /// <summary><paramref name="lab"/>'s entries (none when null) with <paramref name="user"/>'s set over them.</summary>
+    private static Dictionary<string, string> Overlay(IReadOnlyDictionary<string, string>? lab, IReadOnlyDictionary<string, string> user)
     {
-        var options = manifest.Secure ? new Dictionary<string, string>(LabSecurity.ZooCfgOptions(host)) : [];
-        foreach (var (key, value) in spec.ZooKeeperOptions)
+        var merged = lab is null ? [] : new Dictionary<string, string>(lab);
+        foreach (var (key, value) in user)
         {
-            options[key] = value;
+            merged[key] = value;
         }
 
-        return options;
-    }
-
-    /// <summary>The host's JVM system properties: a secured lab's JAAS file, then the spec's.</summary>
-    private static Dictionary<string, string> SystemProperties(IReadOnlyDictionary<string, string> fromSpec, LabManifest manifest, LabHost host)
-    {
-        var properties = manifest.Secure ? new Dictionary<string, string>(LabSecurity.SystemProperties(host)) : [];
-        foreach (var (key, value) in fromSpec)
-        {
-            properties[key] = value;
-        }
-
-        return properties;
+        return merged;
     }
 
     private static async Task StartSourceAsync(Lab lab, LabSpec spec, CancellationToken cancellationToken)

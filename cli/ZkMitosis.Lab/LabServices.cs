@@ -47,9 +47,10 @@ internal static class LabServices
         var agentHosts = manifest.Hosts.Where(h => h.AgentPort > 0).ToList();
         if (spec.Populate)
         {
-            // A secured lab's tree is the owner's, with Kafka's ACLs, written over TLS as the brokers would.
+            // A secured lab's tree is the owner's, with Kafka's ACLs, written over TLS as the brokers would (by address:
+            // this process does not see a named lab's hosts file).
             var (connect, security) = manifest.Secure
-                ? (manifest.SourceTenantConnectString, LabSecurity.OwnerSecurity(manifest))
+                ? (manifest.SourceTenantPortsByAddress, LabSecurity.OwnerSecurity(manifest))
                 : (manifest.SourceConnectString, ZooKeeperSecurity.None);
             await LabPopulator.PopulateAsync(connect, manifest.Chroot, spec.Topics, spec.PartitionsPerTopic, spec.Brokers, cancellationToken, security).ConfigureAwait(false);
             LabLog.StepDone(logger, manifest.Name, "populate", stopwatch.ElapsedMilliseconds);

@@ -6,7 +6,8 @@ namespace ZkMitosis.Coordinator.Security;
 
 /// <summary>
 /// The CA that ties coordinators and agents together: it signs each agent's server certificate (with the host's names and
-/// addresses) and each coordinator's client certificate; each side trusts only this CA. ECDSA P-256, SHA-256.
+/// addresses) and each coordinator's client certificate; each side trusts only this CA. ECDSA P-256 by default,
+/// RSA 2048 for ZooKeeper's own TLS (<see cref="CertificateKeyAlgorithm"/>); SHA-256.
 /// </summary>
 public sealed class CertificateAuthority : IDisposable
 {
@@ -19,26 +20,33 @@ public sealed class CertificateAuthority : IDisposable
     private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
     private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
 
-    private CertificateAuthority(X509Certificate2 certificate)
+    private readonly CertificateKeyAlgorithm _algorithm;
+
+    private CertificateAuthority(X509Certificate2 certificate, CertificateKeyAlgorithm algorithm)
     {
         Certificate = certificate;
+        _algorithm = algorithm;
     }
 
     /// <summary>The CA certificate with its private key.</summary>
     public X509Certificate2 Certificate { get; }
 
-    /// <summary>Creates a new self-signed CA.</summary>
-    public static CertificateAuthority Create(string commonName, TimeSpan? lifetime = null, TimeProvider? time = null)
+    /// <summary>Creates a new self-signed CA whose key, and every issued certificate's, is <paramref name="algorithm"/>.</summary>
+    /// <param name="commonName">The CA's CN.</param>
+    /// <param name="lifetime">Validity from now; <see cref="DefaultCaLifetime"/> when null.</param>
+    /// <param name="time">The clock; the system's when null.</param>
+    /// <param name="algorithm">The key type.</param>
+    public static CertificateAuthority Create(string commonName, TimeSpan? lifetime = null, TimeProvider? time = null, CertificateKeyAlgorithm algorithm = CertificateKeyAlgorithm.EcdsaP256)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commonName);
         var now = (time ?? TimeProvider.System).GetUtcNow();
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={Escape(commonName)}"), key, HashAlgorithmName.SHA256);
+        using var key = NewKey(algorithm);
+        var request = Request(commonName, key);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now + (lifetime ?? DefaultCaLifetime));
-        return new CertificateAuthority(certificate);
+        return new CertificateAuthority(certificate, algorithm);
     }
 
     /// <summary>Loads a CA from its PEM certificate and key.</summary>
@@ -53,11 +61,30 @@ public sealed class CertificateAuthority : IDisposable
             throw new CryptographicException($"{certificatePath} is not a CA certificate (no basicConstraints CA:true)");
         }
 
-        return new CertificateAuthority(certificate);
+        return new CertificateAuthority(certificate, certificate.GetRSAPublicKey() is null ? CertificateKeyAlgorithm.EcdsaP256 : CertificateKeyAlgorithm.Rsa2048);
     }
 
     /// <summary>An agent's server certificate for <paramref name="dnsNames"/> and <paramref name="addresses"/>.</summary>
-    public X509Certificate2 IssueServer(string commonName, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, TimeSpan? lifetime = null, TimeProvider? time = null)
+    /// <exception cref="ArgumentException">Neither a name nor an address is given.</exception>
+    public X509Certificate2 IssueServer(string commonName, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, TimeSpan? lifetime = null, TimeProvider? time = null) =>
+        Issue(commonName, [ServerAuthOid], AlternativeNames(dnsNames, addresses), lifetime, time);
+
+    /// <summary>
+    /// A certificate that serves TLS and connects with it, for <paramref name="dnsNames"/> and <paramref name="addresses"/>:
+    /// a ZooKeeper quorum peer is both (its one <c>ssl.quorum.keyStore</c> is used to accept and to connect), and a
+    /// client whose server verifies client host names needs its own names in it.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither a name nor an address is given.</exception>
+    public X509Certificate2 IssuePeer(string commonName, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, TimeSpan? lifetime = null, TimeProvider? time = null) =>
+        Issue(commonName, [ServerAuthOid, ClientAuthOid], AlternativeNames(dnsNames, addresses), lifetime, time);
+
+    /// <summary>A coordinator's (or operator's) client certificate.</summary>
+    public X509Certificate2 IssueClient(string commonName, TimeSpan? lifetime = null, TimeProvider? time = null) =>
+        Issue(commonName, [ClientAuthOid], null, lifetime, time);
+
+    public void Dispose() => Certificate.Dispose();
+
+    private static X509Extension AlternativeNames(IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses)
     {
         var names = new SubjectAlternativeNameBuilder();
         var any = false;
@@ -73,21 +100,22 @@ public sealed class CertificateAuthority : IDisposable
             any = true;
         }
 
-        if (!any)
-        {
-            throw new ArgumentException("a server certificate needs at least one DNS name or IP address", nameof(dnsNames));
-        }
-
-        return Issue(commonName, ServerAuthOid, names.Build(), lifetime, time);
+        return any ? names.Build() : throw new ArgumentException("a server certificate needs at least one DNS name or IP address", nameof(dnsNames));
     }
 
-    /// <summary>A coordinator's (or operator's) client certificate.</summary>
-    public X509Certificate2 IssueClient(string commonName, TimeSpan? lifetime = null, TimeProvider? time = null) =>
-        Issue(commonName, ClientAuthOid, null, lifetime, time);
+    private static AsymmetricAlgorithm NewKey(CertificateKeyAlgorithm algorithm) => algorithm == CertificateKeyAlgorithm.Rsa2048
+        ? RSA.Create(2048)
+        : ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    public void Dispose() => Certificate.Dispose();
+    private static CertificateRequest Request(string commonName, AsymmetricAlgorithm key)
+    {
+        var subject = new X500DistinguishedName($"CN={Escape(commonName)}");
+        return key is RSA rsa
+            ? new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            : new CertificateRequest(subject, (ECDsa)key, HashAlgorithmName.SHA256);
+    }
 
-    private X509Certificate2 Issue(string commonName, string usageOid, X509Extension? subjectAlternativeNames, TimeSpan? lifetime, TimeProvider? time)
+    private X509Certificate2 Issue(string commonName, string[] usageOids, X509Extension? subjectAlternativeNames, TimeSpan? lifetime, TimeProvider? time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commonName);
         var now = (time ?? TimeProvider.System).GetUtcNow();
@@ -97,11 +125,13 @@ public sealed class CertificateAuthority : IDisposable
             notAfter = Certificate.NotAfter;
         }
 
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={Escape(commonName)}"), key, HashAlgorithmName.SHA256);
+        using var key = NewKey(_algorithm);
+        var request = Request(commonName, key);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usageOid)], critical: false));
+        // RSA key exchange encrypts with the leaf's key; ECDHE with ECDSA agrees one.
+        var exchange = key is RSA ? X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.KeyAgreement;
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | exchange, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([.. usageOids.Select(o => new Oid(o))], critical: false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         if (subjectAlternativeNames is not null)
@@ -112,7 +142,7 @@ public sealed class CertificateAuthority : IDisposable
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;
         using var issued = request.Create(Certificate, now.AddMinutes(-5), notAfter, serial);
-        return issued.CopyWithPrivateKey(key);
+        return key is RSA rsaKey ? issued.CopyWithPrivateKey(rsaKey) : issued.CopyWithPrivateKey((ECDsa)key);
     }
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal).Replace("+", "\\+", StringComparison.Ordinal).Replace("=", "\\=", StringComparison.Ordinal);

@@ -2,7 +2,10 @@ using YamlDotNet.RepresentationModel;
 using ZkMitosis.Agent.V1;
 using ZkMitosis.Lab.Hosts;
 using ZkMitosis.Lab.Manifest;
+using ZkMitosis.Lab.Populate;
+using ZkMitosis.Lab.Security;
 using ZkMitosis.Lab.Servers;
+using ZkMitosis.ZooKeeper;
 using AgentChannelFactory = ZkMitosis.Coordinator.Agents.AgentChannelFactory;
 
 namespace ZkMitosis.Lab.Tests;
@@ -46,6 +49,29 @@ public sealed class LabFullTests
         Assert.All(pids, pid => Assert.False(ProcessSignals.IsAliveAndNotZombie(pid), $"pid {pid} survived lab down"));
         await LabAssert.NothingLeftAsync(spec.EffectivePrefix, spec.EffectiveDirectory);
         Assert.Equal(rulesBefore, await LabAssert.RootRulesAsync());
+    }
+
+    /// <summary>
+    /// A secured lab on named hosts (<c>lab up --secure --hostnames</c>): the brokers' configs name the source's TLS
+    /// ports by host name (resolved in their namespaces), while <c>lab up</c> itself, which does not see the lab's
+    /// hosts file, populates by address; the owner's credentials then read the creator-only SCRAM node.
+    /// </summary>
+    [Fact]
+    public async Task Up_SecuredNamedHosts_PopulatedByAddressAndBrokersRegisterByNameOverTls()
+    {
+        LabRequirements.EnsureRootAndZooKeeper();
+        var spec = await LabTestSpecs.CreateAsync(source: 3, destination: 1, brokers: 1, populate: true) with { Secure = true, HostNames = true };
+        await using var lab = await LabCluster.UpAsync(spec);
+        var status = await lab.StatusAsync();
+        Assert.True(Assert.Single(status.Hosts, h => h.Role == LabHostRole.Broker).BrokerRegistered);
+        var zk1 = lab.Host("zk1");
+        var broker = lab.Hosts.Single(h => h.Role == LabHostRole.Broker);
+        Assert.Contains($"zookeeper.connect={zk1.DnsName}:{zk1.TenantPort},", await File.ReadAllTextAsync(broker.Layout.ServerProperties), StringComparison.Ordinal);
+
+        var security = LabSecurity.OwnerSecurity(lab.Manifest);
+        await using var client = await ZooKeeperClient.ConnectAsync(lab.Manifest.SourceTenantPortsByAddress, new ZooKeeperClientOptions { Tls = security.Tls, Sasl = security.Sasl });
+        var (scram, _) = await client.GetDataAsync($"{lab.Manifest.Chroot}/config/users/{LabPopulator.ScramUser}");
+        Assert.Contains("SCRAM-SHA-256", System.Text.Encoding.UTF8.GetString(scram), StringComparison.Ordinal);
     }
 
     private static async Task<ServiceState> AgentServiceStateAsync(Lab lab, string hostName)

@@ -99,6 +99,13 @@ public sealed record LabManifest
     [JsonIgnore]
     public string SourceTenantConnectString => ConnectString(LabHostRole.Source, h => h.ConfigHost, h => h.TenantPort);
 
+    /// <summary>
+    /// The source on the ports its tenants use, by address: what the lab's own tools (the populator) connect to from
+    /// outside the lab's private name resolution, where a named lab's host names do not resolve.
+    /// </summary>
+    [JsonIgnore]
+    public string SourceTenantPortsByAddress => ConnectString(LabHostRole.Source, port: h => h.TenantPort);
+
     /// <summary>The destination's connect string on the ports tenants use (addresses; the TLS ports of a secured lab).</summary>
     [JsonIgnore]
     public string DestinationTenantConnectString => ConnectString(LabHostRole.Destination, port: h => h.TenantPort);

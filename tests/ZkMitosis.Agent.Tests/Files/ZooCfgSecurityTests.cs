@@ -253,6 +253,8 @@ public sealed class ZooCfgSecurityTests : IDisposable
     [InlineData(null, "does not exist")]
     [InlineData("SERVER_JVMFLAGS=\"-Xmx1g\"\n# -Djava.security.auth.login.config=OWN\n", "gives the JVM no JAAS file")]
     [InlineData("SERVER_JVMFLAGS=\"-Xmx1g -Djava.security.auth.login.config=/etc/other/jaas.conf\"\n", "not this host's ZooKeeper.Security.JaasFile")]
+    [InlineData("SERVER_JVMFLAGS=\"-Djava.security.auth.login.config=OWN\"\nSERVER_JVMFLAGS=\"$SERVER_JVMFLAGS -Djava.security.auth.login.config=\"\n", "gives the JVM no JAAS file")]
+    [InlineData("SERVER_JVMFLAGS=\"-Djava.security.auth.login.config.extra=OWN\"\n", "gives the JVM no JAAS file")]
     [InlineData("SERVER_JVMFLAGS=\"-Xmx1g -Djava.security.auth.login.config=OWN\"\n", null)]
     [InlineData("COMMAND=('java' '-Djava.security.auth.login.config=OWN' '-cp' 'x')\n", null)]
     public void Render_SourceNeedsSasl_JvmOptionsFileMustGiveTheHostsJaasFile(string? jvmOptions, string? refusal)
