@@ -146,6 +146,10 @@ internal sealed class ZooKeeperConnection
         {
             throw new KeeperException(KeeperErrorCode.ConnectionLoss, null, $"{server}: {e.SocketErrorCode} ({e.Message})", e);
         }
+        catch (IOException e) when (TlsClientContext.RefusalAfterHandshake(stream, e, server) is { } refusal)
+        {
+            throw refusal;
+        }
         catch (IOException e)
         {
             // A reset during the handshake arrives as an IOException around the SocketException.

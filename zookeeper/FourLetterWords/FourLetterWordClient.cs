@@ -122,6 +122,10 @@ public static class FourLetterWordClient
         {
             throw Unreachable(host, port, command, socketError);
         }
+        catch (IOException e) when (TlsClientContext.RefusalAfterHandshake(stream, e, new HostEndpoint(host, port).ToString()) is { } refusal)
+        {
+            throw new FourLetterWordException(host, port, command, FourLetterWordFailure.Tls, TlsProblem(refusal), refusal);
+        }
         catch (IOException e)
         {
             // A TLS stream broken after the handshake (the server reset it, or a bad record).

@@ -120,6 +120,38 @@ internal sealed class TlsClientContext
         }
     }
 
+    /// <summary>
+    /// The server's refusal hidden in a read that failed on <paramref name="stream"/> before the server's first answer, or
+    /// null. Under TLS 1.3 the client's side of the handshake is complete before the server has checked the client's
+    /// certificate (RFC 8446 §4.4.2.4: the server's alert for a missing or untrusted one follows the client's Finished),
+    /// so a refusal arrives as a TLS alert on the first read instead of failing the handshake. A plain reset or close,
+    /// such as a server that is not serving yet closing the connection, is not a TLS alert and gives null.
+    /// </summary>
+    /// <param name="stream">The connection's stream: an <see cref="SslStream"/> when TLS was negotiated.</param>
+    /// <param name="error">What the first read or write after the handshake threw.</param>
+    /// <param name="server">"host:port", for the message.</param>
+    public static ZooKeeperTlsException? RefusalAfterHandshake(Stream? stream, IOException error, string server)
+    {
+        if (stream is not SslStream { SslProtocol: SslProtocols.Tls13 })
+        {
+            return null;
+        }
+
+        for (Exception? cause = error; cause is not null; cause = cause.InnerException)
+        {
+            // OpenSSL names a received alert "... alert NAME" (e.g. "sslv3 alert bad certificate", "tlsv13 alert certificate required").
+            var at = cause.Message.IndexOf(" alert ", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                var alert = cause.Message[(at + " alert ".Length)..].Trim().TrimEnd('.');
+                return new ZooKeeperTlsException(ZooKeeperTlsFailure.Handshake, server,
+                    $"the server sent the TLS alert '{alert}' right after the TLS 1.3 handshake: it refused this client's certificate (none was given, or the server does not trust its CA)", error);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Null when <paramref name="certificate"/> is acceptable; otherwise the failure and a one-line reason.</summary>
     private (ZooKeeperTlsFailure, string)? Check(X509Certificate? certificate, X509Chain? presented, string host)
     {

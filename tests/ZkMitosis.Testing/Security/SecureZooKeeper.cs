@@ -53,7 +53,8 @@ public sealed class SecureZooKeeper : IAsyncDisposable
     /// <param name="keyStoreFile">The server's PEM key store, or null: no TLS.</param>
     /// <param name="saslUsers">SASL users and passwords, or null: no SASL.</param>
     /// <param name="plainClientPort">False: no plain client port (needs TLS). Default true.</param>
-    public static async Task<SecureZooKeeper> StartAsync(string directory, TestPki? pki, string? keyStoreFile, IReadOnlyDictionary<string, string>? saslUsers, bool plainClientPort = true)
+    /// <param name="extraOptions">More zoo.cfg lines, set last (they win), or null.</param>
+    public static async Task<SecureZooKeeper> StartAsync(string directory, TestPki? pki, string? keyStoreFile, IReadOnlyDictionary<string, string>? saslUsers, bool plainClientPort = true, IReadOnlyDictionary<string, string>? extraOptions = null)
     {
         if (!plainClientPort && (pki is null || keyStoreFile is null))
         {
@@ -83,6 +84,11 @@ public sealed class SecureZooKeeper : IAsyncDisposable
             properties["java.security.auth.login.config"] = jaas;
             // ZooKeeper 3.8 enforces SASL with this (requireClientAuthScheme is the 3.4 name it no longer reads).
             properties["zookeeper.sessionRequireClientSASLAuth"] = "true";
+        }
+
+        foreach (var (key, value) in extraOptions ?? new Dictionary<string, string>())
+        {
+            options[key] = value;
         }
 
         if (plainClientPort)

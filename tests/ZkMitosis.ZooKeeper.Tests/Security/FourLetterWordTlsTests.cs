@@ -50,6 +50,26 @@ public sealed class FourLetterWordTlsTests(SecureServersFixture servers) : IClas
         Assert.Contains(servers.Pki.OtherCaFile, line, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A TLS 1.3 server refuses a client without a certificate only after the client's handshake completed: the
+    /// alert on the first read is a TLS error naming the client certificate, not an unreachable server.
+    /// </summary>
+    [Fact]
+    public async Task Over_TLS_1_3_a_refused_client_certificate_is_a_TLS_error_not_an_unreachable_server()
+    {
+        // The server's first TLS 1.3 handshake is slow on a cold JVM: a generous bound, and a good one first.
+        var bound = TimeSpan.FromSeconds(30);
+        var port = servers.Tls13.SecurePort;
+        Assert.NotNull(await FourLetterWordQueries.SrvrAsync("127.0.0.1", port, servers.TlsFactory.Valid(), bound));
+
+        var e = await Assert.ThrowsAsync<FourLetterWordException>(() =>
+            FourLetterWordQueries.SrvrAsync("127.0.0.1", port, servers.TlsFactory.WithoutClientCertificate(), bound));
+        Assert.Equal(FourLetterWordFailure.Tls, e.Failure);
+        var line = Single(e);
+        Assert.StartsWith($"'srvr' to 127.0.0.1:{port}: TLS failed: ", line, StringComparison.Ordinal);
+        Assert.Contains("refused this client's certificate", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_expired_server_certificate_is_refused_as_expired()
     {

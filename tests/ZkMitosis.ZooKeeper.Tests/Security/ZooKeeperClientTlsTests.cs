@@ -35,6 +35,27 @@ public sealed class ZooKeeperClientTlsTests(SecureServersFixture servers) : ICla
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    /// <summary>
+    /// Over TLS 1.3 a server's refusal of the client's certificate follows the handshake; the session attempt ends
+    /// with a TLS error naming it (no retry heals it), not a ConnectionLoss after the whole connect timeout.
+    /// </summary>
+    [Fact]
+    public async Task Over_TLS_1_3_a_refused_client_certificate_is_a_TLS_error_naming_it()
+    {
+        // The server's first TLS 1.3 handshake is slow on a cold JVM: a generous bound for the good session first.
+        var warm = new ZooKeeperClientOptions { ConnectTimeout = TimeSpan.FromSeconds(30), Tls = servers.TlsFactory.Valid() };
+        await using (var client = await ZooKeeperClient.ConnectAsync(servers.Tls13.SecureConnectString, warm))
+        {
+            Assert.NotNull(await client.ExistsAsync("/"));
+        }
+
+        var e = await Assert.ThrowsAsync<ZooKeeperTlsException>(() =>
+            ZooKeeperClient.ConnectAsync(servers.Tls13.SecureConnectString, Options(servers.TlsFactory.WithoutClientCertificate())));
+        Assert.Equal(ZooKeeperTlsFailure.Handshake, e.Failure);
+        Assert.Contains("refused this client's certificate", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
     [Fact]
     public async Task An_expired_server_certificate_is_refused_as_expired()
     {
