@@ -64,8 +64,9 @@ public sealed class ZooKeeperClientOptions
     public ZooKeeperTlsOptions? Tls { get; init; }
 
     /// <summary>
-    /// SASL DIGEST-MD5 credentials, sent on every new connection right after the connect response and before any
-    /// request (as ZooKeeper's Java client does); null (default) for none. <c>AddAuthAsync</c> still works beside it.
+    /// SASL credentials, DIGEST-MD5 or Kerberos (GSSAPI), used on every new connection right after the connect
+    /// response and before any request (as ZooKeeper's Java client does); null (default) for none. <c>AddAuthAsync</c>
+    /// still works beside it.
     /// </summary>
     public ZooKeeperSaslCredentials? Sasl { get; init; }
 

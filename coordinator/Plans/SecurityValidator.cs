@@ -64,7 +64,16 @@ internal static class SecurityValidator
         {
             try
             {
-                ZooKeeperSaslCredentials.FromFile(auth.Credentials);
+                var credentials = ZooKeeperSaslCredentials.FromFile(auth.Credentials);
+                if (credentials.Mechanism == ZooKeeperSaslMechanism.Gssapi)
+                {
+                    if (auth.Scheme == ClientAuthScheme.Digest)
+                    {
+                        problems.Add(new($"{at}.clientAuth.scheme", $"must be sasl: {auth.Credentials} gives {credentials}, and addauth digest needs a user and a password"));
+                    }
+
+                    File(credentials.KeyTabFile!, $"{at}.clientAuth.credentials", secret: true, problems);
+                }
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {

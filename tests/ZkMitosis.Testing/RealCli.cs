@@ -51,12 +51,12 @@ public sealed class RealCli : IDisposable
 
     public int Pid => _process.Id;
 
-    public static RealCli Start(params string[] arguments) => Start("--default-signal=INT,QUIT", arguments);
+    public static RealCli Start(params string[] arguments) => Start("--default-signal=INT,QUIT", arguments, null);
 
     /// <summary>The command started with SIGINT ignored, as a background job of a non-interactive shell starts it.</summary>
-    public static RealCli StartWithSigIntIgnored(params string[] arguments) => Start("--ignore-signal=INT", arguments);
+    public static RealCli StartWithSigIntIgnored(params string[] arguments) => Start("--ignore-signal=INT", arguments, null);
 
-    private static RealCli Start(string signals, string[] arguments)
+    private static RealCli Start(string signals, string[] arguments, IReadOnlyDictionary<string, string>? environment)
     {
         // Through env(1) --default-signal, which execs dotnet in place (the pid stays the command's): the command
         // starts with SIGINT and SIGQUIT at their defaults, as from an operator's interactive shell, whatever the test
@@ -75,6 +75,11 @@ public sealed class RealCli : IDisposable
 
         // A stack trace must come from the command itself, never from a debug switch the test run inherited.
         start.Environment.Remove("ZKM_DEBUG");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
         process.StandardInput.Close();
         var cli = new RealCli(process);
@@ -86,10 +91,13 @@ public sealed class RealCli : IDisposable
     }
 
     /// <summary>Runs the command to its end (at most <paramref name="timeout"/>, default 60 s).</summary>
-    public static async Task<Outcome> RunAsync(string[] arguments, TimeSpan? timeout = null)
+    public static Task<Outcome> RunAsync(string[] arguments, TimeSpan? timeout = null) => RunAsync(arguments, null, timeout);
+
+    /// <summary>Runs the command to its end with <paramref name="environment"/> added to its environment (native, as krb5 reads <c>KRB5_CONFIG</c>).</summary>
+    public static async Task<Outcome> RunAsync(string[] arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan? timeout = null)
     {
         var started = Stopwatch.StartNew();
-        using var cli = Start(arguments);
+        using var cli = Start("--default-signal=INT,QUIT", arguments, environment);
         return await cli.WaitAsync(timeout ?? TimeSpan.FromSeconds(60), started);
     }
 

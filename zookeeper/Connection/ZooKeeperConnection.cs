@@ -131,7 +131,7 @@ internal sealed class ZooKeeperConnection
 
             if (security.Sasl is not null)
             {
-                await SaslHandshake.AuthenticateAsync(channel, security.Sasl, security.NextXid, timeoutSource.Token).ConfigureAwait(false);
+                await SaslHandshake.AuthenticateAsync(channel, host.Host, security.Sasl, security.NextXid, timeoutSource.Token).ConfigureAwait(false);
             }
 
             var connection = new ZooKeeperConnection(socket, stream, server, owner, maxFrameBytes, maxReplyFrameBytes, time, response, buffer, channel.Start, channel.End);

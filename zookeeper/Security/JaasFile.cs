@@ -6,7 +6,8 @@ namespace ZkMitosis.ZooKeeper.Security;
 /// <summary>
 /// Reads the options of one section of a JAAS login configuration, the format of Java's
 /// <c>java.security.auth.login.config</c>: <c>Name { module.Class flag key="value" key=value; };</c>, with
-/// <c>//</c> and <c>/* */</c> comments. Only what a client login needs; several modules in a section merge.
+/// <c>//</c> and <c>/* */</c> comments. Only what a client login needs; the options of several modules in a section
+/// merge.
 /// </summary>
 internal static partial class JaasFile
 {
@@ -16,8 +17,11 @@ internal static partial class JaasFile
     [GeneratedRegex(@"^\s*[A-Za-z_][\w.\-]*\s*\{", RegexOptions.Multiline)]
     private static partial Regex SectionHeader();
 
-    /// <summary>The options of section <paramref name="section"/>; errors name <paramref name="path"/>, never a value.</summary>
-    public static Dictionary<string, string> ReadSection(string text, string section, string path)
+    /// <summary>
+    /// The login modules (class names, in order) and options of section <paramref name="section"/>; errors name
+    /// <paramref name="path"/>, never a value.
+    /// </summary>
+    public static JaasSection ReadSection(string text, string section, string path)
     {
         var tokens = Tokenize(text, path);
         for (var i = 0; i + 1 < tokens.Count; i++)
@@ -32,7 +36,7 @@ internal static partial class JaasFile
 
                 if (name.Text == section)
                 {
-                    return Options(tokens, i + 2, end);
+                    return new JaasSection(Modules(tokens, i + 2, end), Options(tokens, i + 2, end));
                 }
 
                 i = end;
@@ -40,6 +44,27 @@ internal static partial class JaasFile
         }
 
         throw new InvalidDataException($"JAAS file {path} has no '{section}' section");
+    }
+
+    /// <summary>Each entry (<c>Class flag options ;</c>) starts with its module's class name.</summary>
+    private static List<string> Modules(List<Token> tokens, int start, int end)
+    {
+        var modules = new List<string>();
+        var entryStart = true;
+        for (var i = start; i < end; i++)
+        {
+            if (tokens[i] is { Text: ";", Quoted: false })
+            {
+                entryStart = true;
+            }
+            else if (entryStart)
+            {
+                modules.Add(tokens[i].Text);
+                entryStart = false;
+            }
+        }
+
+        return modules;
     }
 
     private static Dictionary<string, string> Options(List<Token> tokens, int start, int end)
@@ -56,6 +81,9 @@ internal static partial class JaasFile
 
         return values;
     }
+
+    /// <summary>One section: its modules' class names and their merged options (keys case-insensitive).</summary>
+    public sealed record JaasSection(IReadOnlyList<string> Modules, Dictionary<string, string> Options);
 
     private readonly record struct Token(string Text, bool Quoted);
 

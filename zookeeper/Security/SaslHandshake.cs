@@ -4,11 +4,12 @@ using ZkMitosis.ZooKeeper.Protocol;
 namespace ZkMitosis.ZooKeeper.Security;
 
 /// <summary>
-/// SASL DIGEST-MD5 authentication of a fresh session, as ZooKeeper's <c>ZooKeeperSaslClient</c> runs it right after
-/// the connect response and before any other request: sasl requests (op 102, <c>GetSASLRequest{token}</c>) answered
-/// by <c>SetSASLResponse{token}</c>; the first token is empty (DIGEST-MD5 has no initial response). The server
-/// (<c>ZooKeeperServer.processSasl</c>) then adds the id <c>sasl:USER</c> to the connection; on a bad password it
-/// answers AuthFailed or SessionClosedRequireSaslAuth and closes the session.
+/// SASL authentication of a fresh session, as ZooKeeper's <c>ZooKeeperSaslClient</c> runs it right after the connect
+/// response and before any other request: sasl requests (op 102, <c>GetSASLRequest{token}</c>) answered by
+/// <c>SetSASLResponse{token}</c>. DIGEST-MD5 here: the first token is empty (DIGEST-MD5 has no initial response);
+/// GSSAPI (Kerberos) in <see cref="GssapiHandshake"/>. The server (<c>ZooKeeperServer.processSasl</c>) then adds the
+/// id <c>sasl:USER</c> to the connection; on bad credentials it answers AuthFailed or SessionClosedRequireSaslAuth
+/// and closes the session.
 /// </summary>
 internal static class SaslHandshake
 {
@@ -18,10 +19,16 @@ internal static class SaslHandshake
     private const int MaxTokenFrame = 64 * 1024;
 
     /// <summary>
-    /// Authenticates over <paramref name="channel"/>. Throws <see cref="ZooKeeperAuthenticationException"/> when the
-    /// server refuses (naming the user, never the password), ConnectionLoss when the connection drops.
+    /// Authenticates over <paramref name="channel"/>, connected to <paramref name="host"/> (the host of the server
+    /// principal, for GSSAPI). Throws <see cref="ZooKeeperAuthenticationException"/> when the server refuses or the
+    /// client cannot log in (naming the user or principal, never a secret), ConnectionLoss when the connection drops.
     /// </summary>
-    public static async Task AuthenticateAsync(HandshakeChannel channel, ZooKeeperSaslCredentials credentials, Func<int> nextXid, CancellationToken cancellationToken)
+    public static Task AuthenticateAsync(HandshakeChannel channel, string host, ZooKeeperSaslCredentials credentials, Func<int> nextXid, CancellationToken cancellationToken) =>
+        credentials.Mechanism == ZooKeeperSaslMechanism.Gssapi
+            ? GssapiHandshake.AuthenticateAsync(channel, host, credentials, nextXid, cancellationToken)
+            : DigestMd5Async(channel, credentials, nextXid, cancellationToken);
+
+    private static async Task DigestMd5Async(HandshakeChannel channel, ZooKeeperSaslCredentials credentials, Func<int> nextXid, CancellationToken cancellationToken)
     {
         var digest = new DigestMd5Client(credentials);
         var challenge = await ExchangeAsync(channel, credentials, [], nextXid(), cancellationToken).ConfigureAwait(false);
@@ -49,7 +56,8 @@ internal static class SaslHandshake
         }
     }
 
-    private static async Task<byte[]?> ExchangeAsync(HandshakeChannel channel, ZooKeeperSaslCredentials credentials, byte[] token, int xid, CancellationToken cancellationToken)
+    /// <summary>Sends one sasl request carrying <paramref name="token"/> and returns the server's token (null: none).</summary>
+    public static async Task<byte[]?> ExchangeAsync(HandshakeChannel channel, ZooKeeperSaslCredentials credentials, byte[] token, int xid, CancellationToken cancellationToken)
     {
         using (var writer = new JuteWriter(64 + token.Length))
         {
@@ -78,8 +86,9 @@ internal static class SaslHandshake
 
         if (error != 0)
         {
-            throw new ZooKeeperAuthenticationException(ZooKeeperAuthenticationFailure.CredentialsRejected, server,
-                $"SASL DIGEST-MD5 authentication of {credentials} refused ({(KeeperErrorCode)error}): unknown user or wrong password");
+            throw new ZooKeeperAuthenticationException(ZooKeeperAuthenticationFailure.CredentialsRejected, server, credentials.Mechanism == ZooKeeperSaslMechanism.Gssapi
+                ? $"SASL GSSAPI (Kerberos) authentication of {credentials} refused ({(KeeperErrorCode)error}): the server could not accept the Kerberos token (it runs DIGEST-MD5, not Kerberos, or lacks the key of its own principal)"
+                : $"SASL DIGEST-MD5 authentication of {credentials} refused ({(KeeperErrorCode)error}): unknown user or wrong password");
         }
 
         return reader.ReadBuffer();

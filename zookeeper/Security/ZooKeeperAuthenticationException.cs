@@ -12,14 +12,23 @@ public enum ZooKeeperAuthenticationFailure
     /// </summary>
     SaslRequired,
 
-    /// <summary>The server does not speak SASL DIGEST-MD5 (no SASL configured there, or another mechanism).</summary>
+    /// <summary>
+    /// The server does not speak the credentials' mechanism (no SASL configured there, DIGEST-MD5 asked of a Kerberos
+    /// server or GSSAPI of a DIGEST-MD5 one), or asks for a security layer this client does not offer.
+    /// </summary>
     MechanismUnavailable,
+
+    /// <summary>
+    /// The client could not get a Kerberos ticket (GSSAPI): the keytab is missing or unreadable or holds no key of the
+    /// principal, the KDC does not know the principal or the server's, or no KDC of the realm answers.
+    /// </summary>
+    KerberosLoginFailed,
 }
 
 /// <summary>
 /// The server refused the session's SASL authentication; the client is then
-/// <see cref="ZooKeeperState.AuthFailed"/>. The message is one line naming the server, the user and the cause;
-/// it never carries the password.
+/// <see cref="ZooKeeperState.AuthFailed"/>. The message is one line naming the server, the user or Kerberos
+/// principal and the cause; it never carries a password or key.
 /// </summary>
 public sealed class ZooKeeperAuthenticationException : KeeperException
 {

@@ -5,7 +5,7 @@ namespace ZkMitosis.ZooKeeper.Security;
 /// (null: plain). Carried as one value from the command line to every place that opens a session there.
 /// </summary>
 /// <param name="Tls">TLS settings; null for a plain <c>clientPort</c>.</param>
-/// <param name="Sasl">SASL DIGEST-MD5 credentials; null for no SASL.</param>
+/// <param name="Sasl">SASL credentials (DIGEST-MD5 or Kerberos); null for no SASL.</param>
 public sealed record ZooKeeperSecurity(ZooKeeperTlsOptions? Tls, ZooKeeperSaslCredentials? Sasl)
 {
     /// <summary>No TLS, no SASL.</summary>

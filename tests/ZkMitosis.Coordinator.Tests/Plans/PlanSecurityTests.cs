@@ -148,6 +148,34 @@ public sealed class PlanSecurityTests : IDisposable
         Assert.DoesNotContain(SecurePlanFiles.Password, error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_Kerberos_credentials_file_is_accepted_with_sasl_and_its_keytab_checked()
+    {
+        var keyTab = _files.Write("kafka.keytab", "not a real keytab", secret: true);
+        File.WriteAllText(_files.Credentials, $"Client {{\n  com.sun.security.auth.module.Krb5LoginModule required\n  useKeyTab=true keyTab=\"{keyTab}\"\n  principal=\"kafka/c1@EXAMPLE.COM\";\n}};\n");
+        Assert.Equal(ClientAuthScheme.Sasl, PlanLoader.Load(_files.Plan).SourceSecurity.ClientAuth!.Scheme);
+
+        File.SetUnixFileMode(keyTab, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var open = Assert.Throws<InvalidPlanException>(() => PlanLoader.Load(_files.Plan));
+        Assert.Contains(open.Problems, p => p.Path == "source.security.clientAuth.credentials" && p.Message.Contains(keyTab, StringComparison.Ordinal) && p.Message.Contains("chmod 600", StringComparison.Ordinal));
+
+        File.Delete(keyTab);
+        var absent = Assert.Throws<InvalidPlanException>(() => PlanLoader.Load(_files.Plan));
+        Assert.Contains(absent.Problems, p => p.Path == "source.security.clientAuth.credentials" && p.Message.Contains($"{keyTab} does not exist", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_Kerberos_credentials_file_with_scheme_digest_is_refused()
+    {
+        var keyTab = _files.Write("kafka-digest.keytab", "not a real keytab", secret: true);
+        File.WriteAllText(_files.Credentials, $"Client {{ com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true keyTab=\"{keyTab}\" principal=\"kafka/c1@EXAMPLE.COM\"; }};\n");
+        var text = Refuse("clientAuth: { scheme: sasl", "clientAuth: { scheme: digest");
+
+        var error = Assert.Throws<InvalidPlanException>(() => PlanLoader.Load(text));
+
+        Assert.Contains(error.Problems, p => p.Path == "source.security.clientAuth.scheme" && p.Message.Contains("Kerberos principal 'kafka/c1@EXAMPLE.COM'", StringComparison.Ordinal));
+    }
+
     private string Fill(string text) => text.Replace("{CA}", _files.Ca, StringComparison.Ordinal).Replace("{CERT}", _files.Certificate, StringComparison.Ordinal)
         .Replace("{KEY}", _files.Key, StringComparison.Ordinal).Replace("{CREDS}", _files.Credentials, StringComparison.Ordinal).Replace("{DIR}", _files.Directory, StringComparison.Ordinal);
 

@@ -29,6 +29,9 @@ public sealed class SecureZooKeeper : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The server was started TLS-only.</exception>
     public string PlainConnectString => HasPlainClientPort ? _ensemble.ConnectString : throw new InvalidOperationException("this server was started TLS-only: it has no plain client port");
 
+    /// <summary>The plain <c>clientPort</c> (for a connect string by host name, as Kerberos needs).</summary>
+    public int ClientPort => _ensemble.Servers[0].Config.ClientPort;
+
     /// <summary>The server's zoo.cfg, as it runs with it (an agent under test reads it).</summary>
     public string ConfigPath => _ensemble.Servers[0].Config.ConfigPath;
 
@@ -104,6 +107,41 @@ public sealed class SecureZooKeeper : IAsyncDisposable
         var probe = new ZooKeeperTlsOptions { CaFile = pki!.CaFile, CertificateFile = pki.ClientCertificateFile, KeyFile = pki.ClientKeyFile };
         var tlsOnly = await ZooKeeperEnsemble.StartAsync(1, options, systemProperties: properties, tlsOnlyClients: probe).ConfigureAwait(false);
         return new SecureZooKeeper(tlsOnly, tlsOnly.Servers[0].Config.ClientPort, plainClientPort: false);
+    }
+
+    /// <summary>
+    /// Starts a server whose clients authenticate with SASL GSSAPI (Kerberos) against <paramref name="kdc"/>: a JAAS
+    /// <c>Server</c> section logging in <c>zookeeper/localhost@REALM</c> with <c>Krb5LoginModule</c> from
+    /// <paramref name="serverKeyTab"/>, the SASL authentication provider, the KDC's krb5.conf for the JVM, and with
+    /// <paramref name="requireSasl"/> every session required to authenticate (<c>zookeeper.sessionRequireClientSASLAuth</c>).
+    /// Clients connect to <c>localhost:</c><see cref="ClientPort"/> (the host of the server principal).
+    /// </summary>
+    /// <param name="directory">Created if missing; for the JAAS file.</param>
+    /// <param name="kdc">The KDC that knows <c>zookeeper/localhost</c>.</param>
+    /// <param name="serverKeyTab">The keytab of <c>zookeeper/localhost</c>.</param>
+    /// <param name="requireSasl">Close sessions that do not authenticate with SASL. Default true.</param>
+    public static async Task<SecureZooKeeper> StartKerberosAsync(string directory, TestKdc kdc, string serverKeyTab, bool requireSasl = true)
+    {
+        Directory.CreateDirectory(directory);
+        var jaas = Path.Combine(directory, "jaas.conf");
+        File.WriteAllText(jaas, $"Server {{\n    com.sun.security.auth.module.Krb5LoginModule required\n    useKeyTab=true keyTab=\"{serverKeyTab}\" storeKey=true useTicketCache=false\n    principal=\"zookeeper/localhost@{TestKdc.Realm}\";\n}};\n");
+        var options = new Dictionary<string, string> { ["authProvider.1"] = "org.apache.zookeeper.server.auth.SASLAuthenticationProvider" };
+        var properties = new Dictionary<string, string>
+        {
+            ["java.security.auth.login.config"] = jaas,
+            ["java.security.krb5.conf"] = kdc.Krb5ConfigFile,
+            ["zookeeper.sessionRequireClientSASLAuth"] = requireSasl ? "true" : "false",
+        };
+        var ensemble = await ZooKeeperEnsemble.StartStandaloneAsync(options, properties).ConfigureAwait(false);
+        return new SecureZooKeeper(ensemble, 0, plainClientPort: true);
+    }
+
+    /// <summary>Writes a JAAS client file logging <paramref name="principal"/> in with Kerberos from <paramref name="keyTab"/> (Kafka's and zkCli's form).</summary>
+    public static string WriteJaasKerberosClientFile(string directory, string principal, string keyTab)
+    {
+        var path = Path.Combine(directory, $"client-krb-{Guid.NewGuid():N}.jaas");
+        File.WriteAllText(path, $"Client {{\n    com.sun.security.auth.module.Krb5LoginModule required\n    useKeyTab=true\n    keyTab=\"{keyTab}\"\n    storeKey=true\n    useTicketCache=false\n    principal=\"{principal}\";\n}};\n");
+        return path;
     }
 
     /// <summary>

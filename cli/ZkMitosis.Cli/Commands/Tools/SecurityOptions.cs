@@ -4,7 +4,7 @@ using ZkMitosis.ZooKeeper.Security;
 namespace ZkMitosis.Cli.Commands.Tools;
 
 /// <summary>
-/// The one set of options that reaches a secured ZooKeeper (TLS client port, SASL DIGEST-MD5), shared by every
+/// The one set of options that reaches a secured ZooKeeper (TLS client port, SASL DIGEST-MD5 or Kerberos), shared by every
 /// tool: <c>--tls-ca FILE --tls-cert FILE --tls-key FILE --tls-no-hostname-verification --sasl-credentials FILE</c>,
 /// or with a side's prefix (<c>--source-tls-ca</c>, <c>--target-sasl-credentials</c>) for copy and diff.
 /// Secrets come from files only: the password is never an option value, so never in a shell history or <c>ps</c>.
@@ -18,7 +18,7 @@ internal sealed class SecurityOptions
         TlsCert = new Option<string?>($"--{prefix}tls-cert") { Description = $"client certificate, PEM, for {who} (servers require one unless ssl.clientAuth=none)", Recursive = recursive };
         TlsKey = new Option<string?>($"--{prefix}tls-key") { Description = $"unencrypted private key, PEM, of --{prefix}tls-cert", Recursive = recursive };
         NoHostnameVerification = new Option<bool>($"--{prefix}tls-no-hostname-verification") { Description = $"accept {who}'s certificate even when it does not name the host connected to (ssl.hostnameVerification=false)", Recursive = recursive };
-        SaslCredentials = new Option<string?>($"--{prefix}sasl-credentials") { Description = $"file with SASL DIGEST-MD5 credentials for {who}: a JAAS file (its Client section: username=\"…\" password=\"…\";) or user=… / password=… lines", Recursive = recursive };
+        SaslCredentials = new Option<string?>($"--{prefix}sasl-credentials") { Description = $"file with SASL credentials for {who}: a JAAS file whose Client section is DigestLoginModule (username=\"…\" password=\"…\";) or Kerberos Krb5LoginModule (useKeyTab=true keyTab=\"…\" principal=\"…\"; realm and KDCs from krb5.conf or KRB5_CONFIG), or user=… / password=… lines", Recursive = recursive };
     }
 
     /// <summary>"" or a side's "source-" / "target-".</summary>
