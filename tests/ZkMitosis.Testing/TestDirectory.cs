@@ -11,6 +11,14 @@ public sealed class TestDirectory : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Writes <paramref name="text"/> to a new file with a random name here; returns its path.</summary>
+    public string WriteFile(string text)
+    {
+        var path = System.IO.Path.Combine(Path, Guid.NewGuid().ToString("N"));
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     public void Dispose()
     {
         try

@@ -15,31 +15,27 @@ public sealed class KerberosServerFixture : IAsyncLifetime
     public const string Kafka = "kafka/localhost@" + TestKdc.Realm;
 
     private readonly TestDirectory _directory = new("cli-krb");
-    private TestKdc? _kdc;
+    private TestKerberosRealm? _realm;
     private SecureZooKeeper? _server;
 
     public string Directory => _directory.Path;
 
-    public TestKdc Kdc => _kdc ?? throw new InvalidOperationException("not started");
+    public TestKdc Kdc => Realm.Kdc;
+
+    private TestKerberosRealm Realm => _realm ?? throw new InvalidOperationException("not started");
 
     public SecureZooKeeper Server => _server ?? throw new InvalidOperationException("not started");
 
-    public string KafkaKeyTab { get; private set; } = null!;
+    public string KafkaKeyTab => Realm.KafkaKeyTab;
 
-    public string OtherKeyTab { get; private set; } = null!;
+    public string OtherKeyTab => Realm.OtherKeyTab;
 
-    public string GhostKeyTab { get; private set; } = null!;
+    public string GhostKeyTab => Realm.GhostKeyTab;
 
     public async Task InitializeAsync()
     {
-        _kdc = await TestKdc.StartAsync(Path.Combine(Directory, "kdc"));
-        NativeEnvironment.Set("KRB5_CONFIG", _kdc.Krb5ConfigFile);
-        var serverKeyTab = await _kdc.AddPrincipalAsync("zookeeper/localhost");
-        KafkaKeyTab = await _kdc.AddPrincipalAsync("kafka/localhost");
-        OtherKeyTab = await _kdc.AddPrincipalAsync("other/localhost");
-        GhostKeyTab = await _kdc.AddPrincipalAsync("ghost/localhost");
-        await _kdc.DeletePrincipalAsync("ghost/localhost");
-        _server = await SecureZooKeeper.StartKerberosAsync(Path.Combine(Directory, "zk"), _kdc, serverKeyTab);
+        _realm = await TestKerberosRealm.StartAsync(Path.Combine(Directory, "kdc"));
+        _server = await SecureZooKeeper.StartKerberosAsync(Path.Combine(Directory, "zk"), _realm.Kdc, _realm.ServerKeyTab);
     }
 
     public async Task DisposeAsync()
@@ -49,7 +45,7 @@ public sealed class KerberosServerFixture : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        _kdc?.Dispose();
+        _realm?.Dispose();
         _directory.Dispose();
     }
 }

@@ -10,12 +10,7 @@ public sealed class KerberosCredentialsTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private string Write(string text)
-    {
-        var path = Path.Combine(_directory.Path, Guid.NewGuid().ToString("N"));
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Write(string text) => _directory.WriteFile(text);
 
     [Fact]
     public void Kerberos_Krb5LoginModule_section_gives_the_principal_and_keytab()

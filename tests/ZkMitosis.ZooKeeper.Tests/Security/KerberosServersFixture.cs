@@ -13,13 +13,15 @@ namespace ZkMitosis.ZooKeeper.Tests.Security;
 public sealed class KerberosServersFixture : IAsyncLifetime
 {
     private readonly TestDirectory _directory = new("zk-krb");
-    private TestKdc? _kdc;
+    private TestKerberosRealm? _realm;
     private SecureZooKeeper? _kerberos;
     private SecureZooKeeper? _digest;
 
     public string Directory => _directory.Path;
 
-    public TestKdc Kdc => _kdc ?? throw new InvalidOperationException("not started");
+    public TestKdc Kdc => Realm.Kdc;
+
+    private TestKerberosRealm Realm => _realm ?? throw new InvalidOperationException("not started");
 
     /// <summary>SASL GSSAPI required; its principal is zookeeper/localhost@ZKM.TEST.</summary>
     public SecureZooKeeper Kerberos => _kerberos ?? throw new InvalidOperationException("not started");
@@ -27,24 +29,18 @@ public sealed class KerberosServersFixture : IAsyncLifetime
     /// <summary>SASL DIGEST-MD5 required (user alice): no Kerberos.</summary>
     public SecureZooKeeper Digest => _digest ?? throw new InvalidOperationException("not started");
 
-    public string KafkaKeyTab { get; private set; } = null!;
+    public string KafkaKeyTab => Realm.KafkaKeyTab;
 
-    public string OtherKeyTab { get; private set; } = null!;
+    public string OtherKeyTab => Realm.OtherKeyTab;
 
-    public string GhostKeyTab { get; private set; } = null!;
+    public string GhostKeyTab => Realm.GhostKeyTab;
 
     public async Task InitializeAsync()
     {
-        _kdc = await TestKdc.StartAsync(Path.Combine(Directory, "kdc"));
-        NativeEnvironment.Set("KRB5_CONFIG", _kdc.Krb5ConfigFile);
-        var serverKeyTab = await _kdc.AddPrincipalAsync("zookeeper/localhost");
-        KafkaKeyTab = await _kdc.AddPrincipalAsync("kafka/localhost");
-        OtherKeyTab = await _kdc.AddPrincipalAsync("other/localhost");
-        GhostKeyTab = await _kdc.AddPrincipalAsync("ghost/localhost");
-        await _kdc.DeletePrincipalAsync("ghost/localhost");
+        _realm = await TestKerberosRealm.StartAsync(Path.Combine(Directory, "kdc"));
         var starts = new[]
         {
-            SecureZooKeeper.StartKerberosAsync(Path.Combine(Directory, "zk-krb"), _kdc, serverKeyTab),
+            SecureZooKeeper.StartKerberosAsync(Path.Combine(Directory, "zk-krb"), _realm.Kdc, _realm.ServerKeyTab),
             SecureZooKeeper.StartAsync(Path.Combine(Directory, "zk-digest"), null, null, new Dictionary<string, string> { ["alice"] = "alice-pw-krb" }),
         };
         try
@@ -68,7 +64,7 @@ public sealed class KerberosServersFixture : IAsyncLifetime
             }
         }
 
-        _kdc?.Dispose();
+        _realm?.Dispose();
         _directory.Dispose();
     }
 }

@@ -9,12 +9,7 @@ public sealed class ZooKeeperSaslCredentialsTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private string Write(string text)
-    {
-        var path = Path.Combine(_directory.Path, Guid.NewGuid().ToString("N"));
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Write(string text) => _directory.WriteFile(text);
 
     [Fact]
     public void A_JAAS_file_gives_the_Client_section_and_ignores_the_others_and_comments()
